@@ -1,0 +1,346 @@
+//go:build cgo
+
+package pkcs11
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"unsafe"
+
+	p11 "github.com/miekg/pkcs11"
+)
+
+// Module is a handle on a loaded, initialized PKCS#11 module. Handles are
+// reference-counted per process: every LoadModule returns a new handle on
+// the shared instance, and the module is finalized and unloaded when the
+// last handle is closed. A Module is safe for concurrent use.
+type Module struct {
+	inst   *moduleInstance
+	path   string
+	mu     sync.Mutex
+	closed bool
+}
+
+// moduleInstance is one dlopen'ed, C_Initialize'd module.
+type moduleInstance struct {
+	key      string // resolved path
+	path     string // path as first given
+	initArgs string
+	ctx      *p11.Ctx
+	refs     int
+	owned    bool           // we called C_Initialize successfully (so we finalize)
+	reserved unsafe.Pointer // C copy of initArgs, kept until C_Finalize
+}
+
+var modules = struct {
+	sync.Mutex
+	byKey map[string]*moduleInstance
+}{byKey: map[string]*moduleInstance{}}
+
+// LoadModule loads (once per path per process, reference-counted) and
+// initializes a PKCS#11 module. initArgs, if non-empty, is passed as
+// CK_C_INITIALIZE_ARGS.pReserved: p11-kit's trust module takes
+// "paths=/dir1:/dir2", NSS softokn takes "configdir='sql:/dir'
+// certPrefix=” keyPrefix=” secmod='secmod.db' flags=readOnly".
+//
+// A shared library can only be C_Initialize'd once per process, so loading
+// a path that is already loaded with different initArgs fails with
+// ErrModuleInUse until every handle on the other instance is closed.
+// CKR_CRYPTOKI_ALREADY_INITIALIZED (another library in this process
+// initialized the module) is accepted; the module is then not finalized
+// by this package.
+func LoadModule(path string, initArgs string) (*Module, error) {
+	if path == "" {
+		return nil, fmt.Errorf("pkcs11: empty module path: %w", ErrModuleNotFound)
+	}
+	key := path
+	if r, err := filepath.EvalSymlinks(path); err == nil {
+		key = r
+	} else if filepath.IsAbs(path) {
+		return nil, fmt.Errorf("pkcs11: module %s: %v; install the module or fix the path: %w", path, err, ErrModuleNotFound)
+	}
+	modules.Lock()
+	defer modules.Unlock()
+	if inst := modules.byKey[key]; inst != nil {
+		if inst.initArgs != initArgs {
+			return nil, fmt.Errorf("pkcs11: module %s is already initialized in this process with arguments %q, not %q; close the other handles first: %w",
+				path, inst.initArgs, initArgs, ErrModuleInUse)
+		}
+		inst.refs++
+		return &Module{inst: inst, path: path}, nil
+	}
+	inst, err := openInstance(key, path, initArgs)
+	if err != nil {
+		return nil, err
+	}
+	modules.byKey[key] = inst
+	return &Module{inst: inst, path: path}, nil
+}
+
+func openInstance(key, path, initArgs string) (*moduleInstance, error) {
+	ctx := p11.New(key)
+	if ctx == nil {
+		return nil, fmt.Errorf("pkcs11: cannot load module %s (dlopen failed or C_GetFunctionList missing); check the path and that it is a PKCS#11 library: %w", path, ErrModuleNotFound)
+	}
+	inst := &moduleInstance{key: key, path: path, initArgs: initArgs, ctx: ctx, refs: 1}
+	var opts []p11.InitializeOption
+	if initArgs != "" {
+		inst.reserved = cString(initArgs)
+		opts = append(opts, p11.InitializeWithReserved(inst.reserved))
+	}
+	err := ctx.Initialize(opts...)
+	switch code := ckrCode(err); {
+	case err == nil:
+		inst.owned = true
+	case code == ckrCryptokiAlreadyInit:
+		// Another library in this process owns the initialization.
+	default:
+		ctx.Destroy()
+		inst.free()
+		return nil, wrapErr("C_Initialize", err, path, "", "")
+	}
+	return inst, nil
+}
+
+func (inst *moduleInstance) release() error {
+	modules.Lock()
+	defer modules.Unlock()
+	inst.refs--
+	if inst.refs > 0 {
+		return nil
+	}
+	delete(modules.byKey, inst.key)
+	var err error
+	if inst.owned {
+		if e := inst.ctx.Finalize(); e != nil && ckrCode(e) != ckrCryptokiNotInitialized {
+			err = wrapErr("C_Finalize", e, inst.path, "", "")
+		}
+	}
+	inst.ctx.Destroy()
+	inst.free()
+	return err
+}
+
+func (inst *moduleInstance) free() {
+	if inst.reserved != nil {
+		cFree(inst.reserved)
+		inst.reserved = nil
+	}
+}
+
+// Close releases this handle; the last Close finalizes and unloads the
+// module. Close is idempotent.
+func (m *Module) Close() error {
+	m.mu.Lock()
+	if m.closed {
+		m.mu.Unlock()
+		return nil
+	}
+	m.closed = true
+	m.mu.Unlock()
+	return m.inst.release()
+}
+
+// Path returns the module path as given to LoadModule.
+func (m *Module) Path() string { return m.path }
+
+// ctx returns the binding, or ErrClosed.
+func (m *Module) ctx() (*p11.Ctx, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.closed {
+		return nil, fmt.Errorf("pkcs11: module %s: %w", m.path, ErrClosed)
+	}
+	return m.inst.ctx, nil
+}
+
+// Slots lists the module's slots (only those with a token when
+// tokenPresent), with slot and token information.
+func (m *Module) Slots(tokenPresent bool) ([]Slot, error) {
+	ctx, err := m.ctx()
+	if err != nil {
+		return nil, err
+	}
+	ids, err := ctx.GetSlotList(tokenPresent)
+	if err != nil {
+		return nil, wrapErr("C_GetSlotList", err, m.path, "", "")
+	}
+	slots := make([]Slot, 0, len(ids))
+	for _, id := range ids {
+		si, err := ctx.GetSlotInfo(id)
+		if err != nil {
+			return nil, wrapErr("C_GetSlotInfo", err, m.path, "", fmt.Sprintf("slot %d", id))
+		}
+		s := Slot{ID: id, Description: trimPad(si.SlotDescription), Manufacturer: trimPad(si.ManufacturerID)}
+		if si.Flags&p11.CKF_TOKEN_PRESENT != 0 {
+			ti, err := ctx.GetTokenInfo(id)
+			switch {
+			case err == nil:
+				s.Token = tokenInfo(ti)
+			case ckrCode(err) == ckrTokenNotPresent || ckrCode(err) == ckrTokenNotRecognized:
+			default:
+				return nil, wrapErr("C_GetTokenInfo", err, m.path, "", fmt.Sprintf("slot %d", id))
+			}
+		}
+		if tokenPresent && s.Token == nil {
+			continue
+		}
+		slots = append(slots, s)
+	}
+	return slots, nil
+}
+
+func tokenInfo(ti p11.TokenInfo) *TokenInfo {
+	max := ti.MaxSessionCount
+	if max == ^uint(0) { // CK_UNAVAILABLE_INFORMATION
+		max = 0
+	}
+	return &TokenInfo{
+		Label:           trimPad(ti.Label),
+		Manufacturer:    trimPad(ti.ManufacturerID),
+		Model:           trimPad(ti.Model),
+		Serial:          trimPad(ti.SerialNumber),
+		Flags:           ti.Flags,
+		MaxSessionCount: max,
+	}
+}
+
+// trimPad removes the blank (and NUL) padding of CK_UTF8CHAR fields.
+func trimPad(s string) string { return strings.TrimRight(s, " \x00") }
+
+// FindObjects opens a read-only session on the slot (no login), finds the
+// objects matching template and reads the attribute types in want for each.
+// Attributes the object does not have or that are sensitive are absent from
+// Object.Attrs, not an error.
+func (m *Module) FindObjects(slotID uint, template []*Attribute, want []uint) ([]Object, error) {
+	ctx, err := m.ctx()
+	if err != nil {
+		return nil, err
+	}
+	sh, err := ctx.OpenSession(slotID, p11.CKF_SERIAL_SESSION)
+	if err != nil {
+		return nil, wrapErr("C_OpenSession", err, m.path, "", fmt.Sprintf("slot %d", slotID))
+	}
+	defer ctx.CloseSession(sh)
+	handles, err := findHandles(ctx, sh, template, 0)
+	if err != nil {
+		return nil, wrapErr("C_FindObjects", err, m.path, "", fmt.Sprintf("slot %d", slotID))
+	}
+	objs := make([]Object, 0, len(handles))
+	for _, h := range handles {
+		attrs, err := readAttrs(ctx, sh, h, want)
+		if err != nil {
+			return nil, wrapErr("C_GetAttributeValue", err, m.path, "", fmt.Sprintf("slot %d object %d", slotID, h))
+		}
+		objs = append(objs, Object{Handle: h, Attrs: attrs})
+	}
+	return objs, nil
+}
+
+// findHandles runs C_FindObjectsInit/C_FindObjects/C_FindObjectsFinal.
+// limit > 0 stops after that many handles.
+func findHandles(ctx *p11.Ctx, sh p11.SessionHandle, template []*Attribute, limit int) ([]ObjectHandle, error) {
+	if err := ctx.FindObjectsInit(sh, template); err != nil {
+		return nil, err
+	}
+	var all []ObjectHandle
+	var ferr error
+	for {
+		hs, _, err := ctx.FindObjects(sh, 64)
+		if err != nil {
+			ferr = err
+			break
+		}
+		all = append(all, hs...)
+		if len(hs) == 0 || (limit > 0 && len(all) >= limit) {
+			break
+		}
+	}
+	if err := ctx.FindObjectsFinal(sh); err != nil && ferr == nil {
+		ferr = err
+	}
+	return all, ferr
+}
+
+// readAttrs reads want from h. If the module refuses the whole template
+// (an attribute is invalid or sensitive), it reads them one by one and
+// leaves out the unreadable ones.
+func readAttrs(ctx *p11.Ctx, sh p11.SessionHandle, h ObjectHandle, want []uint) (map[uint][]byte, error) {
+	out := make(map[uint][]byte, len(want))
+	if len(want) == 0 {
+		return out, nil
+	}
+	tmpl := make([]*Attribute, len(want))
+	for i, t := range want {
+		tmpl[i] = &Attribute{Type: t}
+	}
+	got, err := ctx.GetAttributeValue(sh, h, tmpl)
+	if err == nil {
+		for _, a := range got {
+			if a.Value != nil {
+				out[a.Type] = a.Value
+			}
+		}
+		return out, nil
+	}
+	if !isAttrSkippable(err) {
+		return nil, err
+	}
+	for _, t := range want {
+		got, err := ctx.GetAttributeValue(sh, h, []*Attribute{{Type: t}})
+		if err != nil {
+			if isAttrSkippable(err) {
+				continue
+			}
+			return nil, err
+		}
+		if got[0].Value != nil {
+			out[t] = got[0].Value
+		}
+	}
+	return out, nil
+}
+
+func isAttrSkippable(err error) bool {
+	switch ckrCode(err) {
+	case ckrAttributeTypeInvalid, ckrAttributeSensitive, ckrBufferTooSmall, ckrFunctionFailed:
+		return true
+	}
+	return false
+}
+
+// ckrCode extracts the CK_RV from a binding or package error (0 if none).
+func ckrCode(err error) uint {
+	var pe p11.Error
+	if errors.As(err, &pe) {
+		return uint(pe)
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return 0
+}
+
+// wrapErr turns a binding error into *Error with context; other errors are
+// returned as they are.
+func wrapErr(op string, err error, module, token, object string) error {
+	if err == nil {
+		return nil
+	}
+	var pe p11.Error
+	if errors.As(err, &pe) {
+		return &Error{Op: op, Code: uint(pe), Module: module, Token: token, Object: object}
+	}
+	return err
+}
+
+// moduleExists reports whether path names an existing file.
+func moduleExists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}

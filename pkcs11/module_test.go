@@ -1,0 +1,138 @@
+//go:build cgo
+
+package pkcs11
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+const trustModulePath = "/usr/lib/x86_64-linux-gnu/pkcs11/p11-kit-trust.so"
+
+func needFile(t *testing.T, path, install string) {
+	t.Helper()
+	if _, err := os.Stat(path); err != nil {
+		t.Skipf("%s missing; install it with: %s", path, install)
+	}
+}
+
+func ulong(b []byte) uint {
+	if len(b) != 8 && len(b) != 4 {
+		return ^uint(0)
+	}
+	if len(b) == 4 {
+		return uint(binary.NativeEndian.Uint32(b))
+	}
+	return uint(binary.NativeEndian.Uint64(b))
+}
+
+func TestTrustModuleFindObjects(t *testing.T) {
+	needFile(t, trustModulePath, "apt-get install -y p11-kit-modules")
+	dir := t.TempDir()
+	ca, _ := newTestCA(t, "nativetls trust-module anchor")
+	writePEM(t, filepath.Join(dir, "anchors", "ca.pem"), ca)
+
+	m, err := LoadModule(trustModulePath, "paths="+dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	if m.Path() != trustModulePath {
+		t.Errorf("Path() = %q", m.Path())
+	}
+	slots, err := m.Slots(true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(slots) != 1 || slots[0].Token == nil {
+		t.Fatalf("want one slot with a token, got %+v", slots)
+	}
+	t.Logf("slot %d %q token %+v", slots[0].ID, slots[0].Description, *slots[0].Token)
+
+	certs, err := m.FindObjects(slots[0].ID,
+		[]*Attribute{NewAttribute(CKA_CLASS, CKO_CERTIFICATE)},
+		[]uint{CKA_VALUE, CKA_LABEL, CKA_TRUSTED, CKA_X_DISTRUSTED, CKA_CERTIFICATE_CATEGORY, CKA_NSS_SERVER_DISTRUST_AFTER, 0x7FFF0001})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var found bool
+	for _, o := range certs {
+		if bytes.Equal(o.Attrs[CKA_VALUE], ca.Raw) {
+			found = true
+			if v := o.Attrs[CKA_TRUSTED]; !bytes.Equal(v, []byte{1}) {
+				t.Errorf("CKA_TRUSTED = %x, want 01", v)
+			}
+			if _, ok := o.Attrs[0x7FFF0001]; ok {
+				t.Error("invalid attribute type present in Attrs")
+			}
+			t.Logf("label %q category %d distrusted %x", o.Attrs[CKA_LABEL], ulong(o.Attrs[CKA_CERTIFICATE_CATEGORY]), o.Attrs[CKA_X_DISTRUSTED])
+		}
+	}
+	if !found {
+		t.Fatalf("anchor not among %d certificate objects", len(certs))
+	}
+
+	trust, err := m.FindObjects(slots[0].ID,
+		[]*Attribute{NewAttribute(CKA_CLASS, CKO_NSS_TRUST)},
+		[]uint{CKA_CERT_SHA1_HASH, CKA_TRUST_SERVER_AUTH, CKA_TRUST_CLIENT_AUTH, CKA_TRUST_EMAIL_PROTECTION, CKA_TRUST_CODE_SIGNING, CKA_ISSUER, CKA_SERIAL_NUMBER})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(trust) == 0 {
+		t.Fatal("no CKO_NSS_TRUST objects")
+	}
+	if got := ulong(trust[0].Attrs[CKA_TRUST_SERVER_AUTH]); got != CKT_NSS_TRUSTED_DELEGATOR {
+		t.Errorf("CKA_TRUST_SERVER_AUTH = %#x, want CKT_NSS_TRUSTED_DELEGATOR", got)
+	}
+
+	// Same path, other arguments, while live: a clear error.
+	if _, err := LoadModule(trustModulePath, "paths=/nonexistent"); !errors.Is(err, ErrModuleInUse) {
+		t.Fatalf("second instance with other args: err = %v, want ErrModuleInUse", err)
+	}
+	// Same arguments: shared instance.
+	m2, err := LoadModule(trustModulePath, "paths="+dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m2.inst != m.inst {
+		t.Error("same path and args did not share the instance")
+	}
+	m2.Close()
+	m.Close()
+	m.Close() // idempotent
+	if _, err := m.Slots(true); !errors.Is(err, ErrClosed) {
+		t.Errorf("Slots after Close: %v", err)
+	}
+
+	// After every handle closed, other arguments work.
+	dir2 := t.TempDir()
+	m3, err := LoadModule(trustModulePath, "paths="+dir2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m3.Close()
+	slots, err = m3.Slots(true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	certs, err = m3.FindObjects(slots[0].ID, []*Attribute{NewAttribute(CKA_CLASS, CKO_CERTIFICATE)}, []uint{CKA_VALUE})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range certs {
+		if bytes.Equal(o.Attrs[CKA_VALUE], ca.Raw) {
+			t.Error("reloaded module with empty paths still serves the old anchor")
+		}
+	}
+}
+
+func TestLoadModuleMissing(t *testing.T) {
+	_, err := LoadModule("/nonexistent/libnothing.so", "")
+	if !errors.Is(err, ErrModuleNotFound) {
+		t.Fatalf("err = %v", err)
+	}
+}
