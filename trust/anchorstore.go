@@ -1,0 +1,148 @@
+package trust
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/x509"
+	"fmt"
+	"sync"
+)
+
+// AnchorStore is a TrustStore over a fixed list of anchors, each with its
+// source and purposes, plus distrusted certificates. Verification runs
+// crypto/x509 with the anchors trusted for the requested usage and then the
+// project's own checks (distrust anywhere in the chain, distrust-after dates,
+// and the strict-profile checks when asked). The portable backend and the
+// Linux backend use it.
+//
+// An AnchorStore is immutable and safe for concurrent use.
+type AnchorStore struct {
+	name       string
+	anchors    []Anchor
+	sources    []SourceReport
+	distrusted map[[32]byte]bool // SHA-256 of the certificate DER
+	distrustPK map[[32]byte]bool // SHA-256 of the SubjectPublicKeyInfo
+	generation uint64
+
+	mu    sync.Mutex
+	pools map[Usage]*x509.CertPool
+}
+
+// NewAnchorStore returns a store over anchors. name describes it in
+// messages; sources, if given, are reported by Sources (for doctor).
+// Distrusted entries are kept for rejection and never trusted.
+func NewAnchorStore(name string, anchors []Anchor, sources ...SourceReport) *AnchorStore {
+	s := &AnchorStore{
+		name:       name,
+		anchors:    append([]Anchor(nil), anchors...),
+		sources:    append([]SourceReport(nil), sources...),
+		distrusted: map[[32]byte]bool{},
+		distrustPK: map[[32]byte]bool{},
+		pools:      map[Usage]*x509.CertPool{},
+		generation: nextGeneration(),
+	}
+	for _, a := range s.anchors {
+		if a.Distrusted && a.Certificate != nil {
+			s.distrusted[sha256.Sum256(a.Certificate.Raw)] = true
+			s.distrustPK[sha256.Sum256(a.Certificate.RawSubjectPublicKeyInfo)] = true
+		}
+	}
+	return s
+}
+
+var (
+	genMu  sync.Mutex
+	genCtr uint64
+)
+
+// nextGeneration hands out process-unique generations so that a cache keyed
+// on (store, generation) never confuses two store versions.
+func nextGeneration() uint64 {
+	genMu.Lock()
+	defer genMu.Unlock()
+	genCtr++
+	return genCtr
+}
+
+// String names the store.
+func (s *AnchorStore) String() string { return s.name }
+
+// Generation identifies this store's content for caches.
+func (s *AnchorStore) Generation() uint64 { return s.generation }
+
+// Anchors returns a copy of the anchors, distrusted entries included.
+func (s *AnchorStore) Anchors(context.Context) ([]Anchor, error) {
+	return append([]Anchor(nil), s.anchors...), nil
+}
+
+// Sources reports the sources the store was built from.
+func (s *AnchorStore) Sources() []SourceReport { return append([]SourceReport(nil), s.sources...) }
+
+// IsDistrusted reports whether c (or its public key) is explicitly distrusted.
+func (s *AnchorStore) IsDistrusted(c *x509.Certificate) bool {
+	return s.distrusted[sha256.Sum256(c.Raw)] || s.distrustPK[sha256.Sum256(c.RawSubjectPublicKeyInfo)]
+}
+
+// pool returns the pool of anchors trusted for u, built once per usage.
+func (s *AnchorStore) pool(u Usage) *x509.CertPool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if p, ok := s.pools[u]; ok {
+		return p
+	}
+	p := x509.NewCertPool()
+	for _, a := range s.anchors {
+		if a.Certificate != nil && a.TrustedFor(u) && !s.IsDistrusted(a.Certificate) {
+			p.AddCert(a.Certificate)
+		}
+	}
+	s.pools[u] = p
+	return p
+}
+
+// anchorFor returns the anchor entry of a certificate at the top of a chain.
+func (s *AnchorStore) anchorFor(c *x509.Certificate) (Anchor, bool) {
+	for _, a := range s.anchors {
+		if a.Certificate != nil && !a.Distrusted && a.Certificate.Equal(c) {
+			return a, true
+		}
+	}
+	return Anchor{}, false
+}
+
+// Verify implements TrustStore.
+func (s *AnchorStore) Verify(ctx context.Context, chain []*x509.Certificate, opts VerifyOptions) ([][]*x509.Certificate, error) {
+	if len(chain) == 0 {
+		return nil, &VerificationError{Reason: ReasonMalformed, Depth: -1, Host: opts.ServerName,
+			Detail: "the peer presented no certificate", Backend: s.name}
+	}
+	return verifyWithAnchors(ctx, s, chain, opts)
+}
+
+// CertPoolStore is a TrustStore over an x509.CertPool. It cannot list its
+// anchors (CertPool does not expose them) and knows no distrust.
+type CertPoolStore struct {
+	name string
+	pool *x509.CertPool
+	as   *AnchorStore // empty anchor store for the shared checks
+}
+
+// FromCertPool returns a TrustStore that trusts exactly the roots in pool.
+func FromCertPool(pool *x509.CertPool) *CertPoolStore {
+	return &CertPoolStore{name: "x509.CertPool", pool: pool, as: NewAnchorStore("x509.CertPool", nil)}
+}
+
+// String names the store.
+func (s *CertPoolStore) String() string { return s.name }
+
+// Verify implements TrustStore.
+func (s *CertPoolStore) Verify(ctx context.Context, chain []*x509.Certificate, opts VerifyOptions) ([][]*x509.Certificate, error) {
+	if len(chain) == 0 {
+		return nil, &VerificationError{Reason: ReasonMalformed, Depth: -1, Detail: "the peer presented no certificate", Backend: s.name}
+	}
+	return verifyWithPool(ctx, s.as, s.pool, chain, opts)
+}
+
+func (s *AnchorStore) describe() string {
+	return fmt.Sprintf("%s (%d anchors)", s.name, len(s.anchors))
+}

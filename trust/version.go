@@ -1,0 +1,100 @@
+package trust
+
+import (
+	"crypto/tls"
+	"fmt"
+)
+
+// Version is a TLS protocol version, holding the wire value (0x0303 is TLS 1.2).
+// The two sentinels MinimumSupported and MaximumSupported stand for the lowest
+// and highest version the backend's engine supports, as in PEP 543.
+//
+// The zero Version, used by a zero Configuration, means "the default": TLS 1.2
+// as the lowest version and the engine's maximum as the highest.
+type Version uint16
+
+const (
+	// SSLv3 is SSL 3.0. No backend in this module negotiates it; it exists so
+	// that configurations naming it fail with a clear error.
+	SSLv3 Version = 0x0300
+	// TLSv1 is TLS 1.0.
+	TLSv1 Version = 0x0301
+	// TLSv1_1 is TLS 1.1.
+	TLSv1_1 Version = 0x0302
+	// TLSv1_2 is TLS 1.2.
+	TLSv1_2 Version = 0x0303
+	// TLSv1_3 is TLS 1.3.
+	TLSv1_3 Version = 0x0304
+
+	// MinimumSupported is the lowest version the backend supports.
+	MinimumSupported Version = 0xfffe
+	// MaximumSupported is the highest version the backend supports.
+	MaximumSupported Version = 0xffff
+)
+
+// DefaultLowestVersion is the lowest version a Configuration allows when it
+// does not set one. It may be raised in a minor release.
+const DefaultLowestVersion = TLSv1_2
+
+// String returns the conventional name, e.g. "TLSv1.2".
+func (v Version) String() string {
+	switch v {
+	case 0:
+		return "default"
+	case SSLv3:
+		return "SSLv3"
+	case TLSv1:
+		return "TLSv1"
+	case TLSv1_1:
+		return "TLSv1.1"
+	case TLSv1_2:
+		return "TLSv1.2"
+	case TLSv1_3:
+		return "TLSv1.3"
+	case MinimumSupported:
+		return "MINIMUM_SUPPORTED"
+	case MaximumSupported:
+		return "MAXIMUM_SUPPORTED"
+	}
+	return fmt.Sprintf("Version(0x%04x)", uint16(v))
+}
+
+// ParseVersion accepts "1.0".."1.3", "TLSv1.2", "tls1.2", "TLS1.2", "SSLv3",
+// "min"/"MINIMUM_SUPPORTED" and "max"/"MAXIMUM_SUPPORTED".
+func ParseVersion(s string) (Version, error) {
+	switch s {
+	case "SSLv3", "ssl3", "sslv3":
+		return SSLv3, nil
+	case "1.0", "TLSv1", "TLSv1.0", "tls1", "tls1.0", "TLS1.0":
+		return TLSv1, nil
+	case "1.1", "TLSv1.1", "tls1.1", "TLS1.1":
+		return TLSv1_1, nil
+	case "1.2", "TLSv1.2", "tls1.2", "TLS1.2":
+		return TLSv1_2, nil
+	case "1.3", "TLSv1.3", "tls1.3", "TLS1.3":
+		return TLSv1_3, nil
+	case "min", "MINIMUM_SUPPORTED":
+		return MinimumSupported, nil
+	case "max", "MAXIMUM_SUPPORTED":
+		return MaximumSupported, nil
+	}
+	return 0, fmt.Errorf("trust: unknown TLS version %q (use 1.0, 1.1, 1.2, 1.3, min or max)", s)
+}
+
+// GoVersion returns the crypto/tls constant for v, resolving the sentinels
+// to what crypto/tls supports (TLS 1.0 .. TLS 1.3) and the zero Version to
+// def. It reports false for SSLv3 and unknown values, which crypto/tls
+// cannot negotiate.
+func (v Version) GoVersion(def uint16) (uint16, bool) {
+	switch v {
+	case 0:
+		return def, true
+	case MinimumSupported:
+		return tls.VersionTLS10, true
+	case MaximumSupported:
+		return tls.VersionTLS13, true
+	case TLSv1, TLSv1_1, TLSv1_2, TLSv1_3:
+		return uint16(v), true
+	}
+	return 0, false
+}
