@@ -7,6 +7,19 @@ import (
 	"net"
 )
 
+// Conn is a TLS connection made by a context: a net.Conn with the
+// handshake state, and the chains the context's trust store verified.
+type Conn interface {
+	net.Conn
+	// Handshake runs the handshake if it has not run yet.
+	Handshake() error
+	// ConnectionState reports the negotiated parameters.
+	ConnectionState() tls.ConnectionState
+	// VerifiedChains returns the chains the trust store verified for the
+	// peer (nil when the peer was not verified).
+	VerifiedChains() [][]*x509.Certificate
+}
+
 // ClientContext is a client-side TLS context built from a Configuration
 // (PEP 543 ClientContext). Package native provides the implementations.
 type ClientContext interface {
@@ -15,7 +28,7 @@ type ClientContext interface {
 	// WrapConn starts TLS on conn as a client. serverName is required and
 	// checked against the server's certificate; an empty name is refused
 	// unless the configuration was made by insecure.WithoutHostnameCheck.
-	WrapConn(conn net.Conn, serverName string) (*tls.Conn, error)
+	WrapConn(conn net.Conn, serverName string) (Conn, error)
 }
 
 // ServerContext is a server-side TLS context (PEP 543 ServerContext).
@@ -23,7 +36,7 @@ type ServerContext interface {
 	// Configuration returns the configuration the context was built from.
 	Configuration() Configuration
 	// WrapConn starts TLS on an accepted conn as a server.
-	WrapConn(conn net.Conn) (*tls.Conn, error)
+	WrapConn(conn net.Conn) (Conn, error)
 }
 
 // Backend bundles a platform's constructors (PEP 543 Backend). Package

@@ -1,0 +1,113 @@
+package native
+
+import (
+	"crypto"
+	"crypto/x509"
+	"fmt"
+	"sync"
+
+	"github.com/nativetls/nativetls/trust"
+)
+
+// backend is the implementation behind a trust.Backend: a name and the
+// platform's system trust store.
+type backend struct {
+	name   string
+	system func() (trust.TrustStore, error)
+	// loadCertificates / loadKey resolve file paths and platform URIs.
+	loadCertificates func(spec string) ([]*x509.Certificate, error)
+	loadKey          func(spec string, pw trust.PasswordFunc) (crypto.Signer, error)
+}
+
+// verifierFor resolves the trust store a configuration verifies with.
+func (b *backend) verifierFor(cfg trust.Configuration, usage trust.Usage) (verifier, error) {
+	v := verifier{backend: b.name, cfg: cfg, usage: usage, checkHostname: true}
+	if !validationEnabled(cfg) {
+		return v, nil
+	}
+	store := cfg.TrustStore()
+	if store == nil {
+		s, err := b.system()
+		if err != nil {
+			return v, &trust.ConfigurationError{Backend: b.name, Field: "trust store",
+				Msg: "no trust store is configured and the system trust store could not be loaded", Err: err}
+		}
+		store = s
+	}
+	v.store = store
+	return v, nil
+}
+
+// validate reports what in cfg the backend cannot honour.
+func (b *backend) validate(cfg trust.Configuration) error {
+	if _, err := baseConfig(b.name, cfg); err != nil {
+		return err
+	}
+	_, err := b.verifierFor(cfg, trust.UsageServerAuth)
+	return err
+}
+
+// public returns the trust.Backend value for b.
+func (b *backend) public() trust.Backend {
+	return trust.Backend{
+		Name: b.name,
+		ClientContext: func(cfg trust.Configuration) (trust.ClientContext, error) {
+			c, err := b.newClient(cfg)
+			if err != nil {
+				return nil, err
+			}
+			return wrappedClient{c}, nil
+		},
+		ServerContext: func(cfg trust.Configuration) (trust.ServerContext, error) {
+			s, err := b.newServer(cfg)
+			if err != nil {
+				return nil, err
+			}
+			return wrappedServer{s}, nil
+		},
+		Certificates:          b.loadCertificates,
+		PrivateKey:            b.loadKey,
+		SystemTrustStore:      b.system,
+		TrustStoreFromPEMFile: func(path string) (trust.TrustStore, error) { return trust.FromPEMFile(path) },
+		Validate:              b.validate,
+	}
+}
+
+var portableBackend = &backend{
+	name:             "portable",
+	system:           portableSystem,
+	loadCertificates: trust.LoadCertificates,
+	loadKey:          trust.LoadPrivateKey,
+}
+
+var (
+	portableOnce  sync.Once
+	portableStore trust.TrustStore
+	portableErr   error
+)
+
+// portableSystem is the portable backend's system store: crypto/x509's
+// system roots (which honour SSL_CERT_FILE and SSL_CERT_DIR on Unix), loaded
+// once per process.
+func portableSystem() (trust.TrustStore, error) {
+	portableOnce.Do(func() {
+		pool, err := x509.SystemCertPool()
+		if err != nil {
+			portableErr = fmt.Errorf("native: crypto/x509 found no system roots (%w); set SSL_CERT_FILE to a PEM bundle or configure a trust store", err)
+			return
+		}
+		portableStore = trust.FromCertPool(pool)
+	})
+	return portableStore, portableErr
+}
+
+// Portable returns the portable backend: files and crypto/x509 only. It
+// works on every OS and is what Backend returns where no platform backend
+// exists.
+func Portable() trust.Backend { return portableBackend.public() }
+
+// Backend returns the backend for the running platform.
+func Backend() trust.Backend { return platform().public() }
+
+// platform returns the running platform's backend.
+func platform() *backend { return platformBackend() }

@@ -1,0 +1,139 @@
+package native
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"net"
+	"strings"
+
+	"github.com/nativetls/nativetls/trust"
+)
+
+// ClientContext is a client-side TLS context (PEP 543 ClientContext). It is
+// immutable and safe for concurrent use; make one per configuration and
+// reuse it for every connection.
+type ClientContext struct {
+	b    *backend
+	cfg  trust.Configuration
+	base *tls.Config
+	v    verifier
+}
+
+// NewClientContext builds a client context with the platform backend.
+func NewClientContext(cfg trust.Configuration) (*ClientContext, error) {
+	return platform().newClient(cfg)
+}
+
+func (b *backend) newClient(cfg trust.Configuration) (*ClientContext, error) {
+	base, err := baseConfig(b.name, cfg)
+	if err != nil {
+		return nil, err
+	}
+	v, err := b.verifierFor(cfg, trust.UsageServerAuth)
+	if err != nil {
+		return nil, err
+	}
+	v.checkHostname = cfg.CheckHostname()
+	// crypto/tls must not verify by itself: the trust store decides, in
+	// VerifyConnection, which runs on every handshake including resumption.
+	base.InsecureSkipVerify = true
+	base.ClientSessionCache = tls.NewLRUClientSessionCache(0)
+	c := &ClientContext{b: b, cfg: cfg, base: base, v: v}
+	return c, nil
+}
+
+// Configuration returns the configuration the context was built from.
+func (c *ClientContext) Configuration() trust.Configuration { return c.cfg }
+
+// Backend returns the name of the backend that built the context.
+func (c *ClientContext) Backend() string { return c.b.name }
+
+// ErrNoServerName is returned when a client connection is asked for without
+// a server name while the hostname check is on.
+var ErrNoServerName = errors.New("native: a server name is required to check the server's certificate; pass the host name (or use trust/insecure.WithoutHostnameCheck to skip the check explicitly)")
+
+// WrapConn starts TLS on conn as a client of serverName (a DNS name or an IP
+// literal), which the server's certificate must be valid for. The handshake
+// runs on first use or on an explicit Handshake.
+func (c *ClientContext) WrapConn(conn net.Conn, serverName string) (*Conn, error) {
+	tc, err := c.configFor(serverName)
+	if err != nil {
+		return nil, err
+	}
+	out := &Conn{backend: c.b.name}
+	name := tc.ServerName
+	if !c.v.checkHostname {
+		name = ""
+	}
+	tc.VerifyConnection = func(cs tls.ConnectionState) error { return c.v.verify(cs, name, out) }
+	out.Conn = tls.Client(conn, tc)
+	return out, nil
+}
+
+func (c *ClientContext) configFor(serverName string) (*tls.Config, error) {
+	serverName = strings.TrimSuffix(strings.TrimPrefix(serverName, "["), "]")
+	if serverName == "" && c.v.checkHostname && c.v.store != nil {
+		return nil, ErrNoServerName
+	}
+	tc := c.base.Clone()
+	tc.ServerName = serverName
+	return tc, nil
+}
+
+// Dial connects to addr ("host:port") and completes the handshake; the host
+// part is the server name.
+func (c *ClientContext) Dial(network, addr string) (*Conn, error) {
+	return c.DialContext(context.Background(), network, addr)
+}
+
+// DialContext connects to addr and completes the handshake within ctx.
+func (c *ClientContext) DialContext(ctx context.Context, network, addr string) (*Conn, error) {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return nil, err
+	}
+	var d net.Dialer
+	raw, err := d.DialContext(ctx, network, addr)
+	if err != nil {
+		return nil, err
+	}
+	conn, err := c.WrapConn(raw, host)
+	if err != nil {
+		raw.Close()
+		return nil, err
+	}
+	if err := conn.HandshakeContext(ctx); err != nil {
+		raw.Close()
+		return nil, err
+	}
+	return conn, nil
+}
+
+// TLSConfig returns a *tls.Config for code that takes one (net/http's
+// Transport.TLSClientConfig, gRPC credentials …). Verification still goes
+// through the context's trust store; the server name checked is the one
+// the caller sets in the config (net/http sets it from the URL's host). The
+// returned config is a fresh copy the caller may modify, but setting
+// InsecureSkipVerify, VerifyPeerCertificate or VerifyConnection changes
+// verification.
+func (c *ClientContext) TLSConfig() *tls.Config {
+	tc := c.base.Clone()
+	tc.VerifyConnection = func(cs tls.ConnectionState) error {
+		name := cs.ServerName
+		if !c.v.checkHostname {
+			name = ""
+		} else if name == "" && c.v.store != nil {
+			return ErrNoServerName
+		}
+		return c.v.verify(cs, name, nil)
+	}
+	return tc
+}
+
+// wrapped adapts a ClientContext to trust.ClientContext.
+type wrappedClient struct{ *ClientContext }
+
+func (w wrappedClient) WrapConn(conn net.Conn, serverName string) (trust.Conn, error) {
+	return w.ClientContext.WrapConn(conn, serverName)
+}

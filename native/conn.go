@@ -1,0 +1,80 @@
+package native
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"sync/atomic"
+
+	"github.com/nativetls/nativetls/trust"
+)
+
+// Conn is a TLS connection made by a context. It is a *tls.Conn (all its
+// methods are available) that also reports the chains the trust store
+// verified, and whose handshake errors are *trust.TLSError values wrapping
+// the cause (a *trust.VerificationError when the peer was not trusted).
+type Conn struct {
+	*tls.Conn
+	backend  string
+	verified atomic.Pointer[[][]*x509.Certificate]
+}
+
+var _ trust.Conn = (*Conn)(nil)
+
+// VerifiedChains returns the chains verified for the peer, nil if the peer
+// was not verified (validation off, or a server that got no client
+// certificate).
+func (c *Conn) VerifiedChains() [][]*x509.Certificate {
+	if p := c.verified.Load(); p != nil {
+		return *p
+	}
+	return nil
+}
+
+// Handshake runs the handshake if it has not run yet.
+func (c *Conn) Handshake() error { return c.HandshakeContext(context.Background()) }
+
+// HandshakeContext runs the handshake, aborting it when ctx is done.
+func (c *Conn) HandshakeContext(ctx context.Context) error {
+	if err := c.Conn.HandshakeContext(ctx); err != nil {
+		return &trust.TLSError{Backend: c.backend, Op: "handshake", Err: err}
+	}
+	return nil
+}
+
+// NetConn returns the underlying connection.
+func (c *Conn) NetConn() any { return c.Conn.NetConn() }
+
+// verifier runs a context's trust decision for one connection.
+type verifier struct {
+	backend       string
+	store         trust.TrustStore // nil when validation is off
+	cfg           trust.Configuration
+	usage         trust.Usage
+	checkHostname bool
+}
+
+// verify checks the peer's certificates in cs for name and records the
+// verified chains in conn (when conn is not nil).
+func (v *verifier) verify(cs tls.ConnectionState, name string, conn *Conn) error {
+	if v.store == nil {
+		return nil
+	}
+	if len(cs.PeerCertificates) == 0 {
+		if v.usage == trust.UsageClientAuth {
+			return nil // RequireClientCert is enforced by crypto/tls itself
+		}
+		return &trust.VerificationError{Reason: trust.ReasonMalformed, Depth: -1, Host: name, Backend: v.backend,
+			Detail: "the server presented no certificate"}
+	}
+	opts := v.cfg.VerifyOptions(name, v.usage)
+	opts.OCSPResponse = cs.OCSPResponse
+	chains, err := trust.Verify(context.Background(), v.store, cs.PeerCertificates, opts)
+	if err != nil {
+		return err
+	}
+	if conn != nil {
+		conn.verified.Store(&chains)
+	}
+	return nil
+}
