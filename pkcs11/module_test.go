@@ -4,7 +4,6 @@ package pkcs11
 
 import (
 	"bytes"
-	"encoding/binary"
 	"errors"
 	"os"
 	"path/filepath"
@@ -18,16 +17,6 @@ func needFile(t *testing.T, path, install string) {
 	if _, err := os.Stat(path); err != nil {
 		t.Skipf("%s missing; install it with: %s", path, install)
 	}
-}
-
-func ulong(b []byte) uint {
-	if len(b) != 8 && len(b) != 4 {
-		return ^uint(0)
-	}
-	if len(b) == 4 {
-		return uint(binary.NativeEndian.Uint32(b))
-	}
-	return uint(binary.NativeEndian.Uint64(b))
 }
 
 func TestTrustModuleFindObjects(t *testing.T) {

@@ -1,0 +1,368 @@
+//go:build cgo
+
+package pkcs11
+
+import (
+	"bytes"
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/rsa"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+
+	p11 "github.com/miekg/pkcs11"
+)
+
+// Key is a private key on a PKCS#11 token. It is a crypto.Signer for RSA
+// (PKCS #1 v1.5 and PSS), ECDSA (P-256, P-384, P-521) and Ed25519 keys,
+// and a crypto.Decrypter for RSA keys. The key never leaves the token.
+// A Key is safe for concurrent use; Close releases its sessions and
+// module handle.
+type Key struct {
+	t          *token
+	uri        *URI // token and key attributes, no PIN
+	label      string
+	id         []byte
+	keyType    uint
+	pub        crypto.PublicKey
+	alwaysAuth bool
+	schemes    []tls.SignatureScheme
+
+	mu     sync.RWMutex
+	handle p11.ObjectHandle
+}
+
+var (
+	_ crypto.Signer    = (*Key)(nil)
+	_ crypto.Decrypter = (*Key)(nil)
+)
+
+// OpenKey finds the private key the URI names (by object label and/or id
+// on the token the URI's token attributes select) and returns it ready to
+// sign. Exactly one private key must match: none is ErrKeyNotFound,
+// several is ErrAmbiguous. The PIN comes from pin-value, pin-source or
+// opts.PIN; a wrong PIN is ErrPINIncorrect and is not retried.
+func OpenKey(uri string, opts *Options) (*Key, error) {
+	u, err := ParseURI(uri)
+	if err != nil {
+		return nil, err
+	}
+	if u.Type != "" && u.Type != "private" {
+		return nil, &URIError{URI: u.Redacted(), Reason: fmt.Sprintf("type=%s cannot name a private key; use type=private or leave it out", u.Type)}
+	}
+	t, err := openToken(u, opts)
+	if err != nil {
+		return nil, err
+	}
+	k := &Key{t: t}
+	if err := t.do(k.find, nil); err != nil {
+		t.close()
+		return nil, err
+	}
+	k.schemes = signatureSchemes(k.pub, t.mechs)
+	return k, nil
+}
+
+// keyTemplate is the search template for the key the URI names.
+func keyTemplate(u *URI, class uint) []*Attribute {
+	tmpl := []*Attribute{p11.NewAttribute(p11.CKA_CLASS, class)}
+	if u.Has("object") {
+		tmpl = append(tmpl, p11.NewAttribute(p11.CKA_LABEL, u.Object))
+	}
+	if u.Has("id") {
+		tmpl = append(tmpl, p11.NewAttribute(p11.CKA_ID, u.ID))
+	}
+	return tmpl
+}
+
+// find locates the private key and its public half on sh.
+func (k *Key) find(sh p11.SessionHandle) error {
+	t := k.t
+	hs, err := findHandles(t.ctx, sh, keyTemplate(t.uri, p11.CKO_PRIVATE_KEY), 2)
+	if err != nil {
+		return t.err("C_FindObjects", err, t.uri.Redacted())
+	}
+	switch len(hs) {
+	case 0:
+		return fmt.Errorf("pkcs11: no private key on token %q matches %s (check object= and id=; list keys with ListObjects): %w",
+			t.label(), t.uri.Redacted(), ErrKeyNotFound)
+	case 1:
+	default:
+		return fmt.Errorf("pkcs11: %s matches more than one private key on token %q; add object= or id=: %w",
+			t.uri.Redacted(), t.label(), ErrAmbiguous)
+	}
+	attrs, err := readAttrs(t.ctx, sh, hs[0], []uint{p11.CKA_KEY_TYPE, p11.CKA_LABEL, p11.CKA_ID,
+		p11.CKA_ALWAYS_AUTHENTICATE, p11.CKA_MODULUS, p11.CKA_PUBLIC_EXPONENT, p11.CKA_EC_PARAMS, CKA_PUBLIC_KEY_INFO})
+	if err != nil {
+		return t.err("C_GetAttributeValue", err, t.uri.Redacted())
+	}
+	k.handle = hs[0]
+	k.label, k.id = string(attrs[p11.CKA_LABEL]), attrs[p11.CKA_ID]
+	k.keyType = ulong(attrs[p11.CKA_KEY_TYPE])
+	k.alwaysAuth = bytes.Equal(attrs[p11.CKA_ALWAYS_AUTHENTICATE], []byte{1})
+	k.uri = k.keyURI()
+	pub, err := k.publicKey(sh, attrs)
+	if err != nil {
+		return err
+	}
+	k.pub = pub
+	return nil
+}
+
+// keyURI is the URI of this key: the token's identity plus label and id.
+func (k *Key) keyURI() *URI {
+	ti := k.t.info
+	u := &URI{Token: ti.Label, Manufacturer: ti.Manufacturer, Model: ti.Model, Serial: ti.Serial,
+		Object: k.label, ID: k.id, Type: "private", ModulePath: k.t.mod.path}
+	return u
+}
+
+// publicKey gets the public key from CKA_PUBLIC_KEY_INFO, the matching
+// public key object, the matching certificate, or (RSA) the private key's
+// own modulus and exponent.
+func (k *Key) publicKey(sh p11.SessionHandle, priv map[uint][]byte) (crypto.PublicKey, error) {
+	if spki := priv[CKA_PUBLIC_KEY_INFO]; len(spki) > 0 {
+		if pub, err := x509.ParsePKIXPublicKey(spki); err == nil {
+			return pub, nil
+		}
+	}
+	t := k.t
+	match := &URI{Object: k.label, ID: k.id}
+	if len(k.id) > 0 {
+		match.Object = ""
+	}
+	var pubs []ObjectHandle
+	var err error
+	if match.Object != "" || len(match.ID) > 0 {
+		pubs, err = findHandles(t.ctx, sh, keyTemplate(match, p11.CKO_PUBLIC_KEY), 1)
+	}
+	if err == nil && len(pubs) == 1 {
+		a, err := readAttrs(t.ctx, sh, pubs[0], []uint{p11.CKA_MODULUS, p11.CKA_PUBLIC_EXPONENT, p11.CKA_EC_PARAMS, p11.CKA_EC_POINT})
+		if err == nil {
+			if pub, err := pubFromAttrs(k.keyType, a); err == nil {
+				return pub, nil
+			}
+		}
+	}
+	if c, err := k.certificate(sh); err == nil {
+		return c.PublicKey, nil
+	}
+	if k.keyType == p11.CKK_RSA {
+		return rsaPublicKey(priv[p11.CKA_MODULUS], priv[p11.CKA_PUBLIC_EXPONENT])
+	}
+	return nil, fmt.Errorf("pkcs11: private key %s on token %q has no public key object or certificate with the same CKA_ID; import one: %w",
+		k.uri.Redacted(), t.label(), ErrKeyNotFound)
+}
+
+func pubFromAttrs(keyType uint, a map[uint][]byte) (crypto.PublicKey, error) {
+	switch keyType {
+	case p11.CKK_RSA:
+		return rsaPublicKey(a[p11.CKA_MODULUS], a[p11.CKA_PUBLIC_EXPONENT])
+	case p11.CKK_EC, CKK_EC_EDWARDS:
+		return ecPublicKey(a[p11.CKA_EC_PARAMS], a[p11.CKA_EC_POINT])
+	}
+	return nil, fmt.Errorf("pkcs11: key type %#x is not supported (RSA, EC, EC_EDWARDS): %w", keyType, ErrUnsupported)
+}
+
+// refind looks the key handle up again after a recovery (handles of
+// private objects may change after a logout or token reinsertion).
+func (k *Key) refind(sh p11.SessionHandle) error {
+	t := k.t
+	hs, err := findHandles(t.ctx, sh, keyTemplate(&URI{Object: k.label, ID: k.id, present: map[string]bool{"object": true, "id": len(k.id) > 0}}, p11.CKO_PRIVATE_KEY), 2)
+	if err != nil {
+		return t.err("C_FindObjects", err, k.uri.Redacted())
+	}
+	if len(hs) != 1 {
+		return fmt.Errorf("pkcs11: key %s is gone from token %q after recovery: %w", k.uri.Redacted(), t.label(), ErrKeyNotFound)
+	}
+	k.mu.Lock()
+	k.handle = hs[0]
+	k.mu.Unlock()
+	return nil
+}
+
+func (k *Key) objHandle() p11.ObjectHandle {
+	k.mu.RLock()
+	defer k.mu.RUnlock()
+	return k.handle
+}
+
+// Public returns the public key (*rsa.PublicKey, *ecdsa.PublicKey or
+// ed25519.PublicKey).
+func (k *Key) Public() crypto.PublicKey { return k.pub }
+
+// URI returns the key's URI: token identity, object label, id and
+// module-path; never a PIN.
+func (k *Key) URI() string { return k.uri.String() }
+
+// SupportedSignatureSchemes returns the TLS signature schemes this key can
+// produce with the mechanisms the token offers (PSS only if the token has
+// CKM_RSA_PKCS_PSS). Put them in tls.Certificate.SupportedSignatureAlgorithms
+// so crypto/tls never picks a scheme the token cannot do.
+func (k *Key) SupportedSignatureSchemes() []tls.SignatureScheme {
+	return append([]tls.SignatureScheme(nil), k.schemes...)
+}
+
+// Close releases the key's sessions and module handle, waiting for
+// operations in flight. Close is idempotent.
+func (k *Key) Close() error { return k.t.close() }
+
+// String names the key by its URI.
+func (k *Key) String() string { return "pkcs11 key " + k.uri.Redacted() }
+
+// Sign signs digest (the message itself for Ed25519) with the token key.
+// RSA: opts *rsa.PSSOptions selects PSS (salt length equal to the hash for
+// PSSSaltLengthEqualsHash and PSSSaltLengthAuto; explicit lengths must fit
+// the key), anything else PKCS #1 v1.5 with a DigestInfo. ECDSA: returns an
+// ASN.1 signature. Ed25519: opts.HashFunc() must be 0 (pure Ed25519, no
+// context).
+func (k *Key) Sign(_ io.Reader, digest []byte, opts crypto.SignerOpts) ([]byte, error) {
+	if opts == nil {
+		opts = crypto.Hash(0)
+	}
+	h := opts.HashFunc()
+	switch pub := k.pub.(type) {
+	case *rsa.PublicKey:
+		if pss, ok := opts.(*rsa.PSSOptions); ok {
+			return k.signPSS(pub, pss, h, digest)
+		}
+		in, err := pkcs1Input(h, digest)
+		if err != nil {
+			return nil, err
+		}
+		return k.sign(p11.NewMechanism(ckmRSAPKCS, nil), in)
+	case *ecdsa.PublicKey:
+		if h != 0 && len(digest) != h.Size() {
+			return nil, fmt.Errorf("pkcs11: digest is %d bytes, %v needs %d", len(digest), h, h.Size())
+		}
+		rs, err := k.sign(p11.NewMechanism(ckmECDSA, nil), digest)
+		if err != nil {
+			return nil, err
+		}
+		return ecdsaASN1(rs)
+	case ed25519.PublicKey:
+		if h != 0 {
+			return nil, fmt.Errorf("pkcs11: Ed25519ph (hash %v) is not supported; sign the message with crypto.Hash(0): %w", h, ErrUnsupported)
+		}
+		if eo, ok := opts.(*ed25519.Options); ok && eo.Context != "" {
+			return nil, fmt.Errorf("pkcs11: Ed25519ctx is not supported: %w", ErrUnsupported)
+		}
+		return k.sign(p11.NewMechanism(CKM_EDDSA, nil), digest)
+	}
+	return nil, fmt.Errorf("pkcs11: %s: unsupported key type %T: %w", k, k.pub, ErrUnsupported)
+}
+
+func (k *Key) signPSS(pub *rsa.PublicKey, opts *rsa.PSSOptions, h crypto.Hash, digest []byte) ([]byte, error) {
+	hm, ok := hashMechs[h]
+	if !ok || h == 0 {
+		return nil, fmt.Errorf("pkcs11: RSA-PSS with hash %v is not supported: %w", h, ErrUnsupported)
+	}
+	if len(digest) != h.Size() {
+		return nil, fmt.Errorf("pkcs11: digest is %d bytes, %v needs %d", len(digest), h, h.Size())
+	}
+	salt, err := pssSaltLength(opts, h, pub.N.BitLen())
+	if err != nil {
+		return nil, err
+	}
+	if !k.t.mechs[ckmRSAPKCSPSS] {
+		return nil, fmt.Errorf("pkcs11: token %q does not support CKM_RSA_PKCS_PSS, so %s cannot make RSA-PSS signatures (TLS 1.3 needs them): %w",
+			k.t.label(), k.uri.Redacted(), ErrUnsupported)
+	}
+	return k.sign(p11.NewMechanism(ckmRSAPKCSPSS, p11.NewPSSParams(hm.mech, hm.mgf, uint(salt))), digest)
+}
+
+// sign runs C_SignInit (+ context login) and C_Sign on a pooled session.
+func (k *Key) sign(mech *p11.Mechanism, in []byte) ([]byte, error) {
+	var sig []byte
+	err := k.t.do(func(sh p11.SessionHandle) error {
+		if err := k.t.ctx.SignInit(sh, []*p11.Mechanism{mech}, k.objHandle()); err != nil {
+			return k.t.err("C_SignInit", err, k.uri.Redacted())
+		}
+		if k.alwaysAuth {
+			if err := k.t.contextLogin(sh, k.uri.Redacted()); err != nil {
+				k.t.ctx.Sign(sh, nil) // end the operation; error expected
+				return err
+			}
+		}
+		s, err := k.t.ctx.Sign(sh, in)
+		if err != nil {
+			return k.t.err("C_Sign", err, k.uri.Redacted())
+		}
+		sig = s
+		return nil
+	}, k.refind)
+	return sig, err
+}
+
+// Decrypt decrypts an RSA ciphertext on the token: opts nil or
+// *rsa.PKCS1v15DecryptOptions selects PKCS #1 v1.5 (with SessionKeyLen set,
+// a decryption failure returns a random key of that length, as
+// crypto/rsa does), *rsa.OAEPOptions selects OAEP with MGF1 of the same
+// hash.
+func (k *Key) Decrypt(rnd io.Reader, msg []byte, opts crypto.DecrypterOpts) ([]byte, error) {
+	if _, ok := k.pub.(*rsa.PublicKey); !ok {
+		return nil, fmt.Errorf("pkcs11: %s is not an RSA key and cannot decrypt: %w", k, ErrUnsupported)
+	}
+	var mech *p11.Mechanism
+	sessionKeyLen := 0
+	switch o := opts.(type) {
+	case nil:
+		mech = p11.NewMechanism(ckmRSAPKCS, nil)
+	case *rsa.PKCS1v15DecryptOptions:
+		mech = p11.NewMechanism(ckmRSAPKCS, nil)
+		sessionKeyLen = o.SessionKeyLen
+	case *rsa.OAEPOptions:
+		hm, ok := hashMechs[o.Hash]
+		if !ok || (o.MGFHash != 0 && o.MGFHash != o.Hash) {
+			return nil, fmt.Errorf("pkcs11: RSA-OAEP with hash %v / MGF %v is not supported: %w", o.Hash, o.MGFHash, ErrUnsupported)
+		}
+		mech = p11.NewMechanism(ckmRSAPKCSOAEP, p11.NewOAEPParams(hm.mech, hm.mgf, ckzDataSpec, o.Label))
+	default:
+		return nil, fmt.Errorf("pkcs11: decrypt options %T are not supported: %w", opts, ErrUnsupported)
+	}
+	var out []byte
+	err := k.t.do(func(sh p11.SessionHandle) error {
+		if err := k.t.ctx.DecryptInit(sh, []*p11.Mechanism{mech}, k.objHandle()); err != nil {
+			return k.t.err("C_DecryptInit", err, k.uri.Redacted())
+		}
+		if k.alwaysAuth {
+			if err := k.t.contextLogin(sh, k.uri.Redacted()); err != nil {
+				k.t.ctx.Decrypt(sh, nil)
+				return err
+			}
+		}
+		p, err := k.t.ctx.Decrypt(sh, msg)
+		if err != nil {
+			return k.t.err("C_Decrypt", err, k.uri.Redacted())
+		}
+		out = p
+		return nil
+	}, k.refind)
+	if sessionKeyLen > 0 && (isDecryptFailure(err) || (err == nil && len(out) != sessionKeyLen)) {
+		key := make([]byte, sessionKeyLen)
+		if _, rerr := readRand(rnd, key); rerr != nil {
+			return nil, rerr
+		}
+		return key, nil
+	}
+	return out, err
+}
+
+// isDecryptFailure reports a padding/data error (not a token failure).
+func isDecryptFailure(err error) bool {
+	var e *Error
+	if !errors.As(err, &e) {
+		return false
+	}
+	switch e.Code {
+	case 0x40, 0x41, 0x20, 0x21: // CKR_ENCRYPTED_DATA_INVALID/_LEN_RANGE, CKR_DATA_INVALID/_LEN_RANGE
+		return true
+	}
+	return strings.Contains(CodeName(e.Code), "ENCRYPTED_DATA")
+}

@@ -1,0 +1,42 @@
+package pkcs11
+
+import "context"
+
+// Options configures OpenKey, LoadCertificates and ListObjects. The zero
+// value (or nil) is valid: the module comes from the URI (or p11-kit's
+// proxy), the PIN from the URI, and the session pool size from the URI's
+// max-sessions or the token.
+type Options struct {
+	// PIN returns the user PIN for the token with the given label. It is
+	// called only when the URI has neither pin-value nor pin-source, at
+	// most once per login; a wrong PIN is never retried. nil means no
+	// callback.
+	PIN func(ctx context.Context, tokenLabel string) (string, error)
+
+	// ModulePath overrides the URI's module-path and module-name. Empty
+	// means use the URI, then p11-kit-proxy.so.
+	ModulePath string
+
+	// MaxSessions bounds the session pool of a key (concurrent
+	// operations). 0 means the URI's max-sessions, else the token's
+	// ulMaxSessionCount capped at DefaultMaxSessions.
+	MaxSessions int
+}
+
+// DefaultMaxSessions is the session pool bound when neither Options, the
+// URI nor the token set a smaller one.
+const DefaultMaxSessions = 16
+
+func (o *Options) modulePath() string {
+	if o == nil {
+		return ""
+	}
+	return o.ModulePath
+}
+
+func (o *Options) maxSessions() int {
+	if o == nil {
+		return 0
+	}
+	return o.MaxSessions
+}

@@ -1,0 +1,335 @@
+//go:build cgo
+
+package pkcs11
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"strings"
+	"sync"
+
+	p11 "github.com/miekg/pkcs11"
+)
+
+// token is one token opened through a URI: its module handle, slot,
+// login state and session pool.
+type token struct {
+	mod  *Module
+	ctx  *p11.Ctx
+	uri  *URI
+	opts *Options
+
+	mu    sync.Mutex // guards slot, info
+	slot  uint
+	info  TokenInfo
+	mechs map[uint]bool
+
+	loginMu sync.Mutex
+	pin     string // remembered after a successful login, for re-login after recovery
+	havePIN bool
+	pinErr  error // sticky: a rejected PIN is never tried again
+
+	pool *sessionPool
+
+	opMu   sync.RWMutex // operations hold it shared; close exclusively
+	closed bool
+}
+
+// openToken loads the module the URI names and selects the one token the
+// URI matches.
+func openToken(u *URI, opts *Options) (*token, error) {
+	path, err := resolveModule(opts.modulePath(), u)
+	if err != nil {
+		return nil, err
+	}
+	m, err := LoadModule(path, "")
+	if err != nil {
+		return nil, err
+	}
+	t := &token{mod: m, ctx: m.inst.ctx, uri: u, opts: opts}
+	if err := t.selectSlot(); err != nil {
+		m.Close()
+		return nil, err
+	}
+	ml, err := t.ctx.GetMechanismList(t.slot)
+	if err != nil {
+		m.Close()
+		return nil, t.err("C_GetMechanismList", err, "")
+	}
+	t.mechs = make(map[uint]bool, len(ml))
+	for _, mech := range ml {
+		t.mechs[mech.Mechanism] = true
+	}
+	t.pool = newSessionPool(t, t.poolSize())
+	return t, nil
+}
+
+func (t *token) poolSize() int {
+	n := t.opts.maxSessions()
+	if n == 0 {
+		n = t.uri.MaxSessions
+	}
+	if n == 0 {
+		n = max(DefaultMaxSessions/4, 2*runtime.GOMAXPROCS(0))
+		n = min(n, DefaultMaxSessions)
+		if tm := int(t.info.MaxSessionCount); tm > 0 && tm < n {
+			n = tm
+		}
+	}
+	return n
+}
+
+// selectSlot finds the slot whose token matches the URI; exactly one must.
+func (t *token) selectSlot() error {
+	slots, err := t.mod.Slots(true)
+	if err != nil {
+		return err
+	}
+	var lib p11.Info
+	if t.uri.Has("library-manufacturer") || t.uri.Has("library-description") || t.uri.Has("library-version") {
+		if lib, err = t.ctx.GetInfo(); err != nil {
+			return wrapErr("C_GetInfo", err, t.mod.path, "", "")
+		}
+		if !matchLibrary(t.uri, lib) {
+			return fmt.Errorf("pkcs11: module %s (%s %s) does not match the library attributes of %s: %w",
+				t.mod.path, trimPad(lib.ManufacturerID), trimPad(lib.LibraryDescription), t.uri.Redacted(), ErrTokenNotFound)
+		}
+	}
+	var match []Slot
+	var seen []string
+	for _, s := range slots {
+		seen = append(seen, fmt.Sprintf("%q (slot %d)", s.Token.Label, s.ID))
+		if matchSlot(t.uri, s) {
+			match = append(match, s)
+		}
+	}
+	switch len(match) {
+	case 0:
+		return fmt.Errorf("pkcs11: no token in module %s matches %s (tokens present: %s): %w",
+			t.mod.path, t.uri.Redacted(), orNone(seen), ErrTokenNotFound)
+	case 1:
+	default:
+		var names []string
+		for _, s := range match {
+			names = append(names, fmt.Sprintf("%q (slot %d, serial %s)", s.Token.Label, s.ID, s.Token.Serial))
+		}
+		return fmt.Errorf("pkcs11: %s matches %d tokens in module %s: %s; add token= or serial=: %w",
+			t.uri.Redacted(), len(match), t.mod.path, strings.Join(names, ", "), ErrAmbiguous)
+	}
+	t.mu.Lock()
+	t.slot, t.info = match[0].ID, *match[0].Token
+	t.mu.Unlock()
+	return nil
+}
+
+func orNone(s []string) string {
+	if len(s) == 0 {
+		return "none"
+	}
+	return strings.Join(s, ", ")
+}
+
+func matchLibrary(u *URI, lib p11.Info) bool {
+	if u.Has("library-manufacturer") && trimPad(lib.ManufacturerID) != u.LibraryManufacturer {
+		return false
+	}
+	if u.Has("library-description") && trimPad(lib.LibraryDescription) != u.LibraryDescription {
+		return false
+	}
+	if u.Has("library-version") {
+		v := fmt.Sprintf("%d.%d", lib.LibraryVersion.Major, lib.LibraryVersion.Minor)
+		if v != u.LibraryVersion && fmt.Sprintf("%d", lib.LibraryVersion.Major) != u.LibraryVersion {
+			return false
+		}
+	}
+	return true
+}
+
+// matchSlot reports whether the slot and its token match the URI's slot
+// and token attributes.
+func matchSlot(u *URI, s Slot) bool {
+	ti := s.Token
+	checks := []struct {
+		name, have, want string
+	}{
+		{"token", ti.Label, u.Token},
+		{"manufacturer", ti.Manufacturer, u.Manufacturer},
+		{"serial", ti.Serial, u.Serial},
+		{"model", ti.Model, u.Model},
+		{"slot-description", s.Description, u.SlotDescription},
+		{"slot-manufacturer", s.Manufacturer, u.SlotManufacturer},
+	}
+	for _, c := range checks {
+		if u.Has(c.name) && c.have != c.want {
+			return false
+		}
+	}
+	return !u.Has("slot-id") || s.ID == u.SlotID
+}
+
+// label returns the token label for messages.
+func (t *token) label() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.info.Label
+}
+
+func (t *token) slotID() uint {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.slot
+}
+
+// err wraps a binding error with this token's context.
+func (t *token) err(op string, err error, object string) error {
+	return wrapErr(op, err, t.mod.path, t.label(), object)
+}
+
+// needsLogin reports whether the token wants C_Login before private
+// objects can be used.
+func (t *token) needsLogin() bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.info.Flags&CKF_LOGIN_REQUIRED != 0
+}
+
+// ensureLogin logs the application in (PKCS#11 logins are per
+// application, so one login covers every session) unless the session
+// already is. A rejected PIN is remembered and never tried again.
+func (t *token) ensureLogin(sh p11.SessionHandle) error {
+	if !t.needsLogin() {
+		return nil
+	}
+	si, err := t.ctx.GetSessionInfo(sh)
+	if err != nil {
+		return t.err("C_GetSessionInfo", err, "")
+	}
+	if si.State == p11.CKS_RO_USER_FUNCTIONS || si.State == p11.CKS_RW_USER_FUNCTIONS {
+		return nil
+	}
+	pin, err := t.getPIN()
+	if err != nil {
+		return err
+	}
+	t.loginMu.Lock()
+	defer t.loginMu.Unlock()
+	if t.pinErr != nil {
+		return t.pinErr
+	}
+	err = t.ctx.Login(sh, p11.CKU_USER, pin)
+	switch code := ckrCode(err); code {
+	case ckrOK, ckrUserAlreadyLoggedIn:
+		t.pin, t.havePIN = pin, true
+		return nil
+	case ckrPINIncorrect, ckrPINLocked, 0xA1 /* CKR_PIN_INVALID */, 0xA2 /* CKR_PIN_LEN_RANGE */, 0xA3 /* CKR_PIN_EXPIRED */ :
+		t.pinErr = t.err("C_Login", err, "")
+		return t.pinErr
+	}
+	return t.err("C_Login", err, "")
+}
+
+// getPIN returns the remembered PIN or asks the configured source.
+func (t *token) getPIN() (string, error) {
+	t.loginMu.Lock()
+	defer t.loginMu.Unlock()
+	if t.pinErr != nil {
+		return "", t.pinErr
+	}
+	if t.havePIN {
+		return t.pin, nil
+	}
+	return pinFor(context.Background(), t.uri, t.opts, t.info.Label)
+}
+
+// contextLogin performs the CKU_CONTEXT_SPECIFIC login a
+// CKA_ALWAYS_AUTHENTICATE key needs after each C_SignInit/C_DecryptInit.
+func (t *token) contextLogin(sh p11.SessionHandle, object string) error {
+	pin, err := t.getPIN()
+	if err != nil {
+		return err
+	}
+	err = t.ctx.Login(sh, p11.CKU_CONTEXT_SPECIFIC, pin)
+	switch ckrCode(err) {
+	case ckrOK:
+		return nil
+	case ckrPINIncorrect, ckrPINLocked:
+		t.loginMu.Lock()
+		t.pinErr = t.err("C_Login(CKU_CONTEXT_SPECIFIC)", err, object)
+		t.loginMu.Unlock()
+		return t.pinErr
+	}
+	return t.err("C_Login(CKU_CONTEXT_SPECIFIC)", err, object)
+}
+
+// openSession opens a read-only session on the token and logs in.
+func (t *token) openSession() (p11.SessionHandle, error) {
+	sh, err := t.ctx.OpenSession(t.slotID(), p11.CKF_SERIAL_SESSION)
+	if err != nil {
+		return 0, t.err("C_OpenSession", err, "")
+	}
+	if err := t.ensureLogin(sh); err != nil {
+		t.ctx.CloseSession(sh)
+		return 0, err
+	}
+	return sh, nil
+}
+
+// do runs op on a pooled session. If op fails because the session, its
+// login or the token went away, the session is discarded, the pool's idle
+// sessions are dropped, the token is re-selected after a removal, refresh
+// (if any) re-finds object handles on a fresh logged-in session, and op is
+// retried once. Dead sessions never return to the pool.
+func (t *token) do(op func(sh p11.SessionHandle) error, refresh func(sh p11.SessionHandle) error) error {
+	t.opMu.RLock()
+	defer t.opMu.RUnlock()
+	if t.closed {
+		return fmt.Errorf("pkcs11: token %q: %w", t.label(), ErrClosed)
+	}
+	sh, err := t.pool.get()
+	if err == nil {
+		err = op(sh)
+		if err == nil || !isSessionDead(ckrCode(err)) {
+			t.pool.put(sh, true)
+			return err
+		}
+		t.pool.put(sh, false)
+	} else if !isSessionDead(ckrCode(err)) {
+		return err
+	}
+	first := err
+	t.pool.drain()
+	switch ckrCode(err) {
+	case ckrDeviceRemoved, ckrTokenNotPresent, ckrSlotIDInvalid, ckrCryptokiNotInitialized:
+		if err := t.selectSlot(); err != nil {
+			return fmt.Errorf("pkcs11: token %q went away (%v) and is not back: %w", t.label(), first, err)
+		}
+	}
+	sh, err = t.pool.get()
+	if err != nil {
+		return err
+	}
+	if refresh != nil {
+		if err := refresh(sh); err != nil {
+			t.pool.put(sh, !isSessionDead(ckrCode(err)))
+			return err
+		}
+	}
+	err = op(sh)
+	t.pool.put(sh, err == nil || !isSessionDead(ckrCode(err)))
+	return err
+}
+
+// close releases the pool and the module handle.
+// It waits for operations in flight.
+func (t *token) close() error {
+	t.opMu.Lock()
+	if t.closed {
+		t.opMu.Unlock()
+		return nil
+	}
+	t.closed = true
+	t.pool.close()
+	t.opMu.Unlock()
+	return t.mod.Close()
+}
