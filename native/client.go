@@ -57,18 +57,28 @@ var ErrNoServerName = errors.New("native: a server name is required to check the
 // literal), which the server's certificate must be valid for. The handshake
 // runs on first use or on an explicit Handshake.
 func (c *ClientContext) WrapConn(conn net.Conn, serverName string) (*Conn, error) {
+	out := &Conn{backend: c.b.name}
+	tc, err := c.connConfig(serverName, out)
+	if err != nil {
+		return nil, err
+	}
+	out.Conn = tls.Client(conn, tc)
+	return out, nil
+}
+
+// connConfig returns the tls.Config for one connection to serverName whose
+// verified chains are recorded in out; WrapConn and WrapBuffers share it.
+func (c *ClientContext) connConfig(serverName string, out *Conn) (*tls.Config, error) {
 	tc, err := c.configFor(serverName)
 	if err != nil {
 		return nil, err
 	}
-	out := &Conn{backend: c.b.name}
 	name := tc.ServerName
 	if !c.v.checkHostname {
 		name = ""
 	}
 	tc.VerifyConnection = func(cs tls.ConnectionState) error { return c.v.verify(cs, name, out) }
-	out.Conn = tls.Client(conn, tc)
-	return out, nil
+	return tc, nil
 }
 
 func (c *ClientContext) configFor(serverName string) (*tls.Config, error) {
