@@ -127,9 +127,9 @@ func ParseOpenSSLCipherString(s string) ([]CipherSuite, error) {
 	list := newCipherList()
 	for i, it := range items {
 		first := it.names[0]
-		if first.text == "DEFAULT" {
+		if k := slices.IndexFunc(it.names, func(n cipherName) bool { return n.text == "DEFAULT" }); k >= 0 {
 			if i != 0 || it.op != 0 || len(it.names) > 1 {
-				return nil, syntaxError(s, first, "DEFAULT can only be the first entry, alone (OpenSSL ignores it elsewhere); write the aliases it stands for, "+opensslDefaultRules)
+				return nil, syntaxError(s, it.names[k], "DEFAULT can only be the first entry, alone (OpenSSL ignores it elsewhere); write the aliases it stands for, "+opensslDefaultRules)
 			}
 			defaults, _ := lexCipherString(opensslDefaultRules)
 			for _, d := range defaults {
@@ -227,7 +227,7 @@ func lexCipherString(s string) ([]cipherItem, error) {
 				return nil, syntaxError(s, n, "a cipher name is missing (after an operator or \"+\", or before \"+\")")
 			}
 			it.names = append(it.names, n)
-			if it.op != '@' {
+			if it.op != '@' && n.text != "DEFAULT" {
 				sel, err := resolveCipherName(s, n)
 				if err != nil {
 					return nil, err
@@ -280,11 +280,11 @@ func resolveCipherName(s string, n cipherName) (cipherSelector, error) {
 	if a, ok := cipherAliases[n.text]; ok {
 		return cipherSelector{alias: a}, nil
 	}
+	if opensslNamesOutsideTable[n.text] {
+		return cipherSelector{alias: selectNone}, nil
+	}
 	e := &CipherStringError{Input: s, Token: n.text, Position: n.pos, Err: ErrUnknownCipher}
 	switch {
-	case n.text == "DEFAULT":
-		// Resolved by the caller; reaching here means it was joined by "+".
-		return cipherSelector{}, syntaxError(s, n, "DEFAULT cannot be joined with \"+\"")
 	case strings.HasPrefix(n.text, "SUITEB"):
 		e.Detail = "Suite B modes are not supported; name the suites instead (ECDHE-ECDSA-AES128-GCM-SHA256, ECDHE-ECDSA-AES256-GCM-SHA384)"
 	default:

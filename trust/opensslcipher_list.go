@@ -13,13 +13,13 @@ type cipherAlias struct {
 	version            string // OpenSSL version label, matched exactly
 	medium, high       bool   // strength class
 	notDefault         bool   // COMPLEMENTOFDEFAULT
-	static             bool   // OpenSSL 1.0.2 static-DH alias: may select nameonly suites
+	static             bool   // OpenSSL 1.0.2 static-DH alias: lets its entry select nameonly suites
 	none               bool   // selects nothing in the table
 }
 
 func (a *cipherAlias) matches(in *cipherSuiteInfo) bool {
 	switch {
-	case a.none, in.nameOnly && !a.static:
+	case a.none:
 		return false
 	case a.kx != nil && !slices.Contains(a.kx, in.kx),
 		a.auth != nil && !slices.Contains(a.auth, in.auth),
@@ -185,9 +185,15 @@ func (l *cipherList) strengthSort() {
 	}
 }
 
-// apply runs one entry: op on the suites all selectors match.
+// apply runs one entry: op on the suites all selectors match. Name-only
+// suites are selected only by entries with a suite name or a static-DH
+// alias among their parts.
 func (l *cipherList) apply(op byte, sels []cipherSelector) {
+	nameOnlyToo := slices.ContainsFunc(sels, func(s cipherSelector) bool { return s.alias == nil || s.alias.static })
 	m := func(in *cipherSuiteInfo) bool {
+		if in.nameOnly && !nameOnlyToo {
+			return false
+		}
 		for _, s := range sels {
 			if !s.matches(in) {
 				return false

@@ -1,4 +1,5 @@
-// Package suitetable reads trust/ciphersuites.tsv and renders it as the Go
+// Package suitetable reads trust/ciphersuites.tsv (and the list of OpenSSL
+// names outside the table, openssl_outside.txt) and renders them as the Go
 // source of trust/ciphersuite_table.go. It is the body of the gencipher
 // generator, kept importable so that package trust's tests can run it in
 // memory and check that the committed file is up to date.
@@ -164,10 +165,44 @@ func checkUnique(rows []Row, name string) error {
 	return nil
 }
 
-// Generate renders rows as gofmt-formatted Go source for package trust.
-func Generate(rows []Row) ([]byte, error) {
+// ParseNames reads a list of OpenSSL suite names outside the table, one
+// per line, and checks it against the table's names. name is the file name
+// used in messages.
+func ParseNames(r io.Reader, name string, rows []Row) ([]string, error) {
+	inTable := map[string]bool{}
+	for _, row := range rows {
+		inTable[row.IANA], inTable[row.OpenSSL] = true, true
+	}
+	var names []string
+	seen := map[string]int{}
+	sc := bufio.NewScanner(r)
+	for line := 1; sc.Scan(); line++ {
+		n := sc.Text()
+		switch {
+		case n == "" || strings.HasPrefix(n, "#"):
+			continue
+		case !opensslName.MatchString(n):
+			return nil, fmt.Errorf("gencipher: %s:%d: %q is not an OpenSSL suite name", name, line, n)
+		case inTable[n]:
+			return nil, fmt.Errorf("gencipher: %s:%d: %s is in the cipher-suite table", name, line, n)
+		case seen[n] != 0:
+			return nil, fmt.Errorf("gencipher: %s:%d: %s also on line %d", name, line, n, seen[n])
+		}
+		seen[n] = line
+		names = append(names, n)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("gencipher: reading %s: %w", name, err)
+	}
+	slices.Sort(names)
+	return names, nil
+}
+
+// Generate renders rows, and the OpenSSL names outside the table, as
+// gofmt-formatted Go source for package trust.
+func Generate(rows []Row, outside []string) ([]byte, error) {
 	var b bytes.Buffer
-	b.WriteString(Header + "\n// Source: ciphersuites.tsv (run `go generate ./trust` after editing it).\n\npackage trust\n\n")
+	b.WriteString(Header + "\n// Source: ciphersuites.tsv, internal/gencipher/openssl_outside.txt (run `go generate ./trust` after editing it).\n\npackage trust\n\n")
 	b.WriteString("// The cipher suites of PEP 543's CipherSuite enumeration, named as IANA\n")
 	b.WriteString("// names them. Any other uint16 is a valid CipherSuite too.\nconst (\n")
 	for _, r := range rows {
@@ -196,6 +231,11 @@ func Generate(rows []Row) ([]byte, error) {
 		if r.OpenSSL != "" {
 			fmt.Fprintf(&b, "\t%q: %s,\n", r.OpenSSL, r.IANA)
 		}
+	}
+	b.WriteString("}\n\n// opensslNamesOutsideTable holds OpenSSL names of suites outside the table.\n")
+	b.WriteString("var opensslNamesOutsideTable = map[string]bool{\n")
+	for _, n := range outside {
+		fmt.Fprintf(&b, "\t%q: true,\n", n)
 	}
 	b.WriteString("}\n")
 	out, err := format.Source(b.Bytes())
