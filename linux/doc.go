@@ -1,0 +1,58 @@
+// Package linux is the Linux trust backend of nativetls: it reads what the
+// operating system actually trusts, merges it, and verifies chains against
+// it with the project's verification layer (trust.AnchorStore).
+//
+// # Sources
+//
+// Load consults, in this order:
+//
+//   - the p11-kit trust module (p11-kit-trust.so) through the project's
+//     pkcs11 package: anchors, blocklisted (CKA_X_DISTRUSTED) certificates,
+//     per-purpose trust (CKO_NSS_TRUST, CKO_X_TRUST_ASSERTION), extended key
+//     usage restrictions stapled to anchors (CKO_X_CERTIFICATE_EXTENSION) and
+//     CKA_NSS_SERVER_DISTRUST_AFTER. When it yields anchors it is the source
+//     of truth and the bundles below are not read (they are generated from
+//     the same configuration on p11-kit systems);
+//   - otherwise the CA bundle files and certificate directories that Go's
+//     crypto/x509 and OpenSSL probe across Debian/Ubuntu, Fedora/RHEL,
+//     openSUSE, Alpine and Arch (the first bundle file found, every
+//     directory), honouring OpenSSL "TRUSTED CERTIFICATE" trust and reject
+//     attributes;
+//   - NSS shared databases (sql: cert9.db; /etc/pki/nssdb and ~/.pki/nssdb by
+//     default), read-only through NSS's own softoken, when Options.IncludeNSS
+//     is set: browsers, not the operating system, own them.
+//
+// SSL_CERT_FILE and SSL_CERT_DIR are honoured exactly as Go honours them:
+// SSL_CERT_FILE replaces the list of bundle files, SSL_CERT_DIR (a
+// colon-separated list) replaces the list of directories. When either is set
+// the system sources (p11-kit, NSS) are not consulted, as in OpenSSL, and the
+// source reports say so.
+//
+// Every anchor records its source and purposes. Distrust from any source wins
+// over trust from any source.
+//
+// # When changes are seen
+//
+// System loads the sources once, lazily, on first use; later changes to the
+// operating system's trust configuration are not seen until Store.Reload is
+// called, which re-reads every source and changes the store's generation (the
+// verification cache keys on it).
+//
+// # Builds without cgo
+//
+// The p11-kit module and NSS databases are PKCS#11 modules, which need cgo.
+// A binary built with CGO_ENABLED=0 reads bundles and directories only, and
+// the source reports say that the other sources were skipped and why.
+//
+// # Installing a CA
+//
+// Install and Uninstall add or remove a CA certificate in the system store
+// (update-ca-certificates on Debian-like systems, update-ca-trust on
+// Fedora-like systems, `trust anchor --store` elsewhere) and in NSS
+// databases (certutil, every Firefox profile found and ~/.pki/nssdb). A
+// failing or missing tool is reported as a *CmdError carrying the command
+// and its output; DryRun prints what would run without running it.
+//
+// On operating systems other than Linux every entry point returns
+// ErrUnsupported.
+package linux

@@ -1,0 +1,107 @@
+package linux
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/nativetls/nativetls/trust"
+)
+
+// ErrUnsupported is returned by every entry point on operating systems other
+// than Linux. It wraps trust.ErrUnsupported.
+var ErrUnsupported = fmt.Errorf("linux: the Linux trust backend is only available on Linux: %w", trust.ErrUnsupported)
+
+// ErrToolMissing is wrapped by a *CmdError when the command is not
+// installed.
+var ErrToolMissing = errors.New("linux: tool not installed")
+
+// ErrNoSystemStore means no supported system trust tool was found
+// (update-ca-certificates, update-ca-trust or trust).
+var ErrNoSystemStore = errors.New("linux: no system trust store tool found (install ca-certificates or p11-kit)")
+
+// CmdError reports an external command that failed or could not be run.
+type CmdError struct {
+	Cmd    []string // the command line
+	Output []byte   // combined stdout and stderr
+	Err    error    // the exec error (exit status, or ErrToolMissing wrapping exec.ErrNotFound)
+}
+
+func (e *CmdError) Error() string {
+	msg := fmt.Sprintf("linux: command %q failed: %v", strings.Join(e.Cmd, " "), e.Err)
+	if errors.Is(e.Err, ErrToolMissing) {
+		msg = fmt.Sprintf("linux: command %q cannot run: %s is not installed; install it (for example apt-get install %s)",
+			strings.Join(e.Cmd, " "), e.Cmd[0], packageFor(e.Cmd[0]))
+	}
+	if out := strings.TrimSpace(string(e.Output)); out != "" {
+		msg += ": " + out
+	}
+	return msg
+}
+
+// Unwrap returns the underlying exec error.
+func (e *CmdError) Unwrap() error { return e.Err }
+
+// packageFor names the Debian package that provides a tool.
+func packageFor(tool string) string {
+	switch tool {
+	case "certutil":
+		return "libnss3-tools"
+	case "update-ca-certificates":
+		return "ca-certificates"
+	case "trust":
+		return "p11-kit"
+	case "update-ca-trust":
+		return "ca-certificates (Fedora: dnf install ca-certificates)"
+	}
+	return tool
+}
+
+// SourceError reports a trust source that could not be read (fully or in
+// part). It is kept in the source's trust.SourceReport.
+type SourceError struct {
+	Source string // "p11-kit", "nss", "bundle", "directory" …
+	Path   string // module, database, file or directory
+	Err    error
+}
+
+func (e *SourceError) Error() string {
+	return fmt.Sprintf("linux: %s %s: %v", e.Source, e.Path, e.Err)
+}
+
+// Unwrap returns the cause.
+func (e *SourceError) Unwrap() error { return e.Err }
+
+// NoAnchorsError means no source yielded a trusted certificate. Sources
+// says where Load looked and why each place gave nothing.
+type NoAnchorsError struct {
+	Sources []trust.SourceReport
+}
+
+func (e *NoAnchorsError) Error() string {
+	var parts []string
+	for _, r := range e.Sources {
+		p := r.Name
+		if r.Path != "" {
+			p += " " + r.Path
+		}
+		switch {
+		case r.Skipped != "":
+			p += " (skipped: " + r.Skipped + ")"
+		case r.Err != nil:
+			p += " (" + r.Err.Error() + ")"
+		default:
+			p += " (no anchors)"
+		}
+		parts = append(parts, p)
+	}
+	where := "no source was found"
+	if len(parts) > 0 {
+		where = "looked at: " + strings.Join(parts, "; ")
+	}
+	return "linux: no trusted certificates found; " + where +
+		"; install ca-certificates, or set SSL_CERT_FILE to a PEM bundle"
+}
+
+// Unwrap returns trust.ErrNoTrustAnchors.
+func (e *NoAnchorsError) Unwrap() error { return trust.ErrNoTrustAnchors }

@@ -1,0 +1,46 @@
+package linux
+
+import "github.com/nativetls/nativetls/trust"
+
+// loadSources reads every source opts selects, in the documented order, and
+// returns the anchors and a report for each source consulted or skipped.
+func loadSources(opts *Options) ([]trust.Anchor, []trust.SourceReport, error) {
+	plan := planBundles(opts)
+	var anchors []trust.Anchor
+	var reports []trust.SourceReport
+	envSkip := ""
+	if plan.envOverride != "" {
+		envSkip = plan.envOverride + " set: replaces the system sources, as in Go and OpenSSL"
+	}
+	p11ok := false
+	switch {
+	case opts.DisableP11Kit:
+		reports = append(reports, trust.SourceReport{Name: "p11-kit", Skipped: "disabled by Options.DisableP11Kit"})
+	case envSkip != "":
+		reports = append(reports, trust.SourceReport{Name: "p11-kit", Skipped: envSkip})
+	default:
+		as, reps := loadP11Kit(opts)
+		anchors = append(anchors, as...)
+		reports = append(reports, reps...)
+		p11ok = countTrustedAnchors(as) > 0
+	}
+	if p11ok && !plan.explicit() && !opts.AlwaysReadBundles {
+		reports = append(reports, trust.SourceReport{Name: "bundle",
+			Skipped: "the p11-kit trust module is the source of truth; the bundles are generated from its configuration (set Options.AlwaysReadBundles to read them too)"})
+	} else {
+		as, reps := loadBundles(plan)
+		anchors = append(anchors, as...)
+		reports = append(reports, reps...)
+	}
+	switch {
+	case !opts.IncludeNSS:
+		reports = append(reports, trust.SourceReport{Name: "nss", Skipped: "opt-in (Options.IncludeNSS): browsers, not the operating system, own NSS databases"})
+	case envSkip != "":
+		reports = append(reports, trust.SourceReport{Name: "nss", Skipped: envSkip})
+	default:
+		as, reps := loadNSS(opts)
+		anchors = append(anchors, as...)
+		reports = append(reports, reps...)
+	}
+	return anchors, reports, nil
+}

@@ -1,0 +1,154 @@
+package linux
+
+import (
+	"context"
+	"crypto/x509"
+	"fmt"
+	"sync"
+	"sync/atomic"
+
+	"github.com/nativetls/nativetls/trust"
+)
+
+// Options selects and overrides the sources Load reads. The zero value reads
+// what the operating system trusts (System uses it). Tests set the fields to
+// temporary files so they never touch the host's stores.
+type Options struct {
+	// Getenv looks up SSL_CERT_FILE and SSL_CERT_DIR; nil means os.Getenv.
+	Getenv func(string) string
+	// CertFiles, when non-nil, replaces the bundle file list (and wins over
+	// SSL_CERT_FILE); as with the defaults only the first existing file is
+	// read.
+	CertFiles []string
+	// CertDirs, when non-nil, replaces the directory list (and wins over
+	// SSL_CERT_DIR).
+	CertDirs []string
+	// AlwaysReadBundles reads the default bundles and directories even when
+	// the p11-kit trust module yielded anchors (zero: they are skipped, since
+	// on p11-kit systems they are generated from the same configuration).
+	AlwaysReadBundles bool
+
+	// DisableP11Kit skips the p11-kit trust module.
+	DisableP11Kit bool
+	// P11KitModule is the path of p11-kit-trust.so; empty means search the
+	// usual locations.
+	P11KitModule string
+	// P11KitPaths, when non-nil, replaces the module's configured trust
+	// paths (passed as "paths=a:b"). p11-kit treats files under a directory
+	// named "anchors" as anchors and under "blocklist" as distrusted.
+	P11KitPaths []string
+
+	// IncludeNSS reads NSS databases too (zero: not read, since browsers,
+	// not the operating system, own them).
+	IncludeNSS bool
+	// NSSModule is the path of NSS's softoken (libsoftokn3.so); empty means
+	// search the usual locations.
+	NSSModule string
+	// NSSDatabases lists NSS database directories (with or without the
+	// "sql:" prefix); nil means /etc/pki/nssdb and ~/.pki/nssdb.
+	NSSDatabases []string
+	// Home is the home directory for ~/.pki/nssdb; empty means the
+	// user's home directory.
+	Home string
+}
+
+// Store is the Linux TrustStore: crypto/x509 verification (through
+// trust.AnchorStore) over the merged anchors of every source, with
+// distrust, per-purpose restrictions and distrust-after dates. It is safe
+// for concurrent use; Reload swaps its content atomically.
+type Store struct {
+	opts Options
+	mu   sync.Mutex // serialises Reload
+	cur  atomic.Pointer[trust.AnchorStore]
+}
+
+// Compile-time conformance.
+var (
+	_ trust.TrustStore     = (*Store)(nil)
+	_ trust.AnchorLister   = (*Store)(nil)
+	_ trust.SourceReporter = (*Store)(nil)
+	_ trust.Generationer   = (*Store)(nil)
+)
+
+var (
+	systemOnce  sync.Once
+	systemStore *Store
+	systemErr   error
+)
+
+// System returns the store of what this machine trusts, loaded once,
+// lazily, on first call with the zero Options. Later changes to the
+// system's trust configuration are seen only after Reload.
+func System() (*Store, error) {
+	systemOnce.Do(func() { systemStore, systemErr = Load(Options{}) })
+	return systemStore, systemErr
+}
+
+// Load reads the sources selected by opts and returns a new store. Sources
+// that cannot be read are reported by Sources (with the reason); Load fails
+// only when no source yielded any anchor, with an error that says where it
+// looked.
+func Load(opts Options) (*Store, error) {
+	s := &Store{opts: opts}
+	if err := s.Reload(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Reload re-reads every source and replaces the store's content; the
+// generation changes, so cached verifications are not reused. On failure
+// the previous content is kept.
+func (s *Store) Reload() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	anchors, reports, err := loadSources(&s.opts)
+	if err != nil {
+		return err
+	}
+	if countTrustedAnchors(anchors) == 0 {
+		return &NoAnchorsError{Sources: reports}
+	}
+	s.cur.Store(trust.NewAnchorStore("linux system trust", anchors, reports...))
+	return nil
+}
+
+func countTrustedAnchors(as []trust.Anchor) int {
+	n := 0
+	for _, a := range as {
+		if !a.Distrusted {
+			n++
+		}
+	}
+	return n
+}
+
+// String names the store.
+func (s *Store) String() string {
+	return fmt.Sprintf("linux system trust (%d sources)", len(s.cur.Load().Sources()))
+}
+
+// Verify implements trust.TrustStore over the current content.
+func (s *Store) Verify(ctx context.Context, chain []*x509.Certificate, opts trust.VerifyOptions) ([][]*x509.Certificate, error) {
+	return s.cur.Load().Verify(ctx, chain, opts)
+}
+
+// Anchors lists every anchor with its source and purposes, distrusted
+// entries included.
+func (s *Store) Anchors(ctx context.Context) ([]trust.Anchor, error) {
+	return s.cur.Load().Anchors(ctx)
+}
+
+// Sources reports every source consulted or skipped, with counts and
+// errors, for `nativetls doctor`.
+func (s *Store) Sources() []trust.SourceReport { return s.cur.Load().Sources() }
+
+// Generation identifies the current content; it changes on every Reload.
+func (s *Store) Generation() uint64 { return s.cur.Load().Generation() }
+
+// IsDistrusted reports whether c (or its public key) is distrusted by any
+// source.
+func (s *Store) IsDistrusted(c *x509.Certificate) bool { return s.cur.Load().IsDistrusted(c) }
+
+// AnchorStore returns a snapshot of the current content.
+func (s *Store) AnchorStore() *trust.AnchorStore { return s.cur.Load() }
