@@ -232,3 +232,41 @@ func TestCipherSuiteTableMatchesOpenSSL(t *testing.T) {
 	}
 	t.Logf("compared %d suites with %s", compared, opensslVersion(t))
 }
+
+func FuzzCipherSuiteByName(f *testing.F) {
+	for _, c := range CipherSuites() {
+		f.Add(c.String(), uint16(c))
+		f.Add(c.OpenSSLName(), uint16(c))
+	}
+	for _, s := range []string{"", "HIGH", "tls_aes_128_gcm_sha256", "CipherSuite(0x00FF)", "TLS_\x00", "\xff"} {
+		f.Add(s, uint16(0x00FF))
+	}
+	f.Fuzz(func(t *testing.T, name string, v uint16) {
+		c, ok := CipherSuiteByName(name)
+		c2, ok2 := CipherSuiteByName(name)
+		if c != c2 || ok != ok2 {
+			t.Fatalf("CipherSuiteByName(%q) not deterministic", name)
+		}
+		if ok && (!c.Known() || c.String() != name) {
+			t.Fatalf("CipherSuiteByName(%q) = %v (known %t)", name, c, c.Known())
+		}
+		if !ok && c != 0 {
+			t.Fatalf("CipherSuiteByName(%q) = %v, false: want the zero value", name, c)
+		}
+		if o, ok := CipherSuiteByOpenSSLName(name); ok && (!o.Known() || o.OpenSSLName() != name) {
+			t.Fatalf("CipherSuiteByOpenSSLName(%q) = %v, whose OpenSSL name is %q", name, o, o.OpenSSLName())
+		}
+
+		raw := CipherSuite(v)
+		s := raw.String()
+		back, ok := CipherSuiteByName(s)
+		switch {
+		case raw.Known() && (!ok || back != raw):
+			t.Fatalf("round trip of %#04x: String %q, ByName %v, %t", v, s, back, ok)
+		case !raw.Known() && (ok || s != fmt.Sprintf("CipherSuite(0x%04X)", v)):
+			t.Fatalf("unknown %#04x: String %q, ByName ok %t", v, s, ok)
+		case !raw.Known() && (raw.OpenSSLName() != "" || raw.Bits() != 0 || raw.KeyExchange() != "" || raw.IsAEAD() || raw.IsTLS13()):
+			t.Fatalf("unknown %#04x has metadata", v)
+		}
+	})
+}

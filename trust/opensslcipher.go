@@ -101,7 +101,9 @@ const opensslDefaultRules = "ALL:!COMPLEMENTOFDEFAULT:!eNULL"
 //   - Aliases for suites outside the table (aNULL, eNULL, NULL, ADH,
 //     AECDH, EXPORT, EXP, LOW, DES, RC2, MD5, PSK and its k/a forms, SRP,
 //     aDSS/DSS, ARIA..., GOST..., COMPLEMENTOFALL, KRB5) are valid and
-//     select nothing, so "HIGH:!aNULL:!MD5" works unchanged.
+//     select nothing, so "HIGH:!aNULL:!MD5" works unchanged. So do the
+//     names of OpenSSL suites outside the table, current or historical
+//     ("!EDH-DSS-DES-CBC3-SHA", "PSK-AES128-CBC-SHA").
 //   - "ECDH" is ephemeral ECDH, as in OpenSSL 3 (in 1.0.2 it also meant
 //     static ECDH). Suites OpenSSL 3 no longer has, static DH and ECDH and
 //     the Camellia-GCM suites, are never selected by aliases, only by
