@@ -133,7 +133,7 @@ func (k *Key) TLSCertificate() (tls.Certificate, error) {
 	if err != nil {
 		return tls.Certificate{}, err
 	}
-	tc := tls.Certificate{PrivateKey: k, Leaf: chain[0], SupportedSignatureAlgorithms: k.SupportedSignatureSchemes()}
+	tc := tls.Certificate{PrivateKey: k.Signer(), Leaf: chain[0], SupportedSignatureAlgorithms: k.SupportedSignatureSchemes()}
 	for _, c := range chain {
 		tc.Certificate = append(tc.Certificate, c.Raw)
 	}
@@ -143,8 +143,8 @@ func (k *Key) TLSCertificate() (tls.Certificate, error) {
 // LoadTLSCertificate opens the key the URI names and returns its
 // tls.Certificate, so a URI such as
 // "pkcs11:token=web;object=server?pin-source=/etc/web.pin" alone configures
-// a TLS server. The PrivateKey is a *Key: close it (it is an io.Closer)
-// when the server stops.
+// a TLS server. The PrivateKey is the key's Signer(): close it (it is an
+// io.Closer) when the server stops.
 func LoadTLSCertificate(uri string, opts *Options) (tls.Certificate, error) {
 	k, err := OpenKey(uri, opts)
 	if err != nil {
@@ -158,7 +158,10 @@ func LoadTLSCertificate(uri string, opts *Options) (tls.Certificate, error) {
 	return tc, nil
 }
 
-var _ io.Closer = (*Key)(nil)
+var (
+	_ io.Closer = (*Key)(nil)
+	_ io.Closer = (*RSADecrypter)(nil)
+)
 
 // LoadCertificates returns the certificates on the token that match the
 // URI's object and id (all certificates when neither is given). No login

@@ -10,10 +10,8 @@ import (
 	"crypto/rsa"
 	"crypto/tls"
 	"crypto/x509"
-	"errors"
 	"fmt"
 	"io"
-	"strings"
 	"sync"
 
 	p11 "github.com/miekg/pkcs11"
@@ -40,8 +38,32 @@ type Key struct {
 
 var (
 	_ crypto.Signer    = (*Key)(nil)
-	_ crypto.Decrypter = (*Key)(nil)
+	_ crypto.Decrypter = (*RSADecrypter)(nil)
 )
+
+// RSADecrypter is an RSA Key seen as a crypto.Decrypter (and
+// crypto.Signer). It is a separate type because crypto/tls treats every
+// crypto.Decrypter as an RSA key, so *Key itself must not be one.
+type RSADecrypter struct{ *Key }
+
+// Decrypter returns the key as a crypto.Decrypter; only RSA keys can
+// decrypt (ErrUnsupported otherwise).
+func (k *Key) Decrypter() (*RSADecrypter, error) {
+	if _, ok := k.pub.(*rsa.PublicKey); !ok {
+		return nil, fmt.Errorf("pkcs11: %s is not an RSA key and cannot decrypt: %w", k, ErrUnsupported)
+	}
+	return &RSADecrypter{k}, nil
+}
+
+// Signer returns what to put in tls.Certificate.PrivateKey: the
+// RSADecrypter for RSA keys (so TLS 1.2 RSA key exchange works when
+// enabled), the Key itself otherwise.
+func (k *Key) Signer() crypto.Signer {
+	if d, err := k.Decrypter(); err == nil {
+		return d
+	}
+	return k
+}
 
 // OpenKey finds the private key the URI names (by object label and/or id
 // on the token the URI's token attributes select) and returns it ready to
@@ -305,10 +327,8 @@ func (k *Key) sign(mech *p11.Mechanism, in []byte) ([]byte, error) {
 // a decryption failure returns a random key of that length, as
 // crypto/rsa does), *rsa.OAEPOptions selects OAEP with MGF1 of the same
 // hash.
-func (k *Key) Decrypt(rnd io.Reader, msg []byte, opts crypto.DecrypterOpts) ([]byte, error) {
-	if _, ok := k.pub.(*rsa.PublicKey); !ok {
-		return nil, fmt.Errorf("pkcs11: %s is not an RSA key and cannot decrypt: %w", k, ErrUnsupported)
-	}
+func (d *RSADecrypter) Decrypt(rnd io.Reader, msg []byte, opts crypto.DecrypterOpts) ([]byte, error) {
+	k := d.Key
 	var mech *p11.Mechanism
 	sessionKeyLen := 0
 	switch o := opts.(type) {
@@ -327,7 +347,9 @@ func (k *Key) Decrypt(rnd io.Reader, msg []byte, opts crypto.DecrypterOpts) ([]b
 		return nil, fmt.Errorf("pkcs11: decrypt options %T are not supported: %w", opts, ErrUnsupported)
 	}
 	var out []byte
+	decryptFailed := false
 	err := k.t.do(func(sh p11.SessionHandle) error {
+		decryptFailed = false
 		if err := k.t.ctx.DecryptInit(sh, []*p11.Mechanism{mech}, k.objHandle()); err != nil {
 			return k.t.err("C_DecryptInit", err, k.uri.Redacted())
 		}
@@ -339,12 +361,16 @@ func (k *Key) Decrypt(rnd io.Reader, msg []byte, opts crypto.DecrypterOpts) ([]b
 		}
 		p, err := k.t.ctx.Decrypt(sh, msg)
 		if err != nil {
+			decryptFailed = !isSessionDead(ckrCode(err))
 			return k.t.err("C_Decrypt", err, k.uri.Redacted())
 		}
 		out = p
 		return nil
 	}, k.refind)
-	if sessionKeyLen > 0 && (isDecryptFailure(err) || (err == nil && len(out) != sessionKeyLen)) {
+	// With SessionKeyLen, any failure of C_Decrypt itself (SoftHSM says
+	// CKR_GENERAL_ERROR for bad padding) is hidden, as crypto/rsa does, so
+	// the token cannot be used as a padding oracle.
+	if sessionKeyLen > 0 && (decryptFailed || (err == nil && len(out) != sessionKeyLen)) {
 		key := make([]byte, sessionKeyLen)
 		if _, rerr := readRand(rnd, key); rerr != nil {
 			return nil, rerr
@@ -352,17 +378,4 @@ func (k *Key) Decrypt(rnd io.Reader, msg []byte, opts crypto.DecrypterOpts) ([]b
 		return key, nil
 	}
 	return out, err
-}
-
-// isDecryptFailure reports a padding/data error (not a token failure).
-func isDecryptFailure(err error) bool {
-	var e *Error
-	if !errors.As(err, &e) {
-		return false
-	}
-	switch e.Code {
-	case 0x40, 0x41, 0x20, 0x21: // CKR_ENCRYPTED_DATA_INVALID/_LEN_RANGE, CKR_DATA_INVALID/_LEN_RANGE
-		return true
-	}
-	return strings.Contains(CodeName(e.Code), "ENCRYPTED_DATA")
 }

@@ -1,0 +1,198 @@
+//go:build cgo
+
+package pkcs11
+
+import (
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/tls"
+	"crypto/x509"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"testing"
+	"time"
+)
+
+func writeFile(t testing.TB, path, s string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(s), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// handshake runs one TLS handshake over net.Pipe with cert on the server,
+// at exactly version, optionally restricting the server's signature
+// schemes, and verifies the chain against the shared root.
+func handshake(t testing.TB, cert tls.Certificate, version uint16, schemes []tls.SignatureScheme) error {
+	if schemes != nil {
+		cert.SupportedSignatureAlgorithms = schemes
+	}
+	roots := x509.NewCertPool()
+	if shared.root != nil {
+		roots.AddCert(shared.root)
+	}
+	sc := &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: version, MaxVersion: version}
+	cc := &tls.Config{RootCAs: roots, ServerName: "server.test", MinVersion: version, MaxVersion: version,
+		Time: func() time.Time { return testNow }}
+	c1, c2 := net.Pipe()
+	defer c1.Close()
+	defer c2.Close()
+	errc := make(chan error, 1)
+	go func() {
+		s := tls.Server(c1, sc)
+		errc <- s.Handshake()
+		c1.Close()
+	}()
+	c := tls.Client(c2, cc)
+	err := c.Handshake()
+	c2.Close()
+	serr := <-errc
+	if err != nil && serr != nil {
+		return fmt.Errorf("client: %v; server: %v", err, serr)
+	}
+	if err != nil {
+		return err
+	}
+	return serr
+}
+
+// goCert makes an in-memory key of the same kind with a certificate from
+// a throwaway CA, for the same handshake test.
+func goCert(t testing.TB, kind string) (tls.Certificate, *x509.Certificate) {
+	var key crypto.Signer
+	switch kind {
+	case "rsa":
+		key, _ = rsa.GenerateKey(rand.Reader, 2048)
+	case "ecdsa":
+		key, _ = ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	case "ed25519":
+		_, key, _ = ed25519.GenerateKey(rand.Reader)
+	}
+	ca, caKey := newTestCA(t, "go test ca")
+	leaf := makeCert(t, "server", key.Public(), ca, caKey, false, "server.test")
+	return tls.Certificate{Certificate: [][]byte{leaf.Raw}, PrivateKey: key, Leaf: leaf}, ca
+}
+
+type tlsCase struct {
+	name    string
+	version uint16
+	schemes []tls.SignatureScheme
+}
+
+func tlsCases(kind string) []tlsCase {
+	switch kind {
+	case "rsa":
+		return []tlsCase{
+			{"TLS13-PSS", tls.VersionTLS13, nil},
+			{"TLS12-PSS", tls.VersionTLS12, []tls.SignatureScheme{tls.PSSWithSHA256}},
+			{"TLS12-PKCS1", tls.VersionTLS12, []tls.SignatureScheme{tls.PKCS1WithSHA256}},
+			{"TLS12-RSA-kex", tls.VersionTLS12, nil},
+		}
+	}
+	return []tlsCase{{"TLS13", tls.VersionTLS13, nil}, {"TLS12", tls.VersionTLS12, nil}}
+}
+
+// TestTLSHandshakeGoAndHSM runs the same handshakes with a Go key and the
+// HSM key of each type.
+func TestTLSHandshakeGoAndHSM(t *testing.T) {
+	sharedHSM(t)
+	for _, kind := range []struct{ kind, label string }{{"rsa", "rsa2048"}, {"ecdsa", "p256"}, {"ed25519", "ed25519"}} {
+		goTC, goCA := goCert(t, kind.kind)
+		k := openTestKey(t, keyURI("algos", kind.label))
+		hsmTC, err := k.TLSCertificate()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tc := range tlsCases(kind.kind) {
+			t.Run(kind.label+"/"+tc.name, func(t *testing.T) {
+				// Go key: trust its own CA by swapping the root for this run.
+				saved := shared.root
+				shared.root = goCA
+				err := handshake(t, goTC, tc.version, tc.schemes)
+				shared.root = saved
+				if err != nil {
+					t.Fatalf("Go key: %v", err)
+				}
+				if tc.name == "TLS12-RSA-kex" {
+					// Force RSA key exchange so Decrypt is used.
+					if err := handshakeRSAKex(t, hsmTC); err != nil {
+						t.Fatalf("HSM key RSA key exchange: %v", err)
+					}
+					return
+				}
+				if err := handshake(t, hsmTC, tc.version, tc.schemes); err != nil {
+					t.Fatalf("HSM key: %v", err)
+				}
+			})
+		}
+	}
+}
+
+func handshakeRSAKex(t testing.TB, cert tls.Certificate) error {
+	roots := x509.NewCertPool()
+	roots.AddCert(shared.root)
+	sc := &tls.Config{Certificates: []tls.Certificate{cert}, MaxVersion: tls.VersionTLS12,
+		CipherSuites: []uint16{tls.TLS_RSA_WITH_AES_128_GCM_SHA256}}
+	cc := &tls.Config{RootCAs: roots, ServerName: "server.test", MaxVersion: tls.VersionTLS12,
+		CipherSuites: []uint16{tls.TLS_RSA_WITH_AES_128_GCM_SHA256}, Time: func() time.Time { return testNow }}
+	c1, c2 := net.Pipe()
+	defer c1.Close()
+	defer c2.Close()
+	errc := make(chan error, 1)
+	go func() { errc <- tls.Server(c1, sc).Handshake(); c1.Close() }()
+	err := tls.Client(c2, cc).Handshake()
+	c2.Close()
+	if serr := <-errc; err == nil {
+		err = serr
+	}
+	return err
+}
+
+// TestTLSServerFromURI configures a real TCP TLS server from a URI alone.
+func TestTLSServerFromURI(t *testing.T) {
+	sharedHSM(t)
+	pinFile := t.TempDir() + "/pin"
+	writeFile(t, pinFile, testPIN)
+	cert, err := LoadTLSCertificate("pkcs11:token=algos;object=p384?module-path="+softhsmModule+"&pin-source="+pinFile, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cert.PrivateKey.(io.Closer).Close()
+	ln, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{cert}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				c.Write([]byte("hello"))
+				c.Close()
+			}()
+		}
+	}()
+	roots := x509.NewCertPool()
+	roots.AddCert(shared.root)
+	for _, v := range []uint16{tls.VersionTLS12, tls.VersionTLS13} {
+		c, err := tls.Dial("tcp", ln.Addr().String(), &tls.Config{RootCAs: roots, ServerName: "server.test",
+			MinVersion: v, MaxVersion: v, Time: func() time.Time { return testNow }})
+		if err != nil {
+			t.Fatalf("version %x: %v", v, err)
+		}
+		buf := make([]byte, 5)
+		if _, err := c.Read(buf); err != nil || string(buf) != "hello" {
+			t.Fatalf("read %q %v", buf, err)
+		}
+		c.Close()
+	}
+}
