@@ -190,7 +190,7 @@ func TestTLSServerFromURI(t *testing.T) {
 			t.Fatalf("version %x: %v", v, err)
 		}
 		buf := make([]byte, 5)
-		if _, err := c.Read(buf); err != nil || string(buf) != "hello" {
+		if _, err := io.ReadFull(c, buf); err != nil || string(buf) != "hello" {
 			t.Fatalf("read %q %v", buf, err)
 		}
 		c.Close()
