@@ -59,7 +59,14 @@ type Options struct {
 type Store struct {
 	opts Options
 	mu   sync.Mutex // serialises Reload
-	cur  atomic.Pointer[trust.AnchorStore]
+	cur  atomic.Pointer[snapshot]
+}
+
+// snapshot is one loaded content of a Store.
+type snapshot struct {
+	*trust.AnchorStore
+	distrusted []*x509.Certificate // distrusted entries, for distrustedIssuerError
+	sources    map[*x509.Certificate]string
 }
 
 // Compile-time conformance.
@@ -109,7 +116,15 @@ func (s *Store) Reload() error {
 	if countTrustedAnchors(anchors) == 0 {
 		return &NoAnchorsError{Sources: reports}
 	}
-	s.cur.Store(trust.NewAnchorStore("linux system trust", anchors, reports...))
+	snap := &snapshot{AnchorStore: trust.NewAnchorStore("linux system trust", anchors, reports...),
+		sources: map[*x509.Certificate]string{}}
+	for _, a := range anchors {
+		if a.Distrusted {
+			snap.distrusted = append(snap.distrusted, a.Certificate)
+			snap.sources[a.Certificate] = a.Source
+		}
+	}
+	s.cur.Store(snap)
 	return nil
 }
 
@@ -130,7 +145,14 @@ func (s *Store) String() string {
 
 // Verify implements trust.TrustStore over the current content.
 func (s *Store) Verify(ctx context.Context, chain []*x509.Certificate, opts trust.VerifyOptions) ([][]*x509.Certificate, error) {
-	return s.cur.Load().Verify(ctx, chain, opts)
+	snap := s.cur.Load()
+	chains, err := snap.Verify(ctx, chain, opts)
+	if err != nil && len(snap.distrusted) > 0 {
+		if derr := distrustedIssuerError(snap.distrusted, snap.sources, chain, opts, err, snap.String()); derr != nil {
+			return nil, derr
+		}
+	}
+	return chains, err
 }
 
 // Anchors lists every anchor with its source and purposes, distrusted
@@ -151,4 +173,4 @@ func (s *Store) Generation() uint64 { return s.cur.Load().Generation() }
 func (s *Store) IsDistrusted(c *x509.Certificate) bool { return s.cur.Load().IsDistrusted(c) }
 
 // AnchorStore returns a snapshot of the current content.
-func (s *Store) AnchorStore() *trust.AnchorStore { return s.cur.Load() }
+func (s *Store) AnchorStore() *trust.AnchorStore { return s.cur.Load().AnchorStore }
