@@ -16,7 +16,7 @@ import (
 // attributes. It returns the anchors and one report per file or directory
 // consulted (missing default locations are not reported; a missing file or
 // directory named by the environment or the options is).
-func loadBundles(p bundlePlan) ([]trust.Anchor, []trust.SourceReport) {
+func loadBundles(p bundlePlan, cache certCache) ([]trust.Anchor, []trust.SourceReport) {
 	var anchors []trust.Anchor
 	var reports []trust.SourceReport
 	name := func(base, from string) string {
@@ -26,26 +26,25 @@ func loadBundles(p bundlePlan) ([]trust.Anchor, []trust.SourceReport) {
 		return from
 	}
 	for _, f := range p.files {
-		as, err := trust.AnchorsFromFile(f)
+		as, err := readAnchorFile(f, cache)
 		if err != nil && errors.Is(err, fs.ErrNotExist) && p.filesFrom == "default" {
 			continue
 		}
 		rep := trust.SourceReport{Name: name("bundle", p.filesFrom), Path: f}
+		countInto(&rep, as)
 		if err != nil {
 			rep.Err = &SourceError{Source: "bundle", Path: f, Err: err}
-			reports = append(reports, rep)
 			if errors.Is(err, fs.ErrNotExist) {
+				reports = append(reports, rep)
 				continue
 			}
-			break // Go stops at the first file that exists, even unparsable
 		}
-		countInto(&rep, as)
 		reports = append(reports, rep)
 		anchors = append(anchors, as...)
 		break
 	}
 	for _, d := range p.dirs {
-		as, err := anchorsFromDir(d)
+		as, err := anchorsFromDir(d, cache)
 		if err != nil && errors.Is(err, fs.ErrNotExist) && p.dirsFrom == "default" {
 			continue
 		}
@@ -76,7 +75,7 @@ func countInto(rep *trust.SourceReport, as []trust.Anchor) {
 // name. Files without certificates are ignored; unparsable files are
 // skipped and reported in a *trust.DirectoryError returned with the
 // anchors that could be read.
-func anchorsFromDir(dir string) ([]trust.Anchor, error) {
+func anchorsFromDir(dir string, cache certCache) ([]trust.Anchor, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return nil, err
@@ -94,7 +93,7 @@ func anchorsFromDir(dir string) ([]trust.Anchor, error) {
 		if e.IsDir() {
 			continue
 		}
-		as, err := trust.AnchorsFromFile(p)
+		as, err := readAnchorFile(p, cache)
 		if err != nil {
 			var pe *fs.PathError
 			switch {
@@ -104,7 +103,9 @@ func anchorsFromDir(dir string) ([]trust.Anchor, error) {
 			default:
 				derr.Errors = append(derr.Errors, err)
 			}
-			continue
+			if len(as) == 0 {
+				continue
+			}
 		}
 		anchors = append(anchors, as...)
 	}

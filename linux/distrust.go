@@ -43,4 +43,3 @@ func describe(c *x509.Certificate) string {
 	}
 	return c.Subject.String()
 }
-

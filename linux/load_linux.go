@@ -28,7 +28,7 @@ func loadSources(opts *Options) ([]trust.Anchor, []trust.SourceReport, error) {
 		reports = append(reports, trust.SourceReport{Name: "bundle",
 			Skipped: "the p11-kit trust module is the source of truth; the bundles are generated from its configuration (set Options.AlwaysReadBundles to read them too)"})
 	} else {
-		as, reps := loadBundles(plan)
+		as, reps := loadBundles(plan, certCache{})
 		anchors = append(anchors, as...)
 		reports = append(reports, reps...)
 	}

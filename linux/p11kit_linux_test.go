@@ -12,7 +12,7 @@ import (
 
 // p11KitFixture is a p11-kit trust path with anchors/ and blocklist/.
 type p11KitFixture struct {
-	dir                           string
+	dir                            string
 	good, blocked, email, badInter chain
 }
 

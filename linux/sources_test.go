@@ -1,0 +1,43 @@
+package linux
+
+import (
+	"reflect"
+	"testing"
+)
+
+func TestPlanBundlesPrecedence(t *testing.T) {
+	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+	tests := []struct {
+		name      string
+		opts      Options
+		files     []string
+		dirs      []string
+		override  string
+		filesFrom string
+	}{
+		{"defaults", Options{Getenv: env(nil)}, DefaultCertFiles, DefaultCertDirs, "", "default"},
+		{"SSL_CERT_FILE replaces only the files", Options{Getenv: env(map[string]string{EnvCertFile: "/x.pem"})},
+			[]string{"/x.pem"}, DefaultCertDirs, "SSL_CERT_FILE", EnvCertFile},
+		{"SSL_CERT_DIR is colon-separated", Options{Getenv: env(map[string]string{EnvCertDir: "/a::/b"})},
+			DefaultCertFiles, []string{"/a", "/b"}, "SSL_CERT_DIR", "default"},
+		{"both", Options{Getenv: env(map[string]string{EnvCertFile: "/x.pem", EnvCertDir: "/a"})},
+			[]string{"/x.pem"}, []string{"/a"}, "SSL_CERT_FILE and SSL_CERT_DIR", EnvCertFile},
+		{"empty variables count as unset", Options{Getenv: env(map[string]string{EnvCertFile: "", EnvCertDir: ""})},
+			DefaultCertFiles, DefaultCertDirs, "", "default"},
+		{"options win over the environment", Options{Getenv: env(map[string]string{EnvCertFile: "/x.pem"}), CertFiles: []string{"/o.pem"}},
+			[]string{"/o.pem"}, DefaultCertDirs, "SSL_CERT_FILE", "Options.CertFiles"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := planBundles(&tt.opts)
+			if !reflect.DeepEqual(p.files, tt.files) || !reflect.DeepEqual(p.dirs, tt.dirs) ||
+				p.envOverride != tt.override || p.filesFrom != tt.filesFrom {
+				t.Fatalf("plan = %+v", p)
+			}
+		})
+	}
+	// Go's own order first, so the same bundle wins.
+	if DefaultCertFiles[0] != "/etc/ssl/certs/ca-certificates.crt" || DefaultCertFiles[4] != "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem" {
+		t.Fatal("DefaultCertFiles must start with Go's list, in Go's order")
+	}
+}
