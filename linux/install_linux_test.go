@@ -1,0 +1,178 @@
+package linux
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/nativetls/nativetls/trust"
+)
+
+// newDebianRoot lays out the directories update-ca-certificates needs.
+func newDebianRoot(t *testing.T) string {
+	t.Helper()
+	needTool(t, "update-ca-certificates", "ca-certificates")
+	needTool(t, "openssl", "openssl")
+	root := t.TempDir()
+	for _, d := range []string{"etc/ssl/certs", "usr/share/ca-certificates", "usr/local/share/ca-certificates"} {
+		if err := os.MkdirAll(filepath.Join(root, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A distribution CA, so the bundle is never empty (update-ca-certificates
+	// leaves a stale bundle in place when no certificate is left at all).
+	newCert(t, "Distribution Root", true, nil).writePEM(t, filepath.Join(root, "usr/share/ca-certificates/dist"), "dist.crt")
+	if err := os.WriteFile(filepath.Join(root, "etc/ca-certificates.conf"), []byte("dist/dist.crt\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return root
+}
+
+// loadDebianRoot loads the bundle and hashed directory of a Debian root.
+func loadDebianRoot(t *testing.T, root string) (*Store, error) {
+	opts := isolated()
+	opts.CertFiles = []string{filepath.Join(root, "etc/ssl/certs/ca-certificates.crt")}
+	opts.CertDirs = []string{filepath.Join(root, "etc/ssl/certs")}
+	return Load(opts)
+}
+
+func TestInstallUninstallDebianRoot(t *testing.T) {
+	root := newDebianRoot(t)
+	ca := newChain(t, "Install", "install.test")
+	var out bytes.Buffer
+	actions, err := Install(ca.root.cert, InstallOptions{Root: root, Stdout: &out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(actions) != 2 || actions[1].Cmd[0] != "update-ca-certificates" {
+		t.Fatalf("actions = %v", actions)
+	}
+	s, err := loadDebianRoot(t, root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := verifyServer(s, ca, "install.test"); err != nil {
+		t.Fatalf("after install: %v", err)
+	}
+	if _, err := Uninstall(ca.root.cert, InstallOptions{Root: root, Stdout: &out}); err != nil {
+		t.Fatal(err)
+	}
+	s, err = loadDebianRoot(t, root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantReason(t, verifyServer(s, ca, "install.test"), trust.ReasonUnknownAuthority)
+	links, _ := filepath.Glob(filepath.Join(root, "etc/ssl/certs/nativetls-*.pem"))
+	if len(links) != 0 {
+		t.Fatalf("links left after uninstall: %v", links)
+	}
+}
+
+func TestInstallUninstallNSS(t *testing.T) {
+	db := newNSSDB(t)
+	ca := newChain(t, "NSS Install", "nssinstall.test")
+	opts := InstallOptions{Targets: TargetNSS, NSSDatabases: []string{db}}
+	if _, err := Install(ca.root.cert, opts); err != nil {
+		t.Fatal(err)
+	}
+	lopts := isolated()
+	lopts.IncludeNSS = true
+	lopts.NSSDatabases = []string{db}
+	s, err := Load(lopts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := verifyServer(s, ca, "nssinstall.test"); err != nil {
+		t.Fatalf("after install: %v", err)
+	}
+	if _, err := Uninstall(ca.root.cert, opts); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Load(lopts); !errors.Is(err, trust.ErrNoTrustAnchors) {
+		t.Fatalf("after uninstall: %v, want no anchors", err)
+	}
+}
+
+func TestInstallFindsFirefoxProfiles(t *testing.T) {
+	needSoftokn(t)
+	home := t.TempDir()
+	p1 := filepath.Join(home, ".mozilla/firefox/abc.default-release")
+	p2 := filepath.Join(home, ".pki/nssdb")
+	for _, d := range []string{p1, p2, filepath.Join(home, ".mozilla/firefox/empty")} {
+		os.MkdirAll(d, 0o755)
+	}
+	sh(t, "certutil", "-N", "-d", "sql:"+p1, "--empty-password")
+	sh(t, "certutil", "-N", "-d", "sql:"+p2, "--empty-password")
+	ca := newCert(t, "Profile Root", true, nil)
+	actions, err := Install(ca.cert, InstallOptions{Targets: TargetNSS, Home: home})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(actions) != 2 || actions[0].Store != "nss:sql:"+p2 || actions[1].Store != "nss:sql:"+p1 {
+		t.Fatalf("actions = %v", actions)
+	}
+	out, _ := exec.Command("certutil", "-L", "-d", "sql:"+p1).CombinedOutput()
+	if !strings.Contains(string(out), "nativetls-profile-root-") {
+		t.Fatalf("certificate not in the Firefox profile:\n%s", out)
+	}
+	if _, err := Install(ca.cert, InstallOptions{Targets: TargetNSS, Home: t.TempDir()}); !errors.Is(err, ErrNoNSSDatabase) {
+		t.Fatalf("empty home: %v, want ErrNoNSSDatabase", err)
+	}
+}
+
+func TestInstallDryRun(t *testing.T) {
+	root := newDebianRoot(t)
+	ca := newCert(t, "Dry Root", true, nil)
+	var out bytes.Buffer
+	actions, err := Install(ca.cert, InstallOptions{Root: root, DryRun: true, Stdout: &out,
+		Targets: TargetAll, NSSDatabases: []string{"/nonexistent/db"}, Name: "dry"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "[system (debian)] write certificate to " + filepath.Join(root, debianLocalDir, "dry.crt") + "\n" +
+		"[system (debian)] update-ca-certificates --sysroot " + root + "\n" +
+		"[nss:sql:/nonexistent/db] certutil -A -d sql:/nonexistent/db -t 'C,,' -n dry -a < certificate.pem\n"
+	if out.String() != want {
+		t.Fatalf("dry run printed\n%s\nwant\n%s", out.String(), want)
+	}
+	if len(actions) != 3 {
+		t.Fatalf("actions = %v", actions)
+	}
+	if _, err := os.Stat(filepath.Join(root, debianLocalDir, "dry.crt")); !os.IsNotExist(err) {
+		t.Fatal("dry run wrote the certificate")
+	}
+}
+
+func TestInstallToolMissingAndFailing(t *testing.T) {
+	ca := newCert(t, "Missing Tool Root", true, nil)
+	t.Setenv("PATH", t.TempDir())
+	_, err := Install(ca.cert, InstallOptions{Method: MethodP11Kit})
+	var ce *CmdError
+	if !errors.As(err, &ce) || !errors.Is(err, ErrToolMissing) || ce.Cmd[0] != "trust" {
+		t.Fatalf("err = %v, want *CmdError for missing trust", err)
+	}
+	if !strings.Contains(err.Error(), "apt-get install p11-kit") {
+		t.Fatalf("error does not say how to fix: %v", err)
+	}
+}
+
+func TestInstallCommandFails(t *testing.T) {
+	needTool(t, "certutil", "libnss3-tools")
+	ca := newCert(t, "Fail Root", true, nil)
+	_, err := Install(ca.cert, InstallOptions{Targets: TargetNSS, NSSDatabases: []string{filepath.Join(t.TempDir(), "nodb")}})
+	var ce *CmdError
+	if !errors.As(err, &ce) || len(ce.Output) == 0 || ce.Cmd[0] != "certutil" {
+		t.Fatalf("err = %v, want *CmdError with certutil's output", err)
+	}
+}
+
+func TestInstallBadRoot(t *testing.T) {
+	ca := newCert(t, "Bad Root", true, nil)
+	if _, err := Install(ca.cert, InstallOptions{Root: t.TempDir()}); err == nil || !strings.Contains(err.Error(), "Debian-layout") {
+		t.Fatalf("err = %v", err)
+	}
+}
