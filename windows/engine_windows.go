@@ -1,0 +1,129 @@
+package windows
+
+import (
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"unsafe"
+
+	syswin "golang.org/x/sys/windows"
+
+	"github.com/nativetls/nativetls/trust"
+	"github.com/nativetls/nativetls/windows/internal/win32"
+)
+
+// WithRoots returns the system trust store plus extra roots. Verification
+// asks the OS default engine first; only when it finds no trusted root is
+// the chain rebuilt by a custom chain engine (CertCreateCertificateChainEngine)
+// whose hExclusiveRoot is a collection of the system ROOT and AuthRoot
+// stores of both locations and an in-memory store with extra. The
+// Disallowed stores still apply. The value is a *Store: call Close to free
+// the engine.
+func WithRoots(extra ...*x509.Certificate) (trust.TrustStore, error) {
+	if len(extra) == 0 {
+		return System()
+	}
+	s := &Store{name: fmt.Sprintf("Windows system trust (CryptoAPI) plus %d extra roots", len(extra)), extra: append([]*x509.Certificate(nil), extra...)}
+	if err := s.buildEngine(); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *Store) keep(h syswin.Handle) { s.handles = append(s.handles, uintptr(h)) }
+
+func (s *Store) buildEngine() error {
+	roots, err := win32.CertOpenCollectionStore()
+	if err != nil {
+		return engineErr("CertOpenStore(CERT_STORE_PROV_COLLECTION)", err)
+	}
+	s.keep(roots)
+	mem, err := win32.CertOpenMemoryStore()
+	if err != nil {
+		return engineErr("CertOpenStore(CERT_STORE_PROV_MEMORY)", err)
+	}
+	s.keep(mem)
+	for _, c := range s.extra {
+		if err := addContext(mem, c); err != nil {
+			return engineErr(fmt.Sprintf("adding root %q", c.Subject), err)
+		}
+	}
+	if err := win32.CertAddStoreToCollection(roots, mem); err != nil {
+		return engineErr("CertAddStoreToCollection", err)
+	}
+	for _, st := range anchorStores {
+		if st.distrusted {
+			continue
+		}
+		h, err := openStore(st.loc, st.name, true)
+		if err != nil {
+			continue // a missing AuthRoot, say, only means fewer roots
+		}
+		s.keep(h)
+		if err := win32.CertAddStoreToCollection(roots, h); err != nil {
+			return engineErr("CertAddStoreToCollection", err)
+		}
+	}
+	cfg := win32.CertChainEngineConfig{
+		ExclusiveRoot:       roots,
+		URLRetrievalTimeout: uint32(URLRetrievalTimeout.Milliseconds()),
+	}
+	cfg.Size = uint32(unsafe.Sizeof(cfg))
+	eng, err := win32.CertCreateCertificateChainEngine(&cfg)
+	if err != nil {
+		return engineErr("CertCreateCertificateChainEngine", err)
+	}
+	s.engine = uintptr(eng)
+	return nil
+}
+
+func addContext(store syswin.Handle, c *x509.Certificate) error {
+	cc, err := win32.CertCreateCertificateContext(c.Raw)
+	if err != nil {
+		return err
+	}
+	defer win32.CertFreeCertificateContext(cc)
+	return win32.CertAddCertificateContextToStore(store, cc, syswin.CERT_STORE_ADD_USE_EXISTING)
+}
+
+// EngineError reports a custom chain engine that could not be built.
+type EngineError struct {
+	API  string
+	Code uint32
+	Err  error
+}
+
+func (e *EngineError) Error() string {
+	return fmt.Sprintf("windows: cannot build the chain engine for extra roots: %s failed: %v (%s)", e.API, e.Err, codeName(e.Code))
+}
+
+// Unwrap returns the OS error.
+func (e *EngineError) Unwrap() error { return e.Err }
+
+func engineErr(api string, err error) error {
+	return &EngineError{API: api, Code: errCode(err), Err: err}
+}
+
+// Close frees the store's chain engine and root stores. Verify fails after
+// Close. Closing twice is harmless.
+func (s *Store) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return nil
+	}
+	s.closed = true
+	if s.engine != 0 {
+		win32.CertFreeCertificateChainEngine(syswin.Handle(s.engine))
+		s.engine = 0
+	}
+	var errs []error
+	for i := len(s.handles) - 1; i >= 0; i-- {
+		if err := win32.CertCloseStore(syswin.Handle(s.handles[i])); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	s.handles = nil
+	return errors.Join(errs...)
+}

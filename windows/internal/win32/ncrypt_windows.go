@@ -1,0 +1,105 @@
+package win32
+
+import (
+	"syscall"
+	"unsafe"
+
+	syswin "golang.org/x/sys/windows"
+)
+
+var (
+	modncrypt = syswin.NewLazySystemDLL("ncrypt.dll")
+
+	procNCryptSignHash    = modncrypt.NewProc("NCryptSignHash")
+	procNCryptDecrypt     = modncrypt.NewProc("NCryptDecrypt")
+	procNCryptGetProperty = modncrypt.NewProc("NCryptGetProperty")
+	procNCryptFreeObject  = modncrypt.NewProc("NCryptFreeObject")
+	procNCryptDeleteKey   = modncrypt.NewProc("NCryptDeleteKey")
+)
+
+// SecurityStatus is an NCrypt SECURITY_STATUS (an HRESULT such as
+// NTE_BAD_KEYSET); zero is success.
+type SecurityStatus uint32
+
+func (s SecurityStatus) Error() string { return syscall.Errno(s).Error() }
+
+func status(r uintptr) error {
+	if uint32(r) == 0 {
+		return nil
+	}
+	return SecurityStatus(uint32(r))
+}
+
+func bufPtr(b []byte) *byte {
+	if len(b) == 0 {
+		return nil
+	}
+	return &b[0]
+}
+
+// NCryptSignHash signs hash with key. padding points to a
+// BCRYPT_*_PADDING_INFO (or is nil for ECDSA); flags is BCRYPT_PAD_PKCS1,
+// BCRYPT_PAD_PSS or 0, or'ed with NCRYPT_SILENT_FLAG. With sig nil it
+// returns the size needed.
+func NCryptSignHash(key syswin.Handle, padding unsafe.Pointer, hash, sig []byte, flags uint32) (int, error) {
+	if err := procNCryptSignHash.Find(); err != nil {
+		return 0, err
+	}
+	var n uint32
+	// hash, sig and n are Go memory kept alive across the call; padding
+	// points at a caller-owned struct that outlives it.
+	r, _, _ := syscall.SyscallN(procNCryptSignHash.Addr(), uintptr(key), uintptr(padding),
+		uintptr(unsafe.Pointer(bufPtr(hash))), uintptr(len(hash)),
+		uintptr(unsafe.Pointer(bufPtr(sig))), uintptr(len(sig)), uintptr(unsafe.Pointer(&n)), uintptr(flags))
+	return int(n), status(r)
+}
+
+// NCryptDecrypt decrypts in with key (flags BCRYPT_PAD_PKCS1 or
+// BCRYPT_PAD_OAEP with a BCRYPT_OAEP_PADDING_INFO). With out nil it returns
+// the size needed.
+func NCryptDecrypt(key syswin.Handle, in []byte, padding unsafe.Pointer, out []byte, flags uint32) (int, error) {
+	if err := procNCryptDecrypt.Find(); err != nil {
+		return 0, err
+	}
+	var n uint32
+	// As in NCryptSignHash: all pointers reference live, caller-owned memory.
+	r, _, _ := syscall.SyscallN(procNCryptDecrypt.Addr(), uintptr(key),
+		uintptr(unsafe.Pointer(bufPtr(in))), uintptr(len(in)), uintptr(padding),
+		uintptr(unsafe.Pointer(bufPtr(out))), uintptr(len(out)), uintptr(unsafe.Pointer(&n)), uintptr(flags))
+	return int(n), status(r)
+}
+
+// NCryptGetProperty reads property name (NCRYPT_*_PROPERTY) of an NCrypt
+// object into out; with out nil it returns the size needed.
+func NCryptGetProperty(obj syswin.Handle, name string, out []byte, flags uint32) (int, error) {
+	if err := procNCryptGetProperty.Find(); err != nil {
+		return 0, err
+	}
+	p, err := syswin.UTF16PtrFromString(name)
+	if err != nil {
+		return 0, err
+	}
+	var n uint32
+	// p, out and n are live Go memory for the duration of the call.
+	r, _, _ := syscall.SyscallN(procNCryptGetProperty.Addr(), uintptr(obj), uintptr(unsafe.Pointer(p)),
+		uintptr(unsafe.Pointer(bufPtr(out))), uintptr(len(out)), uintptr(unsafe.Pointer(&n)), uintptr(flags))
+	return int(n), status(r)
+}
+
+// NCryptFreeObject frees an NCrypt key or provider handle.
+func NCryptFreeObject(obj syswin.Handle) error {
+	if err := procNCryptFreeObject.Find(); err != nil {
+		return err
+	}
+	r, _, _ := syscall.SyscallN(procNCryptFreeObject.Addr(), uintptr(obj))
+	return status(r)
+}
+
+// NCryptDeleteKey deletes a persisted key and frees its handle.
+func NCryptDeleteKey(key syswin.Handle, flags uint32) error {
+	if err := procNCryptDeleteKey.Find(); err != nil {
+		return err
+	}
+	r, _, _ := syscall.SyscallN(procNCryptDeleteKey.Addr(), uintptr(key), uintptr(flags))
+	return status(r)
+}

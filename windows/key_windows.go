@@ -1,0 +1,254 @@
+package windows
+
+import (
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"unsafe"
+
+	syswin "golang.org/x/sys/windows"
+
+	"github.com/nativetls/nativetls/windows/internal/win32"
+)
+
+// OpenKey finds the certificate named by a capi: URI (see [ParseCAPIURI])
+// in its system store and opens its private key through CNG
+// (CryptAcquireCertificatePrivateKey with CRYPT_ACQUIRE_ONLY_NCRYPT_KEY_FLAG
+// and CRYPT_ACQUIRE_SILENT_FLAG: no legacy CryptoAPI providers, no UI).
+// When several certificates match, the first with a usable private key
+// wins. Errors are *URIError or *KeyError (errors.Is with ErrKeyNotFound,
+// ErrKeyNeedsUI …). Call Close when done.
+func OpenKey(uri string) (*Key, error) {
+	u, err := ParseCAPIURI(uri)
+	if err != nil {
+		return nil, err
+	}
+	store, err := openStore(u.Location, u.Store, true)
+	if err != nil {
+		return nil, &KeyError{URI: u.String(), Op: "open", Err: err}
+	}
+	defer win32.CertCloseStore(store)
+	var lastErr *KeyError
+	for c := win32.CertEnumCertificatesInStore(store, nil); c != nil; c = win32.CertEnumCertificatesInStore(store, c) {
+		x, err := x509.ParseCertificate(win32.CertContextBytes(c))
+		if err != nil || !u.Matches(x) {
+			continue
+		}
+		k, kerr := acquireKey(u, c, x)
+		if kerr == nil {
+			win32.CertFreeCertificateContext(c) // ends the enumeration early
+			return k, nil
+		}
+		lastErr = kerr
+	}
+	if lastErr != nil {
+		return nil, lastErr
+	}
+	return nil, &KeyError{URI: u.String(), Op: "open", Err: fmt.Errorf("%w: no certificate in %s\\%s matches", ErrKeyNotFound, u.Location, u.Store)}
+}
+
+// acquireKey opens the CNG key of c (the certificate x).
+func acquireKey(u *CAPIURI, c *syswin.CertContext, x *x509.Certificate) (*Key, *KeyError) {
+	const flags = syswin.CRYPT_ACQUIRE_ONLY_NCRYPT_KEY_FLAG | syswin.CRYPT_ACQUIRE_SILENT_FLAG
+	h, spec, mustFree, err := win32.CryptAcquireCertificatePrivateKey(c, flags)
+	if err != nil {
+		return nil, keyError(u.String(), "open", "CryptAcquireCertificatePrivateKey", errCode(err), err)
+	}
+	if spec != syswin.CERT_NCRYPT_KEY_SPEC {
+		return nil, &KeyError{URI: u.String(), Op: "open", API: "CryptAcquireCertificatePrivateKey", Err: ErrKeyNotCNG}
+	}
+	k := &Key{uri: u.String(), pub: x.PublicKey, handle: uintptr(h), mustFree: mustFree}
+	switch x.PublicKey.(type) {
+	case *rsa.PublicKey, *ecdsa.PublicKey:
+	default:
+		k.Close()
+		return nil, &KeyError{URI: u.String(), Op: "open", Err: fmt.Errorf("%w: %T keys are not supported (RSA and ECDSA are)", ErrKeyNotSupported, x.PublicKey)}
+	}
+	k.provider = providerName(h)
+	k.chain = chainOf(c, x)
+	return k, nil
+}
+
+// providerName reads the key's storage provider name, "" if unavailable.
+func providerName(key syswin.Handle) string {
+	var buf [8]byte
+	n, err := win32.NCryptGetProperty(key, "Provider Handle", buf[:], win32.NCRYPT_SILENT_FLAG) // NCRYPT_PROVIDER_HANDLE_PROPERTY
+	if err != nil || n != len(buf) {
+		return ""
+	}
+	prov := syswin.Handle(binary.LittleEndian.Uint64(buf[:]))
+	defer win32.NCryptFreeObject(prov)
+	name := make([]byte, 512)
+	n, err = win32.NCryptGetProperty(prov, "Name", name, win32.NCRYPT_SILENT_FLAG) // NCRYPT_NAME_PROPERTY
+	if err != nil || n < 2 {
+		return ""
+	}
+	u16 := make([]uint16, n/2)
+	for i := range u16 {
+		u16[i] = binary.LittleEndian.Uint16(name[2*i:])
+	}
+	return syswin.UTF16ToString(u16)
+}
+
+// chainOf builds c's chain from the local stores only (no network) for
+// Key.Chain; the self-signed root is left out, as TLS peers expect.
+func chainOf(c *syswin.CertContext, x *x509.Certificate) []*x509.Certificate {
+	var para syswin.CertChainPara
+	para.Size = uint32(unsafe.Sizeof(para))
+	cc, err := win32.CertGetCertificateChain(0, c, nil, 0, &para, chainCacheOnlyURLRetrieval)
+	if err != nil {
+		return []*x509.Certificate{x}
+	}
+	defer win32.CertFreeCertificateChain(cc)
+	b, err := copyChain(cc, []*x509.Certificate{x})
+	if err != nil || len(b.Certs) == 0 {
+		return []*x509.Certificate{x}
+	}
+	certs := b.Certs
+	if top := certs[len(certs)-1]; len(certs) > 1 && string(top.RawIssuer) == string(top.RawSubject) {
+		certs = certs[:len(certs)-1]
+	}
+	return certs
+}
+
+// Sign implements crypto.Signer with NCryptSignHash: PKCS#1 v1.5
+// (BCRYPT_PAD_PKCS1) or, for *rsa.PSSOptions, PSS (BCRYPT_PAD_PSS) for RSA
+// keys; for ECDSA keys CNG's r‖s signature is returned ASN.1-encoded.
+// rand is not used: the provider has its own.
+func (k *Key) Sign(_ io.Reader, digest []byte, opts crypto.SignerOpts) ([]byte, error) {
+	h := opts.HashFunc()
+	if h != 0 && len(digest) != h.Size() {
+		return nil, &KeyError{URI: k.uri, Op: "sign", Err: fmt.Errorf("%w: digest is %d bytes, %v needs %d", ErrKeyBadInput, len(digest), h, h.Size())}
+	}
+	k.mu.RLock()
+	defer k.mu.RUnlock()
+	if k.closed {
+		return nil, &KeyError{URI: k.uri, Op: "sign", Err: errClosed}
+	}
+	switch k.pub.(type) {
+	case *rsa.PublicKey:
+		return k.signRSA(digest, opts)
+	case *ecdsa.PublicKey:
+		rs, err := k.signHash(nil, digest, 0)
+		if err != nil {
+			return nil, err
+		}
+		return ecdsaASN1(rs)
+	}
+	return nil, &KeyError{URI: k.uri, Op: "sign", Err: ErrKeyNotSupported}
+}
+
+var errClosed = errors.New("the key is closed")
+
+func (k *Key) signRSA(digest []byte, opts crypto.SignerOpts) ([]byte, error) {
+	alg, err := hashAlgID(opts.HashFunc())
+	if err != nil {
+		return nil, &KeyError{URI: k.uri, Op: "sign", Err: fmt.Errorf("%w: %v", ErrKeyNotSupported, err)}
+	}
+	var algID *uint16
+	if alg != "" {
+		algID, _ = syswin.UTF16PtrFromString(alg)
+	}
+	if pss, ok := opts.(*rsa.PSSOptions); ok {
+		salt, err := pssSaltLength(pss, opts.HashFunc())
+		if err != nil || alg == "" {
+			return nil, &KeyError{URI: k.uri, Op: "sign", Err: fmt.Errorf("%w: PSS needs a SHA-2 hash and a valid salt length", ErrKeyBadInput)}
+		}
+		info := win32.BcryptPSSPaddingInfo{AlgID: algID, Salt: salt}
+		// info lives until signHash returns; CNG only reads it.
+		return k.signHash(unsafe.Pointer(&info), digest, win32.BCRYPT_PAD_PSS)
+	}
+	info := win32.BcryptPKCS1PaddingInfo{AlgID: algID}
+	// As above: info outlives the call.
+	return k.signHash(unsafe.Pointer(&info), digest, win32.BCRYPT_PAD_PKCS1)
+}
+
+// signHash runs NCryptSignHash twice: for the size, then for the signature.
+func (k *Key) signHash(padding unsafe.Pointer, digest []byte, flags uint32) ([]byte, error) {
+	h := syswin.Handle(k.handle)
+	n, err := win32.NCryptSignHash(h, padding, digest, nil, flags|win32.NCRYPT_SILENT_FLAG)
+	if err != nil {
+		return nil, keyError(k.uri, "sign", "NCryptSignHash", errCode(err), err)
+	}
+	sig := make([]byte, n)
+	n, err = win32.NCryptSignHash(h, padding, digest, sig, flags|win32.NCRYPT_SILENT_FLAG)
+	if err != nil {
+		return nil, keyError(k.uri, "sign", "NCryptSignHash", errCode(err), err)
+	}
+	return sig[:n], nil
+}
+
+// Decrypt implements crypto.Decrypter for RSA keys with NCryptDecrypt:
+// OAEP for *rsa.OAEPOptions, PKCS#1 v1.5 otherwise. With
+// rsa.PKCS1v15DecryptOptions.SessionKeyLen set, a failed or wrong-length
+// decryption returns random bytes of that length instead of an error, as
+// crypto/rsa does (this is not constant-time: CNG reports the failure).
+func (k *Key) Decrypt(rand io.Reader, msg []byte, opts crypto.DecrypterOpts) ([]byte, error) {
+	if _, ok := k.pub.(*rsa.PublicKey); !ok {
+		return nil, &KeyError{URI: k.uri, Op: "decrypt", Err: fmt.Errorf("%w: only RSA keys decrypt", ErrKeyNotSupported)}
+	}
+	k.mu.RLock()
+	defer k.mu.RUnlock()
+	if k.closed {
+		return nil, &KeyError{URI: k.uri, Op: "decrypt", Err: errClosed}
+	}
+	if o, ok := opts.(*rsa.OAEPOptions); ok {
+		alg, err := hashAlgID(o.Hash)
+		if err != nil || alg == "" {
+			return nil, &KeyError{URI: k.uri, Op: "decrypt", Err: fmt.Errorf("%w: OAEP hash %v", ErrKeyNotSupported, o.Hash)}
+		}
+		algID, _ := syswin.UTF16PtrFromString(alg)
+		info := win32.BcryptOAEPPaddingInfo{AlgID: algID}
+		if len(o.Label) > 0 {
+			info.Label, info.Size = &o.Label[0], uint32(len(o.Label))
+		}
+		// info and the label it points to outlive the call.
+		return k.decrypt(unsafe.Pointer(&info), msg, win32.BCRYPT_PAD_OAEP)
+	}
+	out, err := k.decrypt(nil, msg, win32.BCRYPT_PAD_PKCS1)
+	if o, ok := opts.(*rsa.PKCS1v15DecryptOptions); ok && o.SessionKeyLen > 0 && (err != nil || len(out) != o.SessionKeyLen) {
+		key := make([]byte, o.SessionKeyLen)
+		if _, rerr := io.ReadFull(rand, key); rerr != nil {
+			return nil, rerr
+		}
+		return key, nil
+	}
+	return out, err
+}
+
+func (k *Key) decrypt(padding unsafe.Pointer, msg []byte, flags uint32) ([]byte, error) {
+	h := syswin.Handle(k.handle)
+	n, err := win32.NCryptDecrypt(h, msg, padding, nil, flags|win32.NCRYPT_SILENT_FLAG)
+	if err != nil {
+		return nil, keyError(k.uri, "decrypt", "NCryptDecrypt", errCode(err), err)
+	}
+	out := make([]byte, n)
+	n, err = win32.NCryptDecrypt(h, msg, padding, out, flags|win32.NCRYPT_SILENT_FLAG)
+	if err != nil {
+		return nil, keyError(k.uri, "decrypt", "NCryptDecrypt", errCode(err), err)
+	}
+	return out[:n], nil
+}
+
+// Close frees the NCrypt key handle (NCryptFreeObject). Sign and Decrypt
+// fail after Close; closing twice is harmless.
+func (k *Key) Close() error {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.closed {
+		return nil
+	}
+	k.closed = true
+	if k.mustFree && k.handle != 0 {
+		if err := win32.NCryptFreeObject(syswin.Handle(k.handle)); err != nil {
+			return keyError(k.uri, "close", "NCryptFreeObject", errCode(err), err)
+		}
+	}
+	k.handle = 0
+	return nil
+}

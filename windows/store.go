@@ -1,0 +1,54 @@
+package windows
+
+import (
+	"crypto/x509"
+	"sync"
+
+	"github.com/nativetls/nativetls/trust"
+)
+
+// Store is the Windows trust store: a trust.TrustStore that asks the
+// CryptoAPI chain engine, a trust.AnchorLister over the system stores and
+// a trust.SourceReporter for doctor. [System] and [WithRoots] return one.
+//
+// A Store made by WithRoots owns a chain engine and its root stores: call
+// Close when done. Close on a System store is a no-op. A Store is safe for
+// concurrent use; OS store changes (an installed root) are seen by the next
+// verification.
+type Store struct {
+	name  string
+	extra []*x509.Certificate // WithRoots' additional roots
+
+	mu      sync.RWMutex
+	engine  uintptr // HCERTCHAINENGINE of the custom engine, 0 for none
+	handles []uintptr
+	closed  bool
+}
+
+// Compile-time conformance.
+var (
+	_ trust.TrustStore     = (*Store)(nil)
+	_ trust.AnchorLister   = (*Store)(nil)
+	_ trust.SourceReporter = (*Store)(nil)
+)
+
+// String names the store, e.g. "Windows system trust (CryptoAPI)".
+func (s *Store) String() string { return s.name }
+
+// ExtraRoots returns the roots added by WithRoots.
+func (s *Store) ExtraRoots() []*x509.Certificate { return append([]*x509.Certificate(nil), s.extra...) }
+
+// anchorStores are the stores listed as anchors, in listing order
+// (LocalMachine first, so that CurrentUser lists only what the user added).
+var anchorStores = []struct {
+	loc        Location
+	name       string
+	distrusted bool
+}{
+	{LocalMachine, StoreRoot, false},
+	{LocalMachine, StoreAuthRoot, false},
+	{CurrentUser, StoreRoot, false},
+	{CurrentUser, StoreAuthRoot, false},
+	{LocalMachine, StoreDisallowed, true},
+	{CurrentUser, StoreDisallowed, true},
+}

@@ -1,0 +1,233 @@
+package windows
+
+import (
+	"context"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"unsafe"
+
+	syswin "golang.org/x/sys/windows"
+
+	"github.com/nativetls/nativetls/trust"
+	"github.com/nativetls/nativetls/windows/internal/win32"
+)
+
+// openStore opens a system store of loc; readOnly adds
+// CERT_STORE_READONLY_FLAG and CERT_STORE_OPEN_EXISTING_FLAG (a missing
+// store is then an error, not created).
+func openStore(loc Location, name string, readOnly bool) (syswin.Handle, error) {
+	flags, err := loc.flags()
+	if err != nil {
+		return 0, err
+	}
+	if readOnly {
+		flags |= syswin.CERT_STORE_READONLY_FLAG | syswin.CERT_STORE_OPEN_EXISTING_FLAG
+	}
+	h, err := win32.CertOpenSystemStore(flags, name)
+	if err != nil {
+		code := errCode(err)
+		return 0, &StoreError{Op: "open", Location: loc, Store: name, Code: code, Err: storeErrorFor(code, err)}
+	}
+	return h, nil
+}
+
+// ListStore returns the certificates of one system store, e.g.
+// ListStore(CurrentUser, StoreRoot). Certificates Go cannot parse are
+// skipped and reported in the error (the others are still returned).
+func ListStore(loc Location, store string) ([]*x509.Certificate, error) {
+	h, err := openStore(loc, store, true)
+	if err != nil {
+		return nil, err
+	}
+	defer win32.CertCloseStore(h)
+	var certs []*x509.Certificate
+	var bad []error
+	for c := win32.CertEnumCertificatesInStore(h, nil); c != nil; c = win32.CertEnumCertificatesInStore(h, c) {
+		x, err := x509.ParseCertificate(win32.CertContextBytes(c))
+		if err != nil {
+			bad = append(bad, err)
+			continue
+		}
+		certs = append(certs, x)
+	}
+	if len(bad) > 0 {
+		return certs, &StoreError{Op: "list", Location: loc, Store: store,
+			Err: fmt.Errorf("%d certificates could not be parsed and were skipped: %w", len(bad), errors.Join(bad...))}
+	}
+	return certs, nil
+}
+
+// Anchors implements trust.AnchorLister: the ROOT and AuthRoot stores of
+// LocalMachine and CurrentUser (a certificate in both is listed once, under
+// LocalMachine), then the Disallowed stores as Distrusted anchors. Source
+// is e.g. "windows:CurrentUser/ROOT". A store that cannot be opened is
+// skipped (see Sources); an error is returned only if no store could be read.
+func (s *Store) Anchors(ctx context.Context) ([]trust.Anchor, error) {
+	anchors, _, err := listAnchors(ctx)
+	for _, c := range s.extra {
+		anchors = append(anchors, trust.Anchor{Certificate: c, Source: "windows:WithRoots"})
+	}
+	return anchors, err
+}
+
+// Sources implements trust.SourceReporter: one report per system store
+// the store consults, with counts, and the extra roots of WithRoots.
+func (s *Store) Sources() []trust.SourceReport {
+	_, reports, _ := listAnchors(context.Background())
+	if len(s.extra) > 0 {
+		reports = append(reports, trust.SourceReport{Name: "windows:WithRoots", Path: "extra roots given to WithRoots", Anchors: len(s.extra)})
+	}
+	return reports
+}
+
+func listAnchors(ctx context.Context) ([]trust.Anchor, []trust.SourceReport, error) {
+	seen := map[string]bool{}
+	var anchors []trust.Anchor
+	var reports []trust.SourceReport
+	var errs []error
+	for _, st := range anchorStores {
+		if err := ctx.Err(); err != nil {
+			return anchors, reports, err
+		}
+		src := Source(st.loc, st.name)
+		rep := trust.SourceReport{Name: src, Path: st.loc.String() + `\` + st.name}
+		certs, err := ListStore(st.loc, st.name)
+		if err != nil {
+			rep.Err = err
+			errs = append(errs, err)
+		}
+		for _, c := range certs {
+			key := fmt.Sprint(st.distrusted) + string(c.Raw)
+			if seen[key] {
+				continue
+			}
+			seen[key] = true
+			anchors = append(anchors, trust.Anchor{Certificate: c, Source: src, Distrusted: st.distrusted})
+			if st.distrusted {
+				rep.Distrusted++
+			} else {
+				rep.Anchors++
+			}
+		}
+		reports = append(reports, rep)
+	}
+	if len(errs) == len(anchorStores) {
+		return anchors, reports, errors.Join(errs...)
+	}
+	return anchors, reports, nil
+}
+
+// Intermediates lists the intermediate CA stores (CA of LocalMachine and
+// CurrentUser) as anchors with Source "windows:<Location>/CA". They are
+// not trust anchors: the chain engine uses them to complete chains.
+func Intermediates(ctx context.Context) ([]trust.Anchor, error) {
+	var out []trust.Anchor
+	var errs []error
+	for _, loc := range []Location{LocalMachine, CurrentUser} {
+		if err := ctx.Err(); err != nil {
+			return out, err
+		}
+		certs, err := ListStore(loc, StoreCA)
+		if err != nil {
+			errs = append(errs, err)
+		}
+		for _, c := range certs {
+			out = append(out, trust.Anchor{Certificate: c, Source: Source(loc, StoreCA)})
+		}
+	}
+	return out, errors.Join(errs...)
+}
+
+// loadDistrust reads both Disallowed stores.
+func loadDistrust() (*distrustSet, error) {
+	d := newDistrustSet()
+	for _, loc := range []Location{LocalMachine, CurrentUser} {
+		certs, err := ListStore(loc, StoreDisallowed)
+		var se *StoreError
+		if err != nil && !(errors.As(err, &se) && se.Op == "open") {
+			return nil, err
+		}
+		for _, c := range certs {
+			d.add(c, Source(loc, StoreDisallowed))
+		}
+	}
+	return d, nil
+}
+
+// Install adds cert to the ROOT store of loc. On real Windows, adding to
+// CurrentUser ROOT shows a confirmation dialog (declining gives
+// ErrCancelled) and LocalMachine needs an elevated process
+// (ErrAccessDenied). Installing a certificate that is already there
+// succeeds.
+func Install(cert *x509.Certificate, loc Location) error { return addCert(cert, loc, StoreRoot) }
+
+// Uninstall removes cert from the ROOT store of loc; ErrNotFound (wrapped
+// in a *StoreError) if it is not there.
+func Uninstall(cert *x509.Certificate, loc Location) error { return deleteCert(cert, loc, StoreRoot) }
+
+// Distrust adds cert to the Disallowed store of loc: Windows (and Verify)
+// then reject every chain containing it.
+func Distrust(cert *x509.Certificate, loc Location) error {
+	return addCert(cert, loc, StoreDisallowed)
+}
+
+// Undistrust removes cert from the Disallowed store of loc.
+func Undistrust(cert *x509.Certificate, loc Location) error {
+	return deleteCert(cert, loc, StoreDisallowed)
+}
+
+func addCert(cert *x509.Certificate, loc Location, store string) error {
+	if cert == nil {
+		return &StoreError{Op: "add", Location: loc, Store: store, Err: errors.New("no certificate given")}
+	}
+	h, err := openStore(loc, store, false)
+	if err != nil {
+		return err
+	}
+	defer win32.CertCloseStore(h)
+	c, err := win32.CertCreateCertificateContext(cert.Raw)
+	if err != nil {
+		return &StoreError{Op: "add", Location: loc, Store: store, Subject: cert.Subject.String(), Code: errCode(err), Err: err}
+	}
+	defer win32.CertFreeCertificateContext(c)
+	if err := win32.CertAddCertificateContextToStore(h, c, syswin.CERT_STORE_ADD_USE_EXISTING); err != nil {
+		code := errCode(err)
+		return &StoreError{Op: "add", Location: loc, Store: store, Subject: cert.Subject.String(), Code: code, Err: storeErrorFor(code, err)}
+	}
+	return nil
+}
+
+func deleteCert(cert *x509.Certificate, loc Location, store string) error {
+	if cert == nil {
+		return &StoreError{Op: "delete", Location: loc, Store: store, Err: errors.New("no certificate given")}
+	}
+	h, err := openStore(loc, store, false)
+	if err != nil {
+		return err
+	}
+	defer win32.CertCloseStore(h)
+	found, err := findExact(h, cert)
+	if err != nil {
+		code := errCode(err)
+		return &StoreError{Op: "delete", Location: loc, Store: store, Subject: cert.Subject.String(), Code: code, Err: storeErrorFor(code, err)}
+	}
+	// CertDeleteCertificateFromStore frees found, even on failure.
+	if err := win32.CertDeleteCertificateFromStore(found); err != nil {
+		code := errCode(err)
+		return &StoreError{Op: "delete", Location: loc, Store: store, Subject: cert.Subject.String(), Code: code, Err: storeErrorFor(code, err)}
+	}
+	return nil
+}
+
+// findExact finds cert in store by its encoding (CERT_FIND_EXISTING).
+func findExact(store syswin.Handle, cert *x509.Certificate) (*syswin.CertContext, error) {
+	c, err := win32.CertCreateCertificateContext(cert.Raw)
+	if err != nil {
+		return nil, err
+	}
+	defer win32.CertFreeCertificateContext(c)
+	// CERT_FIND_EXISTING takes the certificate context to look for as its
+	// parameter; c stays alive across the call.
+	return win32.CertFindCertificateInStore(store, syswin.CERT_FIND_EXISTING, unsafe.Pointer(c), nil)
+}

@@ -1,0 +1,168 @@
+package windows
+
+import (
+	"crypto/sha256"
+	"crypto/x509"
+	"fmt"
+	"time"
+
+	"github.com/nativetls/nativetls/trust"
+)
+
+// backendName is the Backend of the verification errors this package makes.
+const backendName = "windows"
+
+// builtChain is what the chain engine built, copied out of a
+// CERT_CHAIN_CONTEXT: the first simple chain's certificates, leaf first,
+// with each element's CERT_TRUST_STATUS.dwErrorStatus.
+type builtChain struct {
+	Certs []*x509.Certificate
+	Bits  []uint32
+}
+
+// policyError turns a failed CertVerifyCertificateChainPolicy verdict
+// (status code and the element it names, -1 if none) into a
+// *trust.VerificationError about the right certificate.
+func policyError(presented []*x509.Certificate, built builtChain, code uint32, elem int, opts trust.VerifyOptions) *trust.VerificationError {
+	reason := StatusReason(code)
+	idx := blameElement(built, reason, elem)
+	var cert *x509.Certificate
+	if idx >= 0 && idx < len(built.Certs) {
+		cert = built.Certs[idx]
+	} else if len(presented) > 0 {
+		cert = presented[0]
+	}
+	vt := opts.Time
+	if vt.IsZero() {
+		vt = time.Now()
+	}
+	if reason == trust.ReasonExpired && cert != nil && vt.Before(cert.NotBefore) {
+		reason = trust.ReasonNotYetValid
+	}
+	if reason == trust.ReasonUnknownAuthority && missingIntermediate(presented, built) {
+		reason = trust.ReasonMissingIntermediate
+	}
+	e := &trust.VerificationError{
+		Reason:            reason,
+		Certificate:       cert,
+		Depth:             depthOf(presented, cert),
+		Host:              opts.ServerName,
+		Time:              opts.Time,
+		IntermediatesSent: len(presented) - 1,
+		Backend:           backendName,
+		PlatformCode:      int64(code),
+		PlatformCodeName:  statusCodeName(code),
+		Err:               fmt.Errorf("CertVerifyCertificateChainPolicy returned %s", statusCodeName(code)),
+	}
+	if reason == trust.ReasonUnknown {
+		e.Detail = "Windows rejected the chain with " + statusCodeName(code)
+	}
+	return e
+}
+
+// blameElement picks the chain element a failure is about: the first
+// element whose trust bits explain the reason; for an unknown authority the
+// top of the built chain; else the element the policy named; else the leaf.
+func blameElement(built builtChain, r trust.Reason, elem int) int {
+	if r == trust.ReasonUnknownAuthority && len(built.Certs) > 0 {
+		return len(built.Certs) - 1
+	}
+	if mask := reasonBits(r); mask != 0 {
+		for i, b := range built.Bits {
+			if b&mask != 0 {
+				return i
+			}
+		}
+	}
+	if elem >= 0 && elem < len(built.Certs) {
+		return elem
+	}
+	return 0
+}
+
+// missingIntermediate reports the common server misconfiguration: only a
+// leaf was sent, and the engine could not get past it.
+func missingIntermediate(presented []*x509.Certificate, built builtChain) bool {
+	if len(presented) != 1 || len(built.Certs) != 1 {
+		return false
+	}
+	c := built.Certs[0]
+	return string(c.RawIssuer) != string(c.RawSubject)
+}
+
+// depthOf is c's position in the presented chain, -1 if it is not there.
+func depthOf(presented []*x509.Certificate, c *x509.Certificate) int {
+	if c == nil {
+		return -1
+	}
+	for i, p := range presented {
+		if p.Equal(c) {
+			return i
+		}
+	}
+	return -1
+}
+
+// distrustSet holds the Disallowed stores' certificates, matched by the
+// certificate's hash and by its public key (as trust.AnchorStore does).
+type distrustSet struct {
+	cert   map[[32]byte]string // SHA-256 of DER → source
+	pubkey map[[32]byte]string // SHA-256 of SPKI → source
+}
+
+func newDistrustSet() *distrustSet {
+	return &distrustSet{cert: map[[32]byte]string{}, pubkey: map[[32]byte]string{}}
+}
+
+func (d *distrustSet) add(c *x509.Certificate, source string) {
+	d.cert[sha256.Sum256(c.Raw)] = source
+	d.pubkey[sha256.Sum256(c.RawSubjectPublicKeyInfo)] = source
+}
+
+// check returns a distrust error for the first certificate of chain found
+// in the set, or nil.
+func (d *distrustSet) check(presented, chain []*x509.Certificate, opts trust.VerifyOptions) *trust.VerificationError {
+	for _, c := range chain {
+		src, ok := d.cert[sha256.Sum256(c.Raw)]
+		if !ok {
+			src, ok = d.pubkey[sha256.Sum256(c.RawSubjectPublicKeyInfo)]
+		}
+		if !ok {
+			continue
+		}
+		const code = 0x800B0111 // TRUST_E_EXPLICIT_DISTRUST
+		return &trust.VerificationError{
+			Reason: trust.ReasonDistrusted, Certificate: c, Depth: depthOf(presented, c),
+			Host: opts.ServerName, Time: opts.Time, IntermediatesSent: len(presented) - 1,
+			Detail:  "it (or its public key) is in the " + src + " store",
+			Backend: backendName, PlatformCode: code, PlatformCodeName: "TRUST_E_EXPLICIT_DISTRUST",
+		}
+	}
+	return nil
+}
+
+// depthError reports a chain longer than opts.MaxDepth allows.
+func depthError(presented, chain []*x509.Certificate, opts trust.VerifyOptions) *trust.VerificationError {
+	if opts.MaxDepth <= 0 || len(chain)-2 <= opts.MaxDepth {
+		return nil
+	}
+	return &trust.VerificationError{
+		Reason: trust.ReasonPolicy, Certificate: presented[0], Depth: 0, Host: opts.ServerName,
+		Time: opts.Time, IntermediatesSent: len(presented) - 1, Backend: backendName,
+		Detail: fmt.Sprintf("the chain has %d intermediates, more than the configured maximum of %d", len(chain)-2, opts.MaxDepth),
+	}
+}
+
+// chainBuildError reports CertGetCertificateChain itself failing.
+func chainBuildError(presented []*x509.Certificate, opts trust.VerifyOptions, api string, code uint32, err error) *trust.VerificationError {
+	var leaf *x509.Certificate
+	if len(presented) > 0 {
+		leaf = presented[0]
+	}
+	return &trust.VerificationError{
+		Reason: StatusReason(code), Certificate: leaf, Depth: 0, Host: opts.ServerName, Time: opts.Time,
+		IntermediatesSent: len(presented) - 1, Backend: backendName,
+		PlatformCode: int64(code), PlatformCodeName: codeName(code),
+		Detail: fmt.Sprintf("%s failed: %v", api, err), Err: err,
+	}
+}
