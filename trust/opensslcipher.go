@@ -40,6 +40,7 @@ type CipherStringError struct {
 	Err error
 }
 
+// Error describes the problem and where it is, quoting the cipher string.
 func (e *CipherStringError) Error() string {
 	switch {
 	case errors.Is(e.Err, ErrUnknownCipher):
@@ -115,7 +116,9 @@ const opensslDefaultRules = "ALL:!COMPLEMENTOFDEFAULT:!eNULL"
 //     selects them, so a TLS 1.2 cipher string carried over from OpenSSL
 //     yields only TLS 1.2-and-earlier suites.
 //   - In "A+B" where A is a suite name, OpenSSL looks at A only; here the
-//     suite must also match B.
+//     suite must also match B. OpenSSL 3.0 also reads
+//     "COMPLEMENTOFDEFAULT+HIGH" as HIGH alone; here it is the
+//     intersection, as "HIGH+COMPLEMENTOFDEFAULT" is in both.
 //   - Suite B modes (SUITEB128...) are refused.
 //
 // The result may hold suites that crypto/tls does not implement (Camellia,

@@ -2,6 +2,7 @@ package trust
 
 import (
 	"errors"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -46,7 +47,7 @@ func opensslVersion(t *testing.T) string {
 // nil when OpenSSL says the string selects nothing.
 func opensslCiphers(t *testing.T, cipherString string) []opensslCipher {
 	t.Helper()
-	out, err := opensslCommand(t, "ciphers", "-V", "-stdname", cipherString).CombinedOutput()
+	out, err := opensslCommand(t, "ciphers", "-V", "-stdname", "--", cipherString).CombinedOutput()
 	if err != nil {
 		if strings.Contains(string(out), "no cipher match") {
 			return nil
@@ -139,6 +140,64 @@ func TestParseOpenSSLCipherStringMatchesOpenSSL(t *testing.T) {
 		}
 		if len(want) == 0 {
 			t.Errorf("%q: OpenSSL selects none of the table's suites; choose a more telling test string", s)
+		}
+	}
+}
+
+// randomCipherStrings is how many random strings are compared with OpenSSL
+// (about 10 ms each).
+var randomCipherStrings = 150
+
+// TestParseOpenSSLCipherStringRandomVsOpenSSL compares random cipher
+// strings (fixed seed) built from aliases, suite names and operators.
+func TestParseOpenSSLCipherStringRandomVsOpenSSL(t *testing.T) {
+	universe := map[CipherSuite]bool{}
+	for _, o := range opensslCiphers(t, "ALL:COMPLEMENTOFALL") {
+		universe[o.id] = true
+	}
+	words := []string{"ALL", "HIGH", "MEDIUM", "COMPLEMENTOFDEFAULT", "kRSA", "aRSA", "RSA", "kDHE", "DHE", "EDH",
+		"ECDH", "ECDHE", "EECDH", "aECDSA", "ECDSA", "AES", "AES128", "AES256", "AESGCM", "AESCCM", "AESCCM8",
+		"CAMELLIA", "CAMELLIA128", "CAMELLIA256", "CHACHA20", "3DES", "CBC", "SHA1", "SHA", "SHA256", "SHA384",
+		"SSLv3", "TLSv1", "TLSv1.2", "aNULL", "eNULL", "PSK", "kECDH", "ECDHE-RSA-AES128-GCM-SHA256",
+		"AES256-SHA", "DHE-RSA-CHACHA20-POLY1305", "ECDHE-ECDSA-AES256-SHA384", "CAMELLIA128-SHA"}
+	rng := rand.New(rand.NewPCG(543, 748))
+	for range randomCipherStrings {
+		var entries []string
+		if rng.IntN(5) == 0 {
+			entries = append(entries, "DEFAULT")
+		}
+		for n := 1 + rng.IntN(6); n > 0; n-- {
+			if rng.IntN(8) == 0 {
+				entries = append(entries, "@STRENGTH")
+				continue
+			}
+			e := words[rng.IntN(len(words))]
+			// OpenSSL ignores the other parts of "A+B" when one is a
+			// suite name (see ParseOpenSSLCipherString): join aliases only.
+			if w := words[rng.IntN(len(words))]; rng.IntN(3) == 0 && !strings.Contains(e+w, "-") {
+				e += "+" + w
+			}
+			e = []string{"", "", "", "!", "-", "+"}[rng.IntN(6)] + e
+			entries = append(entries, e)
+		}
+		s := strings.Join(entries, ":")
+		if strings.Contains(s, "COMPLEMENTOFDEFAULT+HIGH") || strings.Contains(s, "COMPLEMENTOFDEFAULT+MEDIUM") {
+			continue // OpenSSL 3.0 reads these as HIGH or MEDIUM alone (see ParseOpenSSLCipherString)
+		}
+		var want []CipherSuite
+		for _, o := range opensslCiphers(t, s) {
+			if o.id.Known() && !o.id.IsTLS13() {
+				want = append(want, o.id)
+			}
+		}
+		got, err := ParseOpenSSLCipherString(s)
+		if err != nil && !errors.Is(err, ErrNoCipherSuites) {
+			t.Errorf("ParseOpenSSLCipherString(%q): %v", s, err)
+			continue
+		}
+		got = slices.DeleteFunc(got, func(c CipherSuite) bool { return !universe[c] })
+		if !slices.Equal(got, want) {
+			t.Errorf("ParseOpenSSLCipherString(%q), restricted to the suites OpenSSL knows:\n got %v\nwant %v", s, opensslNames(got), opensslNames(want))
 		}
 	}
 }
