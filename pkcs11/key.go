@@ -32,8 +32,9 @@ type Key struct {
 	alwaysAuth bool
 	schemes    []tls.SignatureScheme
 
-	mu     sync.RWMutex
-	handle p11.ObjectHandle
+	mu        sync.RWMutex
+	handle    p11.ObjectHandle
+	handleGen uint64 // module generation the handle belongs to
 }
 
 var (
@@ -124,7 +125,7 @@ func (k *Key) find(sh p11.SessionHandle) error {
 	if err != nil {
 		return t.err("C_GetAttributeValue", err, t.uri.Redacted())
 	}
-	k.handle = hs[0]
+	k.handle, k.handleGen = hs[0], t.mod.inst.gen
 	k.label, k.id = string(attrs[p11.CKA_LABEL]), attrs[p11.CKA_ID]
 	k.keyType = ulong(attrs[p11.CKA_KEY_TYPE])
 	k.alwaysAuth = bytes.Equal(attrs[p11.CKA_ALWAYS_AUTHENTICATE], []byte{1})
@@ -204,15 +205,25 @@ func (k *Key) refind(sh p11.SessionHandle) error {
 		return fmt.Errorf("pkcs11: key %s is gone from token %q after recovery: %w", k.uri.Redacted(), t.label(), ErrKeyNotFound)
 	}
 	k.mu.Lock()
-	k.handle = hs[0]
+	k.handle, k.handleGen = hs[0], t.mod.inst.gen
 	k.mu.Unlock()
 	return nil
 }
 
-func (k *Key) objHandle() p11.ObjectHandle {
+// objHandle returns the key handle for use on sh, finding it again if
+// the module was re-initialized since (old handle numbers may name other
+// objects now). The caller holds the module's call lock.
+func (k *Key) objHandle(sh p11.SessionHandle) (p11.ObjectHandle, error) {
 	k.mu.RLock()
-	defer k.mu.RUnlock()
-	return k.handle
+	h, gen := k.handle, k.handleGen
+	k.mu.RUnlock()
+	if gen == k.t.mod.inst.gen {
+		return h, nil
+	}
+	if err := k.refind(sh); err != nil {
+		return 0, err
+	}
+	return k.objHandle(sh)
 }
 
 // Public returns the public key (*rsa.PublicKey, *ecdsa.PublicKey or
@@ -303,7 +314,11 @@ func (k *Key) signPSS(pub *rsa.PublicKey, opts *rsa.PSSOptions, h crypto.Hash, d
 func (k *Key) sign(mech *p11.Mechanism, in []byte) ([]byte, error) {
 	var sig []byte
 	err := k.t.do(func(sh p11.SessionHandle) error {
-		if err := k.t.ctx.SignInit(sh, []*p11.Mechanism{mech}, k.objHandle()); err != nil {
+		h, err := k.objHandle(sh)
+		if err != nil {
+			return err
+		}
+		if err := k.t.ctx.SignInit(sh, []*p11.Mechanism{mech}, h); err != nil {
 			return k.t.err("C_SignInit", err, k.uri.Redacted())
 		}
 		if k.alwaysAuth {
@@ -350,7 +365,11 @@ func (d *RSADecrypter) Decrypt(rnd io.Reader, msg []byte, opts crypto.DecrypterO
 	decryptFailed := false
 	err := k.t.do(func(sh p11.SessionHandle) error {
 		decryptFailed = false
-		if err := k.t.ctx.DecryptInit(sh, []*p11.Mechanism{mech}, k.objHandle()); err != nil {
+		h, err := k.objHandle(sh)
+		if err != nil {
+			return err
+		}
+		if err := k.t.ctx.DecryptInit(sh, []*p11.Mechanism{mech}, h); err != nil {
 			return k.t.err("C_DecryptInit", err, k.uri.Redacted())
 		}
 		if k.alwaysAuth {

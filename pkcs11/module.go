@@ -32,8 +32,46 @@ type moduleInstance struct {
 	initArgs string
 	ctx      *p11.Ctx
 	refs     int
-	owned    bool           // we called C_Initialize successfully (so we finalize)
+	owned    bool           // we own initialization (so we finalize and may re-initialize)
+	initOK   bool           // the module is currently initialized
 	reserved unsafe.Pointer // C copy of initArgs, kept until C_Finalize
+
+	// callMu is held shared by every call sequence on the module and
+	// exclusively by reinit, so C_Finalize never runs under a call.
+	callMu sync.RWMutex
+	gen    uint64 // incremented by reinit; handles from older generations are stale
+}
+
+// reinit finalizes and re-initializes the module, the only way to recover
+// some modules (SoftHSM) after their token storage vanished and came back.
+// seen is the generation the caller saw fail; if another caller already
+// re-initialized since, reinit does nothing. Handles of every session and
+// object from before are stale afterwards.
+func (inst *moduleInstance) reinit(seen uint64) error {
+	inst.callMu.Lock()
+	defer inst.callMu.Unlock()
+	if inst.gen != seen {
+		return nil
+	}
+	if !inst.owned {
+		return fmt.Errorf("pkcs11: module %s was initialized by another library in this process, so it cannot be re-initialized to recover the token", inst.path)
+	}
+	if inst.initOK {
+		inst.ctx.Finalize() // errors are moot: the module is being reset
+		inst.initOK = false
+	}
+	var opts []p11.InitializeOption
+	if inst.reserved != nil {
+		opts = append(opts, p11.InitializeWithReserved(inst.reserved))
+	}
+	inst.gen++
+	err := inst.ctx.Initialize(opts...)
+	if err != nil && ckrCode(err) != ckrCryptokiAlreadyInit {
+		// Stay owned and uninitialized: the next operation tries again.
+		return wrapErr("C_Initialize", err, inst.path, "", "")
+	}
+	inst.initOK = true
+	return nil
 }
 
 var modules = struct {
@@ -70,6 +108,14 @@ func LoadModule(path string, initArgs string) (*Module, error) {
 			return nil, fmt.Errorf("pkcs11: module %s is already initialized in this process with arguments %q, not %q; close the other handles first: %w",
 				path, inst.initArgs, initArgs, ErrModuleInUse)
 		}
+		inst.callMu.RLock()
+		broken, gen := !inst.initOK, inst.gen
+		inst.callMu.RUnlock()
+		if broken {
+			if err := inst.reinit(gen); err != nil {
+				return nil, err
+			}
+		}
 		inst.refs++
 		return &Module{inst: inst, path: path}, nil
 	}
@@ -95,9 +141,10 @@ func openInstance(key, path, initArgs string) (*moduleInstance, error) {
 	err := ctx.Initialize(opts...)
 	switch code := ckrCode(err); {
 	case err == nil:
-		inst.owned = true
+		inst.owned, inst.initOK = true, true
 	case code == ckrCryptokiAlreadyInit:
 		// Another library in this process owns the initialization.
+		inst.initOK = true
 	default:
 		ctx.Destroy()
 		inst.free()
@@ -115,7 +162,7 @@ func (inst *moduleInstance) release() error {
 	}
 	delete(modules.byKey, inst.key)
 	var err error
-	if inst.owned {
+	if inst.owned && inst.initOK {
 		if e := inst.ctx.Finalize(); e != nil && ckrCode(e) != ckrCryptokiNotInitialized {
 			err = wrapErr("C_Finalize", e, inst.path, "", "")
 		}
@@ -148,23 +195,26 @@ func (m *Module) Close() error {
 // Path returns the module path as given to LoadModule.
 func (m *Module) Path() string { return m.path }
 
-// ctx returns the binding, or ErrClosed.
-func (m *Module) ctx() (*p11.Ctx, error) {
+// ctx returns the binding with the instance's call lock held shared
+// (release it with done), or ErrClosed.
+func (m *Module) ctx() (ctx *p11.Ctx, done func(), err error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.closed {
-		return nil, fmt.Errorf("pkcs11: module %s: %w", m.path, ErrClosed)
+		return nil, nil, fmt.Errorf("pkcs11: module %s: %w", m.path, ErrClosed)
 	}
-	return m.inst.ctx, nil
+	m.inst.callMu.RLock()
+	return m.inst.ctx, m.inst.callMu.RUnlock, nil
 }
 
 // Slots lists the module's slots (only those with a token when
 // tokenPresent), with slot and token information.
 func (m *Module) Slots(tokenPresent bool) ([]Slot, error) {
-	ctx, err := m.ctx()
+	ctx, done, err := m.ctx()
 	if err != nil {
 		return nil, err
 	}
+	defer done()
 	ids, err := ctx.GetSlotList(tokenPresent)
 	if err != nil {
 		return nil, wrapErr("C_GetSlotList", err, m.path, "", "")
@@ -217,10 +267,11 @@ func trimPad(s string) string { return strings.TrimRight(s, " \x00") }
 // Attributes the object does not have or that are sensitive are absent from
 // Object.Attrs, not an error.
 func (m *Module) FindObjects(slotID uint, template []*Attribute, want []uint) ([]Object, error) {
-	ctx, err := m.ctx()
+	ctx, done, err := m.ctx()
 	if err != nil {
 		return nil, err
 	}
+	defer done()
 	sh, err := ctx.OpenSession(slotID, p11.CKF_SERIAL_SESSION)
 	if err != nil {
 		return nil, wrapErr("C_OpenSession", err, m.path, "", fmt.Sprintf("slot %d", slotID))

@@ -8,25 +8,34 @@ import (
 	p11 "github.com/miekg/pkcs11"
 )
 
+// pooled is an idle session and the module generation it was opened in.
+type pooled struct {
+	sh  p11.SessionHandle
+	gen uint64
+}
+
 // sessionPool bounds the sessions of one token: at most cap(sem) are in
 // use at once; idle ones are kept for reuse. Sessions that failed with a
 // dead-session error are closed, never returned.
 type sessionPool struct {
 	t    *token
 	sem  chan struct{}
-	idle chan p11.SessionHandle
+	idle chan pooled
 
 	mu     sync.Mutex
 	closed bool
 }
 
 func newSessionPool(t *token, size int) *sessionPool {
-	return &sessionPool{t: t, sem: make(chan struct{}, size), idle: make(chan p11.SessionHandle, size)}
+	return &sessionPool{t: t, sem: make(chan struct{}, size), idle: make(chan pooled, size)}
 }
 
-// get returns an idle session or opens (and logs in) a new one, waiting
-// while the pool is at its bound.
-func (p *sessionPool) get() (p11.SessionHandle, error) {
+// get returns an idle session of generation gen or opens (and logs in) a
+// new one, waiting while the pool is at its bound. Sessions from an older
+// generation (before a module re-initialization) are dropped without
+// C_CloseSession: their handle numbers may belong to new sessions now.
+// The caller holds the module's call lock.
+func (p *sessionPool) get(gen uint64) (p11.SessionHandle, error) {
 	p.sem <- struct{}{}
 	p.mu.Lock()
 	closed := p.closed
@@ -35,10 +44,16 @@ func (p *sessionPool) get() (p11.SessionHandle, error) {
 		<-p.sem
 		return 0, ErrClosed
 	}
-	select {
-	case sh := <-p.idle:
-		return sh, nil
-	default:
+	for {
+		select {
+		case s := <-p.idle:
+			if s.gen == gen {
+				return s.sh, nil
+			}
+			continue
+		default:
+		}
+		break
 	}
 	sh, err := p.t.openSession()
 	if err != nil {
@@ -49,13 +64,13 @@ func (p *sessionPool) get() (p11.SessionHandle, error) {
 }
 
 // put returns a session; ok=false (or a closed pool) closes it instead.
-func (p *sessionPool) put(sh p11.SessionHandle, ok bool) {
+func (p *sessionPool) put(sh p11.SessionHandle, gen uint64, ok bool) {
 	p.mu.Lock()
 	closed := p.closed
 	p.mu.Unlock()
 	if ok && !closed {
 		select {
-		case p.idle <- sh:
+		case p.idle <- pooled{sh, gen}:
 			<-p.sem
 			return
 		default:
@@ -66,12 +81,16 @@ func (p *sessionPool) put(sh p11.SessionHandle, ok bool) {
 }
 
 // drain closes every idle session (after a failure that may have killed
-// them all, e.g. C_CloseAllSessions or a logout).
+// them all, e.g. C_CloseAllSessions or a logout). The caller holds the
+// module's call lock.
 func (p *sessionPool) drain() {
+	gen := p.t.mod.inst.gen
 	for {
 		select {
-		case sh := <-p.idle:
-			p.t.ctx.CloseSession(sh)
+		case s := <-p.idle:
+			if s.gen == gen {
+				p.t.ctx.CloseSession(s.sh)
+			}
 		default:
 			return
 		}
@@ -84,5 +103,7 @@ func (p *sessionPool) close() {
 	p.mu.Lock()
 	p.closed = true
 	p.mu.Unlock()
+	p.t.mod.inst.callMu.RLock()
 	p.drain()
+	p.t.mod.inst.callMu.RUnlock()
 }

@@ -4,6 +4,7 @@ package pkcs11
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"runtime"
 	"strings"
@@ -52,7 +53,9 @@ func openToken(u *URI, opts *Options) (*token, error) {
 		m.Close()
 		return nil, err
 	}
+	m.inst.callMu.RLock()
 	ml, err := t.ctx.GetMechanismList(t.slot)
+	m.inst.callMu.RUnlock()
 	if err != nil {
 		m.Close()
 		return nil, t.err("C_GetMechanismList", err, "")
@@ -275,49 +278,109 @@ func (t *token) openSession() (p11.SessionHandle, error) {
 	return sh, nil
 }
 
-// do runs op on a pooled session. If op fails because the session, its
-// login or the token went away, the session is discarded, the pool's idle
-// sessions are dropped, the token is re-selected after a removal, refresh
-// (if any) re-finds object handles on a fresh logged-in session, and op is
-// retried once. Dead sessions never return to the pool.
+// do runs op on a pooled session and recovers from a lost session or
+// token, retrying op once:
+//   - op failed with a dead-session code (CKR_SESSION_HANDLE_INVALID,
+//     CKR_SESSION_CLOSED, CKR_USER_NOT_LOGGED_IN, CKR_*_HANDLE_INVALID,
+//     CKR_DEVICE_REMOVED, CKR_TOKEN_NOT_PRESENT, ...): the session is
+//     discarded with every idle one, and a fresh session is opened and
+//     logged in;
+//   - opening or logging in a session failed with a token-level error
+//     (CKR_GENERAL_ERROR, CKR_DEVICE_ERROR, removal codes), or op failed
+//     with CKR_GENERAL_ERROR/CKR_DEVICE_ERROR and C_GetTokenInfo fails
+//     too: the module is finalized and re-initialized (waiting for calls
+//     in flight), and the token is selected again by its URI.
+//
+// refresh (if any) re-finds object handles on the fresh session. Dead
+// sessions never return to the pool. A rejected PIN is never retried.
 func (t *token) do(op func(sh p11.SessionHandle) error, refresh func(sh p11.SessionHandle) error) error {
 	t.opMu.RLock()
 	defer t.opMu.RUnlock()
 	if t.closed {
 		return fmt.Errorf("pkcs11: token %q: %w", t.label(), ErrClosed)
 	}
-	sh, err := t.pool.get()
-	if err == nil {
-		err = op(sh)
-		if err == nil || !isSessionDead(ckrCode(err)) {
-			t.pool.put(sh, true)
-			return err
-		}
-		t.pool.put(sh, false)
-	} else if !isSessionDead(ckrCode(err)) {
-		return err
+	r := t.attempt(op, nil)
+	if r.err == nil || r.act == actNone {
+		return r.err
 	}
-	first := err
-	t.pool.drain()
-	switch ckrCode(err) {
-	case ckrDeviceRemoved, ckrTokenNotPresent, ckrSlotIDInvalid, ckrCryptokiNotInitialized:
+	first := r.err
+	if r.act == actReinit {
+		if err := t.mod.inst.reinit(r.gen); err != nil {
+			return fmt.Errorf("pkcs11: token %q failed (%v) and re-initializing the module failed: %w", t.label(), first, err)
+		}
+	}
+	if r.act == actReinit || r.act == actReselect {
 		if err := t.selectSlot(); err != nil {
-			return fmt.Errorf("pkcs11: token %q went away (%v) and is not back: %w", t.label(), first, err)
+			return fmt.Errorf("pkcs11: token %q went away (%v) and is not back: %w", t.label(), first, errors.Join(err, ErrTokenNotPresent))
 		}
 	}
-	sh, err = t.pool.get()
+	r = t.attempt(op, refresh)
+	return r.err
+}
+
+// Recovery actions decided by attempt.
+const (
+	actNone     = iota // success, or an error recovery cannot help
+	actReopen          // the session died: open a new one
+	actReselect        // the token was removed: find its slot again
+	actReinit          // the module is wedged: finalize and initialize it
+)
+
+type attemptResult struct {
+	err error
+	gen uint64
+	act int
+}
+
+// attempt runs op once on a pooled session under the module's call lock.
+func (t *token) attempt(op, refresh func(sh p11.SessionHandle) error) attemptResult {
+	inst := t.mod.inst
+	inst.callMu.RLock()
+	defer inst.callMu.RUnlock()
+	gen := inst.gen
+	sh, err := t.pool.get(gen)
 	if err != nil {
-		return err
+		act := actNone
+		switch ckrCode(err) {
+		case ckrGeneralError, ckrDeviceError, ckrDeviceRemoved, ckrTokenNotPresent, ckrTokenNotRecognized,
+			ckrSlotIDInvalid, ckrCryptokiNotInitialized, ckrSessionHandleInvalid, ckrSessionClosed:
+			act = actReinit
+		}
+		return attemptResult{err, gen, act}
 	}
 	if refresh != nil {
-		if err := refresh(sh); err != nil {
-			t.pool.put(sh, !isSessionDead(ckrCode(err)))
-			return err
-		}
+		err = refresh(sh)
 	}
-	err = op(sh)
-	t.pool.put(sh, err == nil || !isSessionDead(ckrCode(err)))
-	return err
+	if err == nil {
+		err = op(sh)
+	}
+	if err == nil {
+		t.pool.put(sh, gen, true)
+		return attemptResult{nil, gen, actNone}
+	}
+	code := ckrCode(err)
+	act := actNone
+	switch {
+	case code == ckrDeviceRemoved || code == ckrTokenNotPresent || code == ckrSlotIDInvalid || code == ckrCryptokiNotInitialized:
+		act = actReselect
+	case isSessionDead(code):
+		act = actReopen
+	case (code == ckrGeneralError || code == ckrDeviceError) && !t.healthy():
+		act = actReinit
+	}
+	t.pool.put(sh, gen, act == actNone)
+	if act != actNone {
+		t.pool.drain()
+	}
+	return attemptResult{err, gen, act}
+}
+
+// healthy probes the token after an unexplained failure: a token that
+// still answers C_GetTokenInfo is fine, and the failure belongs to the
+// operation (e.g. bad padding), so the module is not re-initialized.
+func (t *token) healthy() bool {
+	_, err := t.ctx.GetTokenInfo(t.slotID())
+	return err == nil
 }
 
 // close releases the pool and the module handle.
