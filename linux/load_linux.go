@@ -6,6 +6,7 @@ import "github.com/nativetls/nativetls/trust"
 // returns the anchors and a report for each source consulted or skipped.
 func loadSources(opts *Options) ([]trust.Anchor, []trust.SourceReport, error) {
 	plan := planBundles(opts)
+	cache := certCache{}
 	var anchors []trust.Anchor
 	var reports []trust.SourceReport
 	envSkip := ""
@@ -19,7 +20,7 @@ func loadSources(opts *Options) ([]trust.Anchor, []trust.SourceReport, error) {
 	case envSkip != "":
 		reports = append(reports, trust.SourceReport{Name: "p11-kit", Skipped: envSkip})
 	default:
-		as, reps := loadP11Kit(opts)
+		as, reps := loadP11Kit(opts, preparse(plan, cache))
 		anchors = append(anchors, as...)
 		reports = append(reports, reps...)
 		p11ok = countTrustedAnchors(as) > 0
@@ -28,7 +29,7 @@ func loadSources(opts *Options) ([]trust.Anchor, []trust.SourceReport, error) {
 		reports = append(reports, trust.SourceReport{Name: "bundle",
 			Skipped: "the p11-kit trust module is the source of truth; the bundles are generated from its configuration (set Options.AlwaysReadBundles to read them too)"})
 	} else {
-		as, reps := loadBundles(plan, certCache{})
+		as, reps := loadBundles(plan, cache)
 		anchors = append(anchors, as...)
 		reports = append(reports, reps...)
 	}
@@ -43,4 +44,26 @@ func loadSources(opts *Options) ([]trust.Anchor, []trust.SourceReport, error) {
 		reports = append(reports, reps...)
 	}
 	return anchors, reports, nil
+}
+
+// preparse parses the system bundle in the background while the p11-kit
+// module parses its own copy of the same certificates (on p11-kit systems
+// the bundle is extracted from the trust module's configuration), so the
+// certificates the module returns are mostly already parsed. The returned
+// function waits and hands over the cache; it is nil when there is nothing
+// to pre-parse (explicit trust paths or bundle lists).
+func preparse(plan bundlePlan, cache certCache) func() certCache {
+	if plan.explicit() || !cgoEnabled {
+		return nil
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for _, f := range plan.files {
+			if _, err := readAnchorFile(f, cache); err == nil {
+				return
+			}
+		}
+	}()
+	return func() certCache { <-done; return cache }
 }

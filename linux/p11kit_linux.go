@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/nativetls/nativetls/pkcs11"
 	"github.com/nativetls/nativetls/trust"
@@ -48,8 +49,16 @@ func p11KitInitArgs(opts *Options) string {
 	return "paths=" + strings.Join(opts.P11KitPaths, ":")
 }
 
-// loadP11Kit reads every token of the p11-kit trust module.
-func loadP11Kit(opts *Options) ([]trust.Anchor, []trust.SourceReport) {
+// closing tracks p11-kit module handles being closed in the background:
+// C_Finalize of the trust module frees every parsed object (a few
+// milliseconds on a full system bundle), which need not delay the first
+// load. A later load waits for it, so it never shares a stale instance.
+var closing sync.WaitGroup
+
+// loadP11Kit reads every token of the p11-kit trust module. cache, if
+// non-nil, is waited for and used to reuse certificates parsed
+// concurrently from the system bundle.
+func loadP11Kit(opts *Options, cache func() certCache) ([]trust.Anchor, []trust.SourceReport) {
 	rep := trust.SourceReport{Name: "p11-kit"}
 	if !cgoEnabled {
 		rep.Skipped = "this binary was built without cgo (CGO_ENABLED=0); the p11-kit trust module is a PKCS#11 library and needs cgo"
@@ -62,7 +71,8 @@ func loadP11Kit(opts *Options) ([]trust.Anchor, []trust.SourceReport) {
 	}
 	rep.Path = path
 	initArgs := p11KitInitArgs(opts)
-	res, reports, err := readTrustModule(path, initArgs, "p11-kit")
+	closing.Wait()
+	res, reports, err := readTrustModule(path, initArgs, "p11-kit", cache, true)
 	if err != nil {
 		rep.Err = &SourceError{Source: "p11-kit", Path: path, Err: err}
 		return nil, []trust.SourceReport{rep}
@@ -84,12 +94,22 @@ func argsNote(initArgs string) string {
 // readTrustModule loads a PKCS#11 trust module, reads the trust objects of
 // every token and returns the anchors and one report per token. name
 // prefixes sources ("p11-kit", "nss").
-func readTrustModule(path, initArgs, name string) ([]trust.Anchor, []trust.SourceReport, error) {
+func readTrustModule(path, initArgs, name string, cache func() certCache, closeAsync bool) ([]trust.Anchor, []trust.SourceReport, error) {
 	mod, err := pkcs11.LoadModule(path, initArgs)
 	if err != nil {
 		return nil, nil, err
 	}
-	defer mod.Close()
+	if closeAsync {
+		defer func() {
+			closing.Add(1)
+			go func() {
+				defer closing.Done()
+				mod.Close()
+			}()
+		}()
+	} else {
+		defer mod.Close()
+	}
 	slots, err := mod.Slots(true)
 	if err != nil {
 		return nil, nil, err
@@ -104,6 +124,9 @@ func readTrustModule(path, initArgs, name string) ([]trust.Anchor, []trust.Sourc
 			rep.Err = &SourceError{Source: name, Path: rep.Path, Err: err}
 			reports = append(reports, rep)
 			continue
+		}
+		if cache != nil {
+			t.cache = cache()
 		}
 		res := anchorsFromTokenObjects(t)
 		countInto(&rep, res.anchors)

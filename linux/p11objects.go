@@ -55,7 +55,8 @@ var assertionAttrs = []uint{pkcs11.CKA_X_ASSERTION_TYPE, pkcs11.CKA_X_CERTIFICAT
 
 // tokenObjects are the trust-relevant objects of one token.
 type tokenObjects struct {
-	source     string // anchor source, e.g. "p11-kit:System Trust"
+	cache      certCache // parsed certificates to reuse; may be nil
+	source     string    // anchor source, e.g. "p11-kit:System Trust"
 	certs      []pkcs11.Object
 	trusts     []pkcs11.Object
 	exts       []pkcs11.Object
@@ -112,7 +113,13 @@ func anchorsFromTokenObjects(t tokenObjects) tokenResult {
 	for _, o := range t.certs {
 		der := o.Attrs[pkcs11.CKA_VALUE]
 		label := string(o.Attrs[pkcs11.CKA_LABEL])
-		c, err := x509.ParseCertificate(der)
+		var c *x509.Certificate
+		var err error
+		if t.cache != nil {
+			c, err = t.cache.parse(der)
+		} else {
+			c, err = x509.ParseCertificate(der)
+		}
 		if err != nil {
 			res.errs = append(res.errs, fmt.Errorf("certificate %q (object %d): %w; the entry was skipped", label, o.Handle, err))
 			continue
