@@ -38,3 +38,22 @@ func PinOf(c *x509.Certificate) Pin { return sha256.Sum256(c.RawSubjectPublicKey
 func (p Pin) String() string {
 	return `pin-sha256="` + base64.StdEncoding.EncodeToString(p[:]) + `"`
 }
+
+// pinDetail lists the pins of the verified chain's certificates, so that a
+// mismatch says what the server actually has.
+func pinDetail(chains [][]*x509.Certificate, want []Pin) string {
+	var have []string
+	seen := map[Pin]bool{}
+	for _, ch := range chains {
+		for _, c := range ch {
+			if p := PinOf(c); !seen[p] {
+				seen[p] = true
+				have = append(have, fmt.Sprintf("%s (%s)", p, subjectName(c)))
+			}
+		}
+	}
+	if len(have) == 0 {
+		return fmt.Sprintf("%d pin(s) configured", len(want))
+	}
+	return fmt.Sprintf("%d pin(s) configured; the chain has %s", len(want), strings.Join(have, ", "))
+}

@@ -4,17 +4,57 @@ import (
 	"context"
 	"crypto/x509"
 	"errors"
+	"time"
 )
 
-// Verify runs a full verification of chain with store: the store's own
-// decision, then the extras every backend shares (SPKI pins and the verify
-// callback). TLS contexts call this, never store.Verify directly.
+// Verifier runs a full verification: the trust store's own decision, then
+// the extras every backend shares, in this order:
+//
+//  1. the verification cache (Cache), when the store has a generation;
+//  2. the store's decision (TrustStore.Verify);
+//  3. when the chain does not reach an anchor, missing intermediates
+//     fetched from AIA caIssuers URLs (Fetcher; off with
+//     VerifyOptions.DisableFetch) and the decision retried;
+//  4. OCSP for the leaf: the stapled response, must-staple, the
+//     revocation policy and, if asked, an online query (OCSP);
+//  5. SPKI pins (VerifyOptions.Pins), on every call, cached or not;
+//  6. the verify callback (VerifyOptions.Callback), on every call, cached
+//     or not: a cache hit never skips it.
+//
+// The zero Verifier has no cache and uses DefaultAIAFetcher and
+// DefaultOCSPClient. A Verifier is safe for concurrent use.
+type Verifier struct {
+	// Cache holds successful verifications; nil disables caching.
+	Cache *VerifyCache
+	// Fetcher fetches missing intermediates; nil means DefaultAIAFetcher.
+	Fetcher *AIAFetcher
+	// OCSP queries OCSP responders when VerifyOptions.OnlineOCSP is set;
+	// nil means DefaultOCSPClient.
+	OCSP *OCSPClient
+}
+
+// DefaultVerifier is the Verifier behind the package function Verify. It
+// caches in DefaultVerifyCache.
+var DefaultVerifier = &Verifier{Cache: DefaultVerifyCache}
+
+// Verify runs a full verification of chain with store through
+// DefaultVerifier (see Verifier for the steps). TLS contexts call this,
+// never store.Verify directly.
 func Verify(ctx context.Context, store TrustStore, chain []*x509.Certificate, opts VerifyOptions) ([][]*x509.Certificate, error) {
+	return DefaultVerifier.Verify(ctx, store, chain, opts)
+}
+
+// Verify runs a full verification of chain (leaf first) with store.
+func (v *Verifier) Verify(ctx context.Context, store TrustStore, chain []*x509.Certificate, opts VerifyOptions) ([][]*x509.Certificate, error) {
 	if store == nil {
-		return nil, &VerificationError{Reason: ReasonUnknownAuthority, Depth: -1, Host: opts.ServerName,
+		return nil, &VerificationError{Reason: ReasonUnknownAuthority, Depth: -1, Host: opts.ServerName, IntermediatesSent: len(chain) - 1,
 			Detail: "no trust store is configured (set one with Configuration.WithTrustStore)"}
 	}
-	chains, err := store.Verify(ctx, chain, opts)
+	if len(chain) == 0 || chain[0] == nil {
+		return nil, &VerificationError{Reason: ReasonMalformed, Depth: -1, Host: opts.ServerName, IntermediatesSent: -1,
+			Backend: store.String(), Detail: "the peer presented no certificate"}
+	}
+	chains, err := v.decide(ctx, store, chain, opts)
 	if err == nil && len(opts.Pins) > 0 {
 		err = checkPins(chains, chain, opts)
 	}
@@ -25,6 +65,59 @@ func Verify(ctx context.Context, store TrustStore, chain []*x509.Certificate, op
 		return nil, err
 	}
 	return chains, nil
+}
+
+// decide is everything but pins and callback: the cacheable part.
+func (v *Verifier) decide(ctx context.Context, store TrustStore, chain []*x509.Certificate, opts VerifyOptions) ([][]*x509.Certificate, error) {
+	now := opts.Time
+	if now.IsZero() {
+		now = time.Now()
+	}
+	key, cacheable := v.Cache.keyFor(store, chain, opts)
+	if cacheable {
+		if chains, ok := v.Cache.get(key, store, now); ok {
+			return chains, nil
+		}
+	}
+	chains, err := store.Verify(ctx, chain, opts)
+	if err != nil && !opts.DisableFetch && fetchable(err) {
+		chains, err = v.fetcher().retryWithIssuers(ctx, store, chain, opts, err)
+	}
+	if err != nil {
+		return nil, err
+	}
+	until, err := v.checkRevocation(ctx, chains, chain, opts, now)
+	if err != nil {
+		return nil, err
+	}
+	if cacheable {
+		from, to := validityWindow(chains, opts)
+		if !until.IsZero() && until.Before(to) {
+			to = until
+		}
+		v.Cache.put(key, store, chains, from, to)
+	}
+	return chains, nil
+}
+
+func (v *Verifier) fetcher() *AIAFetcher {
+	if v.Fetcher != nil {
+		return v.Fetcher
+	}
+	return DefaultAIAFetcher
+}
+
+func (v *Verifier) ocspClient() *OCSPClient {
+	if v.OCSP != nil {
+		return v.OCSP
+	}
+	return DefaultOCSPClient
+}
+
+// fetchable reports a failure that a missing intermediate could explain.
+func fetchable(err error) bool {
+	var ve *VerificationError
+	return errors.As(err, &ve) && (ve.Reason == ReasonUnknownAuthority || ve.Reason == ReasonMissingIntermediate)
 }
 
 func checkPins(chains [][]*x509.Certificate, presented []*x509.Certificate, opts VerifyOptions) error {
@@ -38,7 +131,8 @@ func checkPins(chains [][]*x509.Certificate, presented []*x509.Certificate, opts
 			}
 		}
 	}
-	return &VerificationError{Reason: ReasonPinMismatch, Certificate: presented[0], Depth: 0, Host: opts.ServerName, Time: opts.Time, IntermediatesSent: len(presented) - 1}
+	return &VerificationError{Reason: ReasonPinMismatch, Certificate: presented[0], Depth: 0, Host: opts.ServerName,
+		Time: opts.Time, IntermediatesSent: len(presented) - 1, Detail: pinDetail(chains, opts.Pins)}
 }
 
 func runCallback(presented []*x509.Certificate, chains [][]*x509.Certificate, verdict error, opts VerifyOptions) ([][]*x509.Certificate, error) {
@@ -54,7 +148,7 @@ func runCallback(presented []*x509.Certificate, chains [][]*x509.Certificate, ve
 		if ov.Chains != nil {
 			return ov.Chains, nil
 		}
-		if chains != nil {
+		if chains != nil && verdict == nil {
 			return chains, nil
 		}
 		return [][]*x509.Certificate{presented}, nil

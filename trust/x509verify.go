@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/x509"
 	"errors"
+	"strings"
 	"time"
 )
 
@@ -13,10 +14,29 @@ func verifyWithAnchors(ctx context.Context, s *AnchorStore, chain []*x509.Certif
 	return verifyWithPool(ctx, s, s.pool(opts.Usage), chain, opts)
 }
 
+// verifyWithPool is the decision of AnchorStore and CertPoolStore:
+//
+//  1. distrusted certificates among those presented are rejected at once;
+//  2. crypto/x509 builds and checks every chain to an anchor in roots
+//     (signatures, validity, name, extended key usage, name constraints);
+//  3. chains through a distrusted certificate or past an anchor's
+//     distrust-after date are dropped;
+//  4. the profile checks (CheckChain: RFC 5280 / CA/B Forum rules x509
+//     does not make, max depth) and the explicit CRLs run on each remaining
+//     chain; the chains that pass are returned.
+//
+// Every failure is a *VerificationError naming the certificate, its depth
+// in the presented chain, the host, the time and how many intermediates
+// the peer sent.
 func verifyWithPool(_ context.Context, s *AnchorStore, roots *x509.CertPool, chain []*x509.Certificate, opts VerifyOptions) ([][]*x509.Certificate, error) {
 	now := opts.Time
 	if now.IsZero() {
 		now = time.Now()
+	}
+	for _, c := range chain {
+		if s.IsDistrusted(c) {
+			return nil, newVerificationError(ReasonDistrusted, chain, c, opts, now, s.name, nil)
+		}
 	}
 	inter := x509.NewCertPool()
 	for _, c := range chain[1:] {
@@ -26,19 +46,69 @@ func verifyWithPool(_ context.Context, s *AnchorStore, roots *x509.CertPool, cha
 		DNSName:       opts.ServerName,
 		Roots:         roots,
 		Intermediates: inter,
-		CurrentTime:   now,
-		KeyUsages:     []x509.ExtKeyUsage{opts.Usage.ExtKeyUsage()},
-	}
-	for _, c := range chain {
-		if s.IsDistrusted(c) {
-			return nil, newVerificationError(ReasonDistrusted, chain, c, opts, now, s.name, nil)
-		}
+		// Certificate times have one-second granularity; compare at that
+		// granularity (the reading CAs in the Web PKI are held to), so a
+		// certificate is valid for the whole second of its notAfter.
+		CurrentTime: now.Truncate(time.Second),
+		KeyUsages:   []x509.ExtKeyUsage{opts.Usage.ExtKeyUsage()},
 	}
 	chains, err := chain[0].Verify(vo)
 	if err != nil {
 		return nil, classify(err, chain, opts, now, s.name)
 	}
-	return filterChains(s, chains, chain, opts, now)
+	chains, err = filterChains(s, chains, chain, opts, now)
+	if err != nil {
+		return nil, err
+	}
+	opts.Time = now
+	var ok [][]*x509.Certificate
+	var first error
+	for _, ch := range chains {
+		err := CheckChain(ch, opts)
+		if err == nil {
+			if ve := checkCRLs(ch, opts, now); ve != nil {
+				err = ve
+			}
+		}
+		if err != nil {
+			if first == nil {
+				first = err
+			}
+			continue
+		}
+		ok = append(ok, ch)
+	}
+	if len(ok) == 0 {
+		return nil, completeError(first, chain, opts, now, s.name)
+	}
+	return ok, nil
+}
+
+// completeError fills the context fields of a check's error from the
+// presented chain.
+func completeError(err error, presented []*x509.Certificate, opts VerifyOptions, now time.Time, backend string) error {
+	var ve *VerificationError
+	if !errors.As(err, &ve) {
+		return err
+	}
+	ve.Depth = depthOf(presented, ve.Certificate)
+	ve.Host, ve.Time, ve.IntermediatesSent = opts.ServerName, now, len(presented)-1
+	if ve.Backend == "" {
+		ve.Backend = backend
+	}
+	return ve
+}
+
+func depthOf(chain []*x509.Certificate, c *x509.Certificate) int {
+	if c == nil {
+		return -1
+	}
+	for i, p := range chain {
+		if p.Equal(c) {
+			return i
+		}
+	}
+	return -1
 }
 
 // filterChains drops chains that use a distrusted certificate or violate an
@@ -46,6 +116,7 @@ func verifyWithPool(_ context.Context, s *AnchorStore, roots *x509.CertPool, cha
 func filterChains(s *AnchorStore, chains [][]*x509.Certificate, presented []*x509.Certificate, opts VerifyOptions, now time.Time) ([][]*x509.Certificate, error) {
 	var ok [][]*x509.Certificate
 	var firstBad *x509.Certificate
+	var detail string
 	for _, ch := range chains {
 		bad := false
 		for _, c := range ch {
@@ -58,6 +129,7 @@ func filterChains(s *AnchorStore, chains [][]*x509.Certificate, presented []*x50
 			if a, found := s.anchorFor(ch[len(ch)-1]); found && !a.DistrustAfter.IsZero() &&
 				opts.Usage == UsageServerAuth && ch[0].NotBefore.After(a.DistrustAfter) {
 				bad, firstBad = true, ch[len(ch)-1]
+				detail = "its issuer " + subjectName(firstBad) + " is distrusted for server certificates issued after " + fmtTime(a.DistrustAfter)
 			}
 		}
 		if !bad {
@@ -65,19 +137,15 @@ func filterChains(s *AnchorStore, chains [][]*x509.Certificate, presented []*x50
 		}
 	}
 	if len(ok) == 0 {
-		return nil, newVerificationError(ReasonDistrusted, presented, firstBad, opts, now, s.name, nil)
+		ve := newVerificationError(ReasonDistrusted, presented, firstBad, opts, now, s.name, nil)
+		ve.Detail = detail
+		return nil, ve
 	}
 	return ok, nil
 }
 
 func newVerificationError(r Reason, chain []*x509.Certificate, c *x509.Certificate, opts VerifyOptions, now time.Time, backend string, err error) *VerificationError {
-	depth := -1
-	for i, p := range chain {
-		if c != nil && p.Equal(c) {
-			depth = i
-		}
-	}
-	return &VerificationError{Reason: r, Certificate: c, Depth: depth, Host: opts.ServerName,
+	return &VerificationError{Reason: r, Certificate: c, Depth: depthOf(chain, c), Host: opts.ServerName,
 		Time: now, IntermediatesSent: len(chain) - 1, Backend: backend, Err: err}
 }
 
@@ -92,47 +160,108 @@ func classify(err error, chain []*x509.Certificate, opts VerifyOptions, now time
 	case errors.As(err, &he):
 		return newVerificationError(ReasonHostnameMismatch, chain, he.Certificate, opts, now, backend, err)
 	case errors.As(err, &ua):
-		c := ua.Cert
-		if c == nil {
-			c = chain[0]
-		}
-		r := ReasonUnknownAuthority
-		if len(chain) == 1 && !isSelfIssued(c) {
-			r = ReasonMissingIntermediate
-		}
-		return newVerificationError(r, chain, c, opts, now, backend, err)
+		return classifyUnknownAuthority(ua, err, chain, opts, now, backend)
 	case errors.As(err, &ci):
-		c := ci.Cert
-		r := ReasonUnknown
-		switch ci.Reason {
-		case x509.Expired:
-			if c != nil && now.Before(c.NotBefore) {
-				r = ReasonNotYetValid
-			} else {
-				r = ReasonExpired
-			}
-		case x509.IncompatibleUsage:
-			r = ReasonWrongUsage
-		case x509.CANotAuthorizedForThisName, x509.CANotAuthorizedForExtKeyUsage:
-			r = ReasonNameConstraints
-			if ci.Reason == x509.CANotAuthorizedForExtKeyUsage {
-				r = ReasonWrongUsage
-			}
-		case x509.TooManyIntermediates, x509.TooManyConstraints, x509.NotAuthorizedToSign, x509.NoValidChains:
-			r = ReasonPolicy
-		case x509.UnconstrainedName:
-			r = ReasonNameConstraints
-		}
-		ve := newVerificationError(r, chain, c, opts, now, backend, err)
-		if r == ReasonPolicy || r == ReasonUnknown {
-			ve.Detail = err.Error()
-		}
-		return ve
+		return classifyInvalid(ci, err, chain, opts, now, backend)
 	}
 	ve := newVerificationError(ReasonUnknown, chain, chain[0], opts, now, backend, err)
+	var uce x509.UnhandledCriticalExtension
+	if errors.As(err, &uce) {
+		ve.Reason = ReasonMalformed
+		ve.Detail = "a certificate of the chain has a critical extension this verifier does not handle"
+	}
 	return ve
 }
 
-func isSelfIssued(c *x509.Certificate) bool {
-	return string(c.RawIssuer) == string(c.RawSubject)
+func classifyUnknownAuthority(ua x509.UnknownAuthorityError, err error, chain []*x509.Certificate, opts VerifyOptions, now time.Time, backend string) *VerificationError {
+	c := ua.Cert
+	if c == nil {
+		c = chain[0]
+	}
+	r := ReasonUnknownAuthority
+	if !isSelfIssued(c) && !issuerAmong(c, chain) && len(chain) == 1 {
+		r = ReasonMissingIntermediate
+	}
+	ve := newVerificationError(r, chain, c, opts, now, backend, err)
+	// crypto/x509 says "possibly because of …" when a candidate issuer was
+	// found whose signature did not verify.
+	if msg := err.Error(); strings.Contains(msg, "possibly because of") {
+		if strings.Contains(msg, "verification failure") || strings.Contains(msg, "signature") {
+			ve.Reason = ReasonBadSignature
+		}
+		ve.Detail = msg[strings.Index(msg, "possibly because of"):]
+	}
+	return ve
+}
+
+// issuerAmong reports whether some certificate of chain has c's issuer as
+// its subject.
+func issuerAmong(c *x509.Certificate, chain []*x509.Certificate) bool {
+	for _, p := range chain {
+		if p != c && string(p.RawSubject) == string(c.RawIssuer) {
+			return true
+		}
+	}
+	return false
+}
+
+func classifyInvalid(ci x509.CertificateInvalidError, err error, chain []*x509.Certificate, opts VerifyOptions, now time.Time, backend string) *VerificationError {
+	c := ci.Cert
+	r := ReasonUnknown
+	switch ci.Reason {
+	case x509.Expired:
+		r = ReasonExpired
+		if c != nil && now.Before(c.NotBefore) {
+			r = ReasonNotYetValid
+		}
+	case x509.IncompatibleUsage, x509.CANotAuthorizedForExtKeyUsage:
+		r = ReasonWrongUsage
+	case x509.CANotAuthorizedForThisName, x509.UnconstrainedName, x509.TooManyConstraints:
+		r = ReasonNameConstraints
+	case x509.TooManyIntermediates, x509.NotAuthorizedToSign, x509.NoValidChains:
+		r = ReasonPolicy
+	}
+	ve := newVerificationError(r, chain, c, opts, now, backend, err)
+	switch r {
+	case ReasonPolicy, ReasonUnknown, ReasonNameConstraints:
+		ve.Detail = strings.TrimPrefix(err.Error(), "x509: ")
+	case ReasonWrongUsage:
+		ve.Detail = usageDetail(c, opts.Usage)
+	}
+	return ve
+}
+
+// usageDetail says which usage was asked for and which the certificate has.
+func usageDetail(c *x509.Certificate, u Usage) string {
+	if c == nil {
+		return ""
+	}
+	var have []string
+	for _, e := range c.ExtKeyUsage {
+		have = append(have, ekuName(e))
+	}
+	if len(have) == 0 && len(c.UnknownExtKeyUsage) > 0 {
+		have = append(have, "only unknown purposes")
+	}
+	return "asked for " + u.String() + ", the certificate allows " + strings.Join(have, ", ")
+}
+
+func ekuName(e x509.ExtKeyUsage) string {
+	switch e {
+	case x509.ExtKeyUsageAny:
+		return "any"
+	case x509.ExtKeyUsageServerAuth:
+		return "serverAuth"
+	case x509.ExtKeyUsageClientAuth:
+		return "clientAuth"
+	case x509.ExtKeyUsageCodeSigning:
+		return "codeSigning"
+	case x509.ExtKeyUsageEmailProtection:
+		return "emailProtection"
+	case x509.ExtKeyUsageTimeStamping:
+		return "timeStamping"
+	case x509.ExtKeyUsageOCSPSigning:
+		return "OCSPSigning"
+	}
+	return "other"
 }

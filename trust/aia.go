@@ -1,0 +1,243 @@
+package trust
+
+import (
+	"context"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+)
+
+// AIA fetching: when the presented chain does not reach an anchor and a
+// certificate names its issuer's URL (authorityInfoAccess caIssuers), the
+// issuer is downloaded and verification retried, as browsers do for
+// servers that forget their intermediate. Limits keep a hostile server from
+// using the verifier as a download tool: plain http only (the issuer is
+// itself verified, and https would need a verification to verify), at most
+// MaxFetches downloads of at most MaxBytes each per verification, Budget in
+// total, no redirect to another scheme, DER or PKCS#7 "certs-only" bodies.
+
+// Default AIA limits.
+const (
+	DefaultAIAMaxFetches = 4
+	DefaultAIAMaxBytes   = 64 << 10
+	DefaultAIABudget     = 2 * time.Second
+	aiaMaxRedirects      = 3
+	aiaCacheSize         = 128
+	aiaCacheTTL          = time.Hour
+)
+
+// DefaultAIAFetcher is the fetcher of verifiers that name none.
+var DefaultAIAFetcher = &AIAFetcher{}
+
+// AIAFetcher downloads issuer certificates from caIssuers URLs and caches
+// them by URL. The zero value uses the defaults above and a plain
+// http.Client without proxy settings from the environment. It is safe for
+// concurrent use.
+type AIAFetcher struct {
+	// Client is the HTTP client; nil means a default one. Its redirect
+	// policy is replaced to enforce the limits.
+	Client *http.Client
+	// MaxFetches, MaxBytes and Budget override the defaults when positive.
+	MaxFetches int
+	MaxBytes   int64
+	Budget     time.Duration
+
+	mu    sync.Mutex
+	cache map[string]aiaEntry
+}
+
+type aiaEntry struct {
+	certs []*x509.Certificate
+	at    time.Time
+}
+
+// FetchError reports an issuer download that failed.
+type FetchError struct {
+	URL string
+	Err error
+}
+
+func (e *FetchError) Error() string {
+	return fmt.Sprintf("trust: fetching the issuer certificate from %s: %v", e.URL, e.Err)
+}
+
+// Unwrap returns the cause.
+func (e *FetchError) Unwrap() error { return e.Err }
+
+func (f *AIAFetcher) limits() (n int, size int64, budget time.Duration) {
+	n, size, budget = DefaultAIAMaxFetches, DefaultAIAMaxBytes, DefaultAIABudget
+	if f.MaxFetches > 0 {
+		n = f.MaxFetches
+	}
+	if f.MaxBytes > 0 {
+		size = f.MaxBytes
+	}
+	if f.Budget > 0 {
+		budget = f.Budget
+	}
+	return n, size, budget
+}
+
+// Fetch downloads the certificates at rawURL (cached by URL).
+func (f *AIAFetcher) Fetch(ctx context.Context, rawURL string) ([]*x509.Certificate, error) {
+	if certs, ok := f.cached(rawURL); ok {
+		return certs, nil
+	}
+	_, maxBytes, _ := f.limits()
+	certs, err := f.download(ctx, rawURL, maxBytes)
+	if err != nil {
+		return nil, &FetchError{URL: rawURL, Err: err}
+	}
+	f.remember(rawURL, certs)
+	return certs, nil
+}
+
+func (f *AIAFetcher) cached(u string) ([]*x509.Certificate, bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	e, ok := f.cache[u]
+	if !ok || time.Since(e.at) > aiaCacheTTL {
+		return nil, false
+	}
+	return e.certs, true
+}
+
+func (f *AIAFetcher) remember(u string, certs []*x509.Certificate) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.cache == nil {
+		f.cache = map[string]aiaEntry{}
+	}
+	if len(f.cache) >= aiaCacheSize {
+		for k := range f.cache { // drop an arbitrary entry: the cache is a convenience
+			delete(f.cache, k)
+			break
+		}
+	}
+	f.cache[u] = aiaEntry{certs: certs, at: time.Now()}
+}
+
+func (f *AIAFetcher) download(ctx context.Context, rawURL string, maxBytes int64) ([]*x509.Certificate, error) {
+	u, err := url.Parse(rawURL)
+	if err != nil || u.Scheme != "http" || u.Host == "" {
+		return nil, errors.New("only plain http:// caIssuers URLs are fetched")
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := f.client().Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("HTTP status %s", resp.Status)
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(body)) > maxBytes {
+		return nil, fmt.Errorf("response larger than %d bytes", maxBytes)
+	}
+	certs, err := ParseCertificates(body)
+	if err != nil {
+		return nil, fmt.Errorf("not a DER certificate or PKCS#7 certs-only bundle: %w", err)
+	}
+	return certs, nil
+}
+
+var defaultAIAClient = &http.Client{Transport: &http.Transport{Proxy: nil, MaxIdleConns: 4, IdleConnTimeout: 30 * time.Second}}
+
+func (f *AIAFetcher) client() *http.Client {
+	base := f.Client
+	if base == nil {
+		base = defaultAIAClient
+	}
+	c := *base
+	c.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		if req.URL.Scheme != "http" {
+			return fmt.Errorf("redirect to %s refused: only http:// is followed", req.URL.Redacted())
+		}
+		if len(via) > aiaMaxRedirects {
+			return fmt.Errorf("more than %d redirects", aiaMaxRedirects)
+		}
+		return nil
+	}
+	return &c
+}
+
+// retryWithIssuers fetches issuers named by caIssuers URLs of the chain and
+// retries the store until it accepts, the limits are reached, or no URL is
+// left. On failure the original error is returned, with what was tried.
+func (f *AIAFetcher) retryWithIssuers(ctx context.Context, store TrustStore, chain []*x509.Certificate, opts VerifyOptions, firstErr error) ([][]*x509.Certificate, error) {
+	maxFetches, _, budget := f.limits()
+	ctx, cancel := context.WithTimeout(ctx, budget)
+	defer cancel()
+	extended := append([]*x509.Certificate(nil), chain...)
+	tried := map[string]bool{}
+	var notes []string
+	for fetches := 0; fetches < maxFetches; fetches++ {
+		u := nextIssuerURL(extended, tried)
+		if u == "" {
+			break
+		}
+		tried[u] = true
+		certs, err := f.Fetch(ctx, u)
+		if err != nil {
+			notes = append(notes, err.(*FetchError).Error()[len("trust: "):])
+			continue
+		}
+		extended = appendNew(extended, certs)
+		chains, err := store.Verify(ctx, extended, opts)
+		if err == nil {
+			return chains, nil
+		}
+		if !fetchable(err) {
+			return nil, err
+		}
+		notes = append(notes, "fetched "+u+" but the chain still does not reach a trusted root")
+	}
+	var ve *VerificationError
+	if len(notes) > 0 && errors.As(firstErr, &ve) {
+		cp := *ve
+		if cp.Detail != "" {
+			cp.Detail += "; "
+		}
+		cp.Detail += strings.Join(notes, "; ")
+		return nil, &cp
+	}
+	return nil, firstErr
+}
+
+// nextIssuerURL returns an untried http caIssuers URL of a certificate
+// whose issuer is not among chain.
+func nextIssuerURL(chain []*x509.Certificate, tried map[string]bool) string {
+	for _, c := range chain {
+		if isSelfIssued(c) || issuerAmong(c, chain) {
+			continue
+		}
+		for _, u := range c.IssuingCertificateURL {
+			if !tried[u] && strings.HasPrefix(strings.ToLower(u), "http://") {
+				return u
+			}
+		}
+	}
+	return ""
+}
+
+func appendNew(chain, more []*x509.Certificate) []*x509.Certificate {
+	for _, m := range more {
+		if depthOf(chain, m) < 0 {
+			chain = append(chain, m)
+		}
+	}
+	return chain
+}

@@ -1,0 +1,199 @@
+package trust
+
+import (
+	"container/list"
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/binary"
+	"reflect"
+	"sync"
+	"time"
+)
+
+// DefaultCacheSize is the number of verifications DefaultVerifyCache keeps.
+const DefaultCacheSize = 1024
+
+// DefaultVerifyCache is the cache of DefaultVerifier.
+var DefaultVerifyCache = NewVerifyCache(DefaultCacheSize)
+
+// VerifyCache remembers successful verifications, so that a client
+// reconnecting to the same server does not verify the same chain again.
+//
+// An entry is keyed on the exact bytes of the presented chain, the name,
+// the usage, the trust store (its identity and its Generation, so a
+// reloaded store never sees old entries) and every option that changes the
+// result (strict profile, max depth, revocation policy, online OCSP,
+// fetching, the stapled OCSP response and the CRLs). It is served only
+// while the verification time lies inside the window every certificate of
+// the verified chain is valid in, and never past the NextUpdate of the OCSP
+// response or CRL that vouched for it. Failures are never cached.
+//
+// Only stores that implement Generationer are cached: a store that cannot
+// say when its content changed is asked every time. Pins and the verify
+// callback are not part of the decision that is cached: they run on every
+// call, hit or miss.
+//
+// The cache is a bounded LRU and safe for concurrent use.
+type VerifyCache struct {
+	mu    sync.Mutex
+	max   int
+	ll    *list.List // front = most recently used
+	items map[[32]byte]*list.Element
+}
+
+type cacheEntry struct {
+	key      [32]byte
+	store    TrustStore
+	chains   [][]*x509.Certificate
+	from, to time.Time
+}
+
+// NewVerifyCache returns a cache holding at most size verifications
+// (size < 1 is taken as 1).
+func NewVerifyCache(size int) *VerifyCache {
+	if size < 1 {
+		size = 1
+	}
+	return &VerifyCache{max: size, ll: list.New(), items: map[[32]byte]*list.Element{}}
+}
+
+// Len returns the number of cached verifications.
+func (c *VerifyCache) Len() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.ll.Len()
+}
+
+// Purge drops every entry.
+func (c *VerifyCache) Purge() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.ll.Init()
+	c.items = map[[32]byte]*list.Element{}
+}
+
+// keyFor computes the cache key; ok is false when the verification must
+// not be cached (no cache, or a store without a generation or identity).
+func (c *VerifyCache) keyFor(store TrustStore, chain []*x509.Certificate, opts VerifyOptions) (key [32]byte, ok bool) {
+	if c == nil {
+		return key, false
+	}
+	g, isGen := store.(Generationer)
+	if !isGen || !reflect.TypeOf(store).Comparable() {
+		return key, false
+	}
+	h := sha256.New()
+	var n [8]byte
+	field := func(b []byte) {
+		binary.BigEndian.PutUint64(n[:], uint64(len(b)))
+		h.Write(n[:])
+		h.Write(b)
+	}
+	num := func(v uint64) {
+		binary.BigEndian.PutUint64(n[:], v)
+		h.Write(n[:])
+	}
+	num(g.Generation())
+	num(uint64(len(chain)))
+	for _, cert := range chain {
+		field(cert.Raw)
+	}
+	field([]byte(opts.ServerName))
+	num(uint64(opts.Usage))
+	num(uint64(opts.Revocation))
+	num(uint64(int64(opts.MaxDepth)))
+	num(boolBits(opts.Strict, opts.OnlineOCSP, opts.DisableFetch))
+	field(opts.OCSPResponse)
+	num(uint64(len(opts.CRLs)))
+	for _, crl := range opts.CRLs {
+		if crl != nil {
+			field(crl.Raw)
+		}
+	}
+	h.Sum(key[:0])
+	return key, true
+}
+
+func boolBits(bs ...bool) uint64 {
+	var v uint64
+	for i, b := range bs {
+		if b {
+			v |= 1 << i
+		}
+	}
+	return v
+}
+
+// get returns the cached chains for key when the entry belongs to store and
+// now lies within its window. Entries found out of their window are
+// dropped.
+func (c *VerifyCache) get(key [32]byte, store TrustStore, now time.Time) ([][]*x509.Certificate, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	el, ok := c.items[key]
+	if !ok {
+		return nil, false
+	}
+	e := el.Value.(*cacheEntry)
+	if e.store != store {
+		return nil, false
+	}
+	if now.Before(e.from) || now.After(e.to) {
+		c.ll.Remove(el)
+		delete(c.items, key)
+		return nil, false
+	}
+	c.ll.MoveToFront(el)
+	return e.chains, true
+}
+
+// put stores a successful verification valid in [from, to].
+func (c *VerifyCache) put(key [32]byte, store TrustStore, chains [][]*x509.Certificate, from, to time.Time) {
+	if !from.Before(to) {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if el, ok := c.items[key]; ok {
+		el.Value = &cacheEntry{key: key, store: store, chains: chains, from: from, to: to}
+		c.ll.MoveToFront(el)
+		return
+	}
+	c.items[key] = c.ll.PushFront(&cacheEntry{key: key, store: store, chains: chains, from: from, to: to})
+	for c.ll.Len() > c.max {
+		last := c.ll.Back()
+		c.ll.Remove(last)
+		delete(c.items, last.Value.(*cacheEntry).key)
+	}
+}
+
+// validityWindow is the time range in which every certificate of every
+// verified chain is valid, narrowed by the CRLs that were consulted.
+func validityWindow(chains [][]*x509.Certificate, opts VerifyOptions) (from, to time.Time) {
+	first := true
+	for _, ch := range chains {
+		for _, c := range ch {
+			if first || c.NotBefore.After(from) {
+				from = c.NotBefore
+			}
+			if first || c.NotAfter.Before(to) {
+				to = c.NotAfter
+			}
+			first = false
+		}
+	}
+	if opts.Revocation != RevocationOff {
+		for _, crl := range opts.CRLs {
+			if crl == nil {
+				continue
+			}
+			if crl.ThisUpdate.After(from) {
+				from = crl.ThisUpdate
+			}
+			if !crl.NextUpdate.IsZero() && crl.NextUpdate.Before(to) {
+				to = crl.NextUpdate
+			}
+		}
+	}
+	return from, to
+}

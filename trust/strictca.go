@@ -1,0 +1,195 @@
+package trust
+
+import (
+	"crypto/rsa"
+	"crypto/x509"
+	"fmt"
+)
+
+// Checks on issuing certificates: intermediates and, where stated, the
+// anchor.
+
+// MaxDepthNoIntermediates, as VerifyOptions.MaxDepth, allows no
+// intermediate at all: the leaf must be issued directly by an anchor. (A
+// MaxDepth of zero means no limit.)
+const MaxDepthNoIntermediates = -1
+
+// checkMaxDepth enforces VerifyOptions.MaxDepth: the number of
+// intermediates between leaf and anchor, not counting self-issued ones
+// (RFC 5280 6.1.4 (l) does not count them against path lengths either).
+func checkMaxDepth(in *checkInput) (*x509.Certificate, string) {
+	limit := in.opts.MaxDepth
+	if limit == 0 {
+		return nil, ""
+	}
+	if limit < 0 {
+		limit = 0
+	}
+	n := 0
+	for _, c := range in.cas(false) {
+		if isSelfIssued(c) {
+			continue
+		}
+		n++
+		if n > limit {
+			return c, fmt.Sprintf("the chain needs more than %d intermediate certificate(s), the configured maximum chain depth", limit)
+		}
+	}
+	return nil, ""
+}
+
+// checkSKIPresent: RFC 5280 4.2.1.2, the subjectKeyIdentifier MUST appear in
+// all conforming CA certificates.
+func checkSKIPresent(in *checkInput) (*x509.Certificate, string) {
+	for _, c := range in.cas(false) {
+		if isCACert(c) && len(c.SubjectKeyId) == 0 {
+			return c, "the CA certificate has no subjectKeyIdentifier extension (RFC 5280 4.2.1.2)"
+		}
+	}
+	return nil, ""
+}
+
+// checkAnchorSKIPresent is checkSKIPresent for the anchor. (A few roots of
+// public programs lack it; see docs/VERIFICATION.md.)
+func checkAnchorSKIPresent(in *checkInput) (*x509.Certificate, string) {
+	if a := in.anchor(); !in.leafIsAnchor() && isCACert(a) && len(a.SubjectKeyId) == 0 {
+		return a, "the trust anchor has no subjectKeyIdentifier extension (RFC 5280 4.2.1.2)"
+	}
+	return nil, ""
+}
+
+// checkAnchorAKIPresent (strict): an anchor that is not self-signed (a
+// cross-signed root used as anchor) must carry an authorityKeyIdentifier.
+func checkAnchorAKIPresent(in *checkInput) (*x509.Certificate, string) {
+	a := in.anchor()
+	if in.leafIsAnchor() || isSelfSignedBy(a, a) {
+		return nil, ""
+	}
+	if !parseAKI(a).hasKeyID {
+		return a, "the trust anchor is not self-signed and has no authorityKeyIdentifier (RFC 5280 4.2.1.1)"
+	}
+	return nil, ""
+}
+
+// isSelfSignedBy reports whether c's signature verifies with parent's key
+// and the names chain.
+func isSelfSignedBy(c, parent *x509.Certificate) bool {
+	return string(c.RawIssuer) == string(parent.RawSubject) && c.CheckSignatureFrom(parent) == nil
+}
+
+// checkCABasicConstraintsCritical: RFC 5280 4.2.1.9, CA certificates MUST
+// mark basicConstraints critical.
+func checkCABasicConstraintsCritical(in *checkInput) (*x509.Certificate, string) {
+	for _, c := range in.cas(false) {
+		if e := findExt(c, oidExtBasicConstraints); e != nil && !e.Critical {
+			return c, "the CA certificate's basicConstraints extension is not marked critical (RFC 5280 4.2.1.9)"
+		}
+	}
+	return nil, ""
+}
+
+// checkAnchorBasicConstraintsCritical is the same rule for the anchor. (A
+// few legacy roots of public programs violate it; see docs/VERIFICATION.md.)
+func checkAnchorBasicConstraintsCritical(in *checkInput) (*x509.Certificate, string) {
+	a := in.anchor()
+	if in.leafIsAnchor() {
+		return nil, ""
+	}
+	if e := findExt(a, oidExtBasicConstraints); e != nil && !e.Critical {
+		return a, "the trust anchor's basicConstraints extension is not marked critical (RFC 5280 4.2.1.9)"
+	}
+	return nil, ""
+}
+
+// checkAnchorAKIForm: CA/B BR 7.1.2.1.3, a root's authorityKeyIdentifier,
+// when present, holds only a keyIdentifier, equal to its own
+// subjectKeyIdentifier.
+func checkAnchorAKIForm(in *checkInput) (*x509.Certificate, string) {
+	a := in.anchor()
+	if in.leafIsAnchor() {
+		return nil, ""
+	}
+	s := parseAKI(a)
+	switch {
+	case !s.present:
+		return nil, ""
+	case s.malformed:
+		return a, "the trust anchor's authorityKeyIdentifier cannot be parsed"
+	case !s.hasKeyID:
+		return a, "the trust anchor's authorityKeyIdentifier has no keyIdentifier (CA/B BR 7.1.2.1.3)"
+	case s.hasIssuer || s.hasSerial:
+		return a, "the trust anchor's authorityKeyIdentifier carries authorityCertIssuer/authorityCertSerialNumber (CA/B BR 7.1.2.1.3)"
+	case isSelfIssued(a) && len(a.SubjectKeyId) > 0 && string(s.keyID) != string(a.SubjectKeyId):
+		return a, "the self-issued trust anchor's authorityKeyIdentifier differs from its subjectKeyIdentifier"
+	}
+	return nil, ""
+}
+
+// checkCASubjectNotEmpty: RFC 5280 4.1.2.6, a CA's subject MUST be a
+// non-empty distinguished name.
+func checkCASubjectNotEmpty(in *checkInput) (*x509.Certificate, string) {
+	for _, c := range in.cas(true) {
+		if len(c.Subject.Names) == 0 {
+			return c, "the CA certificate has an empty subject name (RFC 5280 4.1.2.6)"
+		}
+	}
+	return nil, ""
+}
+
+// checkCAKeyUsageConsistent: a CA certificate whose keyUsage is present
+// must assert keyCertSign (RFC 5280 4.2.1.3 and 4.2.1.9).
+func checkCAKeyUsageConsistent(in *checkInput) (*x509.Certificate, string) {
+	for _, c := range in.cas(true) {
+		if isCACert(c) && findExt(c, oidExtKeyUsage) != nil && c.KeyUsage&x509.KeyUsageCertSign == 0 {
+			return c, "the CA certificate's keyUsage does not include keyCertSign (RFC 5280 4.2.1.3)"
+		}
+	}
+	return nil, ""
+}
+
+// checkPolicyConstraintsCritical: RFC 5280 4.2.1.11, conforming CAs MUST
+// mark policyConstraints critical.
+func checkPolicyConstraintsCritical(in *checkInput) (*x509.Certificate, string) {
+	for _, c := range in.chain {
+		if e := findExt(c, oidExtPolicyConstr); e != nil && !e.Critical {
+			return c, "the policyConstraints extension is not marked critical (RFC 5280 4.2.1.11)"
+		}
+	}
+	return nil, ""
+}
+
+// checkCARSAKeySize: CA/B BR 6.1.5, RSA moduli of at least 2048 bits and a
+// multiple of 8, for every issuing certificate including the anchor.
+func checkCARSAKeySize(in *checkInput) (*x509.Certificate, string) {
+	for _, c := range in.cas(true) {
+		if msg := rsaKeyProblem(c); msg != "" {
+			return c, msg
+		}
+	}
+	return nil, ""
+}
+
+func rsaKeyProblem(c *x509.Certificate) string {
+	k, ok := c.PublicKey.(*rsa.PublicKey)
+	if !ok {
+		return ""
+	}
+	bits := k.N.BitLen()
+	switch {
+	case bits < 2048:
+		return fmt.Sprintf("the certificate has a %d-bit RSA key; at least 2048 bits are required (CA/B BR 6.1.5)", bits)
+	case bits%8 != 0:
+		return fmt.Sprintf("the certificate has a %d-bit RSA key, not a multiple of 8 (CA/B BR 6.1.5)", bits)
+	}
+	return ""
+}
+
+// checkAnchorNoEKU (strict): CA/B BR 7.1.2.1.2, root certificates MUST NOT
+// carry extKeyUsage.
+func checkAnchorNoEKU(in *checkInput) (*x509.Certificate, string) {
+	a := in.anchor()
+	if !in.leafIsAnchor() && findExt(a, oidExtExtKeyUsage) != nil {
+		return a, "the trust anchor carries an extKeyUsage extension (CA/B BR 7.1.2.1.2)"
+	}
+	return nil, ""
+}

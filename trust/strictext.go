@@ -1,0 +1,99 @@
+package trust
+
+import (
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/asn1"
+
+	"golang.org/x/crypto/cryptobyte"
+	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
+)
+
+// Extension identifiers the profile checks look at in raw form, because
+// crypto/x509 parses their values but drops their criticality or shape.
+var (
+	oidExtSubjectKeyID     = asn1.ObjectIdentifier{2, 5, 29, 14}
+	oidExtKeyUsage         = asn1.ObjectIdentifier{2, 5, 29, 15}
+	oidExtSubjectAltName   = asn1.ObjectIdentifier{2, 5, 29, 17}
+	oidExtBasicConstraints = asn1.ObjectIdentifier{2, 5, 29, 19}
+	oidExtNameConstraints  = asn1.ObjectIdentifier{2, 5, 29, 30}
+	oidExtAuthorityKeyID   = asn1.ObjectIdentifier{2, 5, 29, 35}
+	oidExtPolicyConstr     = asn1.ObjectIdentifier{2, 5, 29, 36}
+	oidExtExtKeyUsage      = asn1.ObjectIdentifier{2, 5, 29, 37}
+	oidExtTLSFeature       = asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 1, 24}
+	oidAttrCommonName      = asn1.ObjectIdentifier{2, 5, 4, 3}
+)
+
+// findExt returns the extension with id, or nil.
+func findExt(c *x509.Certificate, id asn1.ObjectIdentifier) *pkix.Extension {
+	for i := range c.Extensions {
+		if c.Extensions[i].Id.Equal(id) {
+			return &c.Extensions[i]
+		}
+	}
+	return nil
+}
+
+// akiShape describes an authorityKeyIdentifier extension:
+//
+//	AuthorityKeyIdentifier ::= SEQUENCE {
+//	    keyIdentifier             [0] KeyIdentifier           OPTIONAL,
+//	    authorityCertIssuer       [1] GeneralNames            OPTIONAL,
+//	    authorityCertSerialNumber [2] CertificateSerialNumber OPTIONAL }
+type akiShape struct {
+	present   bool
+	keyID     []byte
+	hasKeyID  bool
+	hasIssuer bool
+	hasSerial bool
+	malformed bool
+}
+
+func parseAKI(c *x509.Certificate) akiShape {
+	e := findExt(c, oidExtAuthorityKeyID)
+	if e == nil {
+		return akiShape{}
+	}
+	s := akiShape{present: true}
+	in := cryptobyte.String(e.Value)
+	var seq cryptobyte.String
+	if !in.ReadASN1(&seq, cbasn1.SEQUENCE) || !in.Empty() {
+		s.malformed = true
+		return s
+	}
+	var kid cryptobyte.String
+	if !seq.ReadOptionalASN1(&kid, &s.hasKeyID, cbasn1.Tag(0).ContextSpecific()) {
+		s.malformed = true
+		return s
+	}
+	s.keyID = kid
+	var skip cryptobyte.String
+	if !seq.ReadOptionalASN1(&skip, &s.hasIssuer, cbasn1.Tag(1).ContextSpecific().Constructed()) ||
+		!seq.ReadOptionalASN1(&skip, &s.hasSerial, cbasn1.Tag(2).ContextSpecific()) {
+		s.malformed = true
+	}
+	return s
+}
+
+// isSelfIssued reports whether c's issuer and subject names are equal
+// (RFC 5280 6.1: such certificates do not count against path lengths and
+// are exempt from name constraints).
+func isSelfIssued(c *x509.Certificate) bool {
+	return string(c.RawIssuer) == string(c.RawSubject)
+}
+
+// isCACert reports whether c asserts cA=TRUE in a valid basicConstraints.
+func isCACert(c *x509.Certificate) bool { return c.BasicConstraintsValid && c.IsCA }
+
+// commonNames returns every CN attribute of the subject, in order.
+func commonNames(c *x509.Certificate) []string {
+	var out []string
+	for _, atv := range c.Subject.Names {
+		if atv.Type.Equal(oidAttrCommonName) {
+			if s, ok := atv.Value.(string); ok {
+				out = append(out, s)
+			}
+		}
+	}
+	return out
+}

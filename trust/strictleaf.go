@@ -1,0 +1,269 @@
+package trust
+
+import (
+	"crypto/dsa" //nolint:staticcheck // only to recognise (and reject) DSA keys
+	"crypto/x509"
+	"fmt"
+	"math/big"
+	"strings"
+	"unicode"
+
+	"golang.org/x/net/publicsuffix"
+)
+
+// Checks on the end-entity (leaf) certificate. A leaf that is itself the
+// anchor (a directly trusted certificate) is exempt: it is trusted by
+// configuration.
+
+// serverUsage reports whether the WebPKI server-certificate rules apply.
+func (in *checkInput) serverUsage() bool {
+	return in.opts.Usage == UsageServerAuth && !in.leafIsAnchor()
+}
+
+// checkLeafNotCA: CA/B BR 7.1.2.7.8, a subscriber certificate's cA MUST be
+// FALSE.
+func checkLeafNotCA(in *checkInput) (*x509.Certificate, string) {
+	if l := in.leaf(); !in.leafIsAnchor() && isCACert(l) {
+		return l, "the end-entity certificate is a CA certificate (basicConstraints cA=TRUE); it must not be used as a leaf (CA/B BR 7.1.2.7.8)"
+	}
+	return nil, ""
+}
+
+// checkLeafKeyCertSign: RFC 5280 4.2.1.3, keyCertSign without cA=TRUE is
+// forbidden.
+func checkLeafKeyCertSign(in *checkInput) (*x509.Certificate, string) {
+	if l := in.leaf(); !in.leafIsAnchor() && !isCACert(l) && l.KeyUsage&x509.KeyUsageCertSign != 0 {
+		return l, "the end-entity certificate asserts keyCertSign without being a CA (RFC 5280 4.2.1.3)"
+	}
+	return nil, ""
+}
+
+// checkEKUNotEmpty: RFC 5280 4.2.1.12, extKeyUsage lists one or more
+// purposes.
+func checkEKUNotEmpty(in *checkInput) (*x509.Certificate, string) {
+	for _, c := range in.chain {
+		if findExt(c, oidExtExtKeyUsage) != nil && len(c.ExtKeyUsage) == 0 && len(c.UnknownExtKeyUsage) == 0 {
+			return c, "the extKeyUsage extension lists no purpose (RFC 5280 4.2.1.12)"
+		}
+	}
+	return nil, ""
+}
+
+// checkAKIPresent: RFC 5280 4.2.1.1, the keyIdentifier of the
+// authorityKeyIdentifier MUST be included in all certificates a conforming
+// CA issues (the anchor is exempt).
+func checkAKIPresent(in *checkInput) (*x509.Certificate, string) {
+	for _, c := range in.nonAnchors() {
+		if len(c.AuthorityKeyId) == 0 {
+			return c, "the certificate has no authorityKeyIdentifier keyIdentifier (RFC 5280 4.2.1.1)"
+		}
+	}
+	return nil, ""
+}
+
+// checkSANCriticality: RFC 5280 4.2.1.6 and CA/B BR 7.1.2.7.12, subjectAltName
+// is critical exactly when the subject is empty.
+func checkSANCriticality(in *checkInput) (*x509.Certificate, string) {
+	if !in.serverUsage() {
+		return nil, ""
+	}
+	l := in.leaf()
+	e := findExt(l, oidExtSubjectAltName)
+	empty := len(l.Subject.Names) == 0
+	switch {
+	case empty && (e == nil || !e.Critical):
+		return l, "the certificate has an empty subject, so its subjectAltName must be present and critical (RFC 5280 4.2.1.6)"
+	case !empty && e != nil && e.Critical:
+		return l, "the certificate has a subject, so its subjectAltName must not be critical (CA/B BR 7.1.2.7.12)"
+	}
+	return nil, ""
+}
+
+// checkSANDNSSyntax: RFC 5280 4.2.1.6, dNSName entries use the preferred
+// name syntax (letters, digits, hyphens; a leading "*." wildcard label).
+func checkSANDNSSyntax(in *checkInput) (*x509.Certificate, string) {
+	if !in.serverUsage() {
+		return nil, ""
+	}
+	l := in.leaf()
+	for _, n := range l.DNSNames {
+		if !validDNSName(n) {
+			return l, fmt.Sprintf("the subjectAltName dNSName %q is not a valid host name (RFC 5280 4.2.1.6, RFC 1034 3.5)", n)
+		}
+	}
+	return nil, ""
+}
+
+func validDNSName(n string) bool {
+	n = strings.TrimPrefix(n, "*.")
+	if n == "" || len(n) > 253 {
+		return false
+	}
+	for _, label := range strings.Split(n, ".") {
+		if label == "" || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
+			return false
+		}
+		for _, r := range label {
+			if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-') {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// checkCommonNameInSAN: CA/B BR 7.1.4.3, a commonName holding an IP address
+// or host name is a character-for-character copy of a subjectAltName entry.
+// An IP-like common name must be the RFC 3986 / RFC 5952 text of an IP SAN.
+// A host-like common name is checked against the dNSName SANs when there
+// are any, and is also accepted when it is an exact parent domain of one
+// (the organisation's base domain, as older CAs wrote it). Common names that
+// are not host-like (spaces, no dot) are left alone.
+func checkCommonNameInSAN(in *checkInput) (*x509.Certificate, string) {
+	if !in.serverUsage() {
+		return nil, ""
+	}
+	l := in.leaf()
+	for _, cn := range commonNames(l) {
+		switch {
+		case ipLike(cn):
+			if !cnIsIPSAN(l, cn) {
+				return l, fmt.Sprintf("the commonName %q is not the canonical text of an IP address in the subjectAltName (CA/B BR 7.1.4.3)", cn)
+			}
+		case hostLike(cn) && len(l.DNSNames) > 0:
+			if !cnCoveredByDNSSAN(l, cn) {
+				return l, fmt.Sprintf("the commonName %q is not a character-for-character copy of a subjectAltName entry (CA/B BR 7.1.4.3)", cn)
+			}
+		}
+	}
+	return nil, ""
+}
+
+func hostLike(s string) bool {
+	return s != "" && strings.IndexFunc(s, unicode.IsSpace) < 0 && strings.Contains(s, ".")
+}
+
+// ipLike reports text meant as an IP address, canonical or not: four dotted
+// decimal groups, hexadecimal "0x…", or hex groups with colons.
+func ipLike(s string) bool {
+	if s == "" {
+		return false
+	}
+	low := strings.ToLower(s)
+	if strings.HasPrefix(low, "0x") {
+		return true
+	}
+	digitsDots, hexColons := true, strings.Contains(s, ":")
+	for _, r := range low {
+		if !(r >= '0' && r <= '9' || r == '.') {
+			digitsDots = false
+		}
+		if !(r >= '0' && r <= '9' || r >= 'a' && r <= 'f' || r == ':' || r == '.') {
+			hexColons = false
+		}
+	}
+	return (digitsDots && strings.Count(s, ".") == 3) || hexColons
+}
+
+func cnIsIPSAN(c *x509.Certificate, cn string) bool {
+	for _, ip := range c.IPAddresses {
+		if ip.String() == cn {
+			return true
+		}
+	}
+	return false
+}
+
+func cnCoveredByDNSSAN(c *x509.Certificate, cn string) bool {
+	for _, n := range c.DNSNames {
+		if n == cn || strings.HasSuffix(n, "."+cn) {
+			return true
+		}
+	}
+	return false
+}
+
+// checkLeafKey (strict): CA/B BR 6.1.5, subscriber keys are RSA (≥ 2048
+// bits, multiple of 8) or ECDSA; DSA is not allowed.
+func checkLeafKey(in *checkInput) (*x509.Certificate, string) {
+	l := in.leaf()
+	if in.leafIsAnchor() {
+		return nil, ""
+	}
+	if _, ok := l.PublicKey.(*dsa.PublicKey); ok || l.PublicKeyAlgorithm == x509.DSA {
+		return l, "the certificate conveys a DSA key, which is not allowed (CA/B BR 6.1.5)"
+	}
+	if msg := rsaKeyProblem(l); msg != "" {
+		return l, msg
+	}
+	return nil, ""
+}
+
+var maxSerial = new(big.Int).Lsh(big.NewInt(1), 159) // 20 octets of positive DER INTEGER
+
+// checkSerialNumbers (strict): RFC 5280 4.1.2.2, serial numbers are
+// positive and at most 20 octets.
+func checkSerialNumbers(in *checkInput) (*x509.Certificate, string) {
+	for _, c := range in.nonAnchors() {
+		if c.SerialNumber == nil || c.SerialNumber.Sign() <= 0 {
+			return c, "the certificate's serial number is not positive (RFC 5280 4.1.2.2)"
+		}
+		if c.SerialNumber.Cmp(maxSerial) >= 0 {
+			return c, "the certificate's serial number is longer than 20 octets (RFC 5280 4.1.2.2)"
+		}
+	}
+	return nil, ""
+}
+
+// checkLeafEKUWebPKI (strict): CA/B BR 7.1.2.7.10, a TLS server certificate
+// has a non-critical extKeyUsage with serverAuth and without
+// anyExtendedKeyUsage.
+func checkLeafEKUWebPKI(in *checkInput) (*x509.Certificate, string) {
+	if !in.serverUsage() {
+		return nil, ""
+	}
+	l := in.leaf()
+	e := findExt(l, oidExtExtKeyUsage)
+	switch {
+	case e == nil:
+		return l, "the server certificate has no extKeyUsage extension (CA/B BR 7.1.2.7.10)"
+	case e.Critical:
+		return l, "the server certificate's extKeyUsage is marked critical (CA/B BR 7.1.2.7.6)"
+	}
+	for _, u := range l.ExtKeyUsage {
+		if u == x509.ExtKeyUsageAny {
+			return l, "the server certificate's extKeyUsage contains anyExtendedKeyUsage (CA/B BR 7.1.2.7.10)"
+		}
+	}
+	return nil, ""
+}
+
+// checkWildcardPublicSuffix (strict): a wildcard whose remainder is a public
+// suffix ("*.com", "*.co.uk", "*.s3.amazonaws.com") spans names of many
+// owners (CA/B BR 3.2.2.6 forbids issuing it), so it must not be what makes
+// the certificate valid for the host. With a host name, the check applies
+// only when no exact subjectAltName matches it; without one, to every
+// wildcard. Uses the public suffix list compiled into
+// golang.org/x/net/publicsuffix, private section included.
+func checkWildcardPublicSuffix(in *checkInput) (*x509.Certificate, string) {
+	if !in.serverUsage() {
+		return nil, ""
+	}
+	l := in.leaf()
+	host := strings.ToLower(strings.TrimSuffix(in.opts.ServerName, "."))
+	for _, n := range l.DNSNames {
+		if host != "" && strings.ToLower(n) == host {
+			return nil, ""
+		}
+	}
+	for _, n := range l.DNSNames {
+		rest, ok := strings.CutPrefix(strings.ToLower(n), "*.")
+		if !ok || (host != "" && !strings.HasSuffix(host, "."+rest)) {
+			continue
+		}
+		if suffix, _ := publicsuffix.PublicSuffix(rest); suffix == rest {
+			return l, fmt.Sprintf("the wildcard %q covers the public suffix %q (CA/B BR 3.2.2.6)", n, rest)
+		}
+	}
+	return nil, ""
+}
