@@ -1,0 +1,31 @@
+// Package darwin is the macOS backend of nativetls: Security.framework's
+// verifier, keychain identities and trust settings, called without cgo.
+//
+//   - [System] and [WithRoots] return a trust.TrustStore that asks
+//     SecTrustEvaluateWithError, so a program trusts what Safari and
+//     Keychain Access trust: admin and user trust settings, MDM-installed
+//     roots, Apple's distrust lists, intermediate fetching and revocation.
+//     Failures are *trust.VerificationError values with the shared reason,
+//     the OSStatus in PlatformCode and its SDK name in PlatformCodeName.
+//     The store also lists its anchors (trust.AnchorLister) and sources
+//     (trust.SourceReporter) for tools, evaluating trust settings with the
+//     basic X.509 policy, never the SSL policy (which sends trustd to the
+//     network).
+//   - [OpenIdentity] opens a keychain, Secure Enclave or smart-card
+//     identity named by a smallstep-style mackms: URI ([KeyURI]) as a
+//     crypto.Signer that signs with SecKeyCreateSignature and never exports
+//     the key.
+//   - [Install] and [Uninstall] add or remove a CA in the user's trust
+//     settings, as Keychain Access's "Always Trust" does.
+//
+// The foreign calls go through github.com/ebitengine/purego in package
+// darwin/internal/sec, one Go function per C function. Every decision —
+// OSStatus to reason, trust-settings semantics, URI parsing, signature
+// algorithm choice — is portable Go in this package, tested on every OS.
+// On other operating systems the entry points return [ErrUnsupported].
+//
+// Limits: VerifyOptions.Strict is not applied (Apple's policy is its own);
+// explicit CRLs and MaxDepth are checked in Go after the OS accepted the
+// chain; RSA-PSS signs with salt length equal to the hash length only;
+// Ed25519 keys are not supported by the keychain.
+package darwin

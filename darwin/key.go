@@ -1,0 +1,119 @@
+package darwin
+
+import (
+	"crypto"
+	"crypto/tls"
+	"crypto/x509"
+	"io"
+	"sync"
+
+	"github.com/nativetls/nativetls/trust"
+)
+
+// Key is a private key held by the macOS keychain, the Secure Enclave or a
+// smart card, together with its certificate chain. It signs with
+// SecKeyCreateSignature and never exports the key. A Key is safe for
+// concurrent use; Close releases it.
+type Key struct {
+	uri     string
+	pub     crypto.PublicKey
+	chain   []*x509.Certificate
+	schemes []tls.SignatureScheme
+
+	mu     sync.RWMutex
+	handle *keyHandle // platform key reference; nil after Close
+}
+
+// Compile-time conformance.
+var (
+	_ crypto.Signer          = (*Key)(nil)
+	_ trust.SignatureSchemer = (*Key)(nil)
+)
+
+// OpenIdentity opens the keychain identity (a certificate and its private
+// key) that a mackms: URI names; see KeyURI for the attributes. The search
+// covers the user's keychain search list (login, System, smart cards and the
+// Secure Enclave's identities), or only the file given by keychain=.
+// Errors are *KeyError values; errors.Is finds ErrNotFound, ErrAmbiguous,
+// ErrInvalidURI, ErrInteractionNotAllowed and ErrUnsupported.
+func OpenIdentity(uri string) (*Key, error) {
+	u, err := ParseKeyURI(uri)
+	if err != nil {
+		return nil, &KeyError{URI: uri, Op: "open", Err: err}
+	}
+	h, chain, err := openIdentity(u)
+	if err != nil {
+		return nil, &KeyError{URI: uri, Op: "open", Err: err}
+	}
+	k := &Key{uri: uri, pub: chain[0].PublicKey, chain: chain, handle: h}
+	k.schemes = SignatureSchemes(k.pub, h.supports)
+	if len(k.schemes) == 0 {
+		h.close()
+		return nil, &KeyError{URI: uri, Op: "open", Err: ErrUnsupported}
+	}
+	return k, nil
+}
+
+// Public returns the public key of the identity's certificate.
+func (k *Key) Public() crypto.PublicKey { return k.pub }
+
+// Sign signs a digest (already hashed with opts.HashFunc()). RSA keys sign
+// PKCS#1 v1.5, or PSS when opts is *rsa.PSSOptions (salt length = hash
+// length); ECDSA keys return an ASN.1 DER signature. rand is ignored: the
+// keychain uses its own randomness.
+func (k *Key) Sign(_ io.Reader, digest []byte, opts crypto.SignerOpts) ([]byte, error) {
+	alg, err := SignatureAlgorithm(k.pub, len(digest), opts)
+	if err != nil {
+		return nil, &KeyError{URI: k.uri, Op: "sign with", Err: err}
+	}
+	k.mu.RLock()
+	defer k.mu.RUnlock()
+	if k.handle == nil {
+		return nil, &KeyError{URI: k.uri, Op: "sign with", Err: ErrClosed}
+	}
+	sig, err := k.handle.sign(alg, digest)
+	if err != nil {
+		return nil, &KeyError{URI: k.uri, Op: "sign with", Err: err}
+	}
+	return sig, nil
+}
+
+// Certificate returns the identity's certificate.
+func (k *Key) Certificate() *x509.Certificate { return k.chain[0] }
+
+// Chain returns the identity's certificate followed by the intermediates
+// the system found for it (keychains and, if allowed, the network), without
+// the root: what a TLS peer should be sent.
+func (k *Key) Chain() []*x509.Certificate { return append([]*x509.Certificate(nil), k.chain...) }
+
+// SupportedSignatureSchemes reports the TLS signature schemes the key can
+// produce, as Security.framework says it supports them
+// (SecKeyIsAlgorithmSupported); it implements trust.SignatureSchemer.
+func (k *Key) SupportedSignatureSchemes() []tls.SignatureScheme {
+	return append([]tls.SignatureScheme(nil), k.schemes...)
+}
+
+// TLSCertificate returns the chain and key as a tls.Certificate for
+// crypto/tls, with the supported signature schemes filled in.
+func (k *Key) TLSCertificate() tls.Certificate {
+	tc := tls.Certificate{PrivateKey: k, Leaf: k.chain[0], SupportedSignatureAlgorithms: k.SupportedSignatureSchemes()}
+	for _, c := range k.chain {
+		tc.Certificate = append(tc.Certificate, c.Raw)
+	}
+	return tc
+}
+
+// URI returns the URI the key was opened with.
+func (k *Key) URI() string { return k.uri }
+
+// Close releases the key. Signing afterwards fails with ErrClosed. Close is
+// idempotent.
+func (k *Key) Close() error {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.handle != nil {
+		k.handle.close()
+		k.handle = nil
+	}
+	return nil
+}

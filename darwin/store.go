@@ -1,0 +1,220 @@
+package darwin
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/x509"
+	"fmt"
+	"time"
+
+	"github.com/nativetls/nativetls/trust"
+)
+
+// Store is the macOS trust store: a verifier that asks Security.framework
+// (SecTrustEvaluateWithError), so a chain is accepted exactly when Safari
+// and Keychain Access would accept it, including admin and user trust
+// settings, MDM-installed roots, Apple's distrust lists, intermediate
+// fetching and revocation. Extra roots added with WithRoots are trusted in
+// addition to the system's.
+//
+// Every Verify asks the OS afresh, so trust-settings changes are seen at
+// once. A Store is immutable and safe for concurrent use.
+type Store struct {
+	extra []*x509.Certificate
+}
+
+// Compile-time conformance.
+var (
+	_ trust.TrustStore     = (*Store)(nil)
+	_ trust.AnchorLister   = (*Store)(nil)
+	_ trust.SourceReporter = (*Store)(nil)
+)
+
+// System returns the macOS system trust store. On other operating systems
+// it returns ErrUnsupported.
+func System() (trust.TrustStore, error) {
+	if err := available(); err != nil {
+		return nil, err
+	}
+	return &Store{}, nil
+}
+
+// WithRoots returns the system trust store with extra roots trusted in
+// addition to the system's (SecTrustSetAnchorCertificates followed by
+// SecTrustSetAnchorCertificatesOnly(false)).
+func WithRoots(extra ...*x509.Certificate) (trust.TrustStore, error) {
+	if err := available(); err != nil {
+		return nil, err
+	}
+	return (&Store{}).WithRoots(extra...), nil
+}
+
+// WithRoots returns a copy of s that also trusts extra. Nil entries are
+// ignored.
+func (s *Store) WithRoots(extra ...*x509.Certificate) *Store {
+	n := &Store{extra: append([]*x509.Certificate(nil), s.extra...)}
+	for _, c := range extra {
+		if c != nil {
+			n.extra = append(n.extra, c)
+		}
+	}
+	return n
+}
+
+// String names the store for messages.
+func (s *Store) String() string {
+	if len(s.extra) == 0 {
+		return "macOS trust (Security.framework)"
+	}
+	return fmt.Sprintf("macOS trust (Security.framework) plus %d extra root(s)", len(s.extra))
+}
+
+// Verify implements trust.TrustStore with SecTrustEvaluateWithError. It
+// returns one chain, the one the OS built (leaf first, ending at the
+// anchor). If ctx ends first, Verify returns its error while the OS call
+// finishes in the background.
+func (s *Store) Verify(ctx context.Context, chain []*x509.Certificate, opts trust.VerifyOptions) ([][]*x509.Certificate, error) {
+	if len(chain) == 0 || chain[0] == nil {
+		return nil, &trust.VerificationError{Reason: trust.ReasonMalformed, Depth: -1, Host: opts.ServerName,
+			Detail: "the peer presented no certificate", Backend: backendName}
+	}
+	now := opts.Time
+	if now.IsZero() {
+		now = time.Now()
+	}
+	plan := planVerify(chain, s.extra, opts)
+	res, err := runWithContext(ctx, func() (evalResult, error) { return evaluate(&plan) })
+	if err != nil {
+		return nil, &trust.VerificationError{Reason: trust.ReasonUnknown, Certificate: chain[0], Depth: 0, Host: opts.ServerName,
+			Time: now, IntermediatesSent: len(chain) - 1, Backend: backendName, Err: err}
+	}
+	built, perr := parseAll(res.Chain)
+	if !res.Trusted {
+		return nil, classifyFailure(res.Failure, chain, built, opts, now)
+	}
+	if perr != nil || len(built) == 0 {
+		return nil, &trust.VerificationError{Reason: trust.ReasonMalformed, Certificate: chain[0], Depth: 0, Host: opts.ServerName,
+			Time: now, IntermediatesSent: len(chain) - 1, Backend: backendName, Err: perr,
+			Detail: "the chain the system built could not be read back"}
+	}
+	if ve := postChecks(built, chain, opts, now, plan.Policy); ve != nil {
+		return nil, ve
+	}
+	return [][]*x509.Certificate{built}, nil
+}
+
+func parseAll(ders [][]byte) ([]*x509.Certificate, error) {
+	out := make([]*x509.Certificate, 0, len(ders))
+	for _, d := range ders {
+		c, err := x509.ParseCertificate(d)
+		if err != nil {
+			return out, err
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// Anchors lists the system roots and the certificates of the admin and
+// user trust-settings domains, with the purposes their settings allow and
+// their distrust, then the extra roots. Certificates whose settings leave
+// trust unspecified are listed when they chain to an anchor under the
+// basic X.509 policy (never the SSL policy, which would make trustd go to
+// the network). Entries that could not be read are reported by Sources.
+func (s *Store) Anchors(ctx context.Context) ([]trust.Anchor, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	certs, _, err := readTrustSettings()
+	if err != nil {
+		return nil, err
+	}
+	anchors := buildAnchors(certs, evaluateBasic)
+	for _, c := range s.extra {
+		anchors = append(anchors, trust.Anchor{Certificate: c, Source: "darwin:extra-roots"})
+	}
+	return anchors, nil
+}
+
+// Sources reports what each trust-settings domain gave (for doctor).
+func (s *Store) Sources() []trust.SourceReport {
+	_, reports, err := readTrustSettings()
+	if err != nil {
+		return []trust.SourceReport{{Name: "darwin", Path: "Security.framework", Err: err}}
+	}
+	if len(s.extra) > 0 {
+		reports = append(reports, trust.SourceReport{Name: "extra-roots", Path: "WithRoots", Anchors: len(s.extra)})
+	}
+	return reports
+}
+
+// buildAnchors turns per-certificate trust settings into anchors. eval is
+// asked (basic X.509 policy) about certificates no domain decided.
+func buildAnchors(certs []CertSettings, eval func(der []byte) bool) []trust.Anchor {
+	var out []trust.Anchor
+	seen := map[[32]byte]bool{}
+	for _, cs := range certs {
+		sum := sha256.Sum256(cs.DER)
+		if seen[sum] {
+			continue
+		}
+		seen[sum] = true
+		c, err := x509.ParseCertificate(cs.DER)
+		if err != nil {
+			continue // counted as unreadable by the source report
+		}
+		d := decideAnchor(cs)
+		switch {
+		case d.NeedsEval:
+			if eval != nil && eval(cs.DER) {
+				out = append(out, trust.Anchor{Certificate: c, Source: d.Source.Source()})
+			}
+		case d.Anchor:
+			out = append(out, trust.Anchor{Certificate: c, Source: d.Source.Source(), Purposes: d.Purposes, Distrusted: d.Distrust})
+		}
+	}
+	return out
+}
+
+// mergeSettings collects per-domain settings of the same certificate into
+// one CertSettings each, in first-seen order.
+func mergeSettings(entries []domainEntry) []CertSettings {
+	idx := map[[32]byte]int{}
+	var out []CertSettings
+	for _, e := range entries {
+		sum := sha256.Sum256(e.DER)
+		i, ok := idx[sum]
+		if !ok {
+			i = len(out)
+			idx[sum] = i
+			out = append(out, CertSettings{DER: e.DER, SelfSigned: selfSignedDER(e.DER), Domains: map[Domain][]TrustSetting{}})
+		}
+		s := e.Settings
+		if s == nil {
+			s = []TrustSetting{}
+		}
+		out[i].Domains[e.Domain] = s
+	}
+	return out
+}
+
+// domainEntry is one certificate of one domain as the FFI layer read it.
+type domainEntry struct {
+	Domain   Domain
+	DER      []byte
+	Settings []TrustSetting
+}
+
+func selfSignedDER(der []byte) bool {
+	c, err := x509.ParseCertificate(der)
+	if err != nil {
+		return false
+	}
+	return isSelfSigned(c)
+}
+
+// isSelfSigned reports whether c is issued by itself and its signature
+// verifies with its own key (CA or not).
+func isSelfSigned(c *x509.Certificate) bool {
+	return isSelfIssued(c) && c.CheckSignature(c.SignatureAlgorithm, c.RawTBSCertificate, c.Signature) == nil
+}
