@@ -64,7 +64,7 @@ func systemActions(cert *x509.Certificate, name string, opts *InstallOptions, in
 	case MethodFedora:
 		return fedoraActions(cert, name, install), nil
 	case MethodP11Kit:
-		return p11KitActions(cert, name, install)
+		return p11KitActions(cert, name, install, opts.DryRun)
 	case MethodAuto:
 		return nil, ErrNoSystemStore
 	}

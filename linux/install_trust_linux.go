@@ -10,11 +10,14 @@ import (
 // p11KitActions stores or removes the certificate as an anchor with
 // p11-kit's `trust anchor`, which takes a file: the certificate is written
 // to a file in the temporary directory first.
-func p11KitActions(cert *x509.Certificate, name string, install bool) ([]Action, error) {
+func p11KitActions(cert *x509.Certificate, name string, install, dryRun bool) ([]Action, error) {
 	const store = "system (p11-kit)"
-	dir, err := os.MkdirTemp("", "nativetls-trust-")
-	if err != nil {
-		return nil, fmt.Errorf("linux: cannot create a temporary directory for `trust anchor`: %w", err)
+	dir := filepath.Join(os.TempDir(), "nativetls-trust-XXXX")
+	if !dryRun {
+		var err error
+		if dir, err = os.MkdirTemp("", "nativetls-trust-"); err != nil {
+			return nil, fmt.Errorf("linux: cannot create a temporary directory for `trust anchor`: %w", err)
+		}
 	}
 	file := filepath.Join(dir, name+".pem")
 	op := "--store"
