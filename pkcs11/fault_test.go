@@ -4,10 +4,10 @@ package pkcs11
 
 import (
 	"context"
+	"crypto"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
-	"crypto"
 	"io"
 	"net"
 	"os"

@@ -1,0 +1,279 @@
+//go:build cgo
+
+package pkcs11
+
+import (
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/rsa"
+	"crypto/sha256"
+	"crypto/tls"
+	"crypto/x509"
+	"fmt"
+	"net"
+	"os"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ThalesIgnite/crypto11"
+	p11 "github.com/miekg/pkcs11"
+)
+
+// benchEnv holds the keys compared by the benchmarks: this package's Key,
+// crypto11's Signer on the same token key, and the raw binding.
+type benchEnv struct {
+	c11  *crypto11.Context
+	keys map[string]*Key
+	c11s map[string]crypto.Signer
+}
+
+var benchAlgs = []struct{ name, label string }{{"ECDSA-P256", "p256"}, {"RSA-2048", "rsa2048"}}
+
+func openBenchEnv(tb testing.TB) *benchEnv {
+	tb.Helper()
+	sharedHSM(tb)
+	// crypto11 first: it refuses a module someone else initialized, while
+	// LoadModule accepts CKR_CRYPTOKI_ALREADY_INITIALIZED.
+	c11, err := crypto11.Configure(&crypto11.Config{Path: softhsmModule, TokenLabel: "algos", Pin: testPIN})
+	if err != nil {
+		tb.Fatalf("crypto11: %v", err)
+	}
+	e := &benchEnv{c11: c11, keys: map[string]*Key{}, c11s: map[string]crypto.Signer{}}
+	for _, a := range benchAlgs {
+		k, err := OpenKey(keyURI("algos", a.label), nil)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		e.keys[a.name] = k
+		s, err := c11.FindKeyPair(nil, []byte(a.label))
+		if err != nil || s == nil {
+			tb.Fatalf("crypto11 FindKeyPair %s: %v", a.label, err)
+		}
+		e.c11s[a.name] = s
+	}
+	return e
+}
+
+func (e *benchEnv) close() {
+	for _, k := range e.keys {
+		k.Close()
+	}
+	e.c11.Close()
+}
+
+var benchDigest = sha256.Sum256([]byte("nativetls benchmark"))
+
+// parallel runs n operations split over par goroutines.
+func parallel(b *testing.B, par int, setup func() (op func() error, done func())) {
+	var wg sync.WaitGroup
+	errs := make(chan error, par)
+	ops := make([]func() error, par)
+	dones := make([]func(), par)
+	for i := range par {
+		ops[i], dones[i] = setup()
+	}
+	b.ResetTimer()
+	for i := range par {
+		n := b.N / par
+		if i < b.N%par {
+			n++
+		}
+		wg.Add(1)
+		go func(op func() error, n int) {
+			defer wg.Done()
+			for j := 0; j < n; j++ {
+				if err := op(); err != nil {
+					errs <- err
+					return
+				}
+			}
+		}(ops[i], n)
+	}
+	wg.Wait()
+	b.StopTimer()
+	for _, d := range dones {
+		d()
+	}
+	close(errs)
+	for err := range errs {
+		b.Fatal(err)
+	}
+}
+
+// benchRaw is the limit: C_SignInit + C_Sign on one session per
+// goroutine, no pool, no encoding.
+func benchRaw(b *testing.B, k *Key, par int) {
+	ctx := k.t.ctx
+	mech := ckmECDSA
+	in := benchDigest[:]
+	if _, ok := k.Public().(*rsa.PublicKey); ok {
+		mech = ckmRSAPKCS
+		in, _ = pkcs1Input(crypto.SHA256, in)
+	}
+	parallel(b, par, func() (func() error, func()) {
+		sh, err := ctx.OpenSession(k.t.slotID(), p11.CKF_SERIAL_SESSION)
+		if err != nil {
+			b.Fatal(err)
+		}
+		m := []*p11.Mechanism{p11.NewMechanism(uint(mech), nil)}
+		return func() error {
+				if err := ctx.SignInit(sh, m, k.handle); err != nil {
+					return err
+				}
+				_, err := ctx.Sign(sh, in)
+				return err
+			}, func() {
+				ctx.CloseSession(sh)
+			}
+	})
+}
+
+func benchSigner(b *testing.B, s crypto.Signer, par int) {
+	parallel(b, par, func() (func() error, func()) {
+		return func() error {
+			_, err := s.Sign(nil, benchDigest[:], crypto.SHA256)
+			return err
+		}, func() {}
+	})
+}
+
+// BenchmarkSign compares signatures per second: raw binding loop, this
+// package's Signer, crypto11's Signer, with 1 and 2 goroutines.
+func BenchmarkSign(b *testing.B) {
+	e := openBenchEnv(b)
+	defer e.close()
+	for _, a := range benchAlgs {
+		for _, par := range []int{1, 2} {
+			b.Run(fmt.Sprintf("%s/raw/%dg", a.name, par), func(b *testing.B) { benchRaw(b, e.keys[a.name], par) })
+			b.Run(fmt.Sprintf("%s/signer/%dg", a.name, par), func(b *testing.B) { benchSigner(b, e.keys[a.name], par) })
+			b.Run(fmt.Sprintf("%s/crypto11/%dg", a.name, par), func(b *testing.B) { benchSigner(b, e.c11s[a.name], par) })
+		}
+	}
+}
+
+// benchHandshakes runs full TLS 1.3 handshakes over net.Pipe with cert on
+// the server; the client verifies the chain against roots.
+func benchHandshakes(b *testing.B, cert tls.Certificate, roots *x509.CertPool) {
+	sc := &tls.Config{Certificates: []tls.Certificate{cert}}
+	cc := &tls.Config{RootCAs: roots, ServerName: "server.test", Time: func() time.Time { return testNow }}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		c1, c2 := net.Pipe()
+		errc := make(chan error, 1)
+		go func() { errc <- tls.Server(c1, sc).Handshake(); c1.Close() }()
+		err := tls.Client(c2, cc).Handshake()
+		c2.Close()
+		if serr := <-errc; err == nil {
+			err = serr
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkTLSHandshake compares handshakes per second with the HSM
+// ECDSA P-256 key and an in-memory key of the same type.
+func BenchmarkTLSHandshake(b *testing.B) {
+	sharedHSM(b)
+	k, err := OpenKey(keyURI("algos", "p256"), nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer k.Close()
+	hsmCert, err := k.TLSCertificate()
+	if err != nil {
+		b.Fatal(err)
+	}
+	roots := x509.NewCertPool()
+	roots.AddCert(shared.root)
+	goTC, goCA := goCert(b, "ecdsa")
+	goRoots := x509.NewCertPool()
+	goRoots.AddCert(goCA)
+	b.Run("hsm-p256", func(b *testing.B) { benchHandshakes(b, hsmCert, roots) })
+	b.Run("go-p256", func(b *testing.B) { benchHandshakes(b, goTC, goRoots) })
+}
+
+// TestBenchTable prints the benchmark ratios of issue 6 in one run:
+//
+//	NATIVETLS_BENCH=1 go test ./pkcs11 -run TestBenchTable -v
+//
+// Each side is measured with testing.Benchmark, in alternating rounds,
+// and the best round of each is used (SoftHSM's throughput drifts).
+func TestBenchTable(t *testing.T) {
+	if os.Getenv("NATIVETLS_BENCH") == "" {
+		t.Skip("set NATIVETLS_BENCH=1 to measure and print the ratio table")
+	}
+	rounds := 3
+	e := openBenchEnv(t)
+	ops := map[string][]float64{}
+	measure := func(name string, f func(b *testing.B)) {
+		r := testing.Benchmark(f)
+		if r.N == 0 {
+			t.Fatalf("%s: benchmark failed", name)
+		}
+		ops[name] = append(ops[name], 1e9/float64(r.NsPerOp()))
+	}
+	for range rounds {
+		for _, a := range benchAlgs {
+			for _, par := range []int{1, 2} {
+				measure(fmt.Sprintf("%s raw %dg", a.name, par), func(b *testing.B) { benchRaw(b, e.keys[a.name], par) })
+				measure(fmt.Sprintf("%s signer %dg", a.name, par), func(b *testing.B) { benchSigner(b, e.keys[a.name], par) })
+				measure(fmt.Sprintf("%s crypto11 %dg", a.name, par), func(b *testing.B) { benchSigner(b, e.c11s[a.name], par) })
+			}
+		}
+	}
+	e.close()
+
+	k, err := OpenKey(keyURI("algos", "p256"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hsmCert, err := k.TLSCertificate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	roots := x509.NewCertPool()
+	roots.AddCert(shared.root)
+	goTC, goCA := goCert(t, "ecdsa")
+	goRoots := x509.NewCertPool()
+	goRoots.AddCert(goCA)
+	for range rounds {
+		measure("TLS1.3 handshake hsm-p256", func(b *testing.B) { benchHandshakes(b, hsmCert, roots) })
+		measure("TLS1.3 handshake go-p256", func(b *testing.B) { benchHandshakes(b, goTC, goRoots) })
+	}
+	k.Close()
+
+	best := func(name string) float64 {
+		v := append([]float64(nil), ops[name]...)
+		sort.Float64s(v)
+		return v[len(v)-1]
+	}
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "\n%-34s %12s\n", "measurement (best of 3)", "ops/s")
+	names := make([]string, 0, len(ops))
+	for n := range ops {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(&sb, "%-34s %12.0f\n", n, best(n))
+	}
+	fmt.Fprintf(&sb, "\n%-44s %7s %s\n", "ratio", "value", "target")
+	row := func(label string, v float64, target string) { fmt.Fprintf(&sb, "%-44s %7.3f %s\n", label, v, target) }
+	for _, a := range benchAlgs {
+		n := a.name
+		row(n+" signer/raw (1 goroutine)", best(n+" signer 1g")/best(n+" raw 1g"), ">= 0.95")
+		row(n+" signer/crypto11 (1 goroutine)", best(n+" signer 1g")/best(n+" crypto11 1g"), ">= 1.0")
+		row(n+" signer/crypto11 (2 goroutines)", best(n+" signer 2g")/best(n+" crypto11 2g"), ">= 1.0")
+		row(n+" signer 2g/1g", best(n+" signer 2g")/best(n+" signer 1g"), ">= 1.6 (read against raw below)")
+		row(n+" raw 2g/1g (SoftHSM's own scaling)", best(n+" raw 2g")/best(n+" raw 1g"), "reference")
+	}
+	row("TLS 1.3 handshakes hsm-p256/go-p256", best("TLS1.3 handshake hsm-p256")/best("TLS1.3 handshake go-p256"), "report")
+	t.Log(sb.String())
+}
+
+var _ = ecdsa.VerifyASN1
