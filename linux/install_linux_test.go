@@ -176,3 +176,28 @@ func TestInstallBadRoot(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+func TestInstallDryRunFedoraAndP11Kit(t *testing.T) {
+	ca := newCert(t, "Plan Root", true, nil)
+	for _, tc := range []struct {
+		m    SystemMethod
+		want []string
+	}{
+		{MethodFedora, []string{"[system (fedora)] write certificate to /etc/pki/ca-trust/source/anchors/plan.pem", "[system (fedora)] update-ca-trust extract"}},
+		{MethodP11Kit, []string{"write certificate to", "trust anchor --store", "rm -f"}},
+	} {
+		var out bytes.Buffer
+		if _, err := Install(ca.cert, InstallOptions{Method: tc.m, DryRun: true, Stdout: &out, Name: "plan"}); err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(out.String(), w) {
+				t.Errorf("%s plan lacks %q:\n%s", tc.m, w, out.String())
+			}
+		}
+	}
+	var out bytes.Buffer
+	if _, err := Uninstall(ca.cert, InstallOptions{Method: MethodP11Kit, DryRun: true, Stdout: &out, Name: "plan"}); err != nil || !strings.Contains(out.String(), "trust anchor --remove") {
+		t.Fatalf("uninstall plan: %v\n%s", err, out.String())
+	}
+}

@@ -53,7 +53,7 @@ func p11KitInitArgs(opts *Options) string {
 // C_Finalize of the trust module frees every parsed object (a few
 // milliseconds on a full system bundle), which need not delay the first
 // load. A later load waits for it, so it never shares a stale instance.
-var closing sync.WaitGroup
+var closing sync.Mutex
 
 // loadP11Kit reads every token of the p11-kit trust module. cache, if
 // non-nil, is waited for and used to reuse certificates parsed
@@ -71,7 +71,8 @@ func loadP11Kit(opts *Options, cache func() certCache) ([]trust.Anchor, []trust.
 	}
 	rep.Path = path
 	initArgs := p11KitInitArgs(opts)
-	closing.Wait()
+	closing.Lock() // wait for a background close of an earlier load
+	closing.Unlock()
 	res, reports, err := readTrustModule(path, initArgs, "p11-kit", cache, true)
 	if err != nil {
 		rep.Err = &SourceError{Source: "p11-kit", Path: path, Err: err}
@@ -101,9 +102,9 @@ func readTrustModule(path, initArgs, name string, cache func() certCache, closeA
 	}
 	if closeAsync {
 		defer func() {
-			closing.Add(1)
+			closing.Lock() // held until the close finishes (unlocked by the goroutine)
 			go func() {
-				defer closing.Done()
+				defer closing.Unlock()
 				mod.Close()
 			}()
 		}()

@@ -150,3 +150,32 @@ func TestNoAnchorsError(t *testing.T) {
 	}
 	_ = os.Remove
 }
+
+// TestConcurrentVerifyAndReload runs verifications while the store reloads
+// and other loads share the module (run with -race).
+func TestConcurrentVerifyAndReload(t *testing.T) {
+	needP11Kit(t)
+	f := newP11KitFixture(t)
+	s := f.load(t)
+	done := make(chan error, 8)
+	for i := 0; i < 4; i++ {
+		go func() {
+			for j := 0; j < 5; j++ {
+				if err := verifyServer(s, f.good, "good.test"); err != nil {
+					done <- err
+					return
+				}
+			}
+			done <- nil
+		}()
+	}
+	for i := 0; i < 2; i++ {
+		go func() { done <- s.Reload() }()
+		go func() { _, err := Load(Options{Getenv: noEnv, CertFiles: []string{}, CertDirs: []string{}, P11KitPaths: []string{f.dir}}); done <- err }()
+	}
+	for i := 0; i < 8; i++ {
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+}
