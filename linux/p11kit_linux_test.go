@@ -171,7 +171,10 @@ func TestConcurrentVerifyAndReload(t *testing.T) {
 	}
 	for i := 0; i < 2; i++ {
 		go func() { done <- s.Reload() }()
-		go func() { _, err := Load(Options{Getenv: noEnv, CertFiles: []string{}, CertDirs: []string{}, P11KitPaths: []string{f.dir}}); done <- err }()
+		go func() {
+			_, err := Load(Options{Getenv: noEnv, CertFiles: []string{}, CertDirs: []string{}, P11KitPaths: []string{f.dir}})
+			done <- err
+		}()
 	}
 	for i := 0; i < 8; i++ {
 		if err := <-done; err != nil {
