@@ -69,7 +69,10 @@ func (s *Store) buildEngine() error {
 		ExclusiveRoot:       roots,
 		URLRetrievalTimeout: uint32(URLRetrievalTimeout.Milliseconds()),
 	}
-	cfg.Size = uint32(unsafe.Sizeof(cfg))
+	// The Windows 7 layout (up to hExclusiveTrustedPeople, without
+	// dwExclusiveFlags) is accepted by every Windows since 7 and by Wine,
+	// which rejects the longer Windows 8 size with E_INVALIDARG.
+	cfg.Size = uint32(unsafe.Offsetof(cfg.ExclusiveFlags))
 	eng, err := win32.CertCreateCertificateChainEngine(&cfg)
 	if err != nil {
 		return engineErr("CertCreateCertificateChainEngine", err)

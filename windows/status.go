@@ -102,36 +102,67 @@ func statusCodeName(code uint32) string {
 
 // CERT_TRUST_* error-status bits of CERT_TRUST_STATUS (wincrypt.h), in the
 // order they are reported: the first bit set on an element decides its
-// reason.
+// reason. code is the HRESULT Windows' policies report for the bit.
 var trustBits = []struct {
 	bit    uint32
 	name   string
 	reason trust.Reason
+	code   uint32
 }{
-	{0x04000000, "CERT_TRUST_IS_EXPLICIT_DISTRUST", trust.ReasonDistrusted},
-	{0x00000004, "CERT_TRUST_IS_REVOKED", trust.ReasonRevoked},
-	{0x00000008, "CERT_TRUST_IS_NOT_SIGNATURE_VALID", trust.ReasonBadSignature},
-	{0x00100000, "CERT_TRUST_HAS_WEAK_SIGNATURE", trust.ReasonBadSignature},
-	{0x00000001, "CERT_TRUST_IS_NOT_TIME_VALID", trust.ReasonExpired},
-	{0x00000010, "CERT_TRUST_IS_NOT_VALID_FOR_USAGE", trust.ReasonWrongUsage},
-	{0x00000800, "CERT_TRUST_INVALID_NAME_CONSTRAINTS", trust.ReasonNameConstraints},
-	{0x00001000, "CERT_TRUST_HAS_NOT_SUPPORTED_NAME_CONSTRAINT", trust.ReasonNameConstraints},
-	{0x00002000, "CERT_TRUST_HAS_NOT_DEFINED_NAME_CONSTRAINT", trust.ReasonNameConstraints},
-	{0x00004000, "CERT_TRUST_HAS_NOT_PERMITTED_NAME_CONSTRAINT", trust.ReasonNameConstraints},
-	{0x00008000, "CERT_TRUST_HAS_EXCLUDED_NAME_CONSTRAINT", trust.ReasonNameConstraints},
-	{0x00000400, "CERT_TRUST_INVALID_BASIC_CONSTRAINTS", trust.ReasonPolicy},
-	{0x00000200, "CERT_TRUST_INVALID_POLICY_CONSTRAINTS", trust.ReasonPolicy},
-	{0x02000000, "CERT_TRUST_NO_ISSUANCE_CHAIN_POLICY", trust.ReasonPolicy},
-	{0x00000100, "CERT_TRUST_INVALID_EXTENSION", trust.ReasonMalformed},
-	{0x08000000, "CERT_TRUST_HAS_NOT_SUPPORTED_CRITICAL_EXT", trust.ReasonMalformed},
-	{0x00000080, "CERT_TRUST_IS_CYCLIC", trust.ReasonUnknownAuthority},
-	{0x00000020, "CERT_TRUST_IS_UNTRUSTED_ROOT", trust.ReasonUnknownAuthority},
-	{0x00010000, "CERT_TRUST_IS_PARTIAL_CHAIN", trust.ReasonUnknownAuthority},
-	{0x00000040, "CERT_TRUST_REVOCATION_STATUS_UNKNOWN", trust.ReasonRevocationUnknown},
-	{0x01000000, "CERT_TRUST_IS_OFFLINE_REVOCATION", trust.ReasonRevocationUnknown},
-	{0x00020000, "CERT_TRUST_CTL_IS_NOT_TIME_VALID", trust.ReasonPolicy},
-	{0x00040000, "CERT_TRUST_CTL_IS_NOT_SIGNATURE_VALID", trust.ReasonPolicy},
-	{0x00080000, "CERT_TRUST_CTL_IS_NOT_VALID_FOR_USAGE", trust.ReasonPolicy},
+	{0x04000000, "CERT_TRUST_IS_EXPLICIT_DISTRUST", trust.ReasonDistrusted, 0x800B0111},
+	{0x00000004, "CERT_TRUST_IS_REVOKED", trust.ReasonRevoked, 0x80092010},
+	{0x00000008, "CERT_TRUST_IS_NOT_SIGNATURE_VALID", trust.ReasonBadSignature, 0x80096004},
+	{0x00100000, "CERT_TRUST_HAS_WEAK_SIGNATURE", trust.ReasonBadSignature, 0x80096004},
+	{0x00000001, "CERT_TRUST_IS_NOT_TIME_VALID", trust.ReasonExpired, 0x800B0101},
+	{0x00000010, "CERT_TRUST_IS_NOT_VALID_FOR_USAGE", trust.ReasonWrongUsage, 0x800B0110},
+	{0x00000800, "CERT_TRUST_INVALID_NAME_CONSTRAINTS", trust.ReasonNameConstraints, 0x800B0114},
+	{0x00001000, "CERT_TRUST_HAS_NOT_SUPPORTED_NAME_CONSTRAINT", trust.ReasonNameConstraints, 0x800B0114},
+	{0x00002000, "CERT_TRUST_HAS_NOT_DEFINED_NAME_CONSTRAINT", trust.ReasonNameConstraints, 0x800B0114},
+	{0x00004000, "CERT_TRUST_HAS_NOT_PERMITTED_NAME_CONSTRAINT", trust.ReasonNameConstraints, 0x800B0114},
+	{0x00008000, "CERT_TRUST_HAS_EXCLUDED_NAME_CONSTRAINT", trust.ReasonNameConstraints, 0x800B0114},
+	{0x00000400, "CERT_TRUST_INVALID_BASIC_CONSTRAINTS", trust.ReasonPolicy, 0x80096019},
+	{0x00000200, "CERT_TRUST_INVALID_POLICY_CONSTRAINTS", trust.ReasonPolicy, 0x800B0113},
+	{0x02000000, "CERT_TRUST_NO_ISSUANCE_CHAIN_POLICY", trust.ReasonPolicy, 0x800B0113},
+	{0x00000100, "CERT_TRUST_INVALID_EXTENSION", trust.ReasonMalformed, 0x800B0105},
+	{0x08000000, "CERT_TRUST_HAS_NOT_SUPPORTED_CRITICAL_EXT", trust.ReasonMalformed, 0x800B0105},
+	{0x00000080, "CERT_TRUST_IS_CYCLIC", trust.ReasonUnknownAuthority, 0x800B010A},
+	{0x00000020, "CERT_TRUST_IS_UNTRUSTED_ROOT", trust.ReasonUnknownAuthority, 0x800B0109},
+	{0x00010000, "CERT_TRUST_IS_PARTIAL_CHAIN", trust.ReasonUnknownAuthority, 0x800B010A},
+	{0x00000040, "CERT_TRUST_REVOCATION_STATUS_UNKNOWN", trust.ReasonRevocationUnknown, 0x80092012},
+	{0x01000000, "CERT_TRUST_IS_OFFLINE_REVOCATION", trust.ReasonRevocationUnknown, 0x80092013},
+}
+
+// revUnknownBits are the "revocation status not determined" bits that
+// CERT_CHAIN_POLICY_IGNORE_ALL_REV_UNKNOWN_FLAGS excuses.
+const revUnknownBits = 0x00000040 | 0x01000000
+
+// isRevUnknownCode reports the policy codes for an undetermined revocation
+// status (CERT_E_REVOCATION_FAILURE, CRYPT_E_NO_REVOCATION_CHECK,
+// CRYPT_E_REVOCATION_OFFLINE).
+func isRevUnknownCode(code uint32) bool {
+	return code == 0x800B010E || code == 0x80092012 || code == 0x80092013
+}
+
+// residualStatus is the safety net over CertVerifyCertificateChainPolicy:
+// given the chain's CERT_TRUST_STATUS.dwErrorStatus and the policy flags,
+// it returns the HRESULT a conforming policy reports for the most
+// significant remaining error bit (and the bit's name), or 0. Windows'
+// policies never accept a chain with such bits; some implementations of
+// the API (Wine's accepts CERT_TRUST_IS_PARTIAL_CHAIN) do, and a verifier
+// must not. Revocation-unknown bits count only without the ignore flags.
+func residualStatus(bits, policyFlags uint32) (uint32, string) {
+	if policyFlags&policyIgnoreAllRevUnknown != 0 {
+		bits &^= revUnknownBits
+	}
+	// Windows' policies excuse unsupported / undefined name-constraint
+	// types that are not critical; leave those to the policy.
+	bits &^= 0x00001000 | 0x00002000
+	for _, b := range trustBits {
+		if bits&b.bit != 0 {
+			return b.code, b.name
+		}
+	}
+	return 0, ""
 }
 
 // TrustBitsReason returns the reason and CERT_TRUST_* name of the most

@@ -13,18 +13,24 @@ import (
 	"github.com/nativetls/nativetls/windows/internal/win32"
 )
 
-// openStore opens a system store of loc; readOnly adds
-// CERT_STORE_READONLY_FLAG and CERT_STORE_OPEN_EXISTING_FLAG (a missing
-// store is then an error, not created).
+// openStore opens a system store of loc. Read-only opens
+// (CERT_STORE_READONLY_FLAG | CERT_STORE_OPEN_EXISTING_FLAG: a missing store
+// is an error, not created) use the system provider, which shows what
+// Windows uses (CurrentUser ROOT includes LocalMachine's, group policy …).
+// Writes go through the system-registry provider to loc's own physical
+// store: that is where Install belongs, and deleting through the system
+// provider's collection does not persist under Wine.
 func openStore(loc Location, name string, readOnly bool) (syswin.Handle, error) {
 	flags, err := loc.flags()
 	if err != nil {
 		return 0, err
 	}
+	var h syswin.Handle
 	if readOnly {
-		flags |= syswin.CERT_STORE_READONLY_FLAG | syswin.CERT_STORE_OPEN_EXISTING_FLAG
+		h, err = win32.CertOpenSystemStore(flags|syswin.CERT_STORE_READONLY_FLAG|syswin.CERT_STORE_OPEN_EXISTING_FLAG, name)
+	} else {
+		h, err = win32.CertOpenSystemRegistryStore(flags, name)
 	}
-	h, err := win32.CertOpenSystemStore(flags, name)
 	if err != nil {
 		code := errCode(err)
 		return 0, &StoreError{Op: "open", Location: loc, Store: name, Code: code, Err: storeErrorFor(code, err)}
@@ -93,7 +99,10 @@ func listAnchors(ctx context.Context) ([]trust.Anchor, []trust.SourceReport, err
 		src := Source(st.loc, st.name)
 		rep := trust.SourceReport{Name: src, Path: st.loc.String() + `\` + st.name}
 		certs, err := ListStore(st.loc, st.name)
-		if err != nil {
+		switch {
+		case storeMissing(err):
+			rep.Skipped = "the store does not exist"
+		case err != nil:
 			rep.Err = err
 			errs = append(errs, err)
 		}
@@ -118,6 +127,14 @@ func listAnchors(ctx context.Context) ([]trust.Anchor, []trust.SourceReport, err
 	return anchors, reports, nil
 }
 
+// storeMissing reports an open that failed because the store does not
+// exist (ERROR_FILE_NOT_FOUND): a fresh profile has no Disallowed store,
+// which means nothing is distrusted.
+func storeMissing(err error) bool {
+	var se *StoreError
+	return errors.As(err, &se) && se.Op == "open" && (se.Code == 2 || se.Code == 0x80070002)
+}
+
 // Intermediates lists the intermediate CA stores (CA of LocalMachine and
 // CurrentUser) as anchors with Source "windows:<Location>/CA". They are
 // not trust anchors: the chain engine uses them to complete chains.
@@ -129,7 +146,7 @@ func Intermediates(ctx context.Context) ([]trust.Anchor, error) {
 			return out, err
 		}
 		certs, err := ListStore(loc, StoreCA)
-		if err != nil {
+		if err != nil && !storeMissing(err) {
 			errs = append(errs, err)
 		}
 		for _, c := range certs {
@@ -144,8 +161,7 @@ func loadDistrust() (*distrustSet, error) {
 	d := newDistrustSet()
 	for _, loc := range []Location{LocalMachine, CurrentUser} {
 		certs, err := ListStore(loc, StoreDisallowed)
-		var se *StoreError
-		if err != nil && !(errors.As(err, &se) && se.Op == "open") {
+		if err != nil && !storeMissing(err) {
 			return nil, err
 		}
 		for _, c := range certs {

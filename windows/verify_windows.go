@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/x509"
 	"errors"
+	"fmt"
 	"net"
 	"strings"
 	"syscall"
@@ -105,8 +106,14 @@ func verifyWithEngine(engine syswin.Handle, chain []*x509.Certificate, opts trus
 	if err != nil {
 		return nil, chainBuildError(chain, opts, "CertVerifyCertificateChainPolicy", errCode(err), err)
 	}
-	if code != 0 {
+	softFail := p.PolicyFlags&policyIgnoreAllRevUnknown != 0
+	if code != 0 && !(softFail && isRevUnknownCode(code)) {
 		return nil, policyError(chain, built, code, elem, opts)
+	}
+	if rc, bit := residualStatus(cc.TrustStatus.ErrorStatus, p.PolicyFlags); rc != 0 {
+		ve := policyError(chain, built, rc, -1, opts)
+		ve.Err = fmt.Errorf("the chain engine reported %s, which the chain policy did not turn into an error", bit)
+		return nil, ve
 	}
 	return built.Certs, nil
 }

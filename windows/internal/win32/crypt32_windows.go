@@ -29,6 +29,18 @@ func CertOpenSystemStore(flags uint32, name string) (syswin.Handle, error) {
 	return syswin.CertOpenStore(syswin.CERT_STORE_PROV_SYSTEM, 0, 0, flags, uintptr(unsafe.Pointer(p)))
 }
 
+// CertOpenSystemRegistryStore opens the registry (physical) part of a
+// system store (CertOpenStore with CERT_STORE_PROV_SYSTEM_REGISTRY_W): only
+// that location's certificates, and writable.
+func CertOpenSystemRegistryStore(flags uint32, name string) (syswin.Handle, error) {
+	p, err := syswin.UTF16PtrFromString(name)
+	if err != nil {
+		return 0, err
+	}
+	// As in CertOpenSystemStore: p is a live NUL-terminated UTF-16 string.
+	return syswin.CertOpenStore(syswin.CERT_STORE_PROV_SYSTEM_REGISTRY, 0, 0, flags, uintptr(unsafe.Pointer(p)))
+}
+
 // CertOpenMemoryStore opens an empty in-memory store (CertOpenStore with
 // CERT_STORE_PROV_MEMORY).
 func CertOpenMemoryStore() (syswin.Handle, error) {

@@ -1,0 +1,114 @@
+package windows
+
+import (
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"math/big"
+	"time"
+)
+
+// Fixed times: every fixture is valid at verifyTime, so nothing expires.
+var (
+	verifyTime = time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
+	validFrom  = time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	validUntil = time.Date(2035, 1, 1, 0, 0, 0, 0, time.UTC)
+)
+
+// fataler is the part of testing.TB the generators need (TestMain has no
+// testing.TB, so it passes a panicking one).
+type fataler interface {
+	Helper()
+	Fatal(args ...any)
+}
+
+// panicker is a fataler for TestMain.
+type panicker struct{}
+
+func (panicker) Helper()           {}
+func (panicker) Fatal(args ...any) { panic(args) }
+
+// testPKI is a root, an intermediate and leaves under it.
+type testPKI struct {
+	root, inter         *x509.Certificate
+	rootKey, interKey   crypto.Signer
+	leaf, expired       *x509.Certificate
+	leafKey, expiredKey crypto.Signer
+}
+
+var serial int64 = 1000
+
+func mkCert(t fataler, tmpl *x509.Certificate, parent *x509.Certificate, pub crypto.PublicKey, signer crypto.Signer) *x509.Certificate {
+	t.Helper()
+	serial++
+	tmpl.SerialNumber = big.NewInt(serial)
+	if parent == nil {
+		parent = tmpl
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, parent, pub, signer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func ecKey(t fataler) *ecdsa.PrivateKey {
+	t.Helper()
+	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
+func rsaKey(t fataler) *rsa.PrivateKey {
+	t.Helper()
+	k, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
+func caTemplate(cn string) *x509.Certificate {
+	return &x509.Certificate{
+		Subject:   pkix.Name{CommonName: cn, Organization: []string{"nativetls test"}},
+		NotBefore: validFrom, NotAfter: validUntil,
+		IsCA: true, BasicConstraintsValid: true,
+		KeyUsage: x509.KeyUsageCertSign | x509.KeyUsageCRLSign,
+	}
+}
+
+func leafTemplate(cn string, dns ...string) *x509.Certificate {
+	return &x509.Certificate{
+		Subject:   pkix.Name{CommonName: cn},
+		DNSNames:  dns,
+		NotBefore: validFrom, NotAfter: validUntil,
+		KeyUsage:    x509.KeyUsageDigitalSignature | x509.KeyUsageKeyEncipherment,
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth, x509.ExtKeyUsageClientAuth},
+	}
+}
+
+// newPKI makes a root "name Root", an intermediate and two leaves for
+// host: one valid, one that expired in 2021.
+func newPKI(t fataler, name, host string) *testPKI {
+	p := &testPKI{}
+	rk, ik, lk, ek := ecKey(t), ecKey(t), ecKey(t), ecKey(t)
+	p.rootKey, p.interKey, p.leafKey, p.expiredKey = rk, ik, lk, ek
+	p.root = mkCert(t, caTemplate(name+" Root"), nil, rk.Public(), rk)
+	p.inter = mkCert(t, caTemplate(name+" Intermediate"), p.root, ik.Public(), rk)
+	p.leaf = mkCert(t, leafTemplate(host, host), p.inter, lk.Public(), ik)
+	et := leafTemplate(host, host)
+	et.NotBefore = time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
+	et.NotAfter = time.Date(2021, 1, 1, 0, 0, 0, 0, time.UTC)
+	p.expired = mkCert(t, et, p.inter, ek.Public(), ik)
+	return p
+}

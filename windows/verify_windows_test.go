@@ -1,0 +1,286 @@
+package windows
+
+import (
+	"context"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"os"
+	"testing"
+
+	"github.com/nativetls/nativetls/trust"
+)
+
+const testHost = "test.nativetls.example"
+
+// installedPKI returns a PKI whose root TestMain installed into CurrentUser
+// ROOT before the first chain was built. (Wine's default chain engine reads
+// the ROOT store once, when it is first used, and does not see later
+// additions; Windows resyncs. Installing up front keeps the tests about the
+// verifier, not about that difference.)
+func installedPKI(t *testing.T, name string) *testPKI {
+	t.Helper()
+	requireScratchStores(t)
+	p, ok := installed[name]
+	if !ok {
+		t.Fatalf("fixture %q is not in installedNames", name)
+	}
+	if installErr != nil {
+		t.Fatalf("TestMain could not install the test roots: %v", installErr)
+	}
+	return p
+}
+
+var installedNames = []string{"nativetls Verify Test", "nativetls HardFail Test", "nativetls Disallowed Test", "nativetls System Test", "nativetls Anchors Test", "nativetls TLS Test"}
+
+var (
+	installed  = map[string]*testPKI{}
+	installErr error
+)
+
+func TestMain(m *testing.M) {
+	scratch := underWine() || os.Getenv("NATIVETLS_WINDOWS_STORE_TESTS") == "1"
+	if scratch {
+		for _, n := range installedNames {
+			p := newPKI(panicker{}, n, testHost)
+			installed[n] = p
+			if err := Install(p.root, CurrentUser); err != nil {
+				installErr = err
+			}
+		}
+	}
+	code := m.Run()
+	for _, p := range installed {
+		if err := Uninstall(p.root, CurrentUser); err != nil && installErr == nil {
+			fmt.Fprintf(os.Stderr, "cleanup: %v\n", err)
+			code = 1
+		}
+	}
+	os.Exit(code)
+}
+
+func wantReason(t *testing.T, err error, want trust.Reason) *trust.VerificationError {
+	t.Helper()
+	var ve *trust.VerificationError
+	if !errors.As(err, &ve) {
+		t.Fatalf("got error %v (%T), want a *trust.VerificationError with reason %v", err, err, want)
+	}
+	if ve.Reason != want {
+		t.Fatalf("reason %v, want %v: %v", ve.Reason, want, ve)
+	}
+	t.Logf("%s: %v", want, ve)
+	return ve
+}
+
+func TestSystemVerify(t *testing.T) {
+	p := installedPKI(t, "nativetls Verify Test")
+	other := newPKI(t, "nativetls Unknown", testHost)
+	store, err := System()
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := trust.VerifyOptions{ServerName: testHost, Time: verifyTime, Revocation: trust.RevocationOff}
+	rows := []struct {
+		name  string
+		chain []*x509.Certificate
+		edit  func(o *trust.VerifyOptions)
+		want  trust.Reason // ReasonUnknown: must pass
+	}{
+		{"good", []*x509.Certificate{p.leaf, p.inter}, nil, trust.ReasonUnknown},
+		{"good/soft-fail", []*x509.Certificate{p.leaf, p.inter}, func(o *trust.VerifyOptions) { o.Revocation = trust.RevocationSoftFail }, trust.ReasonUnknown},
+		{"good/no-fetch", []*x509.Certificate{p.leaf, p.inter}, func(o *trust.VerifyOptions) { o.DisableFetch = true }, trust.ReasonUnknown},
+		{"good/client", []*x509.Certificate{p.leaf, p.inter}, func(o *trust.VerifyOptions) { o.Usage, o.ServerName = trust.UsageClientAuth, "" }, trust.ReasonUnknown},
+		{"good/no-name", []*x509.Certificate{p.leaf, p.inter}, func(o *trust.VerifyOptions) { o.ServerName = "" }, trust.ReasonUnknown},
+		{"wrong-host", []*x509.Certificate{p.leaf, p.inter}, func(o *trust.VerifyOptions) { o.ServerName = "other.nativetls.example" }, trust.ReasonHostnameMismatch},
+		{"expired", []*x509.Certificate{p.expired, p.inter}, nil, trust.ReasonExpired},
+		{"unknown-root", []*x509.Certificate{other.leaf, other.inter}, nil, trust.ReasonUnknownAuthority},
+		{"missing-intermediate", []*x509.Certificate{p.leaf}, nil, trust.ReasonMissingIntermediate},
+		{"max-depth", []*x509.Certificate{p.leaf, p.inter}, func(o *trust.VerifyOptions) { o.MaxDepth = 1 }, trust.ReasonUnknown},
+	}
+	for _, r := range rows {
+		t.Run(r.name, func(t *testing.T) {
+			o := opts
+			if r.edit != nil {
+				r.edit(&o)
+			}
+			chains, err := store.Verify(context.Background(), r.chain, o)
+			if r.want != trust.ReasonUnknown {
+				ve := wantReason(t, err, r.want)
+				if ve.PlatformCodeName == "" {
+					t.Errorf("no platform code kept: %+v", ve)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("Verify: %v", err)
+			}
+			if len(chains) != 1 || len(chains[0]) != 3 || !chains[0][2].Equal(p.root) || chains[0][0] != p.leaf {
+				t.Fatalf("verified chain %v, want leaf, intermediate, root", chains)
+			}
+		})
+	}
+}
+
+func TestVerifyHardFailWithoutRevocationInfo(t *testing.T) {
+	p := installedPKI(t, "nativetls HardFail Test")
+	store, _ := System()
+	opts := trust.VerifyOptions{ServerName: testHost, Time: verifyTime, Revocation: trust.RevocationHardFail, DisableFetch: true}
+	_, err := store.Verify(context.Background(), []*x509.Certificate{p.leaf, p.inter}, opts)
+	if err == nil {
+		t.Fatal("hard-fail revocation passed a chain without any revocation information")
+	}
+	wantReason(t, err, trust.ReasonRevocationUnknown)
+}
+
+func TestDisallowedWins(t *testing.T) {
+	p := installedPKI(t, "nativetls Disallowed Test")
+	store, _ := System()
+	opts := trust.VerifyOptions{ServerName: testHost, Time: verifyTime, Revocation: trust.RevocationOff}
+	chain := []*x509.Certificate{p.leaf, p.inter}
+	if _, err := store.Verify(context.Background(), chain, opts); err != nil {
+		t.Fatalf("before Distrust: %v", err)
+	}
+	if err := Distrust(p.inter, CurrentUser); err != nil {
+		t.Fatal(err)
+	}
+	_, err := store.Verify(context.Background(), chain, opts)
+	ve := wantReason(t, err, trust.ReasonDistrusted)
+	if !ve.Certificate.Equal(p.inter) || ve.Depth != 1 {
+		t.Errorf("distrust blamed %v at depth %d, want the intermediate at depth 1", ve.Certificate.Subject, ve.Depth)
+	}
+	anchors, err := store.(*Store).Anchors(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !hasAnchor(anchors, p.inter, "windows:CurrentUser/Disallowed", true) {
+		t.Error("Anchors does not list the distrusted intermediate as windows:CurrentUser/Disallowed")
+	}
+	if err := Undistrust(p.inter, CurrentUser); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.Verify(context.Background(), chain, opts); err != nil {
+		t.Fatalf("after Undistrust: %v", err)
+	}
+}
+
+func TestWithRoots(t *testing.T) {
+	requireScratchStores(t)
+	p := installedPKI(t, "nativetls System Test")
+	extra := newPKI(t, "nativetls Extra Root", testHost)
+	opts := trust.VerifyOptions{ServerName: testHost, Time: verifyTime, Revocation: trust.RevocationOff}
+	sys, _ := System()
+	_, err := sys.Verify(context.Background(), []*x509.Certificate{extra.leaf, extra.inter}, opts)
+	wantReason(t, err, trust.ReasonUnknownAuthority)
+
+	ts, err := WithRoots(extra.root)
+	if err != nil {
+		t.Fatalf("WithRoots: %v", err)
+	}
+	s := ts.(*Store)
+	defer s.Close()
+	for name, pk := range map[string]*testPKI{"extra": extra, "system": p} {
+		chains, err := ts.Verify(context.Background(), []*x509.Certificate{pk.leaf, pk.inter}, opts)
+		if err != nil {
+			t.Fatalf("%s root through WithRoots: %v", name, err)
+		}
+		if top := chains[0][len(chains[0])-1]; !top.Equal(pk.root) {
+			t.Errorf("%s: chain ends at %v", name, top.Subject)
+		}
+	}
+	o := opts
+	o.ServerName = "wrong.nativetls.example"
+	_, err = ts.Verify(context.Background(), []*x509.Certificate{extra.leaf, extra.inter}, o)
+	wantReason(t, err, trust.ReasonHostnameMismatch)
+	if err := Distrust(extra.inter, CurrentUser); err != nil {
+		t.Fatal(err)
+	}
+	_, err = ts.Verify(context.Background(), []*x509.Certificate{extra.leaf, extra.inter}, opts)
+	wantReason(t, err, trust.ReasonDistrusted)
+	if err := Undistrust(extra.inter, CurrentUser); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ts.Verify(context.Background(), []*x509.Certificate{extra.leaf, extra.inter}, opts); err == nil {
+		t.Error("Verify after Close succeeded")
+	}
+}
+
+func hasAnchor(anchors []trust.Anchor, c *x509.Certificate, source string, distrusted bool) bool {
+	for _, a := range anchors {
+		if a.Certificate.Equal(c) && a.Source == source && a.Distrusted == distrusted {
+			return true
+		}
+	}
+	return false
+}
+
+func TestAnchorsAndSources(t *testing.T) {
+	p := installedPKI(t, "nativetls Anchors Test")
+	store, _ := System()
+	anchors, err := store.(*Store).Anchors(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !hasAnchor(anchors, p.root, "windows:CurrentUser/ROOT", false) {
+		t.Fatalf("the installed test root is not among the %d anchors as windows:CurrentUser/ROOT", len(anchors))
+	}
+	t.Logf("%d anchors", len(anchors))
+	reports := store.(*Store).Sources()
+	if len(reports) != len(anchorStores) {
+		t.Fatalf("%d source reports, want %d", len(reports), len(anchorStores))
+	}
+	for _, r := range reports {
+		t.Logf("source %s: %d anchors, %d distrusted, err %v", r.Name, r.Anchors, r.Distrusted, r.Err)
+	}
+	if _, err := Intermediates(context.Background()); err != nil {
+		t.Logf("Intermediates: %v", err)
+	}
+}
+
+func TestInstallUninstall(t *testing.T) {
+	requireScratchStores(t)
+	p := newPKI(t, "nativetls Install Test", testHost)
+	in := func() bool {
+		certs, err := ListStore(CurrentUser, StoreRoot)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range certs {
+			if c.Equal(p.root) {
+				return true
+			}
+		}
+		return false
+	}
+	if in() {
+		t.Fatal("root present before Install")
+	}
+	for i := 0; i < 2; i++ { // installing twice is not an error
+		if err := Install(p.root, CurrentUser); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !in() {
+		t.Fatal("root missing after Install")
+	}
+	if err := Uninstall(p.root, CurrentUser); err != nil {
+		t.Fatal(err)
+	}
+	if in() {
+		t.Fatal("root present after Uninstall")
+	}
+	err := Uninstall(p.root, CurrentUser)
+	var se *StoreError
+	if !errors.Is(err, ErrNotFound) || !errors.As(err, &se) {
+		t.Fatalf("second Uninstall: %v, want a *StoreError wrapping ErrNotFound", err)
+	}
+	t.Log(err)
+	if err := Install(nil, CurrentUser); err == nil {
+		t.Error("Install(nil) succeeded")
+	}
+	if err := Install(p.root, Location(7)); err == nil {
+		t.Error("Install into an unknown location succeeded")
+	}
+}
