@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/nativetls/nativetls/pkcs11"
 )
 
 // Cold-load measurements run in fresh processes: the test binary re-executes
@@ -35,6 +37,18 @@ func TestColdChild(t *testing.T) {
 			t.Fatal(err)
 		}
 		n = len(s.AnchorStore().Sources())
+	case "p11kit-floor":
+		// The p11-kit trust module's own work: load, initialize and
+		// parse its token (the first C_FindObjects), nothing of ours.
+		mod, err := pkcs11.LoadModule(findP11KitModule(&Options{}), "")
+		if err != nil {
+			t.Skip(err)
+		}
+		slots, err := mod.Slots(true)
+		if err != nil || len(slots) == 0 {
+			t.Skip("no p11-kit token")
+		}
+		mod.FindObjects(slots[0].ID, []*pkcs11.Attribute{pkcs11.NewAttribute(pkcs11.CKA_CLASS, pkcs11.CKO_NSS_BUILTIN_ROOT_LIST)}, nil)
 	case "go":
 		p, err := x509.SystemCertPool()
 		if err != nil {
@@ -73,11 +87,11 @@ func coldSample(tb testing.TB, what string, systemOnly bool) time.Duration {
 	return 0
 }
 
-// coldMedians interleaves n samples of ours and Go's and returns medians.
-func coldMedians(tb testing.TB, n int, systemOnly bool) (ours, base time.Duration) {
+// coldMedians interleaves n samples of what and Go's and returns medians.
+func coldMedians(tb testing.TB, n int, what string, systemOnly bool) (ours, base time.Duration) {
 	var o, g []time.Duration
 	for i := 0; i < n; i++ {
-		o = append(o, coldSample(tb, "ours", systemOnly))
+		o = append(o, coldSample(tb, what, systemOnly))
 		g = append(g, coldSample(tb, "go", systemOnly))
 	}
 	return median(o), median(g)
@@ -131,9 +145,17 @@ func TestBenchTable(t *testing.T) {
 	fmt.Printf("%-44s %12s %12s %7s %s\n", "name", "ours", "baseline", "ratio", "target")
 	for _, c := range []struct {
 		name       string
+		what       string
 		systemOnly bool
-	}{{"cold load, system sources (SSL_CERT_* unset)", true}, {"cold load, environment as is", false}} {
-		o, g := coldMedians(t, n, c.systemOnly)
+	}{
+		{"cold load, system sources (SSL_CERT_* unset)", "ours", true},
+		{"cold load, environment as is", "ours", false},
+		{"  p11-kit module alone (floor, for reference)", "p11kit-floor", true},
+	} {
+		if c.what == "p11kit-floor" && (!cgoEnabled || findP11KitModule(&Options{}) == "") {
+			continue
+		}
+		o, g := coldMedians(t, n, c.what, c.systemOnly)
 		fmt.Printf("%-44s %12s %12s %7.2f %s\n", c.name, o.Round(10*time.Microsecond), g.Round(10*time.Microsecond), float64(o)/float64(g), "<=1.5 (vs x509.SystemCertPool cold)")
 	}
 	r := testing.Benchmark(BenchmarkSystemSecondCall)

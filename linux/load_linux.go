@@ -20,7 +20,11 @@ func loadSources(opts *Options) ([]trust.Anchor, []trust.SourceReport, error) {
 	case envSkip != "":
 		reports = append(reports, trust.SourceReport{Name: "p11-kit", Skipped: envSkip})
 	default:
-		as, reps := loadP11Kit(opts, preparse(plan, cache))
+		wait := preparse(plan, cache)
+		as, reps := loadP11Kit(opts, wait)
+		if wait != nil {
+			wait() // the cache is shared with the bundle source below
+		}
 		anchors = append(anchors, as...)
 		reports = append(reports, reps...)
 		p11ok = countTrustedAnchors(as) > 0
