@@ -20,6 +20,10 @@ var ErrToolMissing = errors.New("linux: tool not installed")
 // (update-ca-certificates, update-ca-trust or trust).
 var ErrNoSystemStore = errors.New("linux: no system trust store tool found (install ca-certificates or p11-kit)")
 
+// ErrNoNSSDatabase means TargetNSS was asked for and no NSS database was
+// found.
+var ErrNoNSSDatabase = errors.New("linux: no NSS database found (start Firefox or Chrome once, create one with certutil -N -d sql:$HOME/.pki/nssdb --empty-password, or set InstallOptions.NSSDatabases)")
+
 // CmdError reports an external command that failed or could not be run.
 type CmdError struct {
 	Cmd    []string // the command line

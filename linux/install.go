@@ -29,6 +29,38 @@ const (
 	TargetAll = TargetSystem | TargetNSS
 )
 
+// ParseTarget parses "system", "nss" or "all" (also comma-separated,
+// e.g. "system,nss"), as the nativetls CLI takes them.
+func ParseTarget(s string) (Target, error) {
+	var t Target
+	for _, part := range strings.Split(s, ",") {
+		switch strings.TrimSpace(strings.ToLower(part)) {
+		case "system":
+			t |= TargetSystem
+		case "nss":
+			t |= TargetNSS
+		case "all":
+			t |= TargetAll
+		default:
+			return 0, fmt.Errorf("linux: unknown store %q: use system, nss or all", part)
+		}
+	}
+	return t, nil
+}
+
+// String returns "system", "nss" or "all".
+func (t Target) String() string {
+	switch t {
+	case TargetSystem:
+		return "system"
+	case TargetNSS:
+		return "nss"
+	case TargetAll:
+		return "all"
+	}
+	return fmt.Sprintf("Target(%d)", int(t))
+}
+
 // SystemMethod is how the system store is changed.
 type SystemMethod string
 

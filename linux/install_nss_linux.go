@@ -2,17 +2,12 @@ package linux
 
 import (
 	"crypto/x509"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 )
-
-// ErrNoNSSDatabase means TargetNSS was asked for and no NSS database was
-// found.
-var ErrNoNSSDatabase = errors.New("linux: no NSS database found (start Firefox or Chrome once, create one with certutil -N -d sql:$HOME/.pki/nssdb --empty-password, or set InstallOptions.NSSDatabases)")
 
 // firefoxProfileGlobs are where Firefox keeps profiles (classic, snap,
 // flatpak), relative to the home directory.

@@ -41,3 +41,14 @@ func TestPlanBundlesPrecedence(t *testing.T) {
 		t.Fatal("DefaultCertFiles must start with Go's list, in Go's order")
 	}
 }
+
+func TestParseTarget(t *testing.T) {
+	for in, want := range map[string]Target{"system": TargetSystem, "nss": TargetNSS, "all": TargetAll, "system,nss": TargetAll} {
+		if got, err := ParseTarget(in); err != nil || got != want {
+			t.Errorf("ParseTarget(%q) = %v, %v", in, got, err)
+		}
+	}
+	if _, err := ParseTarget("keychain"); err == nil {
+		t.Error("unknown target accepted")
+	}
+}
