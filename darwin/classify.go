@@ -84,10 +84,16 @@ func detailReason(details []map[string]bool) (trust.Reason, int, bool) {
 func classifyFailure(f evalFailure, presented, built []*x509.Certificate, opts trust.VerifyOptions, now time.Time) *trust.VerificationError {
 	r, known := ReasonForStatus(f.Code)
 	depth := -1
-	if known {
+	dr, dd, detailed := detailReason(f.Details)
+	switch {
+	case !known && detailed:
+		r, depth, known = dr, dd, true
+	case known && genericStatus(f.Code) && detailed && dr != trust.ReasonUnknownAuthority:
+		// errSecNotTrusted says only "not trusted"; the details name the
+		// check that failed (an expired intermediate, a wrong EKU …).
+		r, depth = dr, dd
+	case known:
 		depth = detailLocation(f.Details, r)
-	} else if dr, d, ok := detailReason(f.Details); ok {
-		r, depth, known = dr, d, true
 	}
 	chain := built
 	if len(chain) == 0 {
@@ -116,6 +122,11 @@ func classifyFailure(f evalFailure, presented, built []*x509.Certificate, opts t
 		ve.Detail = f.Description
 	}
 	return ve
+}
+
+// genericStatus reports codes that say only that the chain is not trusted.
+func genericStatus(code int64) bool {
+	return code == -67843 || code == -25318 // errSecNotTrusted, errSecCreateChainFailed
 }
 
 // locate picks the certificate a reason is about: the one the details

@@ -174,7 +174,11 @@ func (u *KeyURI) String() string {
 		add("hash", hex.EncodeToString(u.Hash))
 	}
 	if u.Serial != nil {
-		add("serial", hex.EncodeToString(u.Serial.Bytes()))
+		b := u.Serial.Bytes()
+		if len(b) == 0 {
+			b = []byte{0}
+		}
+		add("serial", hex.EncodeToString(b))
 	}
 	if u.SecureEnclaveSet {
 		add("se", strconv.FormatBool(u.SecureEnclave))

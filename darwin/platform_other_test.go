@@ -1,0 +1,55 @@
+//go:build !darwin
+
+package darwin
+
+import (
+	"context"
+	"crypto/x509"
+	"errors"
+	"testing"
+
+	"github.com/nativetls/nativetls/trust"
+)
+
+func TestUnsupportedElsewhere(t *testing.T) {
+	if _, err := System(); !errors.Is(err, ErrUnsupported) {
+		t.Errorf("System: %v", err)
+	}
+	if _, err := WithRoots(); !errors.Is(err, ErrUnsupported) {
+		t.Errorf("WithRoots: %v", err)
+	}
+	_, err := OpenIdentity("mackms:label=x")
+	var ke *KeyError
+	if !errors.As(err, &ke) || !errors.Is(err, ErrUnsupported) || ke.URI != "mackms:label=x" {
+		t.Errorf("OpenIdentity: %v", err)
+	}
+	if _, err := OpenIdentity("mackms:color=red"); !errors.Is(err, ErrInvalidURI) {
+		t.Errorf("a bad URI is reported before the platform: %v", err)
+	}
+	p := newTestPKI(t)
+	if err := Install(p.root); !errors.Is(err, ErrUnsupported) {
+		t.Errorf("Install: %v", err)
+	}
+	if err := Install(p.leaf); !errors.Is(err, ErrNotCA) {
+		t.Errorf("Install(leaf): %v", err)
+	}
+	if err := Uninstall(p.root); !errors.Is(err, ErrUnsupported) {
+		t.Errorf("Uninstall: %v", err)
+	}
+	// A Store made by hand reports the platform error as a verification error.
+	s := (&Store{}).WithRoots(p.root)
+	_, err = s.Verify(context.Background(), []*x509.Certificate{p.leaf, p.inter}, trust.VerifyOptions{ServerName: goodHost})
+	var ve *trust.VerificationError
+	if !errors.As(err, &ve) || !errors.Is(err, ErrUnsupported) {
+		t.Errorf("Verify: %v", err)
+	}
+	if _, err := s.Anchors(context.Background()); !errors.Is(err, ErrUnsupported) {
+		t.Errorf("Anchors: %v", err)
+	}
+	if r := s.Sources(); len(r) != 1 || !errors.Is(r[0].Err, ErrUnsupported) {
+		t.Errorf("Sources: %+v", r)
+	}
+	if _, err := s.Verify(context.Background(), nil, trust.VerifyOptions{}); err == nil {
+		t.Error("empty chain accepted")
+	}
+}
