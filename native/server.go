@@ -16,6 +16,7 @@ type ServerContext struct {
 	base *tls.Config
 	v    verifier
 	sni  *sniCache
+	tk   ticketKeys
 }
 
 // NewServerContext builds a server context with the platform backend.
@@ -78,7 +79,7 @@ func (s *ServerContext) WrapConn(conn net.Conn) (*Conn, error) {
 // configFor returns the tls.Config for one connection; verified chains of
 // client certificates are recorded in out (when not nil).
 func (s *ServerContext) configFor(out *Conn) *tls.Config {
-	tc := s.base.Clone()
+	tc := s.tk.clone(s.base)
 	tc.VerifyConnection = func(cs tls.ConnectionState) error { return s.v.verify(cs, "", out) }
 	if s.sni != nil {
 		tc.GetConfigForClient = func(hello *tls.ClientHelloInfo) (*tls.Config, error) {

@@ -1,6 +1,7 @@
 package native
 
 import (
+	"crypto"
 	"crypto/tls"
 	"crypto/x509"
 	"fmt"
@@ -148,7 +149,7 @@ func tlsCertificate(ch trust.CertificateChain) (tls.Certificate, error) {
 }
 
 func publicKeysMatch(c *x509.Certificate, pub any) bool {
-	k, ok := pub.(interface{ Equal(x any) bool })
+	k, ok := pub.(interface{ Equal(x crypto.PublicKey) bool })
 	if !ok {
 		return true // unknown key type: let the handshake decide
 	}
