@@ -181,7 +181,9 @@ func LoadCertificates(uri string, opts *Options) ([]*x509.Certificate, error) {
 	}
 	defer t.close()
 	if !hasPINSource(u, opts) {
+		t.mu.Lock()
 		t.info.Flags &^= CKF_LOGIN_REQUIRED
+		t.mu.Unlock()
 	}
 	var tmpl []*Attribute
 	if u.Has("object") {

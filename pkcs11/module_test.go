@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	p11 "github.com/miekg/pkcs11"
 )
 
 const trustModulePath = "/usr/lib/x86_64-linux-gnu/pkcs11/p11-kit-trust.so"
@@ -123,5 +125,33 @@ func TestLoadModuleMissing(t *testing.T) {
 	_, err := LoadModule("/nonexistent/libnothing.so", "")
 	if !errors.Is(err, ErrModuleNotFound) {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+// TestLoadModuleAlreadyInitialized: another library in the process
+// initialized the module; LoadModule accepts it and never finalizes it.
+func TestLoadModuleAlreadyInitialized(t *testing.T) {
+	sharedHSM(t) // SoftHSM refuses a second C_Initialize
+	other := p11.New(softhsmModule)
+	if err := other.Initialize(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		other.Finalize()
+		other.Destroy()
+	}()
+	m, err := LoadModule(softhsmModule, "")
+	if err != nil {
+		t.Fatalf("LoadModule on an initialized module: %v", err)
+	}
+	if m.inst.owned {
+		t.Error("instance claims ownership of another library's initialization")
+	}
+	if _, err := m.Slots(false); err != nil {
+		t.Fatal(err)
+	}
+	m.Close()
+	if _, err := other.GetSlotList(false); err != nil {
+		t.Fatalf("Close finalized a module it did not initialize: %v", err)
 	}
 }

@@ -199,26 +199,34 @@ func (t *token) needsLogin() bool {
 
 // ensureLogin logs the application in (PKCS#11 logins are per
 // application, so one login covers every session) unless the session
-// already is. A rejected PIN is remembered and never tried again.
+// already is. Logins are serialized, so the PIN source is asked once even
+// when many sessions open at once. A rejected PIN is remembered and never
+// tried again.
 func (t *token) ensureLogin(sh p11.SessionHandle) error {
 	if !t.needsLogin() {
 		return nil
 	}
-	si, err := t.ctx.GetSessionInfo(sh)
-	if err != nil {
-		return t.err("C_GetSessionInfo", err, "")
+	loggedIn := func() (bool, error) {
+		si, err := t.ctx.GetSessionInfo(sh)
+		if err != nil {
+			return false, t.err("C_GetSessionInfo", err, "")
+		}
+		return si.State == p11.CKS_RO_USER_FUNCTIONS || si.State == p11.CKS_RW_USER_FUNCTIONS, nil
 	}
-	if si.State == p11.CKS_RO_USER_FUNCTIONS || si.State == p11.CKS_RW_USER_FUNCTIONS {
-		return nil
-	}
-	pin, err := t.getPIN()
-	if err != nil {
+	if ok, err := loggedIn(); ok || err != nil {
 		return err
 	}
 	t.loginMu.Lock()
 	defer t.loginMu.Unlock()
 	if t.pinErr != nil {
 		return t.pinErr
+	}
+	if ok, err := loggedIn(); ok || err != nil { // another session logged in meanwhile
+		return err
+	}
+	pin, err := t.pinLocked()
+	if err != nil {
+		return err
 	}
 	err = t.ctx.Login(sh, p11.CKU_USER, pin)
 	switch code := ckrCode(err); code {
@@ -239,10 +247,15 @@ func (t *token) getPIN() (string, error) {
 	if t.pinErr != nil {
 		return "", t.pinErr
 	}
+	return t.pinLocked()
+}
+
+// pinLocked is getPIN with loginMu held.
+func (t *token) pinLocked() (string, error) {
 	if t.havePIN {
 		return t.pin, nil
 	}
-	return pinFor(context.Background(), t.uri, t.opts, t.info.Label)
+	return pinFor(context.Background(), t.uri, t.opts, t.label())
 }
 
 // contextLogin performs the CKU_CONTEXT_SPECIFIC login a
