@@ -95,7 +95,9 @@ func (s *ServerContext) configFor(out *Conn) *tls.Config {
 func (s *ServerContext) TLSConfig() *tls.Config { return s.configFor(nil) }
 
 // Listen listens on the network address and returns a listener whose
-// Accept returns *Conn values (the handshake runs on first use).
+// Accept returns *Conn values (the handshake runs on first use). net/http
+// recognises only *tls.Conn values: for an http.Server use TLSConfig with
+// ListenAndServeTLS("", "") or tls.NewListener instead.
 func (s *ServerContext) Listen(network, addr string) (net.Listener, error) {
 	l, err := net.Listen(network, addr)
 	if err != nil {
