@@ -220,3 +220,33 @@ func signatureSchemes(pub crypto.PublicKey, mechs map[uint]bool) []tls.Signature
 	}
 	return out
 }
+
+// usableTLSVersions returns the highest TLS version in [min, max] that a
+// key with these schemes can serve: TLS 1.3 signs RSA only with PSS, so an
+// RSA key without PSS schemes stops at TLS 1.2. It fails with a sentence
+// saying why when no version in the range works.
+func usableTLSVersions(pub crypto.PublicKey, schemes []tls.SignatureScheme, min, max uint16) (uint16, error) {
+	if min == 0 {
+		min = tls.VersionTLS12
+	}
+	if max == 0 {
+		max = tls.VersionTLS13
+	}
+	if len(schemes) == 0 {
+		return 0, fmt.Errorf("the token offers no mechanism that can sign TLS handshakes with this %T key", pub)
+	}
+	top := max
+	if _, ok := pub.(*rsa.PublicKey); ok && top >= tls.VersionTLS13 {
+		pss := false
+		for _, s := range schemes {
+			pss = pss || s == tls.PSSWithSHA256 || s == tls.PSSWithSHA384 || s == tls.PSSWithSHA512
+		}
+		if !pss {
+			top = tls.VersionTLS12
+		}
+	}
+	if top < min {
+		return 0, errors.New("the token cannot make RSA-PSS signatures (no CKM_RSA_PKCS_PSS), which TLS 1.3 requires for RSA keys; allow TLS 1.2, or use an ECDSA/Ed25519 key or a token with RSA-PSS")
+	}
+	return top, nil
+}

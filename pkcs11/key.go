@@ -242,6 +242,19 @@ func (k *Key) SupportedSignatureSchemes() []tls.SignatureScheme {
 	return append([]tls.SignatureScheme(nil), k.schemes...)
 }
 
+// MaxTLSVersion returns the highest TLS version in [min, max] (0 means
+// TLS 1.2 and TLS 1.3) this key can serve with the token's mechanisms: an
+// RSA key on a token without CKM_RSA_PKCS_PSS stops at TLS 1.2. If no
+// version in the range works (e.g. min is TLS 1.3) the error says why, so
+// a server configuration can fail clearly up front or cap MaxVersion.
+func (k *Key) MaxTLSVersion(min, max uint16) (uint16, error) {
+	v, err := usableTLSVersions(k.pub, k.schemes, min, max)
+	if err != nil {
+		return 0, fmt.Errorf("pkcs11: key %s on token %q: %v: %w", k.uri.Redacted(), k.t.label(), err, ErrUnsupported)
+	}
+	return v, nil
+}
+
 // Close releases the key's sessions and module handle, waiting for
 // operations in flight. Close is idempotent.
 func (k *Key) Close() error { return k.t.close() }

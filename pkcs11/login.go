@@ -96,4 +96,3 @@ func (t *token) contextLogin(sh p11.SessionHandle, object string) error {
 	}
 	return t.err("C_Login(CKU_CONTEXT_SPECIFIC)", err, object)
 }
-

@@ -74,3 +74,6 @@ func (k *Key) String() string { return "pkcs11 key (no cgo)" }
 
 // Close does nothing.
 func (k *Key) Close() error { return nil }
+
+// MaxTLSVersion returns ErrNoCgo.
+func (k *Key) MaxTLSVersion(min, max uint16) (uint16, error) { return 0, ErrNoCgo }

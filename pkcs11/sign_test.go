@@ -278,6 +278,14 @@ func TestSchemesWithoutPSS(t *testing.T) {
 	if _, err := k.Sign(rand.Reader, digest(crypto.SHA256, []byte("x")), &rsa.PSSOptions{Hash: crypto.SHA256}); !errors.Is(err, ErrUnsupported) {
 		t.Fatalf("PSS without mechanism: %v", err)
 	}
+	if v, err := k.MaxTLSVersion(0, 0); err != nil || v != tls.VersionTLS12 {
+		t.Errorf("MaxTLSVersion = %x %v, want TLS 1.2", v, err)
+	}
+	if _, err := k.MaxTLSVersion(tls.VersionTLS13, 0); !errors.Is(err, ErrUnsupported) || !strings.Contains(err.Error(), "RSA-PSS") {
+		t.Errorf("TLS 1.3 only: %v", err)
+	} else {
+		t.Logf("TLS 1.3 only: %v", err)
+	}
 	tc, err := k.TLSCertificate()
 	if err != nil {
 		t.Fatal(err)
