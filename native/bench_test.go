@@ -1,0 +1,154 @@
+package native
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"testing"
+
+	"github.com/nativetls/nativetls/internal/testpki"
+)
+
+// Benchmarks compare native contexts with plain crypto/tls configured the
+// same way (same certificates, roots, versions, curves), over net.Pipe.
+// Session tickets are off on both sides so every handshake is a full one.
+
+type benchSide struct {
+	client func(net.Conn) (*tls.Conn, error)
+	server func(net.Conn) *tls.Conn
+}
+
+func benchPKI(b testing.TB) *pki { return newPKI(b, testpki.Options{}) }
+
+func nativeSide(b testing.TB, p *pki) benchSide {
+	cctx, err := NewClientContext(p.clientConfig())
+	if err != nil {
+		b.Fatal(err)
+	}
+	sctx, err := NewServerContext(p.serverConfig())
+	if err != nil {
+		b.Fatal(err)
+	}
+	sctx.base.SessionTicketsDisabled = true
+	return benchSide{
+		client: func(c net.Conn) (*tls.Conn, error) {
+			conn, err := cctx.WrapConn(c, "www.example.test")
+			if err != nil {
+				return nil, err
+			}
+			return conn.Conn, conn.Handshake()
+		},
+		server: func(c net.Conn) *tls.Conn { s, _ := sctx.WrapConn(c); return s.Conn },
+	}
+}
+
+func plainSide(b testing.TB, p *pki) benchSide {
+	roots := x509.NewCertPool()
+	roots.AddCert(p.root.Cert)
+	ccfg := &tls.Config{RootCAs: roots, ServerName: "www.example.test", MinVersion: tls.VersionTLS12}
+	scfg := &tls.Config{MinVersion: tls.VersionTLS12, SessionTicketsDisabled: true, Certificates: []tls.Certificate{{
+		Certificate: [][]byte{p.leaf.Cert.Raw, p.inter.Cert.Raw}, PrivateKey: p.leaf.Key, Leaf: p.leaf.Cert}}}
+	return benchSide{
+		client: func(c net.Conn) (*tls.Conn, error) { t := tls.Client(c, ccfg.Clone()); return t, t.Handshake() },
+		server: func(c net.Conn) *tls.Conn { return tls.Server(c, scfg) },
+	}
+}
+
+func benchHandshakes(b *testing.B, side benchSide) {
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		c1, c2 := net.Pipe()
+		done := make(chan error, 1)
+		go func() { done <- side.server(c2).Handshake() }()
+		if _, err := side.client(c1); err != nil {
+			b.Fatal(err)
+		}
+		if err := <-done; err != nil {
+			b.Fatal(err)
+		}
+		c1.Close()
+		c2.Close()
+	}
+}
+
+func benchTransfer(b *testing.B, side benchSide) {
+	const size = 1 << 20
+	c1, c2 := net.Pipe()
+	defer c1.Close()
+	defer c2.Close()
+	srv := side.server(c2)
+	go func() {
+		buf := make([]byte, 32<<10)
+		for {
+			if _, err := io.ReadFull(srv, buf[:1]); err != nil {
+				return
+			}
+			for n := 0; n < size; n += len(buf) {
+				if _, err := srv.Write(buf); err != nil {
+					return
+				}
+			}
+		}
+	}()
+	cli, err := side.client(c1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	buf := make([]byte, 64<<10)
+	b.SetBytes(size)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		cli.Write([]byte{1})
+		if _, err := io.CopyBuffer(io.Discard, io.LimitReader(cli, size), buf); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkHandshakeNative(b *testing.B)    { benchHandshakes(b, nativeSide(b, benchPKI(b))) }
+func BenchmarkHandshakeCryptoTLS(b *testing.B) { benchHandshakes(b, plainSide(b, benchPKI(b))) }
+func BenchmarkTransfer1MiBNative(b *testing.B) { benchTransfer(b, nativeSide(b, benchPKI(b))) }
+func BenchmarkTransfer1MiBCryptoTLS(b *testing.B) {
+	benchTransfer(b, plainSide(b, benchPKI(b)))
+}
+
+// TestBenchTable prints the ratio table ci/bench.sh collects. It runs only
+// with NATIVETLS_BENCH=1 (it takes a few seconds and measures, not tests).
+func TestBenchTable(t *testing.T) {
+	if os.Getenv("NATIVETLS_BENCH") != "1" {
+		t.Skip("set NATIVETLS_BENCH=1 (ci/bench.sh does) to measure")
+	}
+	p := benchPKI(t)
+	nat, plain := nativeSide(t, p), plainSide(t, p)
+	row := func(name string, f func(*testing.B, benchSide), perSecond bool, target float64) {
+		// Alternate the two sides and keep each one's best of five runs,
+		// so a noisy neighbour hurts both equally.
+		var best [2]float64
+		for round := 0; round < 5; round++ {
+			for i, side := range []benchSide{nat, plain} {
+				r := testing.Benchmark(func(b *testing.B) { f(b, side) })
+				v := float64(r.N) / r.T.Seconds()
+				if !perSecond {
+					v = float64(r.Bytes) * float64(r.N) / r.T.Seconds() / 1e6
+				}
+				best[i] = max(best[i], v)
+			}
+		}
+		ratio := best[0] / best[1]
+		verdict := "ok"
+		if ratio < target {
+			verdict = "BELOW TARGET"
+		}
+		unit := "handshakes/s"
+		if !perSecond {
+			unit = "MB/s"
+		}
+		fmt.Printf("bench: %-34s ours %10.1f  crypto/tls %10.1f %-12s ratio %.3f  target >= %.2f  %s\n",
+			name, best[0], best[1], unit, ratio, target, verdict)
+	}
+	row("native full handshakes (TLS 1.3)", benchHandshakes, true, 0.95)
+	row("native 1 MiB transfer", benchTransfer, false, 0.95)
+}
