@@ -108,6 +108,7 @@ var (
 // constraint has no OID or the shared SSL OID (sslServer vs sslClient). A
 // constraint with neither OID nor name matches nothing.
 func (c Policy) matches(p Policy) bool {
+	c, p = c.normalize(), p.normalize()
 	if c.OID == "" && c.Name == "" {
 		return false
 	}
@@ -118,6 +119,45 @@ func (c Policy) matches(p Policy) bool {
 		return false
 	}
 	return true
+}
+
+// policyNameOIDs maps Security.framework policy names (kSecPolicyName
+// values) to their OIDs.
+var policyNameOIDs = map[string]string{
+	"basicX509":         OIDBasicX509,
+	"sslServer":         OIDSSL,
+	"sslClient":         OIDSSL,
+	"SMIME":             OIDSMIME,
+	"eapServer":         OIDEAP,
+	"eapClient":         OIDEAP,
+	"ipsecServer":       OIDIPSec,
+	"ipsecClient":       OIDIPSec,
+	"CodeSigning":       OIDCodeSigning,
+	"AppleTimeStamping": OIDTimeStamp,
+}
+
+// normalize accepts a policy whose OID field holds a policy name (as some
+// macOS versions report in kSecPolicyOid) and fills the OID of a known name.
+func (c Policy) normalize() Policy {
+	if c.OID != "" && !isDottedOID(c.OID) {
+		if c.Name == "" {
+			c.Name = c.OID
+		}
+		c.OID = ""
+	}
+	if c.OID == "" && c.Name != "" {
+		c.OID = policyNameOIDs[c.Name]
+	}
+	return c
+}
+
+func isDottedOID(s string) bool {
+	for _, r := range s {
+		if (r < '0' || r > '9') && r != '.' {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // TrustSetting is one usage-constraints dictionary of the array that

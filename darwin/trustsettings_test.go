@@ -36,6 +36,9 @@ func TestEvaluateSettings(t *testing.T) {
 		{"policy string matches host", []TrustSetting{{Policy: ssl, PolicyString: "A.example.", Result: res(ResultDeny)}}, true, PolicySSLServer, "a.example", ResultDeny, nil},
 		{"application-limited setting never applies", []TrustSetting{{Application: true, Result: res(ResultDeny)}}, true, PolicySSLServer, "", ResultUnspecified, nil},
 		{"TrustRoot on a non-root is invalid", []TrustSetting{{Result: res(ResultTrustRoot)}}, false, PolicySSLServer, "", ResultUnspecified, nil},
+		{"policy name in the OID field", []TrustSetting{{Policy: &Policy{OID: "sslServer"}, Result: res(ResultDeny)}}, true, PolicySSLServer, "", ResultDeny, nil},
+		{"policy name in the OID field, other direction", []TrustSetting{{Policy: &Policy{OID: "sslServer"}, Result: res(ResultDeny)}}, true, PolicySSLClient, "", ResultUnspecified, nil},
+		{"basic name does not cover ssl", []TrustSetting{{Policy: &Policy{Name: "basicX509"}, Result: res(ResultDeny)}}, true, PolicySSLServer, "", ResultUnspecified, nil},
 		{"policy by name only", []TrustSetting{{Policy: &Policy{Name: "sslServer"}, Result: res(ResultDeny)}}, true, PolicySSLServer, "", ResultDeny, nil},
 	}
 	for _, c := range cases {

@@ -1,0 +1,166 @@
+package darwin
+
+import (
+	"context"
+	"crypto/x509"
+	"errors"
+	"os"
+	"os/exec"
+	"testing"
+
+	"github.com/nativetls/nativetls/trust"
+)
+
+// TestConformanceDarwin runs the shared table against Security.framework
+// with the test root as an extra anchor (SecTrustSetAnchorCertificates).
+func TestConformanceDarwin(t *testing.T) {
+	p := newTestPKI(t)
+	for _, c := range conformanceTable(p) {
+		t.Run(c.name, func(t *testing.T) {
+			store := &Store{}
+			if c.trustRoot {
+				store = store.WithRoots(p.root)
+			}
+			checkConformance(t, store, c)
+		})
+	}
+}
+
+func TestVerifyReturnsTheBuiltChain(t *testing.T) {
+	p := newTestPKI(t)
+	store, err := WithRoots(p.root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	chains, err := store.Verify(context.Background(), []*x509.Certificate{p.leaf, p.inter},
+		trust.VerifyOptions{ServerName: goodHost, Time: fixedNow, DisableFetch: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(chains) != 1 || len(chains[0]) != 3 || !chains[0][2].Equal(p.root) {
+		t.Fatalf("chain: %v", chains)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := store.Verify(ctx, []*x509.Certificate{p.leaf, p.inter}, trust.VerifyOptions{ServerName: goodHost}); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled context: %v", err)
+	}
+}
+
+func TestSystemAnchorsAndSources(t *testing.T) {
+	s, err := System()
+	if err != nil {
+		t.Fatal(err)
+	}
+	anchors, err := s.(trust.AnchorLister).Anchors(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	system := 0
+	for _, a := range anchors {
+		if a.Source == "darwin:system-roots" && !a.Distrusted {
+			system++
+		}
+	}
+	if system < 50 {
+		t.Errorf("only %d system roots listed", system)
+	}
+	for _, r := range s.(trust.SourceReporter).Sources() {
+		if r.Name == "system-roots" && (r.Err != nil || r.Anchors < 50) {
+			t.Errorf("system roots source: %+v", r)
+		}
+	}
+}
+
+// TestTrustSettingsInstall adds a generated root to the user's trust
+// settings (falling back to the admin domain with passwordless sudo, as on
+// CI runners, where the user domain cannot be confirmed without a GUI),
+// verifies through the system store alone, lists it, and removes it.
+func TestTrustSettingsInstall(t *testing.T) {
+	if os.Getenv("NATIVETLS_DARWIN_TRUST_SETTINGS") != "1" {
+		t.Skip("changes this Mac's trust settings (a generated root, removed afterwards); run with NATIVETLS_DARWIN_TRUST_SETTINGS=1 go test ./darwin/")
+	}
+	p := newTestPKI(t)
+	kc := newTestKeychain(t)
+	wantSource := "darwin:user-trust-settings"
+	err := Install(p.root, WithKeychain(kc.path))
+	switch {
+	case err == nil:
+		t.Cleanup(func() {
+			if err := Uninstall(p.root, WithKeychain(kc.path)); err != nil {
+				t.Errorf("Uninstall: %v", err)
+			}
+		})
+	case errors.Is(err, ErrInteractionNotAllowed) || errors.Is(err, ErrAuthFailed) || errors.Is(err, ErrUserCanceled):
+		t.Logf("user domain needs a GUI confirmation (%v); using the admin domain through sudo -n", err)
+		pemFile := writePEM(t, p.root)
+		if out, sudoErr := exec.Command("sudo", "-n", "/usr/bin/security", "add-trusted-cert", "-d", "-r", "trustRoot",
+			"-p", "ssl", "-p", "basic", "-k", kc.path, pemFile).CombinedOutput(); sudoErr != nil {
+			t.Skipf("neither user trust settings (%v) nor passwordless sudo (%v: %s) is available", err, sudoErr, out)
+		}
+		t.Cleanup(func() {
+			_ = exec.Command("sudo", "-n", "/usr/bin/security", "remove-trusted-cert", "-d", pemFile).Run()
+		})
+		wantSource = "darwin:admin-trust-settings"
+	default:
+		t.Fatalf("Install: %v", err)
+	}
+	s, err := System()
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := trust.VerifyOptions{ServerName: goodHost, Time: fixedNow, DisableFetch: true}
+	if _, err := s.Verify(context.Background(), []*x509.Certificate{p.leaf, p.inter}, opts); err != nil {
+		t.Fatalf("verification through the trust settings: %v", err)
+	}
+	anchors, err := s.(trust.AnchorLister).Anchors(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, a := range anchors {
+		if a.Certificate.Equal(p.root) {
+			found = true
+			if a.Source != wantSource || a.Distrusted || !a.TrustedFor(trust.UsageServerAuth) {
+				t.Errorf("installed root listed as %+v", a)
+			}
+		}
+	}
+	if !found {
+		t.Error("installed root not listed by Anchors")
+	}
+}
+
+func TestStoreUnknownRootWithoutSettings(t *testing.T) {
+	p := newTestPKI(t)
+	s, err := System()
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.Verify(context.Background(), []*x509.Certificate{p.leaf, p.inter}, trust.VerifyOptions{ServerName: goodHost, Time: fixedNow, DisableFetch: true})
+	var ve *trust.VerificationError
+	if !errors.As(err, &ve) || ve.Reason != trust.ReasonUnknownAuthority || ve.PlatformCode == 0 {
+		t.Fatalf("want unknown authority with the OS code, got %v", err)
+	}
+}
+
+// TestPolicyPropertiesMatchConstants checks that the policies this package
+// creates report, through SecPolicyCopyProperties, values that its
+// trust-settings evaluation recognises.
+func TestPolicyPropertiesMatchConstants(t *testing.T) {
+	if err := available(); err != nil {
+		t.Fatal(err)
+	}
+	for kind, want := range map[policyKind]Policy{policySSLServer: PolicySSLServer, policySSLClient: PolicySSLClient, policyBasic: PolicyBasic} {
+		var rel releaser
+		got, ok := toGo(rel.add(policyRef(kind, "", &rel))).(Policy)
+		rel.release()
+		if !ok {
+			t.Fatalf("%v: not converted to a Policy", kind)
+		}
+		t.Logf("%v: kSecPolicyOid %q kSecPolicyName %q", kind, got.OID, got.Name)
+		if !got.matches(want) || !want.matches(got) {
+			t.Errorf("%v reports %+v, which does not match %+v", kind, got, want)
+		}
+	}
+}
