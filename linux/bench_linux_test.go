@@ -6,13 +6,12 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"reflect"
 	"sort"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/nativetls/nativetls/pkcs11"
 )
 
 // Cold-load measurements run in fresh processes: the test binary re-executes
@@ -37,18 +36,11 @@ func TestColdChild(t *testing.T) {
 			t.Fatal(err)
 		}
 		n = len(s.AnchorStore().Sources())
-	case "p11kit-floor":
-		// The p11-kit trust module's own work: load, initialize and
-		// parse its token (the first C_FindObjects), nothing of ours.
-		mod, err := pkcs11.LoadModule(findP11KitModule(&Options{}), "")
-		if err != nil {
-			t.Skip(err)
+	case "ours-full":
+		// The same with the p11-kit module parsing its tokens itself.
+		if _, err := Load(Options{IncludeNSS: true, P11KitFullRead: true}); err != nil {
+			t.Fatal(err)
 		}
-		slots, err := mod.Slots(true)
-		if err != nil || len(slots) == 0 {
-			t.Skip("no p11-kit token")
-		}
-		mod.FindObjects(slots[0].ID, []*pkcs11.Attribute{pkcs11.NewAttribute(pkcs11.CKA_CLASS, pkcs11.CKO_NSS_BUILTIN_ROOT_LIST)}, nil)
 	case "go":
 		p, err := x509.SystemCertPool()
 		if err != nil {
@@ -150,13 +142,24 @@ func TestBenchTable(t *testing.T) {
 	}{
 		{"cold load, system sources (SSL_CERT_* unset)", "ours", true},
 		{"cold load, environment as is", "ours", false},
-		{"  p11-kit module alone (floor, for reference)", "p11kit-floor", true},
+		{"  same, P11KitFullRead (module parses tokens)", "ours-full", true},
 	} {
-		if c.what == "p11kit-floor" && (!cgoEnabled || findP11KitModule(&Options{}) == "") {
-			continue
-		}
 		o, g := coldMedians(t, n, c.what, c.systemOnly)
 		fmt.Printf("%-44s %12s %12s %7.2f %s\n", c.name, o.Round(10*time.Microsecond), g.Round(10*time.Microsecond), float64(o)/float64(g), "<=1.5 (vs x509.SystemCertPool cold)")
+	}
+	if cgoEnabled && findP11KitModule(&Options{}) != "" {
+		// On this machine, the fast path must give what the module gives.
+		fast, err1 := Load(Options{Getenv: noEnv})
+		full, err2 := Load(Options{Getenv: noEnv, P11KitFullRead: true})
+		if err1 == nil && err2 == nil {
+			fa, _ := fast.Anchors(nil)
+			fu, _ := full.Anchors(nil)
+			same := reflect.DeepEqual(anchorSummary(fa), anchorSummary(fu))
+			fmt.Printf("%-44s %12d %12d %7v %s\n", "p11-kit fast path vs module (anchors)", len(fa), len(fu), same, "identical")
+			if !same {
+				t.Errorf("fast path and module disagree on this machine")
+			}
+		}
 	}
 	r := testing.Benchmark(BenchmarkSystemSecondCall)
 	fmt.Printf("%-44s %10.2fns %12s %7s %s\n", "System() second call", float64(r.T.Nanoseconds())/float64(r.N), "-", "-", "<=1000ns")

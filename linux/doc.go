@@ -12,7 +12,12 @@
 //     usage restrictions stapled to anchors (CKO_X_CERTIFICATE_EXTENSION) and
 //     CKA_NSS_SERVER_DISTRUST_AFTER. When it yields anchors it is the source
 //     of truth and the bundles below are not read (they are generated from
-//     the same configuration on p11-kit systems);
+//     the same configuration on p11-kit systems). The module's slot list
+//     names its trust paths; when every one is a plain PEM file (Debian's
+//     /etc/ssl/certs/ca-certificates.crt), the file fully determines the
+//     module's answer and is read directly, which avoids the module's own
+//     parse (about twice as slow as all of x509.SystemCertPool);
+//     Options.P11KitFullRead turns this off;
 //   - otherwise the CA bundle files and certificate directories that Go's
 //     crypto/x509 and OpenSSL probe across Debian/Ubuntu, Fedora/RHEL,
 //     openSUSE, Alpine and Arch (the first bundle file found, every

@@ -88,7 +88,7 @@ func loadNSS(opts *Options) ([]trust.Anchor, []trust.SourceReport) {
 			reports = append(reports, rep)
 			continue
 		}
-		as, toks, err := readTrustModule(module, nssInitArgs(dir), "nss:sql:"+dir, nil, false)
+		as, toks, err := readTrustModule(module, nssInitArgs(dir), "nss:sql:"+dir, nil, false, false)
 		if err != nil {
 			rep.Err = &SourceError{Source: "nss", Path: rep.Path, Err: err}
 			reports = append(reports, rep)

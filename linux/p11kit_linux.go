@@ -73,7 +73,7 @@ func loadP11Kit(opts *Options, cache func() certCache) ([]trust.Anchor, []trust.
 	initArgs := p11KitInitArgs(opts)
 	closing.Lock() // wait for a background close of an earlier load
 	closing.Unlock()
-	res, reports, err := readTrustModule(path, initArgs, "p11-kit", cache, true)
+	res, reports, err := readTrustModule(path, initArgs, "p11-kit", cache, true, !opts.P11KitFullRead)
 	if err != nil {
 		rep.Err = &SourceError{Source: "p11-kit", Path: path, Err: err}
 		return nil, []trust.SourceReport{rep}
@@ -95,7 +95,7 @@ func argsNote(initArgs string) string {
 // readTrustModule loads a PKCS#11 trust module, reads the trust objects of
 // every token and returns the anchors and one report per token. name
 // prefixes sources ("p11-kit", "nss").
-func readTrustModule(path, initArgs, name string, cache func() certCache, closeAsync bool) ([]trust.Anchor, []trust.SourceReport, error) {
+func readTrustModule(path, initArgs, name string, cache func() certCache, closeAsync, fast bool) ([]trust.Anchor, []trust.SourceReport, error) {
 	mod, err := pkcs11.LoadModule(path, initArgs)
 	if err != nil {
 		return nil, nil, err
@@ -114,6 +114,16 @@ func readTrustModule(path, initArgs, name string, cache func() certCache, closeA
 	slots, err := mod.Slots(true)
 	if err != nil {
 		return nil, nil, err
+	}
+	if fast {
+		if files, ok := plainPEMTokens(slots); ok {
+			c := certCache{}
+			if cache != nil {
+				c = cache()
+			}
+			anchors, reports := readPlainPEMTokens(path, name, slots, files, c)
+			return anchors, reports, nil
+		}
 	}
 	var anchors []trust.Anchor
 	var reports []trust.SourceReport

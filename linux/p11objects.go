@@ -165,7 +165,10 @@ func decideAnchor(c *x509.Certificate, o pkcs11.Object, t tokenObjects, bySHA1, 
 			}
 			present++
 			switch v {
-			case pkcs11.CKT_NSS_TRUSTED_DELEGATOR:
+			case pkcs11.CKT_NSS_TRUSTED_DELEGATOR, pkcs11.CKT_NSS_TRUSTED:
+				// A trusted CA, or a trusted peer (a self-signed server
+				// certificate installed as such): crypto/x509 accepts
+				// either from the root pool, as Go's SystemCertPool does.
 				ps.trusted[kp.usage] = true
 			case pkcs11.CKT_NSS_NOT_TRUSTED:
 				ps.rejected[kp.usage] = true

@@ -53,6 +53,12 @@ func readAnchorFile(path string, cache certCache) ([]trust.Anchor, error) {
 	if !isPEM || bytes.Contains(data, pemTrustedBlock) || bytes.Contains(data, pemPKCS7Block) {
 		return trust.AnchorsFromFile(path)
 	}
+	return parsePEMAnchors(path, data, cache)
+}
+
+// parsePEMAnchors reads the CERTIFICATE blocks of data through the cache;
+// blocks that do not parse are reported and skipped.
+func parsePEMAnchors(path string, data []byte, cache certCache) ([]trust.Anchor, error) {
 	var anchors []trust.Anchor
 	var errs []error
 	rest := data

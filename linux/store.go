@@ -37,6 +37,11 @@ type Options struct {
 	// paths (passed as "paths=a:b"). p11-kit treats files under a directory
 	// named "anchors" as anchors and under "blocklist" as distrusted.
 	P11KitPaths []string
+	// P11KitFullRead makes the p11-kit module parse every token itself
+	// (zero: a token that is a plain PEM file, such as Debian's
+	// /etc/ssl/certs/ca-certificates.crt, is read directly, which gives
+	// the same anchors several times faster; see the package doc).
+	P11KitFullRead bool
 
 	// IncludeNSS reads NSS databases too (zero: not read, since browsers,
 	// not the operating system, own them).
