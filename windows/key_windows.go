@@ -77,14 +77,14 @@ func acquireKey(u *CAPIURI, c *syswin.CertContext, x *x509.Certificate) (*Key, *
 // providerName reads the key's storage provider name, "" if unavailable.
 func providerName(key syswin.Handle) string {
 	var buf [8]byte
-	n, err := win32.NCryptGetProperty(key, "Provider Handle", buf[:], win32.NCRYPT_SILENT_FLAG) // NCRYPT_PROVIDER_HANDLE_PROPERTY
+	n, err := win32.NCryptGetProperty(key, "Provider Handle", buf[:], 0) // NCRYPT_PROVIDER_HANDLE_PROPERTY
 	if err != nil || n != len(buf) {
 		return ""
 	}
 	prov := syswin.Handle(binary.LittleEndian.Uint64(buf[:]))
 	defer win32.NCryptFreeObject(prov)
 	name := make([]byte, 512)
-	n, err = win32.NCryptGetProperty(prov, "Name", name, win32.NCRYPT_SILENT_FLAG) // NCRYPT_NAME_PROPERTY
+	n, err = win32.NCryptGetProperty(prov, "Name", name, 0) // NCRYPT_NAME_PROPERTY
 	if err != nil || n < 2 {
 		return ""
 	}

@@ -284,3 +284,7 @@ func TestInstallUninstall(t *testing.T) {
 		t.Error("Install into an unknown location succeeded")
 	}
 }
+
+func trustOpts(host string) trust.VerifyOptions {
+	return trust.VerifyOptions{ServerName: host, Time: verifyTime, Revocation: trust.RevocationOff}
+}

@@ -40,3 +40,16 @@ func wineGap(t *testing.T, api string, err error) bool {
 	t.Logf("wine gap: %s returned %s", api, codeName(code))
 	return true
 }
+
+// wineGapIf logs "wine gap: <API> returned <what>" and reports true when
+// cond holds under Wine: for Wine behaviours that are not a
+// not-implemented status (a stub that returns NULL without an error, a flag
+// silently ignored).
+func wineGapIf(t *testing.T, cond bool, api, what string) bool {
+	t.Helper()
+	if !cond || !underWine() {
+		return false
+	}
+	t.Logf("wine gap: %s returned %s", api, what)
+	return true
+}

@@ -15,6 +15,9 @@ var (
 	procNCryptGetProperty = modncrypt.NewProc("NCryptGetProperty")
 	procNCryptFreeObject  = modncrypt.NewProc("NCryptFreeObject")
 	procNCryptDeleteKey   = modncrypt.NewProc("NCryptDeleteKey")
+
+	procNCryptOpenStorageProvider = modncrypt.NewProc("NCryptOpenStorageProvider")
+	procNCryptImportKey           = modncrypt.NewProc("NCryptImportKey")
 )
 
 // SecurityStatus is an NCrypt SECURITY_STATUS (an HRESULT such as
@@ -102,4 +105,38 @@ func NCryptDeleteKey(key syswin.Handle, flags uint32) error {
 	}
 	r, _, _ := syscall.SyscallN(procNCryptDeleteKey.Addr(), uintptr(key), uintptr(flags))
 	return status(r)
+}
+
+// NCryptOpenStorageProvider opens a key storage provider by name (e.g.
+// MS_KEY_STORAGE_PROVIDER, "Microsoft Software Key Storage Provider").
+func NCryptOpenStorageProvider(name string) (syswin.Handle, error) {
+	if err := procNCryptOpenStorageProvider.Find(); err != nil {
+		return 0, err
+	}
+	p, err := syswin.UTF16PtrFromString(name)
+	if err != nil {
+		return 0, err
+	}
+	var h syswin.Handle
+	// p and h are live Go memory for the duration of the call.
+	r, _, _ := syscall.SyscallN(procNCryptOpenStorageProvider.Addr(), uintptr(unsafe.Pointer(&h)), uintptr(unsafe.Pointer(p)), 0)
+	return h, status(r)
+}
+
+// NCryptImportKey imports an unnamed (ephemeral) key from a blob of type
+// blobType (BCRYPT_RSAPRIVATE_BLOB "RSAPRIVATEBLOB",
+// BCRYPT_ECCPRIVATE_BLOB "ECCPRIVATEBLOB").
+func NCryptImportKey(prov syswin.Handle, blobType string, blob []byte, flags uint32) (syswin.Handle, error) {
+	if err := procNCryptImportKey.Find(); err != nil {
+		return 0, err
+	}
+	bt, err := syswin.UTF16PtrFromString(blobType)
+	if err != nil {
+		return 0, err
+	}
+	var h syswin.Handle
+	// bt, blob and h are live Go memory for the duration of the call.
+	r, _, _ := syscall.SyscallN(procNCryptImportKey.Addr(), uintptr(prov), 0, uintptr(unsafe.Pointer(bt)), 0,
+		uintptr(unsafe.Pointer(&h)), uintptr(unsafe.Pointer(bufPtr(blob))), uintptr(len(blob)), uintptr(flags))
+	return h, status(r)
 }
