@@ -1,8 +1,12 @@
 package linux
 
 import (
+	"context"
+	"crypto/x509"
 	"reflect"
 	"testing"
+
+	"github.com/nativetls/nativetls/trust"
 )
 
 func TestPlanBundlesPrecedence(t *testing.T) {
@@ -50,5 +54,15 @@ func TestParseTarget(t *testing.T) {
 	}
 	if _, err := ParseTarget("keychain"); err == nil {
 		t.Error("unknown target accepted")
+	}
+}
+
+func TestZeroStoreTrustsNothing(t *testing.T) {
+	var s Store
+	if _, err := s.Verify(context.Background(), []*x509.Certificate{newCert(t, "x", true, nil).cert}, trust.VerifyOptions{}); err == nil {
+		t.Fatal("zero Store verified a chain")
+	}
+	if s.Generation() != 0 || s.Sources() != nil || s.IsDistrusted(newCert(t, "y", true, nil).cert) {
+		t.Fatal("zero Store reports content")
 	}
 }

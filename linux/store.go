@@ -57,7 +57,8 @@ type Options struct {
 	Home string
 }
 
-// Store is the Linux TrustStore: crypto/x509 verification (through
+// Store is the Linux TrustStore (obtain one from System or Load; the zero
+// value trusts nothing): crypto/x509 verification (through
 // trust.AnchorStore) over the merged anchors of every source, with
 // distrust, per-purpose restrictions and distrust-after dates. It is safe
 // for concurrent use; Reload swaps its content atomically.
@@ -145,12 +146,19 @@ func countTrustedAnchors(as []trust.Anchor) int {
 
 // String names the store.
 func (s *Store) String() string {
+	if s.cur.Load() == nil {
+		return "linux system trust (not loaded)"
+	}
 	return fmt.Sprintf("linux system trust (%d sources)", len(s.cur.Load().Sources()))
 }
 
 // Verify implements trust.TrustStore over the current content.
 func (s *Store) Verify(ctx context.Context, chain []*x509.Certificate, opts trust.VerifyOptions) ([][]*x509.Certificate, error) {
 	snap := s.cur.Load()
+	if snap == nil {
+		return nil, &trust.VerificationError{Reason: trust.ReasonUnknownAuthority, Depth: -1, Host: opts.ServerName,
+			Backend: "linux", Detail: "the store was not loaded (use linux.System or linux.Load)"}
+	}
 	chains, err := snap.Verify(ctx, chain, opts)
 	if err != nil && len(snap.distrusted) > 0 {
 		if derr := distrustedIssuerError(snap.distrusted, snap.sources, chain, opts, err, snap.String()); derr != nil {
@@ -163,19 +171,40 @@ func (s *Store) Verify(ctx context.Context, chain []*x509.Certificate, opts trus
 // Anchors lists every anchor with its source and purposes, distrusted
 // entries included.
 func (s *Store) Anchors(ctx context.Context) ([]trust.Anchor, error) {
-	return s.cur.Load().Anchors(ctx)
+	if snap := s.cur.Load(); snap != nil {
+		return snap.Anchors(ctx)
+	}
+	return nil, nil
 }
 
 // Sources reports every source consulted or skipped, with counts and
 // errors, for `nativetls doctor`.
-func (s *Store) Sources() []trust.SourceReport { return s.cur.Load().Sources() }
+func (s *Store) Sources() []trust.SourceReport {
+	if snap := s.cur.Load(); snap != nil {
+		return snap.Sources()
+	}
+	return nil
+}
 
 // Generation identifies the current content; it changes on every Reload.
-func (s *Store) Generation() uint64 { return s.cur.Load().Generation() }
+func (s *Store) Generation() uint64 {
+	if snap := s.cur.Load(); snap != nil {
+		return snap.Generation()
+	}
+	return 0
+}
 
 // IsDistrusted reports whether c (or its public key) is distrusted by any
 // source.
-func (s *Store) IsDistrusted(c *x509.Certificate) bool { return s.cur.Load().IsDistrusted(c) }
+func (s *Store) IsDistrusted(c *x509.Certificate) bool {
+	snap := s.cur.Load()
+	return snap != nil && snap.IsDistrusted(c)
+}
 
 // AnchorStore returns a snapshot of the current content.
-func (s *Store) AnchorStore() *trust.AnchorStore { return s.cur.Load().AnchorStore }
+func (s *Store) AnchorStore() *trust.AnchorStore {
+	if snap := s.cur.Load(); snap != nil {
+		return snap.AnchorStore
+	}
+	return trust.NewAnchorStore("linux system trust (not loaded)", nil)
+}
