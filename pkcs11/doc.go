@@ -2,22 +2,58 @@
 // modules (HSMs, smart cards, SoftHSM, p11-kit's trust module, NSS
 // softokn) from Go.
 //
-// Keys are named by RFC 7512 pkcs11: URIs and returned as crypto.Signer
-// (and crypto.Decrypter for RSA) values that crypto/tls uses directly:
+// # Keys
 //
-//	key, err := pkcs11.OpenKey("pkcs11:token=web;object=server?pin-source=/etc/web.pin", nil)
-//	chain, err := key.Chain()
+// Keys are named by RFC 7512 pkcs11: URIs (ParseURI parses them exactly)
+// and opened as *Key, a crypto.Signer that crypto/tls uses directly:
 //
-// The private key never leaves the token; CKA_EXTRACTABLE is never needed.
-// Sessions are pooled per token and recovered after the token closes them,
-// logs out, or is removed and reinserted; a wrong PIN is reported once and
-// never retried, so the token is never locked by this package.
+//	cert, err := pkcs11.LoadTLSCertificate("pkcs11:token=web;object=server?pin-source=/etc/web.pin", nil)
+//	srv := &tls.Config{Certificates: []tls.Certificate{cert}}
 //
-// Module, Slots and FindObjects are the low-level interface used to read
-// trust objects (CKO_CERTIFICATE, CKO_NSS_TRUST, CKO_X_*) from trust
-// modules; the vendor constants they need are defined here.
+// The module comes from Options.ModulePath, the URI's module-path, its
+// module-name (looked up in p11-kit's module configuration), or else
+// p11-kit-proxy.so. The private key never leaves the token;
+// CKA_EXTRACTABLE is never needed. Signing covers RSA PKCS #1 v1.5
+// (DigestInfo + CKM_RSA_PKCS: a crypto.Signer receives a digest, so the
+// hash-and-sign CKM_SHA*_RSA_PKCS mechanisms cannot be used), RSA-PSS,
+// ECDSA P-256/P-384/P-521 and Ed25519 (CKM_EDDSA). RSA keys also decrypt
+// through Key.Decrypter; *Key itself is deliberately not a
+// crypto.Decrypter, because crypto/tls treats every Decrypter as an RSA
+// key. SupportedSignatureSchemes and MaxTLSVersion say what the token can
+// do, so a server never offers a scheme the token lacks.
+//
+// # Sessions and recovery
+//
+// Each Key has a bounded pool of sessions (URI max-sessions,
+// Options.MaxSessions, or the token's ulMaxSessionCount). A session that
+// fails because it was closed, logged out, or its token removed is
+// discarded with the idle ones, a new session is opened and logged in,
+// the key handle is found again, and the operation is retried once. If the
+// module itself is wedged (SoftHSM after its token directory vanished and
+// came back), the module is finalized and initialized again, waiting for
+// calls in flight. Dead sessions never return to the pool. A wrong PIN is
+// reported once (ErrPINIncorrect) and never tried again, so this package
+// never locks a token. CKA_ALWAYS_AUTHENTICATE keys get a
+// context-specific login for every operation.
+//
+// # Trust modules
+//
+// Module (LoadModule, Slots, FindObjects) is the low-level interface used
+// to read trust objects (CKO_CERTIFICATE, CKO_NSS_TRUST, CKO_X_*) from
+// p11-kit's trust module and NSS softokn; the vendor constants they need
+// are defined here. Modules are loaded once per path per process and
+// reference-counted.
+//
+// # Errors
+//
+// PKCS#11 failures are *Error values naming the function, the CKR_* code
+// with a sentence, the module, token and object; errors.Is works with the
+// exported sentinels (ErrPINIncorrect, ErrKeyNotFound, ErrAmbiguous,
+// ErrTokenNotPresent, ErrNoCgo, ...).
+//
+// # Without cgo
 //
 // The package is built on github.com/miekg/pkcs11 and needs cgo. Without
-// cgo it still builds (URI parsing works), and every constructor returns
-// ErrNoCgo.
+// cgo it still builds on every GOOS (URI parsing works), and every
+// constructor returns ErrNoCgo.
 package pkcs11
