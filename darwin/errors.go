@@ -4,15 +4,17 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+
+	"github.com/nativetls/nativetls/trust"
 )
 
 // Sentinel errors, usable with errors.Is on the errors this package returns.
 var (
 	// ErrUnsupported is returned by every function on an operating system
 	// other than macOS, and for key types or signing options that
-	// Security.framework cannot do. It wraps trust.ErrUnsupported's meaning
-	// but is this package's own value.
-	ErrUnsupported = errors.New("darwin: not supported")
+	// Security.framework cannot do. It wraps trust.ErrUnsupported, so
+	// errors.Is matches either.
+	ErrUnsupported = fmt.Errorf("darwin: %w", trust.ErrUnsupported)
 	// ErrNotFound means no keychain item (identity, certificate, trust
 	// setting, keychain) matched (errSecItemNotFound and friends).
 	ErrNotFound = errors.New("darwin: not found")

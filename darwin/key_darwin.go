@@ -3,6 +3,7 @@ package darwin
 import (
 	"crypto/x509"
 	"fmt"
+	"sync"
 
 	"github.com/nativetls/nativetls/darwin/internal/sec"
 )
@@ -12,17 +13,33 @@ type keyHandle struct {
 	key sec.Ref
 }
 
+// algorithms caches SecKeyAlgorithm constants by name (dlsym once each).
+var algorithms sync.Map // string → sec.Ref
+
+// algorithmRef returns the SecKeyAlgorithm constant with that name.
+func algorithmRef(name string) (sec.Ref, error) {
+	if r, ok := algorithms.Load(name); ok {
+		return r.(sec.Ref), nil
+	}
+	r, err := sec.SecurityConstant(name)
+	if err != nil || r == 0 {
+		return 0, fmt.Errorf("%w: %s is not available on this macOS", ErrUnsupported, name)
+	}
+	algorithms.Store(name, r)
+	return r, nil
+}
+
 // supports asks SecKeyIsAlgorithmSupported about a SecKeyAlgorithm name.
 func (h *keyHandle) supports(algorithm string) bool {
-	alg, err := sec.SecurityConstant(algorithm)
-	return err == nil && alg != 0 && sec.SecKeyIsAlgorithmSupported(h.key, alg)
+	alg, err := algorithmRef(algorithm)
+	return err == nil && sec.SecKeyIsAlgorithmSupported(h.key, alg)
 }
 
 // sign runs SecKeyCreateSignature over a digest.
 func (h *keyHandle) sign(algorithm string, digest []byte) ([]byte, error) {
-	alg, err := sec.SecurityConstant(algorithm)
+	alg, err := algorithmRef(algorithm)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %s is not available on this macOS", ErrUnsupported, algorithm)
+		return nil, err
 	}
 	data := sec.CFDataCreate(digest)
 	defer sec.CFRelease(data)
@@ -73,6 +90,11 @@ func openIdentity(u *KeyURI) (*keyHandle, []*x509.Certificate, error) {
 		return nil, nil, err
 	}
 	rel.add(result)
+	if sec.CFGetTypeID(result) != sec.CFArrayGetTypeID() {
+		one := rel.add(sec.CFArrayCreateMutable())
+		sec.CFArrayAppendValue(one, result)
+		result = one
+	}
 	ids, infos := identityInfos(result, &rel)
 	i, err := selectIdentity(u, infos)
 	if err != nil {
@@ -94,7 +116,12 @@ func identityInfos(result sec.Ref, rel *releaser) ([]sec.Ref, []identityInfo) {
 	var infos []identityInfo
 	for i := 0; i < sec.CFArrayGetCount(result); i++ {
 		d := sec.CFArrayGetValueAtIndex(result, i)
-		id := sec.CFDictionaryGetValue(d, sec.KSecValueRef)
+		id := d
+		if sec.CFGetTypeID(d) == sec.CFDictionaryGetTypeID() {
+			id = sec.CFDictionaryGetValue(d, sec.KSecValueRef)
+		} else {
+			d = 0 // a bare identity: no attributes
+		}
 		if id == 0 {
 			continue
 		}

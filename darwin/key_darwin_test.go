@@ -28,7 +28,7 @@ type identityFixture struct {
 	rsaLabel string
 }
 
-func newIdentityFixture(t *testing.T) *identityFixture {
+func newIdentityFixture(t testing.TB) *identityFixture {
 	t.Helper()
 	f := &identityFixture{p: newTestPKI(t), kc: newTestKeychain(t), ecLabel: "nativetls-ec.example.test", rsaLabel: "nativetls-rsa.example.test"}
 	ecKey := newECKey(t)
@@ -43,7 +43,7 @@ func newIdentityFixture(t *testing.T) *identityFixture {
 	return f
 }
 
-func (f *identityFixture) leafFor(t *testing.T, name string, key crypto.Signer) *x509.Certificate {
+func (f *identityFixture) leafFor(t testing.TB, name string, key crypto.Signer) *x509.Certificate {
 	return makeCert(t, &x509.Certificate{
 		Subject: pkix.Name{CommonName: name}, DNSNames: []string{name},
 		NotBefore: date(2026, 1, 1), NotAfter: date(2026, 12, 1),

@@ -12,7 +12,7 @@ import (
 )
 
 func TestUnsupportedElsewhere(t *testing.T) {
-	if _, err := System(); !errors.Is(err, ErrUnsupported) {
+	if _, err := System(); !errors.Is(err, ErrUnsupported) || !errors.Is(err, trust.ErrUnsupported) {
 		t.Errorf("System: %v", err)
 	}
 	if _, err := WithRoots(); !errors.Is(err, ErrUnsupported) {

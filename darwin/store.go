@@ -18,7 +18,9 @@ import (
 // addition to the system's.
 //
 // Every Verify asks the OS afresh, so trust-settings changes are seen at
-// once. A Store is immutable and safe for concurrent use.
+// once; the Store does not implement trust.Generationer, so the shared
+// verification cache never keeps its results. A Store is immutable and
+// safe for concurrent use.
 type Store struct {
 	extra []*x509.Certificate
 }

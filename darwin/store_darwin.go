@@ -31,8 +31,10 @@ func evaluate(p *verifyPlan) (evalResult, error) {
 		return evalResult{}, err
 	}
 	ok, cfErr := sec.SecTrustEvaluateWithError(t)
-	chain := rel.add(sec.SecTrustCopyCertificateChain(t))
-	res := evalResult{Trusted: ok, Chain: arrayCertDERs(chain)}
+	res := evalResult{Trusted: ok}
+	if chain := rel.add(sec.SecTrustCopyCertificateChain(t)); chain != 0 {
+		res.Chain = arrayCertDERs(chain)
+	}
 	if !ok {
 		res.Failure = failureOf(t, cfErr)
 	} else if cfErr != 0 {
