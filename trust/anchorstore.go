@@ -90,9 +90,15 @@ func (s *AnchorStore) pool(u Usage) *x509.CertPool {
 	if p, ok := s.pools[u]; ok {
 		return p
 	}
+	// Distrusted certificates go into the pool too: a chain through one is
+	// then built, and rejected by the distrust check with ReasonDistrusted,
+	// instead of failing as "unknown authority", which would hide why.
 	p := x509.NewCertPool()
 	for _, a := range s.anchors {
-		if a.Certificate != nil && a.TrustedFor(u) && !s.IsDistrusted(a.Certificate) {
+		if a.Certificate == nil {
+			continue
+		}
+		if a.Distrusted || (a.TrustedFor(u) && !s.IsDistrusted(a.Certificate)) {
 			p.AddCert(a.Certificate)
 		}
 	}

@@ -64,6 +64,11 @@ func parseCertificates(data []byte, source string) ([]*x509.Certificate, error) 
 	if isPEM(data) {
 		return parsePEMCertificates(data, source)
 	}
+	if len(data) == 0 || data[0] != 0x30 {
+		// Not PEM and not a DER SEQUENCE: not certificate data at all
+		// (a README in a certificate directory, say).
+		return nil, &CertificateError{Source: source, Index: -1, Err: ErrNoCertificates}
+	}
 	if c, err := x509.ParseCertificate(data); err == nil {
 		return []*x509.Certificate{c}, nil
 	} else if certs, p7err := parsePKCS7(data); p7err == nil {

@@ -1,0 +1,216 @@
+package trust_test
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/asn1"
+	"encoding/pem"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/nativetls/nativetls/internal/testpki"
+	"github.com/nativetls/nativetls/trust"
+	"github.com/nativetls/nativetls/trust/insecure"
+)
+
+func TestConfigurationImmutable(t *testing.T) {
+	base := trust.DefaultConfiguration()
+	if !base.Equal(trust.Configuration{}) {
+		t.Fatal("DefaultConfiguration is not the zero value")
+	}
+	if !base.ValidateCertificates() || base.ValidationExplicit() || !base.CheckHostname() {
+		t.Fatal("default must validate, implicitly, with hostname check")
+	}
+	suites := []trust.CipherSuite{0x1301, 0x1302}
+	c := base.WithCiphers(suites...).WithInnerProtocols(trust.H2)
+	suites[0] = 0xdead
+	if c.Ciphers()[0] != 0x1301 {
+		t.Fatal("WithCiphers kept the caller's slice")
+	}
+	got := c.Ciphers()
+	got[0] = 0xbeef
+	if c.Ciphers()[0] != 0x1301 {
+		t.Fatal("Ciphers returned internal storage")
+	}
+	if base.Ciphers() != nil || base.InnerProtocols() != nil {
+		t.Fatal("With methods changed the receiver")
+	}
+	if c.Equal(base) || !c.Equal(base.WithCiphers(0x1301, 0x1302).WithInnerProtocols(trust.H2)) {
+		t.Fatal("Equal does not compare ciphers/protocols by value")
+	}
+}
+
+func TestConfigurationEqualFuncsAndStores(t *testing.T) {
+	cb := func(*tls.ClientHelloInfo, trust.Configuration) (trust.Configuration, error) {
+		return trust.Configuration{}, nil
+	}
+	a := trust.DefaultConfiguration().WithSNICallback(cb)
+	if !a.Equal(trust.DefaultConfiguration().WithSNICallback(cb)) {
+		t.Fatal("same callback not equal")
+	}
+	if a.Equal(trust.DefaultConfiguration()) {
+		t.Fatal("callback ignored by Equal")
+	}
+	root := testpki.Root("R", testpki.Options{})
+	s1 := trust.FromCertificates("r", root.Cert)
+	s2 := trust.FromCertificates("r", root.Cert)
+	if !trust.DefaultConfiguration().WithTrustStore(s1).Equal(trust.DefaultConfiguration().WithTrustStore(s1)) {
+		t.Fatal("same store not equal")
+	}
+	if trust.DefaultConfiguration().WithTrustStore(s1).Equal(trust.DefaultConfiguration().WithTrustStore(s2)) {
+		t.Fatal("different store instances compare equal")
+	}
+	leaf := root.Leaf(testpki.Options{})
+	c1 := trust.DefaultConfiguration().WithCertificateChain(leaf.Key, leaf.Cert)
+	if !c1.Equal(trust.DefaultConfiguration().WithCertificateChain(leaf.Key, leaf.Cert)) {
+		t.Fatal("same chain not equal")
+	}
+	if c1.Equal(c1.WithCertificateChain(leaf.Key, leaf.Cert)) {
+		t.Fatal("two chains equal to one")
+	}
+}
+
+func TestInsecureIsExplicit(t *testing.T) {
+	c := insecure.WithoutCertificateValidation(trust.DefaultConfiguration())
+	if c.ValidateCertificates() || !c.ValidationExplicit() {
+		t.Fatal("insecure configuration not marked")
+	}
+	if !trust.DefaultConfiguration().WithCertificateValidation().ValidationExplicit() {
+		t.Fatal("explicit validation not recorded")
+	}
+	if insecure.WithoutHostnameCheck(trust.DefaultConfiguration()).CheckHostname() {
+		t.Fatal("hostname check still on")
+	}
+}
+
+func TestVersionParse(t *testing.T) {
+	for in, want := range map[string]trust.Version{"1.2": trust.TLSv1_2, "TLSv1.3": trust.TLSv1_3, "min": trust.MinimumSupported, "max": trust.MaximumSupported} {
+		if v, err := trust.ParseVersion(in); err != nil || v != want {
+			t.Errorf("ParseVersion(%q) = %v, %v", in, v, err)
+		}
+	}
+	if _, err := trust.ParseVersion("1.4"); err == nil {
+		t.Error("1.4 accepted")
+	}
+	if v, ok := trust.SSLv3.GoVersion(0); ok {
+		t.Errorf("SSLv3 maps to %x", v)
+	}
+}
+
+func writeFile(t *testing.T, dir, name string, data []byte) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestFromDirectoryReportsBadFiles(t *testing.T) {
+	dir := t.TempDir()
+	r1 := testpki.Root("Dir Root 1", testpki.Options{})
+	r2 := testpki.Root("Dir Root 2", testpki.Options{})
+	writeFile(t, dir, "a.pem", r1.PEM())
+	writeFile(t, dir, "b.crt", r2.PEM())
+	writeFile(t, dir, "README", []byte("not a certificate"))
+	bad := writeFile(t, dir, "broken.pem", []byte("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"))
+	// An OpenSSL hashed link to a.pem is deduplicated.
+	if err := os.Symlink("a.pem", filepath.Join(dir, "1a2b3c4d.0")); err != nil {
+		t.Fatal(err)
+	}
+	store, err := trust.FromDirectory(dir)
+	var de *trust.DirectoryError
+	if !errors.As(err, &de) || len(de.Errors) != 1 || !strings.Contains(err.Error(), bad) {
+		t.Fatalf("error %v should report only %s", err, bad)
+	}
+	anchors, _ := store.Anchors(context.Background())
+	if len(anchors) != 2 {
+		t.Fatalf("%d anchors, want 2 (hash link deduplicated, README ignored)", len(anchors))
+	}
+	rep := store.Sources()
+	if len(rep) != 1 || rep[0].Anchors != 2 || rep[0].Err == nil {
+		t.Fatalf("source report %+v", rep)
+	}
+	leaf := r2.Leaf(testpki.Options{DNSNames: []string{"d.test"}})
+	if _, err := trust.Verify(context.Background(), store, []*x509.Certificate{leaf.Cert}, trust.VerifyOptions{ServerName: "d.test"}); err != nil {
+		t.Fatalf("verify against directory store: %v", err)
+	}
+}
+
+// trustedCertPEM builds an OpenSSL TRUSTED CERTIFICATE block with the given
+// trust and reject purposes.
+func trustedCertPEM(t *testing.T, c *x509.Certificate, trustOIDs, rejectOIDs []asn1.ObjectIdentifier) []byte {
+	t.Helper()
+	type aux struct {
+		Trust  []asn1.ObjectIdentifier `asn1:"optional"`
+		Reject []asn1.ObjectIdentifier `asn1:"optional,tag:0"`
+	}
+	a, err := asn1.Marshal(aux{trustOIDs, rejectOIDs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "TRUSTED CERTIFICATE", Bytes: append(append([]byte{}, c.Raw...), a...)})
+}
+
+var (
+	oidServerAuth = asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 3, 1}
+	oidEmail      = asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 3, 4}
+)
+
+func TestTrustedCertificatePurposes(t *testing.T) {
+	emailOnly := testpki.Root("Email Only Root", testpki.Options{})
+	rejected := testpki.Root("Rejected Root", testpki.Options{})
+	serverRoot := testpki.Root("Server Root", testpki.Options{})
+	dir := t.TempDir()
+	bundle := append(trustedCertPEM(t, emailOnly.Cert, []asn1.ObjectIdentifier{oidEmail}, nil),
+		trustedCertPEM(t, rejected.Cert, nil, []asn1.ObjectIdentifier{oidServerAuth})...)
+	bundle = append(bundle, trustedCertPEM(t, serverRoot.Cert, []asn1.ObjectIdentifier{oidServerAuth}, nil)...)
+	store, err := trust.FromPEMFile(writeFile(t, dir, "bundle.pem", bundle))
+	if err != nil {
+		t.Fatal(err)
+	}
+	verify := func(root *testpki.Cert) error {
+		leaf := root.Leaf(testpki.Options{DNSNames: []string{"p.test"}})
+		_, err := trust.Verify(context.Background(), store, []*x509.Certificate{leaf.Cert}, trust.VerifyOptions{ServerName: "p.test"})
+		return err
+	}
+	if err := verify(serverRoot); err != nil {
+		t.Fatalf("server-auth root: %v", err)
+	}
+	for _, r := range []*testpki.Cert{emailOnly, rejected} {
+		if err := verify(r); err == nil {
+			t.Fatalf("%s anchored a TLS server chain", r.Cert.Subject.CommonName)
+		}
+	}
+}
+
+func TestUnionDistrustWins(t *testing.T) {
+	root := testpki.Root("Union Root", testpki.Options{})
+	trusted := trust.FromCertificates("company", root.Cert)
+	distrust := trust.NewAnchorStore("blocklist", []trust.Anchor{{Certificate: root.Cert, Source: "blocklist", Distrusted: true}})
+	leaf := root.Leaf(testpki.Options{DNSNames: []string{"u.test"}})
+	_, err := trust.Verify(context.Background(), trust.Union(trusted, distrust), []*x509.Certificate{leaf.Cert}, trust.VerifyOptions{ServerName: "u.test"})
+	var ve *trust.VerificationError
+	if !errors.As(err, &ve) || ve.Reason != trust.ReasonDistrusted {
+		t.Fatalf("union with distrust: %v", err)
+	}
+	other := testpki.Root("Other", testpki.Options{})
+	u := trust.Union(trust.FromCertificates("a", other.Cert), trusted)
+	if _, err := trust.Verify(context.Background(), u, []*x509.Certificate{leaf.Cert}, trust.VerifyOptions{ServerName: "u.test"}); err != nil {
+		t.Fatalf("union of two roots: %v", err)
+	}
+}
+
+func TestCertPoolStore(t *testing.T) {
+	root := testpki.Root("Pool Root", testpki.Options{})
+	pool := x509.NewCertPool()
+	pool.AddCert(root.Cert)
+	leaf := root.Leaf(testpki.Options{DNSNames: []string{"pool.test"}})
+	if _, err := trust.Verify(context.Background(), trust.FromCertPool(pool), []*x509.Certificate{leaf.Cert}, trust.VerifyOptions{ServerName: "pool.test"}); err != nil {
+		t.Fatal(err)
+	}
+}
