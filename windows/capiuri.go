@@ -189,14 +189,15 @@ func parseHexAttr(k, v string) ([]byte, error) {
 
 func parseSerial(v string) (*big.Int, error) {
 	if h, ok := cutPrefixFold(v, "0x"); ok {
-		b, err := parseHexAttr("serial", h)
-		if err != nil {
-			return nil, err
+		clean := strings.NewReplacer(":", "", " ", "").Replace(h)
+		n, ok := new(big.Int).SetString(clean, 16)
+		if !ok || n.Sign() < 0 || strings.ContainsAny(clean, "+-_") {
+			return nil, fmt.Errorf("serial must be decimal or 0x-prefixed hex, got %q", v)
 		}
-		return new(big.Int).SetBytes(b), nil
+		return n, nil
 	}
 	n, ok := new(big.Int).SetString(v, 10)
-	if !ok || n.Sign() < 0 {
+	if !ok || n.Sign() < 0 || strings.ContainsAny(v, "+_") {
 		return nil, fmt.Errorf("serial must be decimal or 0x-prefixed hex, got %q", v)
 	}
 	return n, nil

@@ -1,0 +1,61 @@
+package windows_test
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"fmt"
+	"log"
+
+	"github.com/nativetls/nativetls/trust"
+	"github.com/nativetls/nativetls/windows"
+)
+
+func ExampleParseCAPIURI() {
+	u, err := windows.ParseCAPIURI("capi:store-location=machine;store=My;issuer=Corp Issuing CA;serial=0x1f")
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(u.Location, u.Store, u.Issuer, u.Serial)
+	// Output: LocalMachine My Corp Issuing CA 31
+}
+
+func ExampleSystem() {
+	store, err := windows.System() // ErrUnsupported on other systems
+	if err != nil {
+		log.Print(err)
+		return
+	}
+	var chain []*x509.Certificate // leaf first, as the peer sent it
+	_, err = trust.Verify(context.Background(), store, chain, trust.VerifyOptions{ServerName: "example.com"})
+	fmt.Println(err)
+}
+
+func ExampleWithRoots() {
+	var corpRoot *x509.Certificate // loaded from a file
+	ts, err := windows.WithRoots(corpRoot)
+	if err != nil {
+		log.Print(err)
+		return
+	}
+	defer ts.(*windows.Store).Close() // frees the chain engine
+	fmt.Println(ts)
+}
+
+func ExampleOpenKey() {
+	key, err := windows.OpenKey("capi:store-location=user;store=My;cn=client.example.com")
+	if err != nil {
+		log.Print(err) // errors.Is(err, windows.ErrKeyNotFound) …
+		return
+	}
+	defer key.Close()
+	cfg := &tls.Config{Certificates: []tls.Certificate{key.TLSCertificate()}}
+	_ = cfg
+}
+
+func ExampleInstall() {
+	var ciRoot *x509.Certificate
+	if err := windows.Install(ciRoot, windows.CurrentUser); err != nil {
+		log.Print(err) // *windows.StoreError; errors.Is(err, windows.ErrCancelled) if the user said no
+	}
+}
