@@ -41,7 +41,10 @@ var detailReasons = []struct {
 	{"ExtendedKeyUsage", trust.ReasonWrongUsage},
 	{"ServerAuthEKU", trust.ReasonWrongUsage},
 	{"KeyUsage", trust.ReasonWrongUsage},
-	{"MissingIntermediate", trust.ReasonMissingIntermediate},
+	// Apple flags MissingIntermediate whenever the path stops short of an
+	// anchor; whether the peer failed to send an intermediate is decided
+	// from what it presented (classifyFailure), as for crypto/x509.
+	{"MissingIntermediate", trust.ReasonUnknownAuthority},
 	{"AnchorTrusted", trust.ReasonUnknownAuthority},
 	{"WeakSignature", trust.ReasonPolicy},
 	{"WeakKeySize", trust.ReasonPolicy},

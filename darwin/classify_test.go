@@ -34,6 +34,8 @@ func TestClassifyFailure(t *testing.T) {
 		{"not trusted, details say EKU", evalFailure{Code: -67843, Details: []map[string]bool{{"ExtendedKeyUsage": true}, {}, {}}}, full, built, fixedNow, trust.ReasonWrongUsage, 0, "errSecNotTrusted"},
 		{"revoked intermediate", evalFailure{Code: -67820, Details: []map[string]bool{{}, {"Revocation": true}}}, full, built, fixedNow, trust.ReasonRevoked, 1, "errSecCertificateRevoked"},
 		{"distrusted anchor", evalFailure{Code: -67654, Details: []map[string]bool{{}, {}, {"UsageConstraints": true}}}, full, built, fixedNow, trust.ReasonDistrusted, -1, "errSecTrustSettingDeny"},
+		{"not trusted, details say missing intermediate", evalFailure{Code: -67843, Details: []map[string]bool{{}, {"MissingIntermediate": true}}}, full, full, fixedNow, trust.ReasonUnknownAuthority, 1, "errSecNotTrusted"},
+		{"leaf only, details say missing intermediate", evalFailure{Code: -67843, Details: []map[string]bool{{"MissingIntermediate": true}}}, full[:1], full[:1], fixedNow, trust.ReasonMissingIntermediate, 0, "errSecNotTrusted"},
 		{"unknown code with details", evalFailure{Code: -12345, Details: []map[string]bool{{"SSLHostname": true}}}, full, built, fixedNow, trust.ReasonHostnameMismatch, 0, ""},
 	}
 	for _, c := range cases {
