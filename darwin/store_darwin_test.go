@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"testing"
+	"time"
 
 	"github.com/nativetls/nativetls/trust"
 )
@@ -76,14 +77,25 @@ func TestSystemAnchorsAndSources(t *testing.T) {
 // settings (falling back to the admin domain with passwordless sudo, as on
 // CI runners, where the user domain cannot be confirmed without a GUI),
 // verifies through the system store alone, lists it, and removes it.
+//
+// NATIVETLS_DARWIN_TRUST_SETTINGS=1 (or "user") uses Install; on a headless
+// runner first allow the change without a dialog:
+//
+//	sudo security authorizationdb write com.apple.trust-settings.user allow
+//
+// NATIVETLS_DARWIN_TRUST_SETTINGS=admin goes straight to the admin domain.
 func TestTrustSettingsInstall(t *testing.T) {
-	if os.Getenv("NATIVETLS_DARWIN_TRUST_SETTINGS") != "1" {
+	mode := os.Getenv("NATIVETLS_DARWIN_TRUST_SETTINGS")
+	if mode != "1" && mode != "user" && mode != "admin" {
 		t.Skip("changes this Mac's trust settings (a generated root, removed afterwards); run with NATIVETLS_DARWIN_TRUST_SETTINGS=1 go test ./darwin/")
 	}
 	p := newTestPKI(t)
 	kc := newTestKeychain(t)
 	wantSource := "darwin:user-trust-settings"
-	err := Install(p.root, WithKeychain(kc.path))
+	err := ErrInteractionNotAllowed
+	if mode != "admin" {
+		err = installWithWatchdog(t, p, kc)
+	}
 	switch {
 	case err == nil:
 		t.Cleanup(func() {
@@ -162,5 +174,20 @@ func TestPolicyPropertiesMatchConstants(t *testing.T) {
 		if !got.matches(want) || !want.matches(got) {
 			t.Errorf("%v reports %+v, which does not match %+v", kind, got, want)
 		}
+	}
+}
+
+// installWithWatchdog runs Install, failing the test instead of hanging
+// when macOS shows an authorization dialog nobody can answer.
+func installWithWatchdog(t *testing.T, p *testPKI, kc *testKeychain) error {
+	done := make(chan error, 1)
+	go func() { done <- Install(p.root, WithKeychain(kc.path)) }()
+	select {
+	case err := <-done:
+		return err
+	case <-time.After(90 * time.Second):
+		t.Fatal("Install is waiting for an authorization dialog; on headless runners run " +
+			"`sudo security authorizationdb write com.apple.trust-settings.user allow` first, or set NATIVETLS_DARWIN_TRUST_SETTINGS=admin")
+		return nil
 	}
 }
