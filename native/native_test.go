@@ -529,3 +529,21 @@ func TestTLSConfigForHTTP(t *testing.T) {
 		t.Fatalf("TLSConfig with wrong name: %v", err)
 	}
 }
+
+func TestParseOpenSSLCiphersUsable(t *testing.T) {
+	suites, dropped, err := ParseOpenSSLCiphers("ECDHE+AESGCM:DHE+AESGCM:!aNULL")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(dropped) == 0 {
+		t.Fatal("DHE suites should be dropped: crypto/tls has none")
+	}
+	p := newPKI(t, testpki.Options{})
+	r := handshake(t, p.clientConfig().WithCiphers(suites...), p.serverConfig().WithVersions(0, trust.TLSv1_2), "www.example.test")
+	if r.clientErr != nil {
+		t.Fatalf("handshake with converted nginx ciphers: %v", r.clientErr)
+	}
+	if _, _, err := ParseOpenSSLCiphers("DHE+AESGCM"); err == nil {
+		t.Fatal("DHE-only string accepted")
+	}
+}
