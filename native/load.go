@@ -1,0 +1,248 @@
+package native
+
+import (
+	"crypto"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"os"
+	"runtime"
+	"strings"
+
+	"github.com/nativetls/nativetls/trust"
+)
+
+// One vocabulary names keys, certificates and trust on every platform:
+//
+//	/path/to/file        PEM, DER or PKCS#7 certificates; PEM or DER keys
+//	                     (PKCS#1, PKCS#8, SEC1, encrypted PKCS#8 and PEM);
+//	                     PKCS#12 bundles (.p12, .pfx) with a password source
+//	file:///path         the same, as a URL
+//	pkcs11:...           RFC 7512: a token key, its certificate chain, or a
+//	                     token's certificates (needs cgo)
+//	capi:...             a Windows certificate store identity (Windows only)
+//	mackms:...           a macOS keychain identity (macOS only)
+//
+// A scheme this OS or build cannot serve is an error wrapping
+// trust.ErrUnsupported that names the scheme and the reason.
+
+// ErrUnknownScheme is returned (wrapped in a *LoadError) for a URI whose
+// scheme is none of file, pkcs11, capi or mackms.
+var ErrUnknownScheme = errors.New("unknown scheme (use a file path, file://, pkcs11:, capi: or mackms:)")
+
+// LoadError reports a key, certificate or trust store that could not be
+// loaded from a path or URI.
+type LoadError struct {
+	URI    string // the path or URI as given
+	Scheme string // "file", "pkcs11", "capi", "mackms" or the unknown scheme
+	What   string // "key", "certificates", "identity" or "trust store"
+	Err    error
+}
+
+func (e *LoadError) Error() string {
+	return fmt.Sprintf("native: cannot load %s from %q: %v", e.What, e.URI, e.Err)
+}
+
+// Unwrap returns the cause.
+func (e *LoadError) Unwrap() error { return e.Err }
+
+// LoadOption changes how a loader reads a key or identity.
+type LoadOption func(*loadConfig)
+
+type loadConfig struct {
+	password trust.PasswordFunc
+	pwErr    error
+	keyURI   string
+}
+
+// WithPassword gives the callback that supplies the password of an encrypted
+// key or PKCS#12 bundle, or the PIN of a token. It is called only when needed.
+func WithPassword(f trust.PasswordFunc) LoadOption {
+	return func(c *loadConfig) { c.password = f }
+}
+
+// WithPasswordSource gives the password or PIN as a source string (see
+// PasswordSource): "env:VAR", "file:PATH", "keychain:SERVICE/ACCOUNT" or
+// "pass:TEXT". A malformed source is reported by the loader.
+func WithPasswordSource(spec string) LoadOption {
+	return func(c *loadConfig) { c.password, c.pwErr = PasswordSource(spec) }
+}
+
+// WithKey tells LoadIdentity that the private key is at keyURI rather than
+// beside the certificates (a PEM certificate file with its key in an HSM).
+func WithKey(keyURI string) LoadOption {
+	return func(c *loadConfig) { c.keyURI = keyURI }
+}
+
+func newLoadConfig(opts []LoadOption) *loadConfig {
+	c := &loadConfig{}
+	for _, o := range opts {
+		o(c)
+	}
+	return c
+}
+
+// schemeOf returns the scheme of a URI and the rest, or "file" and the path.
+// A single letter before ':' is a Windows drive, not a scheme.
+func schemeOf(uri string) (scheme, rest string) {
+	if strings.HasPrefix(uri, "file://") {
+		return "file", strings.TrimPrefix(uri, "file://")
+	}
+	i := strings.IndexByte(uri, ':')
+	if i < 2 || strings.ContainsAny(uri[:i], `/\.`) {
+		return "file", uri
+	}
+	for _, r := range uri[:i] {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '+' || r == '-') {
+			return "file", uri
+		}
+	}
+	if _, err := os.Stat(uri); err == nil {
+		return "file", uri // a file that happens to contain ':'
+	}
+	return strings.ToLower(uri[:i]), uri
+}
+
+// unsupportedScheme is the error for a scheme this OS cannot serve.
+func unsupportedScheme(scheme, why string) error {
+	return fmt.Errorf("%w: %s: URIs are %s; this binary runs on %s/%s", trust.ErrUnsupported, scheme, why, runtime.GOOS, runtime.GOARCH)
+}
+
+// LoadCertificates returns the certificates a path or URI names: every
+// certificate of a file (PEM, DER, PKCS#7, or the chain of a PKCS#12 bundle),
+// the certificates on a PKCS#11 token matching a pkcs11: URI, or the
+// certificate chain of a capi: or mackms: identity.
+func LoadCertificates(uri string, opts ...LoadOption) ([]*x509.Certificate, error) {
+	c := newLoadConfig(opts)
+	scheme, rest := schemeOf(uri)
+	certs, err := loadCertificates(scheme, rest, c)
+	if err != nil {
+		return nil, &LoadError{URI: uri, Scheme: scheme, What: "certificates", Err: err}
+	}
+	return certs, nil
+}
+
+// LoadCertificate returns the first certificate LoadCertificates finds: the
+// leaf of a chain file, a PKCS#12 bundle or a key's chain.
+func LoadCertificate(uri string, opts ...LoadOption) (*x509.Certificate, error) {
+	certs, err := LoadCertificates(uri, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return certs[0], nil
+}
+
+// LoadPrivateKey returns the private key a path or URI names, as a
+// crypto.Signer: a key file (encrypted ones need WithPassword or
+// WithPasswordSource), the key of a PKCS#12 bundle, a PKCS#11 key, a Windows
+// CNG/CryptoAPI key (capi:) or a macOS keychain key (mackms:). Keys of
+// tokens and OS stores never leave them; close them with an io.Closer
+// assertion when done.
+func LoadPrivateKey(uri string, opts ...LoadOption) (crypto.Signer, error) {
+	c := newLoadConfig(opts)
+	if c.pwErr != nil {
+		return nil, &LoadError{URI: uri, What: "key", Err: c.pwErr}
+	}
+	scheme, rest := schemeOf(uri)
+	key, err := loadKey(scheme, rest, c)
+	if err != nil {
+		return nil, &LoadError{URI: uri, Scheme: scheme, What: "key", Err: err}
+	}
+	return key, nil
+}
+
+// LoadIdentity returns a certificate chain and its private key from one
+// path or URI: a PEM file holding both, a PKCS#12 bundle, a pkcs11: key URI
+// (its certificate and the CA certificates on the token), a capi: or mackms:
+// identity. With WithKey, the certificates come from uri and the key from
+// the key URI. The leaf's public key must match the private key.
+func LoadIdentity(uri string, opts ...LoadOption) (trust.CertificateChain, error) {
+	c := newLoadConfig(opts)
+	fail := func(err error) (trust.CertificateChain, error) {
+		scheme, _ := schemeOf(uri)
+		return trust.CertificateChain{}, &LoadError{URI: uri, Scheme: scheme, What: "identity", Err: err}
+	}
+	if c.pwErr != nil {
+		return fail(c.pwErr)
+	}
+	var chain trust.CertificateChain
+	var err error
+	if c.keyURI != "" {
+		chain.Certificates, err = LoadCertificates(uri, opts...)
+		if err != nil {
+			return trust.CertificateChain{}, err
+		}
+		chain.PrivateKey, err = LoadPrivateKey(c.keyURI, opts...)
+		if err != nil {
+			return trust.CertificateChain{}, err
+		}
+	} else {
+		scheme, rest := schemeOf(uri)
+		chain, err = loadIdentity(scheme, rest, c)
+		if err != nil {
+			return fail(err)
+		}
+	}
+	if err := checkKeyMatches(chain); err != nil {
+		return fail(err)
+	}
+	return chain, nil
+}
+
+// checkKeyMatches verifies that the leaf certifies the key's public key.
+func checkKeyMatches(chain trust.CertificateChain) error {
+	if len(chain.Certificates) == 0 {
+		return trust.ErrNoCertificates
+	}
+	type equaler interface{ Equal(crypto.PublicKey) bool }
+	pub, ok := chain.PrivateKey.Public().(equaler)
+	if !ok || !pub.Equal(chain.Certificates[0].PublicKey) {
+		return fmt.Errorf("the private key does not match the certificate %q (its public key differs): pair the certificate with its own key", chain.Certificates[0].Subject)
+	}
+	return nil
+}
+
+// loadCertificates dispatches on the scheme.
+func loadCertificates(scheme, rest string, c *loadConfig) ([]*x509.Certificate, error) {
+	switch scheme {
+	case "file":
+		return fileCertificates(rest, c)
+	case "pkcs11":
+		return pkcs11Certificates(rest, c)
+	case "capi":
+		return capiCertificates(rest, c)
+	case "mackms":
+		return mackmsCertificates(rest, c)
+	}
+	return nil, fmt.Errorf("%q: %w", scheme+":", ErrUnknownScheme)
+}
+
+// loadKey dispatches on the scheme.
+func loadKey(scheme, rest string, c *loadConfig) (crypto.Signer, error) {
+	switch scheme {
+	case "file":
+		return fileKey(rest, c)
+	case "pkcs11":
+		return pkcs11Key(rest, c)
+	case "capi":
+		return capiKey(rest, c)
+	case "mackms":
+		return mackmsKey(rest, c)
+	}
+	return nil, fmt.Errorf("%q: %w", scheme+":", ErrUnknownScheme)
+}
+
+// loadIdentity dispatches on the scheme.
+func loadIdentity(scheme, rest string, c *loadConfig) (trust.CertificateChain, error) {
+	switch scheme {
+	case "file":
+		return fileIdentity(rest, c)
+	case "pkcs11":
+		return pkcs11Identity(rest, c)
+	case "capi":
+		return capiIdentity(rest, c)
+	case "mackms":
+		return mackmsIdentity(rest, c)
+	}
+	return trust.CertificateChain{}, fmt.Errorf("%q: %w", scheme+":", ErrUnknownScheme)
+}

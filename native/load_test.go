@@ -1,0 +1,219 @@
+package native
+
+import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"errors"
+	"math/big"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/nativetls/nativetls/trust"
+	"software.sslmate.com/src/go-pkcs12"
+)
+
+// testIdentity is a throwaway CA and a leaf it issued, with fixed validity.
+type testIdentity struct {
+	ca, leaf       *x509.Certificate
+	caKey, leafKey *ecdsa.PrivateKey
+}
+
+func newTestIdentity(t testing.TB) testIdentity {
+	t.Helper()
+	nb := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	na := time.Date(2035, 1, 1, 0, 0, 0, 0, time.UTC)
+	caKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	caT := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "Load Test CA"},
+		NotBefore: nb, NotAfter: na, IsCA: true, BasicConstraintsValid: true,
+		KeyUsage: x509.KeyUsageCertSign | x509.KeyUsageCRLSign}
+	caDER, err := x509.CreateCertificate(rand.Reader, caT, caT, &caKey.PublicKey, caKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ca, _ := x509.ParseCertificate(caDER)
+	leafKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	lT := &x509.Certificate{SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: "load.test"},
+		DNSNames: []string{"load.test"}, NotBefore: nb, NotAfter: na,
+		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}
+	lDER, err := x509.CreateCertificate(rand.Reader, lT, ca, &leafKey.PublicKey, caKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	leaf, _ := x509.ParseCertificate(lDER)
+	return testIdentity{ca: ca, leaf: leaf, caKey: caKey, leafKey: leafKey}
+}
+
+func pemCert(c *x509.Certificate) []byte {
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Raw})
+}
+
+func pemKey(t testing.TB, k *ecdsa.PrivateKey) []byte {
+	der, err := x509.MarshalPKCS8PrivateKey(k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})
+}
+
+func writeFile(t testing.TB, dir, name string, parts ...[]byte) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	var all []byte
+	for _, b := range parts {
+		all = append(all, b...)
+	}
+	if err := os.WriteFile(p, all, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestLoadIdentityPEM(t *testing.T) {
+	id := newTestIdentity(t)
+	dir := t.TempDir()
+	both := writeFile(t, dir, "both.pem", pemCert(id.leaf), pemCert(id.ca), pemKey(t, id.leafKey))
+	chain, err := LoadIdentity(both)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(chain.Certificates) != 2 || !chain.Certificates[0].Equal(id.leaf) {
+		t.Errorf("chain = %d certificates", len(chain.Certificates))
+	}
+	certOnly := writeFile(t, dir, "cert.pem", pemCert(id.leaf))
+	keyOnly := writeFile(t, dir, "key.pem", pemKey(t, id.leafKey))
+	if _, err := LoadIdentity(certOnly); err == nil || !strings.Contains(err.Error(), "no private key") {
+		t.Errorf("cert-only identity: err = %v", err)
+	}
+	if _, err := LoadIdentity(certOnly, WithKey(keyOnly)); err != nil {
+		t.Errorf("WithKey: %v", err)
+	}
+	if _, err := LoadIdentity("file://"+both, WithKey(keyOnly)); err != nil {
+		t.Errorf("file:// URL: %v", err)
+	}
+	wrong := writeFile(t, dir, "wrong.pem", pemKey(t, id.caKey))
+	_, err = LoadIdentity(certOnly, WithKey(wrong))
+	if err == nil || !strings.Contains(err.Error(), "does not match") {
+		t.Errorf("mismatched key: err = %v", err)
+	}
+	var le *LoadError
+	if !errors.As(err, &le) || le.URI != certOnly {
+		t.Errorf("error %v is not a *LoadError naming %s", err, certOnly)
+	}
+}
+
+func TestLoadPKCS12(t *testing.T) {
+	id := newTestIdentity(t)
+	dir := t.TempDir()
+	pfx, err := pkcs12.Modern.Encode(id.leafKey, id.leaf, []*x509.Certificate{id.ca}, "s3cret")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := writeFile(t, dir, "id.p12", pfx)
+	t.Setenv("NATIVETLS_TEST_P12", "s3cret")
+	pwFile := writeFile(t, dir, "pw.txt", []byte("s3cret\n"))
+
+	for _, src := range []string{"pass:s3cret", "env:NATIVETLS_TEST_P12", "file:" + pwFile} {
+		chain, err := LoadIdentity(p, WithPasswordSource(src))
+		if err != nil {
+			t.Errorf("%s: %v", src, err)
+			continue
+		}
+		if len(chain.Certificates) != 2 {
+			t.Errorf("%s: %d certificates", src, len(chain.Certificates))
+		}
+	}
+	if _, err := LoadIdentity(p, WithPassword(func() ([]byte, error) { return []byte("s3cret"), nil })); err != nil {
+		t.Errorf("callback: %v", err)
+	}
+	if _, err := LoadIdentity(p); err == nil || !strings.Contains(err.Error(), "protected by a password") {
+		t.Errorf("no password: err = %v", err)
+	}
+	if _, err := LoadPrivateKey(p, WithPasswordSource("pass:nope")); !errors.Is(err, trust.ErrIncorrectPassword) {
+		t.Errorf("wrong password: err = %v, want ErrIncorrectPassword", err)
+	}
+	if c, err := LoadCertificate(p, WithPasswordSource("pass:s3cret")); err != nil || !c.Equal(id.leaf) {
+		t.Errorf("LoadCertificate: %v", err)
+	}
+}
+
+func TestPasswordSourceErrors(t *testing.T) {
+	for _, tt := range []struct{ spec, want string }{
+		{"hunter2", "pass:***"},
+		{"env:", "no variable name"},
+		{"file:", "no path"},
+		{"keychain:onlyservice", "keychain:SERVICE/ACCOUNT"},
+		{"vault:x", "unknown password source"},
+	} {
+		_, err := PasswordSource(tt.spec)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("PasswordSource(%q) = %v, want error containing %q", tt.spec, err, tt.want)
+		}
+		if err != nil && tt.spec == "hunter2" && strings.Contains(err.Error(), "hunter2") {
+			t.Errorf("error leaks the literal: %v", err)
+		}
+	}
+	f, err := PasswordSource("env:NATIVETLS_TEST_UNSET_VAR")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f(); err == nil || !strings.Contains(err.Error(), "is not set") {
+		t.Errorf("unset env: err = %v", err)
+	}
+}
+
+func TestLoadSchemes(t *testing.T) {
+	for _, tt := range []struct{ uri, want string }{
+		{"vault:secret/web", `unknown scheme`},
+		{"capi:store-location=user;store=My;subject=web", "capi:"},
+		{"mackms:label=web", "mackms:"},
+	} {
+		_, err := LoadPrivateKey(tt.uri)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("LoadPrivateKey(%q) = %v, want %q", tt.uri, err, tt.want)
+		}
+	}
+	if _, err := LoadPrivateKey("capi:store=My"); !errors.Is(err, trust.ErrUnsupported) {
+		t.Errorf("capi on %s: %v is not ErrUnsupported", "this OS", err)
+	}
+	if s, r := schemeOf(`C:\keys\web.pem`); s != "file" || r != `C:\keys\web.pem` {
+		t.Errorf("drive letter parsed as scheme %q", s)
+	}
+	if _, err := LoadCertificates(filepath.Join(t.TempDir(), "missing.pem")); err == nil || !strings.Contains(err.Error(), "missing.pem") {
+		t.Errorf("missing file: %v", err)
+	}
+}
+
+func TestTrustStoreSpec(t *testing.T) {
+	id := newTestIdentity(t)
+	dir := t.TempDir()
+	caFile := writeFile(t, dir, "ca.pem", pemCert(id.ca))
+	opts := trust.VerifyOptions{ServerName: "load.test", Time: time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)}
+	for _, spec := range []string{caFile, dir} {
+		s, err := TrustStore(spec)
+		if err != nil {
+			t.Fatalf("%s: %v", spec, err)
+		}
+		if _, err := s.Verify(t.Context(), []*x509.Certificate{id.leaf}, opts); err != nil {
+			t.Errorf("%s: verify: %v", spec, err)
+		}
+	}
+	t.Setenv("SSL_CERT_FILE", caFile)
+	t.Setenv("SSL_CERT_DIR", dir)
+	if s, err := TrustStore("system+" + caFile); err != nil {
+		t.Errorf("system+file: %v", err)
+	} else if _, err := s.Verify(t.Context(), []*x509.Certificate{id.leaf}, opts); err != nil {
+		t.Errorf("system+file: verify: %v", err)
+	}
+	for _, spec := range []string{"", "capi:store=Root", filepath.Join(dir, "nope.pem")} {
+		if _, err := TrustStore(spec); err == nil {
+			t.Errorf("TrustStore(%q) succeeded", spec)
+		}
+	}
+}
