@@ -36,6 +36,9 @@ var detailReasons = []struct {
 	{"Revocation", trust.ReasonRevoked},
 	{"RevocationResponseRequired", trust.ReasonRevocationUnknown},
 	{"TemporalValidity", trust.ReasonExpired},
+	{"ValidLeaf", trust.ReasonExpired}, // names used before TemporalValidity
+	{"ValidIntermediates", trust.ReasonExpired},
+	{"ValidRoot", trust.ReasonExpired},
 	{"SSLHostname", trust.ReasonHostnameMismatch},
 	{"NameConstraints", trust.ReasonNameConstraints},
 	{"ExtendedKeyUsage", trust.ReasonWrongUsage},
@@ -51,6 +54,10 @@ var detailReasons = []struct {
 	{"ValidityPeriodMaximums", trust.ReasonPolicy},
 	{"CTRequired", trust.ReasonPolicy},
 	{"BasicConstraints", trust.ReasonPolicy},
+	{"BasicContraints", trust.ReasonPolicy}, // sic, Apple's spelling
+	{"IdLinkage", trust.ReasonUnknownAuthority},
+	{"CertificateTransparency", trust.ReasonPolicy},
+	{"NonEmptySubject", trust.ReasonMalformed},
 	{"CriticalExtensions", trust.ReasonMalformed},
 }
 
