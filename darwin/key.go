@@ -117,3 +117,15 @@ func (k *Key) Close() error {
 	}
 	return nil
 }
+
+// Certificates returns the certificate chain (leaf first, without the
+// root) of the identity a mackms: URI names, for a Backend's Certificates
+// constructor. The key is opened and closed again.
+func Certificates(uri string) ([]*x509.Certificate, error) {
+	k, err := OpenIdentity(uri)
+	if err != nil {
+		return nil, err
+	}
+	defer k.Close()
+	return k.Chain(), nil
+}

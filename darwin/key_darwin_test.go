@@ -118,6 +118,9 @@ func TestIdentitySigning(t *testing.T) {
 
 func TestIdentityErrors(t *testing.T) {
 	f := newIdentityFixture(t)
+	if chain, err := Certificates(f.uri("label=" + f.rsaLabel)); err != nil || !chain[0].Equal(f.rsaCert) {
+		t.Errorf("Certificates: %v", err)
+	}
 	if _, err := OpenIdentity(f.uri("label=nobody")); !errors.Is(err, ErrNotFound) {
 		t.Errorf("missing identity: %v", err)
 	}

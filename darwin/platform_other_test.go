@@ -23,6 +23,9 @@ func TestUnsupportedElsewhere(t *testing.T) {
 	if !errors.As(err, &ke) || !errors.Is(err, ErrUnsupported) || ke.URI != "mackms:label=x" {
 		t.Errorf("OpenIdentity: %v", err)
 	}
+	if _, err := Certificates("mackms:label=x"); !errors.Is(err, ErrUnsupported) {
+		t.Errorf("Certificates: %v", err)
+	}
 	if _, err := OpenIdentity("mackms:color=red"); !errors.Is(err, ErrInvalidURI) {
 		t.Errorf("a bad URI is reported before the platform: %v", err)
 	}
