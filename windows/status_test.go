@@ -1,7 +1,9 @@
 package windows
 
 import (
+	"context"
 	"crypto/x509"
+	"net"
 	"strings"
 	"testing"
 	"time"
@@ -145,5 +147,28 @@ func TestDistrustSet(t *testing.T) {
 	long := []*x509.Certificate{p.leaf, p.inter, p2.inter, p2.root}
 	if ve := depthError(long[:2], long, trust.VerifyOptions{MaxDepth: 1}); ve == nil || ve.Reason != trust.ReasonPolicy {
 		t.Errorf("two intermediates over MaxDepth 1: %v", ve)
+	}
+}
+
+func TestCheckIPName(t *testing.T) {
+	p := newPKI(t, "ip", "a.example")
+	tmpl := leafTemplate("ip")
+	tmpl.IPAddresses = []net.IP{net.ParseIP("::1")}
+	k := ecKey(t)
+	leaf := mkCert(t, tmpl, p.inter, k.Public(), p.interKey)
+	built := builtChain{Certs: []*x509.Certificate{leaf, p.inter, p.root}, Bits: make([]uint32, 3)}
+	params := ChainFlags(context.Background(), trust.VerifyOptions{})
+	if ve := checkIPName([]*x509.Certificate{leaf}, built, trust.VerifyOptions{ServerName: "[::1]"}, params); ve != nil {
+		t.Errorf("[::1]: %v", ve)
+	}
+	ve := checkIPName([]*x509.Certificate{leaf}, built, trust.VerifyOptions{ServerName: "::2"}, params)
+	if ve == nil || ve.Reason != trust.ReasonHostnameMismatch || ve.PlatformCodeName != "CERT_E_CN_NO_MATCH" {
+		t.Errorf("::2: %v", ve)
+	}
+	if ve := checkIPName([]*x509.Certificate{leaf}, built, trust.VerifyOptions{ServerName: "a.example"}, params); ve != nil {
+		t.Errorf("DNS names are left to the SSL policy: %v", ve)
+	}
+	if policyServerName("10.0.0.1") != "" || policyServerName("a.example") != "a.example" {
+		t.Error("policyServerName")
 	}
 }

@@ -5,8 +5,6 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
-	"net"
-	"strings"
 	"syscall"
 	"unsafe"
 
@@ -109,6 +107,9 @@ func verifyWithEngine(engine syswin.Handle, chain []*x509.Certificate, opts trus
 	softFail := p.PolicyFlags&policyIgnoreAllRevUnknown != 0
 	if code != 0 && !(softFail && isRevUnknownCode(code)) {
 		return nil, policyError(chain, built, code, elem, opts)
+	}
+	if ve := checkIPName(chain, built, opts, p); ve != nil {
+		return nil, ve
 	}
 	if rc, bit := residualStatus(cc.TrustStatus.ErrorStatus, p.PolicyFlags); rc != 0 {
 		ve := policyError(chain, built, rc, -1, opts)
@@ -224,16 +225,6 @@ func checkPolicy(cc *syswin.CertChainContext, opts trust.VerifyOptions, p ChainP
 		return 0, 0, err
 	}
 	return st.Error, int(int32(st.ElementIndex)), nil
-}
-
-// policyServerName strips the brackets of an IPv6 literal; Windows matches
-// IP literals against iPAddress subjectAltNames itself.
-func policyServerName(host string) string {
-	h := strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
-	if net.ParseIP(h) != nil {
-		return h
-	}
-	return host
 }
 
 // errCode extracts the Windows code of an error from x/sys or win32.

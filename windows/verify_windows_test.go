@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"testing"
 
@@ -79,6 +80,13 @@ func TestSystemVerify(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	serverOnly := leafTemplate(testHost, testHost)
+	serverOnly.ExtKeyUsage = []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}
+	k := ecKey(t)
+	serverLeaf := mkCert(t, serverOnly, p.inter, k.Public(), p.interKey)
+	ipTmpl := leafTemplate("127.0.0.1")
+	ipTmpl.IPAddresses = []net.IP{net.IPv4(127, 0, 0, 1)}
+	ipLeaf := mkCert(t, ipTmpl, p.inter, k.Public(), p.interKey)
 	opts := trust.VerifyOptions{ServerName: testHost, Time: verifyTime, Revocation: trust.RevocationOff}
 	rows := []struct {
 		name  string
@@ -95,6 +103,9 @@ func TestSystemVerify(t *testing.T) {
 		{"expired", []*x509.Certificate{p.expired, p.inter}, nil, trust.ReasonExpired},
 		{"unknown-root", []*x509.Certificate{other.leaf, other.inter}, nil, trust.ReasonUnknownAuthority},
 		{"missing-intermediate", []*x509.Certificate{p.leaf}, nil, trust.ReasonMissingIntermediate},
+		{"server-only-leaf/client", []*x509.Certificate{serverLeaf, p.inter}, func(o *trust.VerifyOptions) { o.Usage, o.ServerName = trust.UsageClientAuth, "" }, trust.ReasonWrongUsage},
+		{"ip-address", []*x509.Certificate{ipLeaf, p.inter}, func(o *trust.VerifyOptions) { o.ServerName = "127.0.0.1" }, trust.ReasonUnknown},
+		{"ip-address/wrong", []*x509.Certificate{ipLeaf, p.inter}, func(o *trust.VerifyOptions) { o.ServerName = "127.0.0.2" }, trust.ReasonHostnameMismatch},
 		{"max-depth", []*x509.Certificate{p.leaf, p.inter}, func(o *trust.VerifyOptions) { o.MaxDepth = 1 }, trust.ReasonUnknown},
 	}
 	for _, r := range rows {
@@ -114,7 +125,7 @@ func TestSystemVerify(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Verify: %v", err)
 			}
-			if len(chains) != 1 || len(chains[0]) != 3 || !chains[0][2].Equal(p.root) || chains[0][0] != p.leaf {
+			if len(chains) != 1 || len(chains[0]) != 3 || !chains[0][2].Equal(p.root) || chains[0][0] != r.chain[0] {
 				t.Fatalf("verified chain %v, want leaf, intermediate, root", chains)
 			}
 		})
@@ -287,4 +298,17 @@ func TestInstallUninstall(t *testing.T) {
 
 func trustOpts(host string) trust.VerifyOptions {
 	return trust.VerifyOptions{ServerName: host, Time: verifyTime, Revocation: trust.RevocationOff}
+}
+
+func TestVerifyCancelled(t *testing.T) {
+	p := installedPKI(t, "nativetls Verify Test")
+	store, _ := System()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := store.Verify(ctx, []*x509.Certificate{p.leaf, p.inter}, trustOpts(testHost)); !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled context: %v", err)
+	}
+	if _, err := store.Verify(context.Background(), nil, trustOpts(testHost)); err == nil {
+		t.Fatal("empty chain verified")
+	}
 }

@@ -4,6 +4,8 @@ import (
 	"crypto/sha256"
 	"crypto/x509"
 	"fmt"
+	"net"
+	"strings"
 	"time"
 
 	"github.com/nativetls/nativetls/trust"
@@ -165,4 +167,36 @@ func chainBuildError(presented []*x509.Certificate, opts trust.VerifyOptions, ap
 		PlatformCode: int64(code), PlatformCodeName: codeName(code),
 		Detail: fmt.Sprintf("%s failed: %v", api, err), Err: err,
 	}
+}
+
+// checkIPName matches an IP-literal server name against the leaf's
+// iPAddress subjectAltNames with crypto/x509 (see policyServerName); a
+// mismatch is reported as Windows would, CERT_E_CN_NO_MATCH.
+func checkIPName(presented []*x509.Certificate, built builtChain, opts trust.VerifyOptions, p ChainParams) *trust.VerificationError {
+	host := strings.TrimSuffix(strings.TrimPrefix(opts.ServerName, "["), "]")
+	if p.AuthType != authTypeServer || p.Policy != policySSL || net.ParseIP(host) == nil || len(presented) == 0 {
+		return nil
+	}
+	err := presented[0].VerifyHostname(host)
+	if err == nil {
+		return nil
+	}
+	ve := policyError(presented, built, 0x800B010F, 0, opts) // CERT_E_CN_NO_MATCH
+	ve.Err = err
+	return ve
+}
+
+// policyServerName is the name handed to the SSL policy: DNS names only.
+// IP literals are matched by checkIPName instead, because the SSL policy's
+// handling of iPAddress subjectAltNames differs between Windows versions
+// (and Wine never matches them).
+func policyServerName(host string) string {
+	if isIPLiteral(host) {
+		return ""
+	}
+	return host
+}
+
+func isIPLiteral(host string) bool {
+	return net.ParseIP(strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")) != nil
 }
