@@ -78,6 +78,14 @@ vet_all() {
 		echo "--- vet $t"
 		GOOS=${t%/*} GOARCH=${t#*/} CGO_ENABLED=0 go vet ./... || rc=1
 	done
+	# The darwin test binaries must link without cgo (purego), even though
+	# they only run on macOS runners.
+	for a in arm64 amd64; do
+		echo "--- link darwin/$a test binaries"
+		for p in ./darwin/ ./darwin/internal/sec/; do
+			GOOS=darwin GOARCH=$a CGO_ENABLED=0 go test -c -o /dev/null "$p" || rc=1
+		done
+	done
 	echo "--- build+vet freebsd/amd64"
 	GOOS=freebsd GOARCH=amd64 CGO_ENABLED=0 go build ./... || rc=1
 	GOOS=freebsd GOARCH=amd64 CGO_ENABLED=0 go vet ./... || rc=1
