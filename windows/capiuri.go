@@ -20,7 +20,9 @@ import (
 //	capi:issuer=<issuer common name>;serial=<0x hex or decimal>
 //
 // Attributes are separated by ';', values may be percent-encoded, and a
-// query "?pin-value=…" carries a PIN. store-location defaults to "user"
+// query "?pin-value=…" carries a PIN, which OpenKey hands to the key's
+// provider (NCRYPT_PIN_PROPERTY) so that smart-card keys sign without a
+// prompt. store-location defaults to "user"
 // (CurrentUser), store to "My". "subject" is accepted as a synonym of
 // "cn". Of smallstep's other attributes, friendly-name and description are
 // not matched by this package (they are rejected rather than silently

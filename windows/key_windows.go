@@ -69,9 +69,25 @@ func acquireKey(u *CAPIURI, c *syswin.CertContext, x *x509.Certificate) (*Key, *
 		k.Close()
 		return nil, &KeyError{URI: u.String(), Op: "open", Err: fmt.Errorf("%w: %T keys are not supported (RSA and ECDSA are)", ErrKeyNotSupported, x.PublicKey)}
 	}
+	if u.PIN != "" {
+		if err := win32.NCryptSetProperty(h, "SmartCardPin", utf16Bytes(u.PIN), win32.NCRYPT_SILENT_FLAG); err != nil { // NCRYPT_PIN_PROPERTY
+			k.Close()
+			return nil, keyError(u.String(), "open", "NCryptSetProperty(NCRYPT_PIN_PROPERTY)", errCode(err), err)
+		}
+	}
 	k.provider = providerName(h)
 	k.chain = chainOf(c, x)
 	return k, nil
+}
+
+// utf16Bytes is s as NUL-terminated little-endian UTF-16 bytes.
+func utf16Bytes(s string) []byte {
+	u, _ := syswin.UTF16FromString(s)
+	b := make([]byte, 2*len(u))
+	for i, c := range u {
+		binary.LittleEndian.PutUint16(b[2*i:], c)
+	}
+	return b
 }
 
 // providerName reads the key's storage provider name, "" if unavailable.

@@ -12,9 +12,10 @@ import (
 // a trust.SourceReporter for doctor. [System] and [WithRoots] return one.
 //
 // A Store made by WithRoots owns a chain engine and its root stores: call
-// Close when done. Close on a System store is a no-op. A Store is safe for
-// concurrent use; OS store changes (an installed root) are seen by the next
-// verification.
+// Close when done; a System store holds no native handle, and Close only
+// marks it closed. Verify fails after Close. A Store is safe for concurrent
+// use. Windows' chain engine notices store changes (an installed root) by
+// itself; Wine's default engine reads the ROOT store once per process.
 type Store struct {
 	name  string
 	extra []*x509.Certificate // WithRoots' additional roots

@@ -42,12 +42,29 @@ func openStore(loc Location, name string, readOnly bool) (syswin.Handle, error) 
 // ListStore(CurrentUser, StoreRoot). Certificates Go cannot parse are
 // skipped and reported in the error (the others are still returned).
 func ListStore(loc Location, store string) ([]*x509.Certificate, error) {
+	entries, err := listEntries(loc, store)
+	certs := make([]*x509.Certificate, len(entries))
+	for i, e := range entries {
+		certs[i] = e.cert
+	}
+	return certs, err
+}
+
+// storeEntry is a certificate of a store with its enabled purposes
+// (CERT_ENHKEY_USAGE_PROP_ID), when the store restricts them.
+type storeEntry struct {
+	cert     *x509.Certificate
+	purposes []trust.Usage
+	disabled bool // the property is present and empty: disabled for all purposes
+}
+
+func listEntries(loc Location, store string) ([]storeEntry, error) {
 	h, err := openStore(loc, store, true)
 	if err != nil {
 		return nil, err
 	}
 	defer win32.CertCloseStore(h)
-	var certs []*x509.Certificate
+	var out []storeEntry
 	var bad []error
 	for c := win32.CertEnumCertificatesInStore(h, nil); c != nil; c = win32.CertEnumCertificatesInStore(h, c) {
 		x, err := x509.ParseCertificate(win32.CertContextBytes(c))
@@ -55,18 +72,34 @@ func ListStore(loc Location, store string) ([]*x509.Certificate, error) {
 			bad = append(bad, err)
 			continue
 		}
-		certs = append(certs, x)
+		e := storeEntry{cert: x}
+		if prop, err := win32.CertGetCertificateContextProperty(c, win32.CERT_ENHKEY_USAGE_PROP_ID); err == nil {
+			p, disabled, unknown, perr := PurposesFromEKUProperty(prop)
+			switch {
+			case perr != nil:
+				bad = append(bad, fmt.Errorf("%s: %w", x.Subject, perr))
+			case len(p) == 0 && unknown > 0:
+				e.disabled = true // enabled only for purposes TLS never asks for
+			default:
+				e.purposes, e.disabled = p, disabled
+			}
+		}
+		out = append(out, e)
 	}
 	if len(bad) > 0 {
-		return certs, &StoreError{Op: "list", Location: loc, Store: store,
-			Err: fmt.Errorf("%d certificates could not be parsed and were skipped: %w", len(bad), errors.Join(bad...))}
+		return out, &StoreError{Op: "list", Location: loc, Store: store,
+			Err: fmt.Errorf("%d certificates could not be read and were skipped: %w", len(bad), errors.Join(bad...))}
 	}
-	return certs, nil
+	return out, nil
 }
 
 // Anchors implements trust.AnchorLister: the ROOT and AuthRoot stores of
 // LocalMachine and CurrentUser (a certificate in both is listed once, under
-// LocalMachine), then the Disallowed stores as Distrusted anchors. Source
+// LocalMachine), then the Disallowed stores as Distrusted anchors. Purposes
+// an administrator restricted a root to (certmgr "Enable only the following
+// purposes", CERT_ENHKEY_USAGE_PROP_ID) become Anchor.Purposes; a root
+// disabled for all purposes, or enabled only for purposes TLS never uses, is
+// listed as Distrusted. Source
 // is e.g. "windows:CurrentUser/ROOT". A store that cannot be opened is
 // skipped (see Sources); an error is returned only if no store could be read.
 func (s *Store) Anchors(ctx context.Context) ([]trust.Anchor, error) {
@@ -98,7 +131,7 @@ func listAnchors(ctx context.Context) ([]trust.Anchor, []trust.SourceReport, err
 		}
 		src := Source(st.loc, st.name)
 		rep := trust.SourceReport{Name: src, Path: st.loc.String() + `\` + st.name}
-		certs, err := ListStore(st.loc, st.name)
+		entries, err := listEntries(st.loc, st.name)
 		switch {
 		case storeMissing(err):
 			rep.Skipped = "the store does not exist"
@@ -106,14 +139,15 @@ func listAnchors(ctx context.Context) ([]trust.Anchor, []trust.SourceReport, err
 			rep.Err = err
 			errs = append(errs, err)
 		}
-		for _, c := range certs {
-			key := fmt.Sprint(st.distrusted) + string(c.Raw)
+		for _, e := range entries {
+			key := fmt.Sprint(st.distrusted) + string(e.cert.Raw)
 			if seen[key] {
 				continue
 			}
 			seen[key] = true
-			anchors = append(anchors, trust.Anchor{Certificate: c, Source: src, Distrusted: st.distrusted})
-			if st.distrusted {
+			a := trust.Anchor{Certificate: e.cert, Source: src, Distrusted: st.distrusted || e.disabled, Purposes: e.purposes}
+			anchors = append(anchors, a)
+			if a.Distrusted {
 				rep.Distrusted++
 			} else {
 				rep.Anchors++

@@ -14,6 +14,7 @@ var (
 	procCertFreeCertificateChainEngine    = modcrypt32.NewProc("CertFreeCertificateChainEngine")
 	procCertSetCertificateContextProperty = modcrypt32.NewProc("CertSetCertificateContextProperty")
 	procCertAddStoreToCollection          = modcrypt32.NewProc("CertAddStoreToCollection")
+	procCertGetCertificateContextProperty = modcrypt32.NewProc("CertGetCertificateContextProperty")
 )
 
 // CertOpenSystemStore opens a system store by name (CertOpenStore with
@@ -127,6 +128,30 @@ func CertSetCertificateContextProperty(c *syswin.CertContext, id uint32, value [
 		return e
 	}
 	return nil
+}
+
+// CertGetCertificateContextProperty reads property id (CERT_*_PROP_ID) of
+// c; CRYPT_E_NOT_FOUND when c has no such property.
+func CertGetCertificateContextProperty(c *syswin.CertContext, id uint32) ([]byte, error) {
+	if err := procCertGetCertificateContextProperty.Find(); err != nil {
+		return nil, err
+	}
+	var n uint32
+	// First call: size only; n is live Go memory.
+	r, _, e := syscall.SyscallN(procCertGetCertificateContextProperty.Addr(), uintptr(unsafe.Pointer(c)), uintptr(id), 0, uintptr(unsafe.Pointer(&n)))
+	if r == 0 {
+		return nil, e
+	}
+	buf := make([]byte, n)
+	if n == 0 {
+		return buf, nil
+	}
+	// Second call: buf holds n bytes and stays alive across the call.
+	r, _, e = syscall.SyscallN(procCertGetCertificateContextProperty.Addr(), uintptr(unsafe.Pointer(c)), uintptr(id), uintptr(unsafe.Pointer(&buf[0])), uintptr(unsafe.Pointer(&n)))
+	if r == 0 {
+		return nil, e
+	}
+	return buf[:n], nil
 }
 
 // CertCreateCertificateChainEngine creates a chain engine from cfg.

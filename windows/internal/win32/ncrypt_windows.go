@@ -13,6 +13,7 @@ var (
 	procNCryptSignHash    = modncrypt.NewProc("NCryptSignHash")
 	procNCryptDecrypt     = modncrypt.NewProc("NCryptDecrypt")
 	procNCryptGetProperty = modncrypt.NewProc("NCryptGetProperty")
+	procNCryptSetProperty = modncrypt.NewProc("NCryptSetProperty")
 	procNCryptFreeObject  = modncrypt.NewProc("NCryptFreeObject")
 	procNCryptDeleteKey   = modncrypt.NewProc("NCryptDeleteKey")
 
@@ -87,6 +88,22 @@ func NCryptGetProperty(obj syswin.Handle, name string, out []byte, flags uint32)
 	r, _, _ := syscall.SyscallN(procNCryptGetProperty.Addr(), uintptr(obj), uintptr(unsafe.Pointer(p)),
 		uintptr(unsafe.Pointer(bufPtr(out))), uintptr(len(out)), uintptr(unsafe.Pointer(&n)), uintptr(flags))
 	return int(n), status(r)
+}
+
+// NCryptSetProperty sets property name (e.g. NCRYPT_PIN_PROPERTY
+// "SmartCardPin") of an NCrypt object to value.
+func NCryptSetProperty(obj syswin.Handle, name string, value []byte, flags uint32) error {
+	if err := procNCryptSetProperty.Find(); err != nil {
+		return err
+	}
+	p, err := syswin.UTF16PtrFromString(name)
+	if err != nil {
+		return err
+	}
+	// p and value are live Go memory for the duration of the call.
+	r, _, _ := syscall.SyscallN(procNCryptSetProperty.Addr(), uintptr(obj), uintptr(unsafe.Pointer(p)),
+		uintptr(unsafe.Pointer(bufPtr(value))), uintptr(len(value)), uintptr(flags))
+	return status(r)
 }
 
 // NCryptFreeObject frees an NCrypt key or provider handle.

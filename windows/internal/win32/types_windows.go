@@ -21,6 +21,7 @@ const (
 
 	// Certificate context properties.
 	CERT_KEY_PROV_INFO_PROP_ID = 2
+	CERT_ENHKEY_USAGE_PROP_ID  = 9
 	CERT_OCSP_RESPONSE_PROP_ID = 70
 
 	// NCRYPT / BCRYPT padding flags.
