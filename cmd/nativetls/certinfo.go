@@ -103,3 +103,7 @@ func humanMessage(err error) string {
 	}
 	return err.Error()
 }
+
+func errNotCA(file, subject string) error {
+	return fmt.Errorf("%s: %q is not a CA certificate (basic constraints CA:FALSE); install the CA that issued it, not the server certificate", file, subject)
+}

@@ -1,0 +1,135 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/nativetls/nativetls/native"
+	"github.com/nativetls/nativetls/trust"
+)
+
+type getOpts struct {
+	roots, host string
+	timeout     time.Duration
+}
+
+func (o *getOpts) define(fs *flag.FlagSet) {
+	fs.StringVar(&o.roots, "roots", "", "trust only the anchors in `SPEC` (a PEM file, directory, pkcs11:..., system+FILE) instead of the system store")
+	fs.StringVar(&o.host, "host", "", "server `NAME` to send (SNI) and verify instead of the URL's host; also the Host header")
+	fs.DurationVar(&o.timeout, "timeout", 30*time.Second, "give up after `DURATION`")
+}
+
+func init() {
+	register(&command{
+		name:     "get",
+		synopsis: "HTTPS GET through the native stack; body to stdout, the verification message on failure",
+		usage:    "URL [--roots SPEC] [--host NAME] [--timeout DURATION] [--json]",
+		examples: "  nativetls get https://example.com/\n  nativetls get https://127.0.0.1:8443/ --roots ca.pem --host localhost\n  nativetls get https://internal.example/health --roots system+company-root.pem --json\n",
+		run:      runGet,
+	})
+	flagSetups["get"] = func(fs *flag.FlagSet) { new(getOpts).define(fs) }
+}
+
+type getJSON struct {
+	URL        string              `json:"url"`
+	Status     int                 `json:"status,omitempty"`
+	TLSVersion string              `json:"tls_version,omitempty"`
+	Cipher     string              `json:"cipher_suite,omitempty"`
+	ALPN       string              `json:"alpn,omitempty"`
+	Verified   []certJSON          `json:"verified_chain,omitempty"`
+	Headers    map[string][]string `json:"headers,omitempty"`
+	Body       string              `json:"body,omitempty"`
+	Error      *verificationJSON   `json:"error,omitempty"`
+}
+
+func runGet(e *env, args []string) error {
+	var o getOpts
+	fs := e.cmd.flags(o.define)
+	pos, err := e.parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("give exactly one URL")
+	}
+	u, err := url.Parse(pos[0])
+	if err != nil || u.Scheme != "https" || u.Host == "" {
+		return usagef("%q is not an https:// URL", pos[0])
+	}
+	cfg := trust.DefaultConfiguration()
+	if o.roots != "" {
+		store, err := native.TrustStore(o.roots)
+		if store == nil {
+			return inputErr(err)
+		}
+		cfg = cfg.WithTrustStore(store)
+	}
+	ctx, err := native.NewClientContext(cfg)
+	if err != nil {
+		return &failError{humanMessage(err)}
+	}
+	tc := ctx.TLSConfig()
+	if o.host != "" {
+		tc.ServerName = o.host
+	}
+	client := &http.Client{Timeout: o.timeout, Transport: &http.Transport{TLSClientConfig: tc, ForceAttemptHTTP2: true}}
+	req, err := http.NewRequestWithContext(context.Background(), http.MethodGet, u.String(), nil)
+	if err != nil {
+		return usagef("%v", err)
+	}
+	if o.host != "" {
+		req.Host = o.host
+	}
+	req.Header.Set("User-Agent", "nativetls/"+buildVersion())
+	resp, err := client.Do(req)
+	if err != nil {
+		return getFailed(e, u.String(), err)
+	}
+	defer resp.Body.Close()
+	res := getJSON{URL: u.String(), Status: resp.StatusCode, Headers: resp.Header}
+	if resp.TLS != nil {
+		res.TLSVersion = versionName(resp.TLS.Version)
+		res.Cipher = trust.CipherSuite(resp.TLS.CipherSuite).String()
+		res.ALPN = resp.TLS.NegotiatedProtocol
+		if len(resp.TLS.VerifiedChains) > 0 {
+			res.Verified = describeAll(resp.TLS.VerifiedChains[0])
+		}
+	}
+	if e.json {
+		body, err := io.ReadAll(resp.Body)
+		if err != nil {
+			return &failError{"reading the body: " + err.Error()}
+		}
+		res.Body = string(body)
+		return e.printJSON(res)
+	}
+	if _, err := io.Copy(e.stdout, resp.Body); err != nil {
+		return &failError{"reading the body: " + err.Error()}
+	}
+	return nil
+}
+
+// getFailed reports a failed request: the verification sentence when the
+// server was not trusted, the transport error otherwise.
+func getFailed(e *env, u string, err error) error {
+	var ve *trust.VerificationError
+	if e.json {
+		d := verificationDetail(err)
+		_ = e.printJSON(getJSON{URL: u, Error: &d})
+		return errSilentFail
+	}
+	if errors.As(err, &ve) {
+		return &failError{fmt.Sprintf("%s: the server is not trusted (%s): %s", u, ve.Reason, ve.Message())}
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
+	}
+	return &failError{fmt.Sprintf("%s: %v", u, err)}
+}

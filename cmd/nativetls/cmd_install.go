@@ -1,0 +1,104 @@
+package main
+
+import (
+	"flag"
+	"strings"
+
+	"github.com/nativetls/nativetls/native"
+)
+
+type installOpts struct {
+	store, root, method, home, name string
+	nssdbs                          multiFlag
+	dryRun                          bool
+}
+
+func (o *installOpts) define(fs *flag.FlagSet) {
+	fs.StringVar(&o.store, "store", "system", "`STORES` to change: system, nss (Linux: NSS databases of Firefox/Chrome), user (Windows/macOS: the current user's store), all; comma-separated")
+	fs.BoolVar(&o.dryRun, "dry-run", false, "print what would be done without doing it")
+	fs.StringVar(&o.root, "root", "", "Linux: change the Debian-layout file system under `DIR` instead of / (for tests and images)")
+	fs.StringVar(&o.method, "method", "", "Linux: force the system `METHOD`: debian, fedora or p11-kit (default: detect)")
+	fs.Var(&o.nssdbs, "nssdb", "Linux: NSS database `DIR` to change (repeatable; default: discover under the home directory)")
+	fs.StringVar(&o.home, "home", "", "Linux: home `DIR` searched for NSS databases (default: the user's)")
+	fs.StringVar(&o.name, "name", "", "file name / nickname to use (default derived from the certificate)")
+}
+
+func installCommand(name, verb string) *command {
+	return &command{
+		name:     name,
+		synopsis: verb + " a CA certificate in the system store and NSS/user stores",
+		usage:    "CERT.pem [--store system|nss|user|all] [--dry-run] [--root DIR] [--method METHOD] [--nssdb DIR]... [--json]",
+		examples: "  nativetls " + name + " company-root.pem --dry-run\n  sudo nativetls " + name + " company-root.pem --store all\n  nativetls " + name + " test-ca.pem --store nss --nssdb ~/.pki/nssdb\n",
+		run: func(e *env, args []string) error {
+			return runInstall(e, args, name == "uninstall")
+		},
+	}
+}
+
+func init() {
+	register(installCommand("install", "install (trust)"))
+	register(installCommand("uninstall", "remove"))
+	flagSetups["install"] = func(fs *flag.FlagSet) { new(installOpts).define(fs) }
+	flagSetups["uninstall"] = flagSetups["install"]
+}
+
+// actionJSON is one step of an install or uninstall.
+type actionJSON struct {
+	Store string   `json:"store"`
+	Op    string   `json:"op"`
+	Path  string   `json:"path,omitempty"`
+	Cmd   []string `json:"cmd,omitempty"`
+	Text  string   `json:"text"`
+}
+
+type installResult struct {
+	Certificate certJSON     `json:"certificate"`
+	DryRun      bool         `json:"dry_run"`
+	Uninstall   bool         `json:"uninstall"`
+	Actions     []actionJSON `json:"actions"`
+}
+
+func runInstall(e *env, args []string, uninstall bool) error {
+	var o installOpts
+	fs := e.cmd.flags(o.define)
+	pos, err := e.parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("give exactly one certificate file")
+	}
+	cert, err := native.LoadCertificate(pos[0])
+	if err != nil {
+		return inputErr(err)
+	}
+	if !cert.IsCA {
+		return inputErr(errNotCA(pos[0], cert.Subject.String()))
+	}
+	actions, err := platformInstall(cert, o, uninstall)
+	res := installResult{Certificate: describe(cert), DryRun: o.dryRun, Uninstall: uninstall, Actions: actions}
+	if res.Actions == nil {
+		res.Actions = []actionJSON{}
+	}
+	if e.json {
+		_ = e.printJSON(res)
+	} else {
+		verb := "installed"
+		if uninstall {
+			verb = "removed"
+		}
+		if o.dryRun {
+			verb = "would be " + verb
+		}
+		for _, a := range actions {
+			e.outf("%s\n", a.Text)
+		}
+		if err == nil {
+			e.outf("%s %s (%s)\n", strings.TrimSpace(cert.Subject.String()), verb, o.store)
+		}
+	}
+	if err != nil {
+		return &failError{err.Error()}
+	}
+	return nil
+}

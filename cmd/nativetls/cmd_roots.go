@@ -1,0 +1,146 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/nativetls/nativetls/native"
+	"github.com/nativetls/nativetls/trust"
+)
+
+type rootsOpts struct {
+	roots, source, subject, purpose, within string
+	distrusted, expired                     bool
+}
+
+func (o *rootsOpts) define(fs *flag.FlagSet) {
+	fs.StringVar(&o.roots, "roots", "system", "trust store `SPEC`: system, a file, a directory, pkcs11:..., system+FILE")
+	fs.StringVar(&o.source, "source", "", "only anchors whose source contains `TEXT`")
+	fs.StringVar(&o.subject, "subject", "", "only anchors whose subject contains `TEXT` (case-insensitive)")
+	fs.StringVar(&o.purpose, "purpose", "", "only anchors trusted for `USAGE`: serverAuth, clientAuth, email, codeSigning")
+	fs.BoolVar(&o.distrusted, "distrusted", false, "only distrusted entries")
+	fs.BoolVar(&o.expired, "expired", false, "only expired anchors")
+	fs.StringVar(&o.within, "expiring-within", "", "only anchors expiring within `DURATION` (e.g. 720h)")
+}
+
+func init() {
+	register(&command{
+		name:     "roots",
+		synopsis: "list trust anchors with their source, purposes, distrust and expiry",
+		usage:    "[--roots SPEC] [--source TEXT] [--subject TEXT] [--purpose USAGE] [--distrusted] [--expired] [--expiring-within DURATION] [--json]",
+		examples: "  nativetls roots\n  nativetls roots --distrusted\n  nativetls roots --expiring-within 2160h --json\n  nativetls roots --roots /etc/ssl/certs --subject digicert\n",
+		run:      runRoots,
+	})
+	flagSetups["roots"] = func(fs *flag.FlagSet) { new(rootsOpts).define(fs) }
+}
+
+type anchorJSON struct {
+	certJSON
+	Source        string     `json:"source"`
+	Purposes      []string   `json:"purposes"`
+	Distrusted    bool       `json:"distrusted"`
+	DistrustAfter *time.Time `json:"distrust_after,omitempty"`
+	Expired       bool       `json:"expired"`
+}
+
+func runRoots(e *env, args []string) error {
+	var o rootsOpts
+	fs := e.cmd.flags(o.define)
+	pos, err := e.parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usagef("unexpected argument %q", pos[0])
+	}
+	at, err := now()
+	if err != nil {
+		return err
+	}
+	var within time.Duration
+	if o.within != "" {
+		if within, err = time.ParseDuration(o.within); err != nil {
+			return usagef("--expiring-within %q: %v", o.within, err)
+		}
+	}
+	var purpose trust.Usage = -1
+	if o.purpose != "" {
+		if purpose, err = parsePurpose(o.purpose); err != nil {
+			return err
+		}
+	}
+	store, err := native.TrustStore(o.roots)
+	if store == nil {
+		return inputErr(err)
+	}
+	al, ok := store.(trust.AnchorLister)
+	if !ok {
+		return &failError{fmt.Sprintf("%s cannot list its anchors (it asks the operating system chain by chain)", store)}
+	}
+	anchors, err := al.Anchors(context.Background())
+	if err != nil {
+		return &failError{err.Error()}
+	}
+	var out []anchorJSON
+	for _, a := range anchors {
+		c := a.Certificate
+		expired := at.After(c.NotAfter)
+		switch {
+		case o.source != "" && !strings.Contains(a.Source, o.source),
+			o.subject != "" && !strings.Contains(strings.ToLower(c.Subject.String()), strings.ToLower(o.subject)),
+			o.distrusted && !a.Distrusted,
+			o.expired && !expired,
+			within > 0 && (expired || c.NotAfter.After(at.Add(within))),
+			purpose >= 0 && (a.Distrusted || !a.TrustedFor(purpose)):
+			continue
+		}
+		j := anchorJSON{certJSON: describe(c), Source: a.Source, Distrusted: a.Distrusted, Expired: expired, Purposes: []string{}}
+		for _, p := range a.Purposes {
+			j.Purposes = append(j.Purposes, p.String())
+		}
+		if !a.DistrustAfter.IsZero() {
+			t := a.DistrustAfter.UTC()
+			j.DistrustAfter = &t
+		}
+		out = append(out, j)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Subject < out[j].Subject })
+	if e.json {
+		if out == nil {
+			out = []anchorJSON{}
+		}
+		return e.printJSON(out)
+	}
+	for _, a := range out {
+		purposes := "any purpose"
+		if len(a.Purposes) > 0 {
+			purposes = strings.Join(a.Purposes, ",")
+		}
+		flags := ""
+		if a.Distrusted {
+			flags += " DISTRUSTED"
+		}
+		if a.DistrustAfter != nil {
+			flags += " distrust-after=" + a.DistrustAfter.Format("2006-01-02")
+		}
+		if a.Expired {
+			flags += " EXPIRED"
+		}
+		e.outf("%s\n    source %s; %s; expires %s%s\n", a.Subject, a.Source, purposes, a.NotAfter.Format("2006-01-02"), flags)
+	}
+	e.outf("%d anchors listed (of %d in %s)\n", len(out), len(anchors), store)
+	return nil
+}
+
+func parsePurpose(s string) (trust.Usage, error) {
+	for _, u := range []trust.Usage{trust.UsageServerAuth, trust.UsageClientAuth, trust.UsageEmail, trust.UsageCodeSigning} {
+		if strings.EqualFold(u.String(), s) {
+			return u, nil
+		}
+	}
+	return 0, usagef("--purpose %q: use serverAuth, clientAuth, email or codeSigning", s)
+}
