@@ -2,12 +2,15 @@ package main
 
 import (
 	"context"
+	"crypto/x509"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
+	"sync"
 	"time"
 
 	"github.com/nativetls/nativetls/native"
@@ -62,7 +65,7 @@ func runGet(e *env, args []string) error {
 	if err != nil || u.Scheme != "https" || u.Host == "" {
 		return usagef("%q is not an https:// URL", pos[0])
 	}
-	cfg := trust.DefaultConfiguration()
+	cfg := trust.DefaultConfiguration().WithInnerProtocols(trust.H2, trust.HTTP1_1)
 	if o.roots != "" {
 		store, err := native.TrustStore(o.roots)
 		if store == nil {
@@ -74,11 +77,38 @@ func runGet(e *env, args []string) error {
 	if err != nil {
 		return &failError{humanMessage(err)}
 	}
-	tc := ctx.TLSConfig()
-	if o.host != "" {
-		tc.ServerName = o.host
+	// Every connection goes through the native client context (WrapConn,
+	// verified in VerifyConnection); net/http gets the *tls.Conn inside so it
+	// fills Response.TLS and can speak h2.
+	var verified [][]*x509.Certificate
+	var mu sync.Mutex
+	dialer := &net.Dialer{Timeout: o.timeout}
+	dialTLS := func(dctx context.Context, network, addr string) (net.Conn, error) {
+		host, _, err := net.SplitHostPort(addr)
+		if err != nil {
+			return nil, err
+		}
+		if o.host != "" {
+			host = o.host
+		}
+		raw, err := dialer.DialContext(dctx, network, addr)
+		if err != nil {
+			return nil, err
+		}
+		conn, err := ctx.WrapConn(raw, host)
+		if err == nil {
+			err = conn.HandshakeContext(dctx)
+		}
+		if err != nil {
+			raw.Close()
+			return nil, err
+		}
+		mu.Lock()
+		verified = conn.VerifiedChains()
+		mu.Unlock()
+		return conn.Conn, nil
 	}
-	client := &http.Client{Timeout: o.timeout, Transport: &http.Transport{TLSClientConfig: tc, ForceAttemptHTTP2: true}}
+	client := &http.Client{Timeout: o.timeout, Transport: &http.Transport{DialTLSContext: dialTLS, ForceAttemptHTTP2: true}}
 	req, err := http.NewRequestWithContext(context.Background(), http.MethodGet, u.String(), nil)
 	if err != nil {
 		return usagef("%v", err)
@@ -97,9 +127,11 @@ func runGet(e *env, args []string) error {
 		res.TLSVersion = versionName(resp.TLS.Version)
 		res.Cipher = trust.CipherSuite(resp.TLS.CipherSuite).String()
 		res.ALPN = resp.TLS.NegotiatedProtocol
-		if len(resp.TLS.VerifiedChains) > 0 {
-			res.Verified = describeAll(resp.TLS.VerifiedChains[0])
+		mu.Lock()
+		if len(verified) > 0 {
+			res.Verified = describeAll(verified[0])
 		}
+		mu.Unlock()
 	}
 	if e.json {
 		body, err := io.ReadAll(resp.Body)

@@ -135,8 +135,7 @@ func helloHandler(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	fmt.Fprintf(w, "hello from nativetls serve\n")
 	if r.TLS != nil {
-		fmt.Fprintf(w, "tls: %s, %s, alpn %q, sni %q\n", versionName(r.TLS.Version),
-			trust.CipherSuite(r.TLS.CipherSuite).String(), r.TLS.NegotiatedProtocol, r.TLS.ServerName)
+		fmt.Fprintf(w, "tls: %s, alpn %q, sni %q\n", versionName(r.TLS.Version), r.TLS.NegotiatedProtocol, r.TLS.ServerName)
 		if len(r.TLS.PeerCertificates) > 0 {
 			fmt.Fprintf(w, "client: %s\n", r.TLS.PeerCertificates[0].Subject)
 		}
