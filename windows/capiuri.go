@@ -218,6 +218,7 @@ type URIError struct {
 	Msg string
 }
 
+// Error names the URI (PIN redacted) and what is wrong with it.
 func (e *URIError) Error() string {
 	return fmt.Sprintf("windows: invalid capi URI %q: %s", redactPIN(e.URI), e.Msg)
 }

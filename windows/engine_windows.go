@@ -97,6 +97,7 @@ type EngineError struct {
 	Err  error
 }
 
+// Error names the failing call and the Windows code.
 func (e *EngineError) Error() string {
 	return fmt.Sprintf("windows: cannot build the chain engine for extra roots: %s failed: %v (%s)", e.API, e.Err, codeName(e.Code))
 }

@@ -36,6 +36,7 @@ type StoreError struct {
 	Err      error  // a sentinel (ErrAccessDenied …) or the OS error
 }
 
+// Error names the operation, store, certificate and Windows code.
 func (e *StoreError) Error() string {
 	s := fmt.Sprintf("windows: cannot %s %s\\%s", e.Op, e.Location, e.Store)
 	if e.Subject != "" {

@@ -94,6 +94,8 @@ type KeyError struct {
 	Err  error  // a sentinel (ErrKeyNotFound …) or the underlying error
 }
 
+// Error names the operation, the key URI and the failing call with its
+// NTE_* code.
 func (e *KeyError) Error() string {
 	s := fmt.Sprintf("windows: cannot %s with key %s", e.Op, e.URI)
 	if e.Err != nil {

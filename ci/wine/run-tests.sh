@@ -58,11 +58,12 @@ set -e
 pass=$(grep -c -- '^--- PASS' "$work/test.log" || true)
 fail=$(grep -c -- '^--- FAIL' "$work/test.log" || true)
 skip=$(grep -c -- '^--- SKIP' "$work/test.log" || true)
-gaps=$(grep -c 'wine gap:' "$work/test.log" || true)
+gaps=$(grep -o 'wine gap: .*' "$work/test.log" | sort -u | wc -l)
 secs=$(( $(date +%s) - start ))
+grep -o 'wine gap: .*' "$work/test.log" | sort -u | sed 's/^/wine: /' || true
 if [ "$rc" -eq 0 ] && grep -q '^PASS$' "$work/test.log"; then
-	echo "wine: PASS windows tests under $("$wine" --version 2>/dev/null): $pass passed, $skip skipped, $fail failed, $gaps wine gaps, ${secs}s"
+	echo "wine: PASS windows tests under $("$wine" --version 2>/dev/null): $pass passed, $skip skipped, $fail failed, $gaps distinct wine gaps, ${secs}s"
 	exit 0
 fi
-echo "wine: FAIL windows tests (exit $rc): $pass passed, $skip skipped, $fail failed, $gaps wine gaps, ${secs}s" >&2
+echo "wine: FAIL windows tests (exit $rc): $pass passed, $skip skipped, $fail failed, $gaps distinct wine gaps, ${secs}s" >&2
 exit 1

@@ -25,6 +25,7 @@ var (
 // NTE_BAD_KEYSET); zero is success.
 type SecurityStatus uint32
 
+// Error returns the system message for the status.
 func (s SecurityStatus) Error() string { return syscall.Errno(s).Error() }
 
 func status(r uintptr) error {
