@@ -71,6 +71,9 @@ func publicKeyEqual(a, b any) bool {
 // Certificate returns the certificate on the token that belongs to the
 // key (same CKA_ID, or the same label when the key has no id).
 func (k *Key) Certificate() (*x509.Certificate, error) {
+	if k.closed.Load() {
+		return nil, fmt.Errorf("pkcs11: %s: %w", k, ErrClosed)
+	}
 	var c *x509.Certificate
 	err := k.t.do(func(sh p11.SessionHandle) error {
 		var err error
@@ -84,6 +87,9 @@ func (k *Key) Certificate() (*x509.Certificate, error) {
 // from the token that chain it up (issuer by issuer, signatures checked),
 // stopping before a self-signed root. It is what a TLS server sends.
 func (k *Key) Chain() ([]*x509.Certificate, error) {
+	if k.closed.Load() {
+		return nil, fmt.Errorf("pkcs11: %s: %w", k, ErrClosed)
+	}
 	var chain []*x509.Certificate
 	err := k.t.do(func(sh p11.SessionHandle) error {
 		leaf, err := k.certificate(sh)

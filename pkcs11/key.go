@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io"
 	"sync"
+	"sync/atomic"
 
 	p11 "github.com/miekg/pkcs11"
 )
@@ -24,6 +25,7 @@ import (
 // module handle.
 type Key struct {
 	t          *token
+	req        *URI // the URI OpenKey was given
 	uri        *URI // token and key attributes, no PIN
 	label      string
 	id         []byte
@@ -35,6 +37,9 @@ type Key struct {
 	mu        sync.RWMutex
 	handle    p11.ObjectHandle
 	handleGen uint64 // module generation the handle belongs to
+
+	closeOnce sync.Once
+	closed    atomic.Bool
 }
 
 var (
@@ -79,11 +84,11 @@ func OpenKey(uri string, opts *Options) (*Key, error) {
 	if u.Type != "" && u.Type != "private" {
 		return nil, &URIError{URI: u.Redacted(), Reason: fmt.Sprintf("type=%s cannot name a private key; use type=private or leave it out", u.Type)}
 	}
-	t, err := openToken(u, opts)
+	t, err := openSharedToken(u, opts)
 	if err != nil {
 		return nil, err
 	}
-	k := &Key{t: t}
+	k := &Key{t: t, req: u}
 	if err := t.do(k.find, nil); err != nil {
 		t.close()
 		return nil, err
@@ -107,23 +112,23 @@ func keyTemplate(u *URI, class uint) []*Attribute {
 // find locates the private key and its public half on sh.
 func (k *Key) find(sh p11.SessionHandle) error {
 	t := k.t
-	hs, err := findHandles(t.ctx, sh, keyTemplate(t.uri, p11.CKO_PRIVATE_KEY), 2)
+	hs, err := findHandles(t.ctx, sh, keyTemplate(k.req, p11.CKO_PRIVATE_KEY), 2)
 	if err != nil {
-		return t.err("C_FindObjects", err, t.uri.Redacted())
+		return t.err("C_FindObjects", err, k.req.Redacted())
 	}
 	switch len(hs) {
 	case 0:
 		return fmt.Errorf("pkcs11: no private key on token %q matches %s (check object= and id=; list keys with ListObjects): %w",
-			t.label(), t.uri.Redacted(), ErrKeyNotFound)
+			t.label(), k.req.Redacted(), ErrKeyNotFound)
 	case 1:
 	default:
 		return fmt.Errorf("pkcs11: %s matches more than one private key on token %q; add object= or id=: %w",
-			t.uri.Redacted(), t.label(), ErrAmbiguous)
+			k.req.Redacted(), t.label(), ErrAmbiguous)
 	}
 	attrs, err := readAttrs(t.ctx, sh, hs[0], []uint{p11.CKA_KEY_TYPE, p11.CKA_LABEL, p11.CKA_ID,
 		p11.CKA_ALWAYS_AUTHENTICATE, p11.CKA_MODULUS, p11.CKA_PUBLIC_EXPONENT, p11.CKA_EC_PARAMS, CKA_PUBLIC_KEY_INFO})
 	if err != nil {
-		return t.err("C_GetAttributeValue", err, t.uri.Redacted())
+		return t.err("C_GetAttributeValue", err, k.req.Redacted())
 	}
 	k.handle, k.handleGen = hs[0], t.mod.inst.gen
 	k.label, k.id = string(attrs[p11.CKA_LABEL]), attrs[p11.CKA_ID]
@@ -257,7 +262,14 @@ func (k *Key) MaxTLSVersion(min, max uint16) (uint16, error) {
 
 // Close releases the key's sessions and module handle, waiting for
 // operations in flight. Close is idempotent.
-func (k *Key) Close() error { return k.t.close() }
+func (k *Key) Close() error {
+	err := ErrClosed
+	k.closeOnce.Do(func() { k.closed.Store(true); err = k.t.close() })
+	if err == ErrClosed {
+		return nil
+	}
+	return err
+}
 
 // String names the key by its URI.
 func (k *Key) String() string { return "pkcs11 key " + k.uri.Redacted() }
@@ -325,6 +337,9 @@ func (k *Key) signPSS(pub *rsa.PublicKey, opts *rsa.PSSOptions, h crypto.Hash, d
 
 // sign runs C_SignInit (+ context login) and C_Sign on a pooled session.
 func (k *Key) sign(mech *p11.Mechanism, in []byte) ([]byte, error) {
+	if k.closed.Load() {
+		return nil, fmt.Errorf("pkcs11: %s: %w", k, ErrClosed)
+	}
 	var sig []byte
 	err := k.t.do(func(sh p11.SessionHandle) error {
 		h, err := k.objHandle(sh)
@@ -373,6 +388,9 @@ func (d *RSADecrypter) Decrypt(rnd io.Reader, msg []byte, opts crypto.DecrypterO
 		mech = p11.NewMechanism(ckmRSAPKCSOAEP, p11.NewOAEPParams(hm.mech, hm.mgf, ckzDataSpec, o.Label))
 	default:
 		return nil, fmt.Errorf("pkcs11: decrypt options %T are not supported: %w", opts, ErrUnsupported)
+	}
+	if k.closed.Load() {
+		return nil, fmt.Errorf("pkcs11: %s: %w", k, ErrClosed)
 	}
 	var out []byte
 	decryptFailed := false

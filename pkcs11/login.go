@@ -4,6 +4,7 @@ package pkcs11
 
 import (
 	"context"
+	"errors"
 
 	p11 "github.com/miekg/pkcs11"
 )
@@ -74,7 +75,17 @@ func (t *token) pinLocked() (string, error) {
 	if t.havePIN {
 		return t.pin, nil
 	}
-	return pinFor(context.Background(), t.uri, t.opts, t.label())
+	var err error
+	for _, src := range t.pinSources {
+		var pin string
+		if pin, err = pinFor(context.Background(), src.uri, src.opts, t.label()); err == nil {
+			return pin, nil
+		}
+		if !errors.Is(err, ErrPINRequired) {
+			return "", err
+		}
+	}
+	return "", err
 }
 
 // contextLogin performs the CKU_CONTEXT_SPECIFIC login a

@@ -301,3 +301,29 @@ func TestSchemesWithoutPSS(t *testing.T) {
 		t.Fatalf("TLS 1.2 fallback: %v", err)
 	}
 }
+
+// TestKeysShareTokenPool: keys on one token share its session pool and
+// login; closing one leaves the other working; Close is idempotent.
+func TestKeysShareTokenPool(t *testing.T) {
+	sharedHSM(t)
+	k1, err := OpenKey(keyURI("algos", "p256")+"&max-sessions=3", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k2, err := OpenKey("pkcs11:token=algos;object=rsa2048?module-path="+softhsmModule, nil) // no PIN: the token is logged in
+	if err != nil {
+		t.Fatal(err)
+	}
+	if k1.t != k2.t || cap(k1.t.pool.sem) != 3 {
+		t.Fatalf("keys on one token do not share the pool (%p %p, size %d)", k1.t, k2.t, cap(k1.t.pool.sem))
+	}
+	k1.Close()
+	k1.Close()
+	if _, err := k2.Sign(rand.Reader, digest(crypto.SHA256, []byte("x")), crypto.SHA256); err != nil {
+		t.Fatalf("second key after the first closed: %v", err)
+	}
+	if _, err := k1.Sign(rand.Reader, digest(crypto.SHA256, []byte("x")), crypto.SHA256); !errors.Is(err, ErrClosed) {
+		t.Fatalf("Sign on a closed key: %v", err)
+	}
+	k2.Close()
+}

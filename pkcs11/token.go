@@ -25,15 +25,69 @@ type token struct {
 	info  TokenInfo
 	mechs map[uint]bool
 
-	loginMu sync.Mutex
-	pin     string // remembered after a successful login, for re-login after recovery
-	havePIN bool
-	pinErr  error // sticky: a rejected PIN is never tried again
+	ident *URI // the selected token's label, serial, model, manufacturer: used to find it again
+
+	loginMu    sync.Mutex
+	pin        string // remembered after a successful login, for re-login after recovery
+	havePIN    bool
+	pinErr     error       // sticky: a rejected PIN is never tried again
+	pinSources []pinSource // where a PIN may come from, one per opener
 
 	pool *sessionPool
 
 	opMu   sync.RWMutex // operations hold it shared; close exclusively
 	closed bool
+
+	shared bool // registered in sharedTokens (OpenKey)
+	key    tokenKey
+	refs   int // guarded by sharedTokens
+}
+
+// pinSource is one opener's URI and options, for pinFor.
+type pinSource struct {
+	uri  *URI
+	opts *Options
+}
+
+// tokenKey identifies a token within a module instance.
+type tokenKey struct {
+	inst                               *moduleInstance
+	label, serial, model, manufacturer string
+}
+
+// sharedTokens holds the tokens opened by OpenKey, so every key on a token
+// shares one bounded session pool and one login.
+var sharedTokens = struct {
+	sync.Mutex
+	m map[tokenKey]*token
+}{m: map[tokenKey]*token{}}
+
+// openSharedToken is openToken for keys: a token already open in this
+// process (same module instance, label and serial) is shared, and this
+// opener's PIN source is added to it. A new opener with its own PIN
+// source may try a PIN once more after an earlier one was rejected.
+func openSharedToken(u *URI, opts *Options) (*token, error) {
+	t, err := openToken(u, opts)
+	if err != nil {
+		return nil, err
+	}
+	sharedTokens.Lock()
+	defer sharedTokens.Unlock()
+	if old := sharedTokens.m[t.key]; old != nil {
+		old.refs++
+		old.loginMu.Lock()
+		old.pinSources = append(old.pinSources, pinSource{u, opts})
+		if hasPINSource(u, opts) {
+			old.pinErr = nil
+		}
+		old.loginMu.Unlock()
+		t.pool.close()
+		t.mod.Close()
+		return old, nil
+	}
+	t.shared, t.refs = true, 1
+	sharedTokens.m[t.key] = t
+	return t, nil
 }
 
 // openToken loads the module the URI names and selects the one token the
@@ -47,11 +101,13 @@ func openToken(u *URI, opts *Options) (*token, error) {
 	if err != nil {
 		return nil, err
 	}
-	t := &token{mod: m, ctx: m.inst.ctx, uri: u, opts: opts}
+	t := &token{mod: m, ctx: m.inst.ctx, uri: u, opts: opts, pinSources: []pinSource{{u, opts}}}
 	if err := t.selectSlot(); err != nil {
 		m.Close()
 		return nil, err
 	}
+	t.ident = TokenURI(&t.info, "")
+	t.key = tokenKey{m.inst, t.info.Label, t.info.Serial, t.info.Model, t.info.Manufacturer}
 	m.inst.callMu.RLock()
 	ml, err := t.ctx.GetMechanismList(t.slot)
 	m.inst.callMu.RUnlock()
@@ -82,34 +138,40 @@ func (t *token) poolSize() int {
 	return n
 }
 
-// selectSlot finds the slot whose token matches the URI; exactly one must.
+// selectSlot finds the slot whose token matches the URI (after the first
+// time: the token's own label, serial, model and manufacturer, since a
+// reinserted token may sit in another slot); exactly one must.
 func (t *token) selectSlot() error {
+	sel := t.uri
+	if t.ident != nil {
+		sel = t.ident
+	}
 	slots, err := t.mod.Slots(true)
 	if err != nil {
 		return err
 	}
 	var lib p11.Info
-	if t.uri.Has("library-manufacturer") || t.uri.Has("library-description") || t.uri.Has("library-version") {
+	if sel.Has("library-manufacturer") || sel.Has("library-description") || sel.Has("library-version") {
 		if lib, err = t.ctx.GetInfo(); err != nil {
 			return wrapErr("C_GetInfo", err, t.mod.path, "", "")
 		}
-		if !matchLibrary(t.uri, lib) {
+		if !matchLibrary(sel, lib) {
 			return fmt.Errorf("pkcs11: module %s (%s %s) does not match the library attributes of %s: %w",
-				t.mod.path, trimPad(lib.ManufacturerID), trimPad(lib.LibraryDescription), t.uri.Redacted(), ErrTokenNotFound)
+				t.mod.path, trimPad(lib.ManufacturerID), trimPad(lib.LibraryDescription), sel.Redacted(), ErrTokenNotFound)
 		}
 	}
 	var match []Slot
 	var seen []string
 	for _, s := range slots {
 		seen = append(seen, fmt.Sprintf("%q (slot %d)", s.Token.Label, s.ID))
-		if matchSlot(t.uri, s) {
+		if matchSlot(sel, s) {
 			match = append(match, s)
 		}
 	}
 	switch len(match) {
 	case 0:
 		return fmt.Errorf("pkcs11: no token in module %s matches %s (tokens present: %s): %w",
-			t.mod.path, t.uri.Redacted(), orNone(seen), ErrTokenNotFound)
+			t.mod.path, sel.Redacted(), orNone(seen), ErrTokenNotFound)
 	case 1:
 	default:
 		var names []string
@@ -117,7 +179,7 @@ func (t *token) selectSlot() error {
 			names = append(names, fmt.Sprintf("%q (slot %d, serial %s)", s.Token.Label, s.ID, s.Token.Serial))
 		}
 		return fmt.Errorf("pkcs11: %s matches %d tokens in module %s: %s; add token= or serial=: %w",
-			t.uri.Redacted(), len(match), t.mod.path, strings.Join(names, ", "), ErrAmbiguous)
+			sel.Redacted(), len(match), t.mod.path, strings.Join(names, ", "), ErrAmbiguous)
 	}
 	t.mu.Lock()
 	t.slot, t.info = match[0].ID, *match[0].Token
@@ -307,8 +369,21 @@ func (t *token) healthy() bool {
 }
 
 // close releases the pool and the module handle.
-// It waits for operations in flight.
+// It waits for operations in flight. A shared token is closed when its
+// last key closes.
 func (t *token) close() error {
+	if t.shared {
+		sharedTokens.Lock()
+		t.refs--
+		last := t.refs == 0
+		if last {
+			delete(sharedTokens.m, t.key)
+		}
+		sharedTokens.Unlock()
+		if !last {
+			return nil
+		}
+	}
 	t.opMu.Lock()
 	if t.closed {
 		t.opMu.Unlock()
