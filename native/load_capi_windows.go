@@ -3,17 +3,34 @@ package native
 import (
 	"crypto"
 	"crypto/x509"
-	"errors"
 
 	"github.com/nativetls/nativetls/trust"
+	"github.com/nativetls/nativetls/windows"
 )
 
-var errCAPINotReady = errors.New("capi: URIs are not available in this build: the Windows key store backend is not wired in yet")
+// A capi: URI names a certificate in a Windows store; its CNG key never
+// leaves its provider. A PIN comes from the URI's pin-value (handed to the
+// provider by package windows).
 
-func capiCertificates(string, *loadConfig) ([]*x509.Certificate, error) { return nil, errCAPINotReady }
+func capiCertificates(uri string, c *loadConfig) ([]*x509.Certificate, error) {
+	id, err := capiIdentity(uri, c)
+	if err != nil {
+		return nil, err
+	}
+	if k, ok := id.PrivateKey.(*windows.Key); ok {
+		k.Close()
+	}
+	return id.Certificates, nil
+}
 
-func capiKey(string, *loadConfig) (crypto.Signer, error) { return nil, errCAPINotReady }
+func capiKey(uri string, _ *loadConfig) (crypto.Signer, error) {
+	return windows.OpenKey(uri)
+}
 
-func capiIdentity(string, *loadConfig) (trust.CertificateChain, error) {
-	return trust.CertificateChain{}, errCAPINotReady
+func capiIdentity(uri string, _ *loadConfig) (trust.CertificateChain, error) {
+	k, err := windows.OpenKey(uri)
+	if err != nil {
+		return trust.CertificateChain{}, err
+	}
+	return trust.CertificateChain{Certificates: k.Chain(), PrivateKey: k}, nil
 }

@@ -3,19 +3,26 @@ package native
 import (
 	"crypto"
 	"crypto/x509"
-	"errors"
 
+	"github.com/nativetls/nativetls/darwin"
 	"github.com/nativetls/nativetls/trust"
 )
 
-var errMacKMSNotReady = errors.New("mackms: URIs are not available in this build: the macOS keychain backend is not wired in yet")
+// A mackms: URI names a keychain identity (certificate and key); the key
+// never leaves the keychain, Secure Enclave or smart card.
 
-func mackmsCertificates(string, *loadConfig) ([]*x509.Certificate, error) {
-	return nil, errMacKMSNotReady
+func mackmsCertificates(uri string, _ *loadConfig) ([]*x509.Certificate, error) {
+	return darwin.Certificates(uri)
 }
 
-func mackmsKey(string, *loadConfig) (crypto.Signer, error) { return nil, errMacKMSNotReady }
+func mackmsKey(uri string, _ *loadConfig) (crypto.Signer, error) {
+	return darwin.OpenIdentity(uri)
+}
 
-func mackmsIdentity(string, *loadConfig) (trust.CertificateChain, error) {
-	return trust.CertificateChain{}, errMacKMSNotReady
+func mackmsIdentity(uri string, _ *loadConfig) (trust.CertificateChain, error) {
+	k, err := darwin.OpenIdentity(uri)
+	if err != nil {
+		return trust.CertificateChain{}, err
+	}
+	return trust.CertificateChain{Certificates: k.Chain(), PrivateKey: k}, nil
 }

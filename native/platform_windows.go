@@ -1,5 +1,32 @@
 package native
 
-// platformBackend returns the backend for windows. Until package windows builds and
-// is wired in, it is the portable backend (files and crypto/x509).
-func platformBackend() *backend { return portableBackend }
+import (
+	"sync"
+
+	"github.com/nativetls/nativetls/trust"
+	"github.com/nativetls/nativetls/windows"
+)
+
+// windowsBackend verifies with the CryptoAPI chain engine (package windows).
+var windowsBackend = &backend{
+	name:             "windows",
+	system:           windowsSystem,
+	loadCertificates: backendCertificates,
+	loadKey:          backendKey,
+}
+
+var (
+	windowsOnce  sync.Once
+	windowsStore trust.TrustStore
+	windowsErr   error
+)
+
+// windowsSystem returns the Windows system store, created once per process;
+// the OS verifier sees store changes as Windows does.
+func windowsSystem() (trust.TrustStore, error) {
+	windowsOnce.Do(func() { windowsStore, windowsErr = windows.System() })
+	return windowsStore, windowsErr
+}
+
+// platformBackend returns the Windows backend.
+func platformBackend() *backend { return windowsBackend }

@@ -1,7 +1,7 @@
 package main
 
-// platformIdentities lists keychain identities. The macOS backend's listing is
-// not wired into this build yet.
+// platformIdentities: the darwin package opens identities by mackms: URI but
+// has no listing API yet, so keychain identities are not listed.
 func platformIdentities() []storeKeys {
-	return []storeKeys{{Store: "macOS keychain", Skipped: "not available in this build (the darwin backend's identity listing is not wired in yet)"}}
+	return []storeKeys{{Store: "macOS keychain", Skipped: "listing keychain identities is not available in this build (name one with a mackms: URI; `security find-identity -v` lists them)"}}
 }

@@ -1,7 +1,26 @@
 package main
 
-// platformIdentities lists Windows MY identities. The Windows key store is
-// not wired into this build yet.
+import (
+	"github.com/nativetls/nativetls/windows"
+)
+
+// platformIdentities lists the certificates of the MY stores (those with a
+// private key are usable as capi: identities).
 func platformIdentities() []storeKeys {
-	return []storeKeys{{Store: "windows MY", Skipped: "not available in this build (the Windows backend's identity listing is not wired in yet)"}}
+	var out []storeKeys
+	for _, loc := range []windows.Location{windows.CurrentUser, windows.LocalMachine} {
+		sk := storeKeys{Store: windows.Source(loc, "MY")}
+		certs, err := windows.ListStore(loc, "MY")
+		if err != nil {
+			sk.Skipped = err.Error()
+			out = append(out, sk)
+			continue
+		}
+		for _, c := range certs {
+			u := &windows.CAPIURI{Location: loc, Store: "My", SHA1: sha1Of(c.Raw)}
+			sk.Identities = append(sk.Identities, objectJSON{Type: "cert", Label: c.Subject.String(), URI: u.String()})
+		}
+		out = append(out, sk)
+	}
+	return out
 }
