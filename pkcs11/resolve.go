@@ -28,11 +28,13 @@ var moduleLibDirs = []string{
 	"/usr/lib",
 	"/usr/local/lib",
 	"/usr/lib/softhsm",
+	"/opt/homebrew/lib",
+	"/usr/local/lib/pkcs11",
 }
 
 // defaultModuleNames is what is loaded when neither Options nor the URI
 // names a module: p11-kit's proxy, which exposes every configured module.
-var defaultModuleNames = []string{"p11-kit-proxy.so", "libp11-kit.so.0"}
+var defaultModuleNames = []string{"p11-kit-proxy.so", "libp11-kit.so.0", "p11-kit-proxy.dylib", "libp11-kit.0.dylib"}
 
 // resolveModule picks the module file for a URI: explicit path first
 // (Options.ModulePath, then module-path, which may be a directory searched
@@ -126,7 +128,7 @@ func parseModuleConfig(f *os.File) string {
 func findLib(dirs []string, name string) string {
 	cands := []string{name}
 	if !strings.Contains(name, ".so") && !strings.HasSuffix(name, ".dll") && !strings.HasSuffix(name, ".dylib") {
-		cands = append(cands, name+".so", "lib"+name+".so")
+		cands = append(cands, name+".so", "lib"+name+".so", name+".dylib", "lib"+name+".dylib", name+".dll")
 	}
 	for _, d := range dirs {
 		for _, c := range cands {
