@@ -144,6 +144,7 @@ func TestCNGKeys(t *testing.T) {
 			if !signAndVerify(t, key) {
 				t.Skip("NCryptSignHash is not implemented by Wine")
 			}
+			signConcurrently(t, key)
 			tlsHandshake(t, key)
 		})
 	}
@@ -333,5 +334,32 @@ func tlsHandshake(t *testing.T, key *Key) {
 			t.Fatalf("server: %v", err)
 		}
 		t.Logf("TLS %x handshake with the CNG key: ok", v)
+	}
+}
+
+// signConcurrently signs from several goroutines with one key handle.
+func signConcurrently(t *testing.T, key *Key) {
+	t.Helper()
+	scheme := key.SupportedSignatureSchemes()[0]
+	h := schemeHash(scheme)
+	digest := make([]byte, h.Size())
+	var opts crypto.SignerOpts = h
+	if isPSS(scheme) {
+		opts = &rsa.PSSOptions{SaltLength: rsa.PSSSaltLengthEqualsHash, Hash: h}
+	}
+	errs := make(chan error, 4)
+	for range 4 {
+		go func() {
+			var err error
+			for j := 0; j < 10 && err == nil; j++ {
+				_, err = key.Sign(rand.Reader, digest, opts)
+			}
+			errs <- err
+		}()
+	}
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Fatalf("concurrent Sign: %v", err)
+		}
 	}
 }

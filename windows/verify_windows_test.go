@@ -312,3 +312,34 @@ func TestVerifyCancelled(t *testing.T) {
 		t.Fatal("empty chain verified")
 	}
 }
+
+// TestVerifyConcurrent runs verifications from several goroutines on one
+// store (and one WithRoots engine).
+func TestVerifyConcurrent(t *testing.T) {
+	p := installedPKI(t, "nativetls Verify Test")
+	extra := newPKI(t, "nativetls Concurrent Extra", testHost)
+	ts, err := WithRoots(extra.root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ts.(*Store).Close()
+	errs := make(chan error, 8)
+	for i := range 8 {
+		go func() {
+			var err error
+			for j := 0; j < 20 && err == nil; j++ {
+				pk := p
+				if (i+j)%2 == 0 {
+					pk = extra
+				}
+				_, err = ts.Verify(context.Background(), []*x509.Certificate{pk.leaf, pk.inter}, trustOpts(testHost))
+			}
+			errs <- err
+		}()
+	}
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+}
