@@ -202,7 +202,7 @@ func pubFromAttrs(keyType uint, a map[uint][]byte) (crypto.PublicKey, error) {
 // private objects may change after a logout or token reinsertion).
 func (k *Key) refind(sh p11.SessionHandle) error {
 	t := k.t
-	hs, err := findHandles(t.ctx, sh, keyTemplate(&URI{Object: k.label, ID: k.id, present: map[string]bool{"object": true, "id": len(k.id) > 0}}, p11.CKO_PRIVATE_KEY), 2)
+	hs, err := findHandles(t.ctx, sh, keyTemplate(&URI{Object: k.label, ID: k.id, present: map[string]bool{"object": k.label != "", "id": len(k.id) > 0}}, p11.CKO_PRIVATE_KEY), 2)
 	if err != nil {
 		return t.err("C_FindObjects", err, k.uri.Redacted())
 	}
