@@ -283,9 +283,9 @@ func bufObserve(t *testing.T, cctx *ClientContext, sctx *ServerContext, name str
 	return o
 }
 
-// TestStreamBehavesLikeConn runs the same scenarios through WrapConn and
+// TestBufferStreamBehavesLikeConn runs the same scenarios through WrapConn and
 // through WrapStream and expects the same observations.
-func TestStreamBehavesLikeConn(t *testing.T) {
+func TestBufferStreamBehavesLikeConn(t *testing.T) {
 	p := bufTestPKI(t)
 	untrusted := trust.DefaultConfiguration().WithCertificateChain(p.otherServer.key, p.otherServer.cert, p.otherRoot.cert)
 	mtls := p.bufServerConfig().WithClientAuth(trust.RequireClientCert).WithTrustStore(trust.FromCertificates("root", p.root.cert))
