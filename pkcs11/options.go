@@ -17,9 +17,11 @@ type Options struct {
 	// means use the URI, then p11-kit-proxy.so.
 	ModulePath string
 
-	// MaxSessions bounds the session pool of a key (concurrent
-	// operations). 0 means the URI's max-sessions, else the token's
-	// ulMaxSessionCount capped at DefaultMaxSessions.
+	// MaxSessions bounds the session pool of the token (concurrent
+	// operations of all keys opened on it; the first OpenKey on a token
+	// decides). 0 means the URI's max-sessions, else 2×GOMAXPROCS (at
+	// least 4, at most DefaultMaxSessions), lowered to the token's
+	// ulMaxSessionCount when that is smaller.
 	MaxSessions int
 }
 
