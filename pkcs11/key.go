@@ -19,10 +19,12 @@ import (
 )
 
 // Key is a private key on a PKCS#11 token. It is a crypto.Signer for RSA
-// (PKCS #1 v1.5 and PSS), ECDSA (P-256, P-384, P-521) and Ed25519 keys,
-// and a crypto.Decrypter for RSA keys. The key never leaves the token.
-// A Key is safe for concurrent use; Close releases its sessions and
-// module handle.
+// (PKCS #1 v1.5 and PSS), ECDSA (P-256, P-384, P-521) and Ed25519 keys;
+// RSA keys decrypt through Decrypter (Key itself is not a
+// crypto.Decrypter: crypto/tls would take any Decrypter for an RSA key).
+// The key never leaves the token. A Key is safe for concurrent use; keys
+// on one token share its session pool and login; Close releases the key,
+// and the last key on a token releases its sessions and module handle.
 type Key struct {
 	t          *token
 	req        *URI // the URI OpenKey was given
