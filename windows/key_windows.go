@@ -60,6 +60,9 @@ func acquireKey(u *CAPIURI, c *syswin.CertContext, x *x509.Certificate) (*Key, *
 		return nil, keyError(u.String(), "open", "CryptAcquireCertificatePrivateKey", errCode(err), err)
 	}
 	if spec != syswin.CERT_NCRYPT_KEY_SPEC {
+		if mustFree {
+			win32.CryptReleaseContext(h) // a legacy HCRYPTPROV, not an NCrypt handle
+		}
 		return nil, &KeyError{URI: u.String(), Op: "open", API: "CryptAcquireCertificatePrivateKey", Err: ErrKeyNotCNG}
 	}
 	k := &Key{uri: u.String(), pub: x.PublicKey, handle: uintptr(h), mustFree: mustFree}

@@ -217,6 +217,10 @@ func CryptAcquireCertificatePrivateKey(c *syswin.CertContext, flags uint32) (key
 	return key, keySpec, mustFree, err
 }
 
+// CryptReleaseContext releases a legacy CryptoAPI provider handle (what
+// CryptAcquireCertificatePrivateKey returns for a non-CNG key).
+func CryptReleaseContext(prov syswin.Handle) error { return syswin.CryptReleaseContext(prov, 0) }
+
 // CertContextBytes copies the DER encoding out of c.
 func CertContextBytes(c *syswin.CertContext) []byte {
 	if c == nil || c.EncodedCert == nil || c.Length == 0 {
