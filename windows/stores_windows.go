@@ -50,6 +50,31 @@ func ListStore(loc Location, store string) ([]*x509.Certificate, error) {
 	return certs, err
 }
 
+// FindCertificates returns the certificates of a system store that a capi:
+// URI names (see ParseCAPIURI), without touching private keys: e.g.
+// "capi:store-location=machine;store=Root;cn=Corp Root CA". It is an error
+// (wrapping ErrNotFound) if none matches.
+func FindCertificates(uri string) ([]*x509.Certificate, error) {
+	u, err := ParseCAPIURI(uri)
+	if err != nil {
+		return nil, err
+	}
+	certs, err := ListStore(u.Location, u.Store)
+	if err != nil && len(certs) == 0 {
+		return nil, err
+	}
+	var out []*x509.Certificate
+	for _, c := range certs {
+		if u.Matches(c) {
+			out = append(out, c)
+		}
+	}
+	if len(out) == 0 {
+		return nil, &StoreError{Op: "find " + u.String() + " in", Location: u.Location, Store: u.Store, Err: ErrNotFound}
+	}
+	return out, nil
+}
+
 // storeEntry is a certificate of a store with its enabled purposes
 // (CERT_ENHKEY_USAGE_PROP_ID), when the store restricts them.
 type storeEntry struct {

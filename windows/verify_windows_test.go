@@ -245,6 +245,13 @@ func TestAnchorsAndSources(t *testing.T) {
 	for _, r := range reports {
 		t.Logf("source %s: %d anchors, %d distrusted, err %v", r.Name, r.Anchors, r.Distrusted, r.Err)
 	}
+	found, err := FindCertificates("capi:store-location=user;store=Root;cn=" + p.root.Subject.CommonName)
+	if err != nil || len(found) != 1 || !found[0].Equal(p.root) {
+		t.Fatalf("FindCertificates: %v, %v", found, err)
+	}
+	if _, err := FindCertificates("capi:store=Root;cn=no such root"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("FindCertificates of a missing certificate: %v", err)
+	}
 	if _, err := Intermediates(context.Background()); err != nil {
 		t.Logf("Intermediates: %v", err)
 	}

@@ -60,3 +60,12 @@ func OpenKey(uri string) (*Key, error) {
 	}
 	return nil, ErrUnsupported
 }
+
+// FindCertificates finds certificates by capi: URI; on this OS it returns
+// ErrUnsupported (after checking the URI).
+func FindCertificates(uri string) ([]*x509.Certificate, error) {
+	if _, err := ParseCAPIURI(uri); err != nil {
+		return nil, err
+	}
+	return nil, ErrUnsupported
+}
