@@ -16,7 +16,7 @@ import (
 // when conf is ""), and restores everything afterwards.
 func withPolicyEnv(t *testing.T, env map[string]string, conf string, ids [4]int) (warnings *[]string) {
 	t.Helper()
-	dir := t.TempDir()
+	dir := tempDir(t)
 	path := filepath.Join(dir, "verify.conf")
 	if conf != "" {
 		if err := os.WriteFile(path, []byte(conf), 0o644); err != nil {
