@@ -95,8 +95,8 @@ func runKeys(e *env, args []string) error {
 			out.Platform = append(out.Platform, storeKeys{Store: "pkcs11 (p11-kit proxy)", Skipped: err.Error()})
 		}
 		for _, s := range slots {
-			if s.Token == nil {
-				continue
+			if s.Token == nil || s.Token.Flags&pkcs11.CKF_TOKEN_INITIALIZED == 0 {
+				continue // empty slot, or a token nobody initialized yet
 			}
 			out.Tokens = append(out.Tokens, tokenJSON{Slot: s.ID, Label: s.Token.Label, Manufacturer: s.Token.Manufacturer, Model: s.Token.Model, Serial: s.Token.Serial})
 		}

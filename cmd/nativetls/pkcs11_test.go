@@ -1,0 +1,96 @@
+package main
+
+import (
+	"encoding/pem"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// softhsmModule finds SoftHSM2's PKCS#11 module.
+func softhsmModule(t *testing.T) string {
+	for _, p := range []string{"/usr/lib/softhsm/libsofthsm2.so", "/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so", "/usr/local/lib/softhsm/libsofthsm2.so"} {
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	t.Skip("SoftHSM2 not installed: apt-get install softhsm2 opensc")
+	return ""
+}
+
+// newToken creates a SoftHSM token "web" (user PIN 1234) in a temporary
+// directory holding the test leaf's key and the leaf and intermediate
+// certificates, and returns the environment that selects it.
+func newToken(t *testing.T) (env []string, module string) {
+	if !cgoEnabled {
+		t.Skip("PKCS#11 needs cgo; this test binary was built with CGO_ENABLED=0")
+	}
+	module = softhsmModule(t)
+	for _, tool := range []string{"softhsm2-util", "pkcs11-tool"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s not installed: apt-get install softhsm2 opensc", tool)
+		}
+	}
+	dir := t.TempDir()
+	conf := filepath.Join(dir, "softhsm2.conf")
+	if err := os.WriteFile(conf, []byte("directories.tokendir = "+dir+"\nobjectstore.backend = file\nlog.level = ERROR\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env = baseEnv("SOFTHSM2_CONF=" + conf)
+	run := func(name string, args ...string) {
+		t.Helper()
+		cmd := exec.Command(name, args...)
+		cmd.Env = env
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
+		}
+	}
+	d := pkiDir(t)
+	run("softhsm2-util", "--init-token", "--free", "--label", "web", "--pin", "1234", "--so-pin", "5678")
+	run("softhsm2-util", "--import", filepath.Join(d, "leaf-key.pem"), "--token", "web", "--label", "server", "--id", "01", "--pin", "1234")
+	for _, c := range []struct{ file, id, label string }{{"leaf.pem", "01", "server"}, {"intermediate.pem", "02", "intermediate"}} {
+		data, err := os.ReadFile(filepath.Join(d, c.file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := pem.Decode(data)
+		der := filepath.Join(dir, c.label+".der")
+		if err := os.WriteFile(der, b.Bytes, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		run("pkcs11-tool", "--module", module, "--token-label", "web", "--login", "--pin", "1234",
+			"--write-object", der, "--type", "cert", "--id", c.id, "--label", c.label)
+	}
+	return env, module
+}
+
+// TestServePKCS11 serves with an HSM key and its chain named by one
+// pkcs11: URI, the PIN coming from the environment.
+func TestServePKCS11(t *testing.T) {
+	env, module := newToken(t)
+	env = append(env, "TOKEN_PIN=1234")
+	uri := "pkcs11:token=web;object=server;type=private?module-path=" + module
+	addr, stop := startServe(t, env, "--key", uri, "--password", "env:TOKEN_PIN")
+	r := runCLI(t, env, "get", "https://"+addr+"/", "--roots", filepath.Join(pkiDir(t), "root.pem"), "--host", "www.example.test")
+	if r.code != 0 || !strings.Contains(r.stdout, "hello from nativetls serve") {
+		t.Errorf("get from the HSM-backed server: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	if code := stop(); code != 0 {
+		t.Errorf("serve exit %d", code)
+	}
+
+	r = runCLI(t, env, "keys", "--module", module)
+	if r.code != 0 || !strings.Contains(r.stdout, `token "web"`) {
+		t.Errorf("keys: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	r = runCLI(t, env, "keys", "--uri", "pkcs11:token=web?module-path="+module, "--pin", "env:TOKEN_PIN", "--json")
+	if r.code != 0 || !strings.Contains(r.stdout, `"label": "server"`) || !strings.Contains(r.stdout, `"type": "private"`) {
+		t.Errorf("keys --uri: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	r = runCLI(t, env, "serve", "--key", uri, "--password", "pass:0000")
+	if r.code != 2 || !strings.Contains(r.stderr, "PIN") {
+		t.Errorf("wrong PIN: exit %d, %s", r.code, r.stderr)
+	}
+}
