@@ -146,7 +146,10 @@ func (b *Buffer) Handshake() error {
 // Read reads plaintext into p (PEP 543 readinto), running the handshake
 // first if needed. It returns the bytes read, or trust.ErrWantRead when no
 // complete record is buffered, io.EOF after the peer's close_notify,
-// trust.ErrRaggedEOF when the transport ended without one.
+// trust.ErrRaggedEOF when the transport ended without one. Read never
+// returns trust.ErrWantWrite: an answer to a post-handshake message (a
+// TLS 1.3 KeyUpdate) is queued even when the outgoing queue is at its
+// bound.
 func (b *Buffer) Read(p []byte) (int, error) {
 	if err := b.Handshake(); err != nil {
 		return 0, err

@@ -43,9 +43,12 @@ var (
 	bufPKIVal  *bufPKI
 )
 
-// bufTestPKI returns the process-wide buffer test hierarchy.
+// bufTestPKI returns the process-wide buffer test hierarchy (t may be nil
+// in examples).
 func bufTestPKI(t testing.TB) *bufPKI {
-	t.Helper()
+	if t != nil {
+		t.Helper()
+	}
 	bufPKIOnce.Do(func() {
 		root := bufIssue(nil, "Buffer Test Root", true, nil, nil)
 		other := bufIssue(nil, "Unrelated Root", true, nil, nil)
