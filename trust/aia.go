@@ -217,15 +217,17 @@ func (f *AIAFetcher) retryWithIssuers(ctx context.Context, store TrustStore, cha
 	return nil, firstErr
 }
 
-// nextIssuerURL returns an untried http caIssuers URL of a certificate
-// whose issuer is not among chain.
+// nextIssuerURL returns an untried caIssuers URL of a certificate whose
+// issuer is not among chain. URLs of other schemes are returned too: the
+// download refuses them without touching the network, and the refusal ends
+// up in the error.
 func nextIssuerURL(chain []*x509.Certificate, tried map[string]bool) string {
 	for _, c := range chain {
 		if isSelfIssued(c) || issuerAmong(c, chain) {
 			continue
 		}
 		for _, u := range c.IssuingCertificateURL {
-			if !tried[u] && strings.HasPrefix(strings.ToLower(u), "http://") {
+			if !tried[u] {
 				return u
 			}
 		}

@@ -132,6 +132,10 @@ func (e *VerificationError) Message() string {
 			s = "certificate is signed by an unknown authority"
 			break
 		}
+		if isSelfIssued(c) {
+			s = fmt.Sprintf("%s is self-signed and is not in the trust store", e.certPhrase())
+			break
+		}
 		s = fmt.Sprintf("%s is issued by %q, which is not a trusted root and was not found among the %s", e.certPhrase(), issuerName(c), sentPhrase(e.IntermediatesSent))
 	case ReasonMissingIntermediate:
 		if c == nil {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"crypto/x509"
 	"errors"
+	"fmt"
+	"regexp"
 	"strings"
 	"time"
 )
@@ -185,14 +187,14 @@ func classifyUnknownAuthority(ua x509.UnknownAuthorityError, err error, chain []
 	ve := newVerificationError(r, chain, c, opts, now, backend, err)
 	// crypto/x509 says "possibly because of …" when a candidate issuer was
 	// found whose signature did not verify.
-	if msg := err.Error(); strings.Contains(msg, "possibly because of") {
-		if strings.Contains(msg, "verification failure") || strings.Contains(msg, "signature") {
-			ve.Reason = ReasonBadSignature
-		}
-		ve.Detail = msg[strings.Index(msg, "possibly because of"):]
+	if m := candidateRe.FindStringSubmatch(err.Error()); m != nil {
+		ve.Reason = ReasonBadSignature
+		ve.Detail = fmt.Sprintf("a certificate named %q was found but its key did not sign it (%s)", m[2], strings.TrimPrefix(m[1], "x509: "))
 	}
 	return ve
 }
+
+var candidateRe = regexp.MustCompile(`possibly because of "(.*)" while trying to verify candidate authority certificate "(.*)"\)`)
 
 // issuerAmong reports whether some certificate of chain has c's issuer as
 // its subject.

@@ -1,0 +1,154 @@
+package trust
+
+import (
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"math/big"
+	"net"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// Test certificates for the verification tests: generated in the test with
+// crypto/x509, with fixed validity windows around a fixed verification time
+// so nothing ever expires.
+
+// vtNow is the verification time of the verification tests.
+var vtNow = time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)
+
+// vtCert is a certificate with its key.
+type vtCert struct {
+	Cert *x509.Certificate
+	Key  crypto.Signer
+}
+
+var vtSerial atomic.Int64
+
+// vtTemplate returns a conforming template: a CA when ca is set, otherwise a
+// TLS server leaf for name. Validity: 2026-01-01 .. 2027-12-31.
+func vtTemplate(cn string, ca bool, names ...string) *x509.Certificate {
+	t := &x509.Certificate{
+		SerialNumber:          big.NewInt(1000 + vtSerial.Add(1)),
+		Subject:               pkix.Name{CommonName: cn, Organization: []string{"nativetls test"}},
+		NotBefore:             time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC),
+		NotAfter:              time.Date(2027, 12, 31, 0, 0, 0, 0, time.UTC),
+		BasicConstraintsValid: true,
+		IsCA:                  ca,
+	}
+	if ca {
+		t.KeyUsage = x509.KeyUsageCertSign | x509.KeyUsageCRLSign
+		return t
+	}
+	t.KeyUsage = x509.KeyUsageDigitalSignature
+	t.ExtKeyUsage = []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}
+	for _, n := range names {
+		if ip := net.ParseIP(n); ip != nil {
+			t.IPAddresses = append(t.IPAddresses, ip)
+		} else {
+			t.DNSNames = append(t.DNSNames, n)
+		}
+	}
+	return t
+}
+
+func vtECKey(t testing.TB) crypto.Signer {
+	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
+var (
+	rsaKeysOnce sync.Once
+	rsaKeys     [3]*rsa.PrivateKey
+)
+
+// vtRSAKey returns one of three RSA-2048 keys generated once per process.
+func vtRSAKey(t testing.TB, i int) crypto.Signer {
+	rsaKeysOnce.Do(func() {
+		for j := range rsaKeys {
+			k, err := rsa.GenerateKey(rand.Reader, 2048)
+			if err != nil {
+				panic(err)
+			}
+			rsaKeys[j] = k
+		}
+	})
+	return rsaKeys[i]
+}
+
+// vtIssue signs tmpl with parent (self-signed when parent is nil) for key.
+func vtIssue(t testing.TB, tmpl *x509.Certificate, parent *vtCert, key crypto.Signer) *vtCert {
+	t.Helper()
+	signer, parentCert := key, tmpl
+	if parent != nil {
+		signer, parentCert = parent.Key, parent.Cert
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, parentCert, key.Public(), signer)
+	if err != nil {
+		t.Fatalf("creating %q: %v", tmpl.Subject.CommonName, err)
+	}
+	c, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatalf("parsing %q: %v", tmpl.Subject.CommonName, err)
+	}
+	return &vtCert{Cert: c, Key: key}
+}
+
+// vtPKI is a root, an intermediate and a leaf.
+type vtPKI struct {
+	Root, Inter, Leaf *vtCert
+}
+
+// Chain is what a server presents: leaf then intermediate.
+func (p *vtPKI) Chain() []*x509.Certificate { return []*x509.Certificate{p.Leaf.Cert, p.Inter.Cert} }
+
+// Store trusts the root.
+func (p *vtPKI) Store() *AnchorStore { return FromCertificates("test root", p.Root.Cert) }
+
+// vtChainOpts adjusts the templates before issuing.
+type vtChainOpts struct {
+	root, inter, leaf func(*x509.Certificate)
+	rsa               bool
+}
+
+// newVTPKI issues root → "R3" intermediate → leaf for www.example.com.
+func newVTPKI(t testing.TB, o vtChainOpts) *vtPKI {
+	t.Helper()
+	keys := func(i int) crypto.Signer {
+		if o.rsa {
+			return vtRSAKey(t, i)
+		}
+		return vtECKey(t)
+	}
+	rt := vtTemplate("Test Root CA", true)
+	if o.root != nil {
+		o.root(rt)
+	}
+	root := vtIssue(t, rt, nil, keys(0))
+	it := vtTemplate("R3", true)
+	if o.inter != nil {
+		o.inter(it)
+	}
+	inter := vtIssue(t, it, root, keys(1))
+	lt := vtTemplate("www.example.com", false, "www.example.com", "example.com")
+	if o.leaf != nil {
+		o.leaf(lt)
+	}
+	leaf := vtIssue(t, lt, inter, keys(2))
+	return &vtPKI{Root: root, Inter: inter, Leaf: leaf}
+}
+
+// vtOpts are verification options at vtNow for www.example.com, with
+// fetching off (tests never touch the network unless they serve it).
+func vtOpts() VerifyOptions {
+	return VerifyOptions{ServerName: "www.example.com", Time: vtNow, DisableFetch: true}
+}
