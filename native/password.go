@@ -11,8 +11,9 @@ import (
 )
 
 // ErrNoSecretStore is returned (wrapped) by a "keychain:" password source
-// when this OS or build has no secret store the package can use.
-var ErrNoSecretStore = errors.New("native: no OS secret store is available in this build")
+// when this OS or build has no secret store the package can use, or the
+// store cannot be reached (no D-Bus session, no keyring daemon).
+var ErrNoSecretStore = errors.New("native: the OS secret store is not available")
 
 // PasswordError reports a password or PIN source that could not be read.
 type PasswordError struct {

@@ -307,6 +307,26 @@ func TestServeAndGet(t *testing.T) {
 		t.Errorf("get under NATIVETLS_IGNORE_ENVIRONMENT: exit %d, want 1", r.code)
 	}
 
+	// verify and pin read the chain from the live server.
+	r = runCLI(t, env, "verify", "--connect", addr, "--roots", filepath.Join(d, "root.pem"), "--host", "www.example.test")
+	if r.code != 0 {
+		t.Errorf("verify --connect: exit %d: %s", r.code, r.stderr)
+	}
+	golden(t, "verify-connect", r, repl)
+	r = runCLI(t, env, "verify", "--connect", addr, "--roots", filepath.Join(d, "root.pem"))
+	if r.code != 0 {
+		t.Errorf("verify --connect by IP: exit %d: %s", r.code, r.stderr)
+	}
+	r = runCLI(t, env, "verify", "--connect", addr, "--roots", filepath.Join(d, "other-root.pem"), "--json")
+	if r.code != 1 || !strings.Contains(r.stdout, `"reason": "unknown_authority"`) {
+		t.Errorf("verify --connect untrusted: exit %d: %s", r.code, r.stdout)
+	}
+	r = runCLI(t, env, "pin", "--connect", addr)
+	if r.code != 0 {
+		t.Errorf("pin --connect: exit %d: %s", r.code, r.stderr)
+	}
+	golden(t, "pin-connect", r, repl)
+
 	if code := stop(); code != 0 {
 		t.Errorf("serve exit %d after SIGINT, want 0", code)
 	}
