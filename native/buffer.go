@@ -44,7 +44,10 @@ var (
 // It runs crypto/tls with the context's Configuration, verification and
 // errors, exactly as WrapConn does.
 //
-// No method ever waits for the network. When an operation cannot progress
+// No method ever waits for the network. (The handshake's own work, such as
+// verifying the peer, which may fetch a missing intermediate when the
+// configuration allows it, or signing with a key in an HSM, runs during
+// the Handshake call that completes it.) When an operation cannot progress
 // it returns trust.ErrWantRead (feed ciphertext with ReceiveFromNetwork or
 // signal the end with ReceiveEOF, then retry) or trust.ErrWantWrite (drain
 // the outgoing ciphertext, then retry); retrying the same call continues
