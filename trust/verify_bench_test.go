@@ -1,0 +1,95 @@
+package trust
+
+import (
+	"context"
+	"crypto/x509"
+	"fmt"
+	"os"
+	"testing"
+)
+
+// Benchmarks of the verification layer against crypto/x509 on the same
+// 3-certificate chains (root → intermediate → leaf), in the same run:
+// cold (no cache) trust.Verifier.Verify over an AnchorStore must stay within
+// 1.1× of x509.Certificate.Verify; warm (cached) must be at least 20×
+// faster. `NATIVETLS_BENCH=1 go test ./trust -run TestBenchTable -v`
+// prints the ratio table.
+
+type benchChain struct {
+	name  string
+	pki   *vtPKI
+	store *AnchorStore
+	roots *x509.CertPool
+}
+
+func benchChains(b testing.TB) []benchChain {
+	var out []benchChain
+	for _, rsa := range []bool{false, true} {
+		name := "ECDSA"
+		if rsa {
+			name = "RSA2048"
+		}
+		p := newVTPKI(b, vtChainOpts{rsa: rsa})
+		roots := x509.NewCertPool()
+		roots.AddCert(p.Root.Cert)
+		out = append(out, benchChain{name: name, pki: p, store: p.Store(), roots: roots})
+	}
+	return out
+}
+
+// benchX509 is the baseline: what crypto/tls does per handshake.
+func benchX509(bc benchChain) func(b *testing.B) {
+	return func(b *testing.B) {
+		chain := bc.pki.Chain()
+		for b.Loop() {
+			inter := x509.NewCertPool()
+			for _, c := range chain[1:] {
+				inter.AddCert(c)
+			}
+			if _, err := chain[0].Verify(x509.VerifyOptions{Roots: bc.roots, Intermediates: inter, DNSName: "www.example.com",
+				CurrentTime: vtNow, KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
+
+func benchOurs(bc benchChain, cache *VerifyCache) func(b *testing.B) {
+	return func(b *testing.B) {
+		v := &Verifier{Cache: cache}
+		chain, o, ctx := bc.pki.Chain(), vtOpts(), context.Background()
+		if _, err := v.Verify(ctx, bc.store, chain, o); err != nil { // warm the cache, if any
+			b.Fatal(err)
+		}
+		for b.Loop() {
+			if _, err := v.Verify(ctx, bc.store, chain, o); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
+
+func BenchmarkVerify(b *testing.B) {
+	for _, bc := range benchChains(b) {
+		b.Run(bc.name+"/x509", benchX509(bc))
+		b.Run(bc.name+"/cold", benchOurs(bc, nil))
+		b.Run(bc.name+"/warm", benchOurs(bc, NewVerifyCache(16)))
+	}
+}
+
+// TestBenchTable measures both sides with testing.Benchmark in one run and
+// prints `name ours baseline ratio target`.
+func TestBenchTable(t *testing.T) {
+	if os.Getenv("NATIVETLS_BENCH") != "1" {
+		t.Skip("set NATIVETLS_BENCH=1 to measure the verification benchmarks and print the ratio table")
+	}
+	fmt.Printf("%-22s %12s %12s %8s  %s\n", "name", "ours", "baseline", "ratio", "target")
+	for _, bc := range benchChains(t) {
+		base := testing.Benchmark(benchX509(bc))
+		cold := testing.Benchmark(benchOurs(bc, nil))
+		warm := testing.Benchmark(benchOurs(bc, NewVerifyCache(16)))
+		bn := float64(base.NsPerOp())
+		fmt.Printf("%-22s %10.1fµs %10.1fµs %7.2fx  ≤ 1.10x of x509\n", bc.name+" cold", float64(cold.NsPerOp())/1e3, bn/1e3, float64(cold.NsPerOp())/bn)
+		fmt.Printf("%-22s %10.2fµs %10.1fµs %7.1fx  ≥ 20x faster than x509\n", bc.name+" warm (speed-up)", float64(warm.NsPerOp())/1e3, bn/1e3, bn/float64(warm.NsPerOp()))
+	}
+}

@@ -1,0 +1,39 @@
+package trust
+
+import (
+	"testing"
+
+	"golang.org/x/crypto/ocsp"
+)
+
+// FuzzCheckOCSPResponse feeds arbitrary bytes where a server's stapled OCSP
+// response goes: the checker must return an error or a response, never
+// panic.
+func FuzzCheckOCSPResponse(f *testing.F) {
+	p := newVTPKI(f, vtChainOpts{})
+	f.Add(makeOCSP(f, p, ocspSpec{status: ocsp.Good}))
+	f.Add(makeOCSP(f, p, ocspSpec{status: ocsp.Revoked, responder: responderCert(f, p.Inter, true)}))
+	f.Add([]byte{0x30, 0x03, 0x0a, 0x01, 0x01})
+	f.Fuzz(func(t *testing.T, der []byte) {
+		resp, err := CheckOCSPResponse(der, p.Leaf.Cert, p.Inter.Cert, vtNow)
+		if err == nil && resp == nil {
+			t.Fatal("nil response without error")
+		}
+	})
+}
+
+// FuzzMustStaple parses arbitrary TLS feature extension values.
+func FuzzMustStaple(f *testing.F) {
+	p := newVTPKI(f, vtChainOpts{leaf: mustStapleLeaf})
+	f.Add(findExt(p.Leaf.Cert, oidExtTLSFeature).Value)
+	f.Fuzz(func(t *testing.T, v []byte) {
+		c := *p.Leaf.Cert
+		c.Extensions = append(c.Extensions[:0:0], c.Extensions...)
+		for i := range c.Extensions {
+			if c.Extensions[i].Id.Equal(oidExtTLSFeature) {
+				c.Extensions[i].Value = v
+			}
+		}
+		MustStaple(&c)
+	})
+}
