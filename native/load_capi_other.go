@@ -22,3 +22,8 @@ func capiKey(string, *loadConfig) (crypto.Signer, error) {
 func capiIdentity(string, *loadConfig) (trust.CertificateChain, error) {
 	return trust.CertificateChain{}, unsupportedScheme("capi", capiWhy)
 }
+
+const (
+	capiAvailable = false
+	capiNote      = "Windows certificate stores exist only on Windows"
+)

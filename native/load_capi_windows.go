@@ -34,3 +34,8 @@ func capiIdentity(uri string, _ *loadConfig) (trust.CertificateChain, error) {
 	}
 	return trust.CertificateChain{Certificates: k.Chain(), PrivateKey: k}, nil
 }
+
+const (
+	capiAvailable = true
+	capiNote      = "Windows certificate stores and CNG keys"
+)

@@ -26,3 +26,8 @@ func mackmsIdentity(uri string, _ *loadConfig) (trust.CertificateChain, error) {
 	}
 	return trust.CertificateChain{Certificates: k.Chain(), PrivateKey: k}, nil
 }
+
+const (
+	mackmsAvailable = true
+	mackmsNote      = "macOS keychain identities"
+)

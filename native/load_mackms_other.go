@@ -22,3 +22,8 @@ func mackmsKey(string, *loadConfig) (crypto.Signer, error) {
 func mackmsIdentity(string, *loadConfig) (trust.CertificateChain, error) {
 	return trust.CertificateChain{}, unsupportedScheme("mackms", mackmsWhy)
 }
+
+const (
+	mackmsAvailable = false
+	mackmsNote      = "the macOS keychain exists only on macOS"
+)

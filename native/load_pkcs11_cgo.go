@@ -70,3 +70,8 @@ func pkcs11Identity(uri string, c *loadConfig) (trust.CertificateChain, error) {
 func pkcs11Anchors(uri string) ([]*x509.Certificate, error) {
 	return pkcs11Certificates(uri, &loadConfig{})
 }
+
+const (
+	pkcs11Available = true
+	pkcs11Note      = "PKCS#11 modules are loaded with cgo"
+)

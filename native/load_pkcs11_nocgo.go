@@ -24,3 +24,8 @@ func pkcs11Identity(string, *loadConfig) (trust.CertificateChain, error) {
 }
 
 func pkcs11Anchors(string) ([]*x509.Certificate, error) { return nil, errPKCS11NoCgo }
+
+const (
+	pkcs11Available = false
+	pkcs11Note      = "built with CGO_ENABLED=0; PKCS#11 modules are C libraries and need cgo"
+)

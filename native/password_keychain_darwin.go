@@ -19,3 +19,8 @@ func secretStorePassword(service, account string) ([]byte, error) {
 	}
 	return pw, nil
 }
+
+const (
+	secretStoreAvailable = true
+	secretStoreNote      = "macOS keychain generic passwords (cgo)"
+)

@@ -16,3 +16,13 @@ func secretStorePassword(service, account string) ([]byte, error) {
 	}
 	return nil, fmt.Errorf("%w (%s); use env:, file: or a callback instead", ErrNoSecretStore, why)
 }
+
+const secretStoreAvailable = false
+
+// secretStoreNote says why there is no secret store.
+var secretStoreNote = func() string {
+	if runtime.GOOS == "darwin" {
+		return "the macOS keychain needs cgo and this binary was built with CGO_ENABLED=0"
+	}
+	return "no secret store this package supports on " + runtime.GOOS
+}()

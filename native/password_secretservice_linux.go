@@ -40,3 +40,8 @@ func secretStorePassword(service, account string) ([]byte, error) {
 	}
 	return pw, nil
 }
+
+const (
+	secretStoreAvailable = true
+	secretStoreNote      = "freedesktop Secret Service over the session D-Bus; needs a keyring daemon at run time"
+)

@@ -50,6 +50,12 @@ type policyJSON struct {
 	Summary  string   `json:"summary"`
 }
 
+type schemeJSON struct {
+	Scheme    string `json:"scheme"`
+	Available bool   `json:"available"`
+	Note      string `json:"note,omitempty"`
+}
+
 type checkJSON struct {
 	Name    string `json:"name"`
 	OK      bool   `json:"ok"`
@@ -68,6 +74,7 @@ type doctorReport struct {
 	Anchors    int          `json:"anchors"`
 	Sources    []sourceJSON `json:"sources"`
 	Policy     policyJSON   `json:"policy"`
+	Schemes    []schemeJSON `json:"schemes"`
 	Checks     []checkJSON  `json:"self_test"`
 	Healthy    bool         `json:"healthy"`
 }
@@ -101,6 +108,9 @@ func runDoctor(e *env, args []string) error {
 	p := native.Policy()
 	r.Policy = policyJSON{Verify: p.Verify(), Setting: p.Setting.String(), Source: p.Source,
 		Ignored: p.Ignored, Problems: p.Problems, Summary: p.String()}
+	for _, sc := range native.Schemes() {
+		r.Schemes = append(r.Schemes, schemeJSON{Scheme: sc.Scheme, Available: sc.Available, Note: sc.Reason})
+	}
 	r.Checks = selfTest()
 	for _, c := range r.Checks {
 		r.Healthy = r.Healthy && c.OK
@@ -180,6 +190,17 @@ func printDoctor(w io.Writer, r doctorReport) {
 	fmt.Fprintf(w, "policy:      %s\n", r.Policy.Summary)
 	for _, pr := range r.Policy.Problems {
 		fmt.Fprintf(w, "  ignored:   %s\n", pr)
+	}
+	fmt.Fprintln(w, "key, certificate and password schemes:")
+	for _, sc := range r.Schemes {
+		state := "available"
+		if !sc.Available {
+			state = "not available"
+		}
+		if sc.Note != "" {
+			state += " (" + sc.Note + ")"
+		}
+		fmt.Fprintf(w, "  - %s: %s\n", sc.Scheme, state)
 	}
 	fmt.Fprintln(w, "self-test (loopback, throwaway CA, native contexts):")
 	for _, c := range r.Checks {
