@@ -58,23 +58,17 @@ func checkAnchorSKIPresent(in *checkInput) (*x509.Certificate, string) {
 	return nil, ""
 }
 
-// checkAnchorAKIPresent (strict): an anchor that is not self-signed (a
+// checkAnchorAKIPresent (strict): an anchor that is not self-issued (a
 // cross-signed root used as anchor) must carry an authorityKeyIdentifier.
 func checkAnchorAKIPresent(in *checkInput) (*x509.Certificate, string) {
 	a := in.anchor()
-	if in.leafIsAnchor() || isSelfSignedBy(a, a) {
+	if in.leafIsAnchor() || isSelfIssued(a) {
 		return nil, ""
 	}
 	if !parseAKI(a).hasKeyID {
-		return a, "the trust anchor is not self-signed and has no authorityKeyIdentifier (RFC 5280 4.2.1.1)"
+		return a, "the trust anchor is not self-issued (it is cross-signed) and has no authorityKeyIdentifier (RFC 5280 4.2.1.1)"
 	}
 	return nil, ""
-}
-
-// isSelfSignedBy reports whether c's signature verifies with parent's key
-// and the names chain.
-func isSelfSignedBy(c, parent *x509.Certificate) bool {
-	return string(c.RawIssuer) == string(parent.RawSubject) && c.CheckSignatureFrom(parent) == nil
 }
 
 // checkCABasicConstraintsCritical: RFC 5280 4.2.1.9, CA certificates MUST
@@ -102,8 +96,12 @@ func checkAnchorBasicConstraintsCritical(in *checkInput) (*x509.Certificate, str
 }
 
 // checkAnchorAKIForm: CA/B BR 7.1.2.1.3, a root's authorityKeyIdentifier,
-// when present, holds only a keyIdentifier, equal to its own
-// subjectKeyIdentifier.
+// when present, holds a keyIdentifier equal to its own
+// subjectKeyIdentifier. authorityCertIssuer and authorityCertSerialNumber
+// must not be present; since several long-lived roots of public programs
+// carry them (naming themselves), the default profile only rejects them
+// when a self-issued anchor's fields name another certificate, and the
+// strict profile rejects them outright.
 func checkAnchorAKIForm(in *checkInput) (*x509.Certificate, string) {
 	a := in.anchor()
 	if in.leafIsAnchor() {
@@ -117,7 +115,7 @@ func checkAnchorAKIForm(in *checkInput) (*x509.Certificate, string) {
 		return a, "the trust anchor's authorityKeyIdentifier cannot be parsed"
 	case !s.hasKeyID:
 		return a, "the trust anchor's authorityKeyIdentifier has no keyIdentifier (CA/B BR 7.1.2.1.3)"
-	case s.hasIssuer || s.hasSerial:
+	case (s.hasIssuer || s.hasSerial) && (in.strict || (isSelfIssued(a) && !s.namesItself(a))):
 		return a, "the trust anchor's authorityKeyIdentifier carries authorityCertIssuer/authorityCertSerialNumber (CA/B BR 7.1.2.1.3)"
 	case isSelfIssued(a) && len(a.SubjectKeyId) > 0 && string(s.keyID) != string(a.SubjectKeyId):
 		return a, "the self-issued trust anchor's authorityKeyIdentifier differs from its subjectKeyIdentifier"

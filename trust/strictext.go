@@ -4,6 +4,8 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/asn1"
+	"math/big"
+	"slices"
 
 	"golang.org/x/crypto/cryptobyte"
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
@@ -41,12 +43,14 @@ func findExt(c *x509.Certificate, id asn1.ObjectIdentifier) *pkix.Extension {
 //	    authorityCertIssuer       [1] GeneralNames            OPTIONAL,
 //	    authorityCertSerialNumber [2] CertificateSerialNumber OPTIONAL }
 type akiShape struct {
-	present   bool
-	keyID     []byte
-	hasKeyID  bool
-	hasIssuer bool
-	hasSerial bool
-	malformed bool
+	present     bool
+	keyID       []byte
+	hasKeyID    bool
+	hasIssuer   bool
+	hasSerial   bool
+	issuerNames [][]byte // DER of each directoryName in authorityCertIssuer
+	serial      []byte   // content octets of authorityCertSerialNumber
+	malformed   bool
 }
 
 func parseAKI(c *x509.Certificate) akiShape {
@@ -56,23 +60,37 @@ func parseAKI(c *x509.Certificate) akiShape {
 	}
 	s := akiShape{present: true}
 	in := cryptobyte.String(e.Value)
-	var seq cryptobyte.String
-	if !in.ReadASN1(&seq, cbasn1.SEQUENCE) || !in.Empty() {
+	var seq, kid, names, serial cryptobyte.String
+	if !in.ReadASN1(&seq, cbasn1.SEQUENCE) || !in.Empty() ||
+		!seq.ReadOptionalASN1(&kid, &s.hasKeyID, cbasn1.Tag(0).ContextSpecific()) ||
+		!seq.ReadOptionalASN1(&names, &s.hasIssuer, cbasn1.Tag(1).ContextSpecific().Constructed()) ||
+		!seq.ReadOptionalASN1(&serial, &s.hasSerial, cbasn1.Tag(2).ContextSpecific()) || !seq.Empty() {
 		s.malformed = true
 		return s
 	}
-	var kid cryptobyte.String
-	if !seq.ReadOptionalASN1(&kid, &s.hasKeyID, cbasn1.Tag(0).ContextSpecific()) {
-		s.malformed = true
-		return s
-	}
-	s.keyID = kid
-	var skip cryptobyte.String
-	if !seq.ReadOptionalASN1(&skip, &s.hasIssuer, cbasn1.Tag(1).ContextSpecific().Constructed()) ||
-		!seq.ReadOptionalASN1(&skip, &s.hasSerial, cbasn1.Tag(2).ContextSpecific()) {
-		s.malformed = true
+	s.keyID, s.serial = kid, serial
+	for !names.Empty() {
+		var gn cryptobyte.String
+		var tag cbasn1.Tag
+		if !names.ReadAnyASN1(&gn, &tag) {
+			s.malformed = true
+			return s
+		}
+		if tag == cbasn1.Tag(4).ContextSpecific().Constructed() { // directoryName [4] EXPLICIT Name
+			s.issuerNames = append(s.issuerNames, gn)
+		}
 	}
 	return s
+}
+
+// namesItself reports whether the AKI's authorityCertIssuer and
+// authorityCertSerialNumber, where present, identify c itself (as they do
+// in a self-signed certificate that fills them in).
+func (s akiShape) namesItself(c *x509.Certificate) bool {
+	if s.hasIssuer && !slices.ContainsFunc(s.issuerNames, func(n []byte) bool { return string(n) == string(c.RawIssuer) }) {
+		return false
+	}
+	return !s.hasSerial || new(big.Int).SetBytes(s.serial).Cmp(c.SerialNumber) == 0
 }
 
 // isSelfIssued reports whether c's issuer and subject names are equal

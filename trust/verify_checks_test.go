@@ -166,6 +166,48 @@ var checkCases = []checkCase{
 
 func strictOpt(o *VerifyOptions) { o.Strict = true }
 
+// TestAnchorAKINamingItself: a root whose authorityKeyIdentifier also names
+// its own issuer and serial (as several long-lived public roots do) passes
+// the default profile and fails the strict one.
+func TestAnchorAKINamingItself(t *testing.T) {
+	var rawSubject []byte
+	p := newVTPKI(t, vtChainOpts{root: func(c *x509.Certificate) {
+		c.SubjectKeyId = []byte{1, 2, 3, 4}
+		rawSubject, _ = asn1.Marshal(c.Subject.ToRDNSequence())
+		serial := c.SerialNumber.Bytes()
+		v, err := asn1.Marshal([]asn1.RawValue{
+			{Class: asn1.ClassContextSpecific, Tag: 0, Bytes: c.SubjectKeyId},
+			{Class: asn1.ClassContextSpecific, Tag: 1, IsCompound: true, Bytes: mustMarshal(t, asn1.RawValue{Class: asn1.ClassContextSpecific, Tag: 4, IsCompound: true, Bytes: rawSubject})},
+			{Class: asn1.ClassContextSpecific, Tag: 2, Bytes: serial},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.ExtraExtensions = []pkix.Extension{{Id: oidExtAuthorityKeyID, Value: v}}
+	}})
+	chain := []*x509.Certificate{p.Leaf.Cert, p.Inter.Cert, p.Root.Cert}
+	if string(p.Root.Cert.RawIssuer) != string(rawSubject) {
+		t.Fatal("test root's issuer is not the name put in its AKI")
+	}
+	if err := CheckChain(chain, vtOpts()); err != nil {
+		t.Fatalf("default profile: %v", err)
+	}
+	o := vtOpts()
+	o.Strict = true
+	var ce *ChainCheckError
+	if err := CheckChain(chain, o); !errors.As(err, &ce) || ce.Check != "anchor-aki-form" {
+		t.Fatalf("strict profile: %v", err)
+	}
+}
+
+func mustMarshal(t *testing.T, v any) []byte {
+	b, err := asn1.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
 func TestProfileChecks(t *testing.T) {
 	tested := map[string]bool{}
 	for _, tc := range checkCases {

@@ -35,7 +35,7 @@ func (r limboRun) outcome() (limboOutcome, string) {
 		return outPass, ""
 	case len(tc.ConflictsWith) > 0:
 		return outConflict, fmt.Sprintf("the suite expects the opposite result for the same chain in %s; "+
-			"the default profile follows the Web PKI (CA/B Forum) reading, the strict profile adds the RFC 5280 one, so one of each pair deviates",
+			"no single profile can pass both; the default profile takes the Web PKI (CA/B Forum) reading without its pedantic rules, the strict profile the stricter of the two",
 			strings.Join(tc.ConflictsWith, ", "))
 	case r.got == "SUCCESS" && !r.strict && tc.has("pedantic-"):
 		return outPedantic, "the case has a pedantic-* feature: the default profile accepts such certificates, which are still deployed; the strict profile rejects them"
