@@ -13,6 +13,15 @@
 // resumed sessions, and run trust.Verify there. A failure surfaces from the
 // handshake as a *trust.VerificationError (reachable with errors.As).
 //
+// # Sans-I/O
+//
+// WrapBuffers on either context returns a Buffer: PEP 543's
+// TLSWrappedBuffer. Ciphertext goes in and out through memory and the caller
+// owns all I/O, for transports that are not a net.Conn (WebSocket messages,
+// SSH channels, serial links, simulators) and for event loops; it never
+// blocks, returning trust.ErrWantRead or trust.ErrWantWrite instead. WrapStream
+// runs a Buffer over any io.ReadWriter.
+//
 // # Errors at creation
 //
 // Everything that cannot work is reported by NewClientContext and
