@@ -67,6 +67,9 @@ func (e *benchEnv) close() {
 
 var benchDigest = sha256.Sum256([]byte("nativetls benchmark"))
 
+// lastCPU is the process CPU time of the last timed run of parallel.
+var lastCPU time.Duration
+
 // parallel runs n operations split over par goroutines.
 func parallel(b *testing.B, par int, setup func() (op func() error, done func())) {
 	var wg sync.WaitGroup
@@ -77,6 +80,7 @@ func parallel(b *testing.B, par int, setup func() (op func() error, done func())
 		ops[i], dones[i] = setup()
 	}
 	b.ResetTimer()
+	cpu0 := processCPU()
 	for i := range par {
 		n := b.N / par
 		if i < b.N%par {
@@ -95,6 +99,7 @@ func parallel(b *testing.B, par int, setup func() (op func() error, done func())
 	}
 	wg.Wait()
 	b.StopTimer()
+	lastCPU = processCPU() - cpu0
 	for _, d := range dones {
 		d()
 	}
@@ -217,12 +222,17 @@ func TestBenchTable(t *testing.T) {
 	}
 	e := openBenchEnv(t)
 	ops := map[string][]float64{}
+	cpuOps := map[string][]float64{} // operations per CPU-second of this process
 	measure := func(name string, f func(b *testing.B)) {
+		lastCPU = 0
 		r := testing.Benchmark(f)
 		if r.N == 0 {
 			t.Fatalf("%s: benchmark failed", name)
 		}
-		ops[name] = append(ops[name], 1e9/float64(r.NsPerOp()))
+		ops[name] = append(ops[name], float64(r.N)/r.T.Seconds())
+		if lastCPU > 0 {
+			cpuOps[name] = append(cpuOps[name], float64(r.N)/lastCPU.Seconds())
+		}
 	}
 	for range rounds {
 		for _, a := range benchAlgs {
@@ -268,6 +278,19 @@ func TestBenchTable(t *testing.T) {
 		sort.Float64s(r)
 		return r[len(r)/2]
 	}
+	cpuRatio := func(a, b string) float64 {
+		var r []float64
+		for i := range cpuOps[a] {
+			if i < len(cpuOps[b]) {
+				r = append(r, cpuOps[a][i]/cpuOps[b][i])
+			}
+		}
+		if len(r) == 0 {
+			return 0
+		}
+		sort.Float64s(r)
+		return r[len(r)/2]
+	}
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "\n%-34s %12s\n", fmt.Sprintf("measurement (best of %d)", rounds), "ops/s")
 	names := make([]string, 0, len(ops))
@@ -290,6 +313,12 @@ func TestBenchTable(t *testing.T) {
 		row(n+" raw 2g/1g (SoftHSM's own scaling)", ratio(n+" raw 2g", n+" raw 1g"), "reference")
 	}
 	row("TLS 1.3 handshakes hsm-p256/go-p256", ratio("TLS1.3 handshake hsm-p256", "TLS1.3 handshake go-p256"), "report")
+	fmt.Fprintf(&sb, "\nper CPU-second of this process (insensitive to other load on the machine):\n")
+	for _, a := range benchAlgs {
+		n := a.name
+		row(n+" signer/raw (1 goroutine, CPU)", cpuRatio(n+" signer 1g", n+" raw 1g"), ">= 0.95")
+		row(n+" signer/crypto11 (1 goroutine, CPU)", cpuRatio(n+" signer 1g", n+" crypto11 1g"), ">= 1.0")
+	}
 	t.Log(sb.String())
 }
 
