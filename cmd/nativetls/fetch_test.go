@@ -1,0 +1,79 @@
+package main
+
+import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"math/big"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// TestVerifyFetch: a leaf whose intermediate is only reachable through its
+// AIA caIssuers URL verifies with --fetch, and not when fetching is off
+// (--no-fetch, or --roots without --fetch).
+func TestVerifyFetch(t *testing.T) {
+	nb, na := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
+	rootKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	rootT := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "Fetch Root"},
+		NotBefore: nb, NotAfter: na, IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign}
+	rootDER, _ := x509.CreateCertificate(rand.Reader, rootT, rootT, &rootKey.PublicKey, rootKey)
+	root, _ := x509.ParseCertificate(rootDER)
+	intKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	intT := &x509.Certificate{SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: "Fetch Intermediate"},
+		NotBefore: nb, NotAfter: na, IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign}
+	intDER, _ := x509.CreateCertificate(rand.Reader, intT, root, &intKey.PublicKey, rootKey)
+	inter, _ := x509.ParseCertificate(intDER)
+
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		w.Header().Set("Content-Type", "application/pkix-cert")
+		w.Write(intDER)
+	}))
+	defer srv.Close()
+
+	leafKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	leafT := &x509.Certificate{SerialNumber: big.NewInt(3), Subject: pkix.Name{CommonName: "fetch.example.test"},
+		DNSNames: []string{"fetch.example.test"}, NotBefore: nb, NotAfter: na,
+		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		IssuingCertificateURL: []string{srv.URL + "/int.der"}}
+	leafDER, err := x509.CreateCertificate(rand.Reader, leafT, inter, &leafKey.PublicKey, intKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	write := func(name string, der []byte) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	leaf, rootFile := write("leaf.pem", leafDER), write("root.pem", rootDER)
+	base := []string{"verify", "--leaf", leaf, "--roots", rootFile, "--host", "fetch.example.test", "--time", "2027-01-01T00:00:00Z"}
+
+	if r := runCLI(t, baseEnv(), base...); r.code != 1 {
+		t.Errorf("--roots without --fetch: exit %d, want 1 (no fetching); %s", r.code, r.stdout)
+	}
+	if r := runCLI(t, baseEnv(), append(base, "--fetch", "--no-fetch")...); r.code != 2 {
+		t.Errorf("--fetch --no-fetch: exit %d, want 2", r.code)
+	}
+	if hits.Load() != 0 {
+		t.Errorf("the AIA server was asked %d times with fetching off", hits.Load())
+	}
+	if r := runCLI(t, baseEnv(), append(base, "--fetch")...); r.code != 0 {
+		t.Errorf("--fetch: exit %d, want 0; %s", r.code, r.stderr)
+	}
+	if hits.Load() == 0 {
+		t.Error("--fetch never asked the AIA server")
+	}
+}
