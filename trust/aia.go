@@ -22,6 +22,19 @@ import (
 // MaxFetches downloads of at most MaxBytes each per verification, Budget in
 // total, no redirect to another scheme, DER or PKCS#7 "certs-only" bodies.
 
+// IntermediateFetcher is implemented by stores whose platform verifier
+// fetches missing intermediates itself (Windows CryptoAPI, macOS
+// SecTrust). When FetchesIntermediates reports true, Verifier does not
+// fetch again for that store.
+type IntermediateFetcher interface {
+	FetchesIntermediates() bool
+}
+
+func storeFetches(s TrustStore) bool {
+	f, ok := s.(IntermediateFetcher)
+	return ok && f.FetchesIntermediates()
+}
+
 // Default AIA limits.
 const (
 	DefaultAIAMaxFetches = 4

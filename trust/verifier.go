@@ -14,7 +14,8 @@ import (
 //  2. the store's decision (TrustStore.Verify);
 //  3. when the chain does not reach an anchor, missing intermediates
 //     fetched from AIA caIssuers URLs (Fetcher; off with
-//     VerifyOptions.DisableFetch) and the decision retried;
+//     VerifyOptions.DisableFetch, and for stores that fetch themselves, see
+//     IntermediateFetcher) and the decision retried;
 //  4. OCSP for the leaf: the stapled response, must-staple, the
 //     revocation policy and, if asked, an online query (OCSP);
 //  5. SPKI pins (VerifyOptions.Pins), on every call, cached or not;
@@ -54,12 +55,16 @@ func (v *Verifier) Verify(ctx context.Context, store TrustStore, chain []*x509.C
 		return nil, &VerificationError{Reason: ReasonMalformed, Depth: -1, Host: opts.ServerName, IntermediatesSent: -1,
 			Backend: store.String(), Detail: "the peer presented no certificate"}
 	}
-	chains, err := v.decide(ctx, store, chain, opts)
+	now := opts.Time
+	if now.IsZero() {
+		now = time.Now()
+	}
+	chains, err := v.decide(ctx, store, chain, opts, now)
 	if err == nil && len(opts.Pins) > 0 {
-		err = checkPins(chains, chain, opts)
+		err = checkPins(chains, chain, opts, now)
 	}
 	if opts.Callback != nil {
-		return runCallback(chain, chains, err, opts)
+		return runCallback(chain, chains, err, opts, now)
 	}
 	if err != nil {
 		return nil, err
@@ -68,11 +73,7 @@ func (v *Verifier) Verify(ctx context.Context, store TrustStore, chain []*x509.C
 }
 
 // decide is everything but pins and callback: the cacheable part.
-func (v *Verifier) decide(ctx context.Context, store TrustStore, chain []*x509.Certificate, opts VerifyOptions) ([][]*x509.Certificate, error) {
-	now := opts.Time
-	if now.IsZero() {
-		now = time.Now()
-	}
+func (v *Verifier) decide(ctx context.Context, store TrustStore, chain []*x509.Certificate, opts VerifyOptions, now time.Time) ([][]*x509.Certificate, error) {
 	key, cacheable := v.Cache.keyFor(store, chain, opts)
 	if cacheable {
 		if chains, ok := v.Cache.get(key, store, now); ok {
@@ -80,7 +81,7 @@ func (v *Verifier) decide(ctx context.Context, store TrustStore, chain []*x509.C
 		}
 	}
 	chains, err := store.Verify(ctx, chain, opts)
-	if err != nil && !opts.DisableFetch && fetchable(err) {
+	if err != nil && !opts.DisableFetch && fetchable(err) && !storeFetches(store) {
 		chains, err = v.fetcher().retryWithIssuers(ctx, store, chain, opts, err)
 	}
 	if err != nil {
@@ -120,7 +121,7 @@ func fetchable(err error) bool {
 	return errors.As(err, &ve) && (ve.Reason == ReasonUnknownAuthority || ve.Reason == ReasonMissingIntermediate)
 }
 
-func checkPins(chains [][]*x509.Certificate, presented []*x509.Certificate, opts VerifyOptions) error {
+func checkPins(chains [][]*x509.Certificate, presented []*x509.Certificate, opts VerifyOptions, now time.Time) error {
 	for _, ch := range chains {
 		for _, c := range ch {
 			p := PinOf(c)
@@ -132,10 +133,10 @@ func checkPins(chains [][]*x509.Certificate, presented []*x509.Certificate, opts
 		}
 	}
 	return &VerificationError{Reason: ReasonPinMismatch, Certificate: presented[0], Depth: 0, Host: opts.ServerName,
-		Time: opts.Time, IntermediatesSent: len(presented) - 1, Detail: pinDetail(chains, opts.Pins)}
+		Time: now, IntermediatesSent: len(presented) - 1, Detail: pinDetail(chains, opts.Pins)}
 }
 
-func runCallback(presented []*x509.Certificate, chains [][]*x509.Certificate, verdict error, opts VerifyOptions) ([][]*x509.Certificate, error) {
+func runCallback(presented []*x509.Certificate, chains [][]*x509.Certificate, verdict error, opts VerifyOptions, now time.Time) ([][]*x509.Certificate, error) {
 	cbErr := opts.Callback(VerifyInfo{Presented: presented, Verified: chains, Err: verdict, Options: opts})
 	if cbErr == nil {
 		if verdict != nil {
@@ -158,5 +159,5 @@ func runCallback(presented []*x509.Certificate, chains [][]*x509.Certificate, ve
 		return nil, cbErr
 	}
 	return nil, &VerificationError{Reason: ReasonPolicy, Certificate: presented[0], Depth: 0, Host: opts.ServerName,
-		Time: opts.Time, IntermediatesSent: len(presented) - 1, Detail: "rejected by the verify callback: " + cbErr.Error(), Err: cbErr}
+		Time: now, IntermediatesSent: len(presented) - 1, Detail: "rejected by the verify callback: " + cbErr.Error(), Err: cbErr}
 }
