@@ -8,34 +8,6 @@ import (
 	"github.com/nativetls/nativetls/trust"
 )
 
-// The process-wide verification switch, in the spirit of PEP 493.
-//
-// A program that builds its contexts from a configuration that does not set
-// certificate validation explicitly (the default configuration, or one that
-// never called WithCertificateValidation or a trust/insecure option) can have
-// verification turned off, for a migration period, by whoever runs it:
-//
-//   - the environment variable NATIVETLS_VERIFY: "0" turns verification off,
-//     "1" turns it on (overriding the file);
-//   - the system-wide file /etc/nativetls/verify.conf
-//     (%ProgramData%\nativetls\verify.conf on Windows) holding one line
-//     "verify = enable", "verify = disable" or "verify = platform_default",
-//     optionally under an "[https]" section header as in PEP 493; blank lines
-//     and lines starting with '#' or ';' are ignored.
-//
-// The environment wins over the file. Both are ignored entirely when the
-// process runs setuid or setgid, or when NATIVETLS_IGNORE_ENVIRONMENT is set
-// to any non-empty value (the analogue of `python -E`).
-//
-// Configurations that set validation explicitly are never affected, nor are
-// servers that ask for client certificates: the switch only relaxes what the
-// program left to the defaults.
-//
-// Using the switch to turn verification off prints one warning per process on
-// stderr and calls the hook set with SetPolicyWarningHook, the first time a
-// context is built under it. Policy reports the effective setting and its
-// source for feature detection and audits.
-
 // Names of the policy's environment variables and the default file.
 const (
 	// EnvVerify is the environment variable of the switch: "0" or "1".
@@ -74,7 +46,34 @@ func (s VerifySetting) String() string {
 }
 
 // VerifyPolicy is the effective process-wide verification policy and where it
-// came from.
+// came from (see Policy).
+//
+// The process-wide verification switch is in the spirit of PEP 493.
+// A program that builds its contexts from a configuration that does not set
+// certificate validation explicitly (the default configuration, or one that
+// never called WithCertificateValidation or a trust/insecure option) can have
+// verification turned off, for a migration period, by whoever runs it:
+//
+//   - the environment variable NATIVETLS_VERIFY: "0" turns verification off,
+//     "1" turns it on (overriding the file);
+//   - the system-wide file /etc/nativetls/verify.conf
+//     (%ProgramData%\nativetls\verify.conf on Windows) holding one line
+//     "verify = enable", "verify = disable" or "verify = platform_default",
+//     optionally under an "[https]" section header as in PEP 493; blank lines
+//     and lines starting with '#' or ';' are ignored.
+//
+// The environment wins over the file. Both are ignored entirely when the
+// process runs setuid or setgid, or when NATIVETLS_IGNORE_ENVIRONMENT is set
+// to any non-empty value (the analogue of `python -E`).
+//
+// Configurations that set validation explicitly are never affected, nor are
+// servers that ask for client certificates: the switch only relaxes what the
+// program left to the defaults.
+//
+// Using the switch to turn verification off prints one warning per process on
+// stderr and calls the hook set with SetPolicyWarningHook, the first time a
+// context is built under it. Policy reports the effective setting and its
+// source for feature detection and audits.
 type VerifyPolicy struct {
 	// Setting is the effective setting.
 	Setting VerifySetting
