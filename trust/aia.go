@@ -50,7 +50,7 @@ var DefaultAIAFetcher = &AIAFetcher{}
 
 // AIAFetcher downloads issuer certificates from caIssuers URLs and caches
 // them by URL. The zero value uses the defaults above and a plain
-// http.Client without proxy settings from the environment. It is safe for
+// http.Client that honours HTTP_PROXY / NO_PROXY. It is safe for
 // concurrent use.
 type AIAFetcher struct {
 	// Client is the HTTP client; nil means a default one. Its redirect
@@ -167,7 +167,7 @@ func (f *AIAFetcher) download(ctx context.Context, rawURL string, maxBytes int64
 	return certs, nil
 }
 
-var defaultAIAClient = &http.Client{Transport: &http.Transport{Proxy: nil, MaxIdleConns: 4, IdleConnTimeout: 30 * time.Second}}
+var defaultAIAClient = &http.Client{Transport: &http.Transport{Proxy: http.ProxyFromEnvironment, MaxIdleConns: 4, IdleConnTimeout: 30 * time.Second}}
 
 func (f *AIAFetcher) client() *http.Client {
 	base := f.Client
