@@ -70,9 +70,15 @@ func TestCRLs(t *testing.T) {
 		detail string
 	}{
 		{"not listed", p, func() *x509.RevocationList { return makeCRL(t, p.Inter, p.Leaf.Cert.SerialNumber, crlSpec{}) }, RevocationSoftFail, -1, ""},
-		{"revoked", p, func() *x509.RevocationList { return makeCRL(t, p.Inter, p.Leaf.Cert.SerialNumber, crlSpec{revoke: true}) }, RevocationSoftFail, ReasonRevoked, "is listed in the CRL issued 2026-11-22 23:00 UTC"},
-		{"revoked, policy off", p, func() *x509.RevocationList { return makeCRL(t, p.Inter, p.Leaf.Cert.SerialNumber, crlSpec{revoke: true}) }, RevocationOff, -1, ""},
-		{"revoked intermediate", p, func() *x509.RevocationList { return makeCRL(t, p.Root, p.Inter.Cert.SerialNumber, crlSpec{revoke: true}) }, RevocationSoftFail, ReasonRevoked, "intermediate certificate \"R3\""},
+		{"revoked", p, func() *x509.RevocationList {
+			return makeCRL(t, p.Inter, p.Leaf.Cert.SerialNumber, crlSpec{revoke: true})
+		}, RevocationSoftFail, ReasonRevoked, "is listed in the CRL issued 2026-11-22 23:00 UTC"},
+		{"revoked, policy off", p, func() *x509.RevocationList {
+			return makeCRL(t, p.Inter, p.Leaf.Cert.SerialNumber, crlSpec{revoke: true})
+		}, RevocationOff, -1, ""},
+		{"revoked intermediate", p, func() *x509.RevocationList {
+			return makeCRL(t, p.Root, p.Inter.Cert.SerialNumber, crlSpec{revoke: true})
+		}, RevocationSoftFail, ReasonRevoked, "intermediate certificate \"R3\""},
 		{"other issuer's list", p, func() *x509.RevocationList {
 			return makeCRL(t, other.Inter, p.Leaf.Cert.SerialNumber, crlSpec{revoke: true})
 		}, RevocationSoftFail, -1, ""},
