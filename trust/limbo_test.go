@@ -47,19 +47,24 @@ type limboCase struct {
 	CRLs          []string    `json:"crls"`
 }
 
-// limboPath finds limbo.json: ../shared/testdata/x509-limbo relative to the
-// module root (the directory holding go.mod).
+// limboPath finds limbo.json: $NATIVETLS_LIMBO if set, otherwise
+// ../shared/testdata/x509-limbo/limbo.json relative to the module root (the
+// directory holding go.mod, found from the working directory, which go test
+// sets to the package directory, or from this file's path).
 func limboPath() (string, error) {
+	if p := os.Getenv("NATIVETLS_LIMBO"); p != "" {
+		return p, nil
+	}
+	wd, _ := os.Getwd()
 	_, file, _, _ := runtime.Caller(0)
-	dir := filepath.Dir(file)
-	for d := dir; ; d = filepath.Dir(d) {
-		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-			return filepath.Join(filepath.Dir(d), "shared", "testdata", "x509-limbo", "limbo.json"), nil
-		}
-		if filepath.Dir(d) == d {
-			return "", errors.New("module root (go.mod) not found above " + dir)
+	for _, dir := range []string{wd, filepath.Dir(file)} {
+		for d := dir; d != "" && d != "." && filepath.Dir(d) != d; d = filepath.Dir(d) {
+			if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
+				return filepath.Join(filepath.Dir(d), "shared", "testdata", "x509-limbo", "limbo.json"), nil
+			}
 		}
 	}
+	return "", errors.New("module root (go.mod) not found above " + wd)
 }
 
 func loadLimbo(t testing.TB) []limboCase {
@@ -70,7 +75,7 @@ func loadLimbo(t testing.TB) []limboCase {
 	if err != nil {
 		t.Skipf("x509-limbo vectors not found (%v): they are not part of this repository; "+
 			"generate limbo.json with the C2SP/x509-limbo suite (https://github.com/C2SP/x509-limbo) "+
-			"and place it at ../shared/testdata/x509-limbo/limbo.json next to the module root", err)
+			"and place it at ../shared/testdata/x509-limbo/limbo.json next to the module root, or point NATIVETLS_LIMBO at it", err)
 	}
 	data, err := os.ReadFile(p)
 	if err != nil {
