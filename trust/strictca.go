@@ -39,8 +39,12 @@ func checkMaxDepth(in *checkInput) (*x509.Certificate, string) {
 }
 
 // checkSKIPresent: RFC 5280 4.2.1.2, the subjectKeyIdentifier MUST appear in
-// all conforming CA certificates.
+// all conforming CA certificates. Like checkAKIPresent, outside the strict
+// profile it applies to server authentication only.
 func checkSKIPresent(in *checkInput) (*x509.Certificate, string) {
+	if !in.strict && in.opts.Usage != UsageServerAuth {
+		return nil, ""
+	}
 	for _, c := range in.cas(false) {
 		if isCACert(c) && len(c.SubjectKeyId) == 0 {
 			return c, "the CA certificate has no subjectKeyIdentifier extension (RFC 5280 4.2.1.2)"

@@ -51,8 +51,13 @@ func checkEKUNotEmpty(in *checkInput) (*x509.Certificate, string) {
 
 // checkAKIPresent: RFC 5280 4.2.1.1, the keyIdentifier of the
 // authorityKeyIdentifier MUST be included in all certificates a conforming
-// CA issues (the anchor is exempt).
+// CA issues (the anchor is exempt). Outside the strict profile it applies
+// to server authentication only: private PKIs made with older tools issue
+// client certificates without it.
 func checkAKIPresent(in *checkInput) (*x509.Certificate, string) {
+	if !in.strict && in.opts.Usage != UsageServerAuth {
+		return nil, ""
+	}
 	for _, c := range in.nonAnchors() {
 		if len(c.AuthorityKeyId) == 0 {
 			return c, "the certificate has no authorityKeyIdentifier keyIdentifier (RFC 5280 4.2.1.1)"

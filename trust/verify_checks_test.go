@@ -166,6 +166,24 @@ var checkCases = []checkCase{
 
 func strictOpt(o *VerifyOptions) { o.Strict = true }
 
+// TestKeyIdentifiersOnlyRequiredForServers: a client certificate of a
+// legacy private PKI without key identifiers passes the default profile for
+// client authentication, not the strict one.
+func TestKeyIdentifiersOnlyRequiredForServers(t *testing.T) {
+	ch := withCopy(1, func(c *x509.Certificate) { c.SubjectKeyId = nil })(t)
+	ch[0] = withCopy(0, func(c *x509.Certificate) { c.AuthorityKeyId = nil })(t)[0]
+	o := vtOpts()
+	o.Usage, o.ServerName = UsageClientAuth, ""
+	if err := CheckChain(ch, o); err != nil {
+		t.Fatalf("default profile, client auth: %v", err)
+	}
+	o.Strict = true
+	var ce *ChainCheckError
+	if err := CheckChain(ch, o); !errors.As(err, &ce) || ce.Check != "aki-present" {
+		t.Fatalf("strict profile, client auth: %v", err)
+	}
+}
+
 // TestAnchorAKINamingItself: a root whose authorityKeyIdentifier also names
 // its own issuer and serial (as several long-lived public roots do) passes
 // the default profile and fails the strict one.

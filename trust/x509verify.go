@@ -171,6 +171,13 @@ func classify(err error, chain []*x509.Certificate, opts VerifyOptions, now time
 	if errors.As(err, &uce) {
 		ve.Reason = ReasonMalformed
 		ve.Detail = "a certificate of the chain has a critical extension this verifier does not handle"
+		for i, c := range chain {
+			if len(c.UnhandledCriticalExtensions) > 0 {
+				ve.Certificate, ve.Depth = c, i
+				ve.Detail = fmt.Sprintf("it has a critical extension this verifier does not handle (%s)", c.UnhandledCriticalExtensions[0])
+				break
+			}
+		}
 	}
 	return ve
 }
