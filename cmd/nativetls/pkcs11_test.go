@@ -89,6 +89,17 @@ func TestServePKCS11(t *testing.T) {
 	if r.code != 0 || !strings.Contains(r.stdout, `"label": "server"`) || !strings.Contains(r.stdout, `"type": "private"`) {
 		t.Errorf("keys --uri: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
+	// Token certificates as a trust store: the intermediate as the anchor.
+	anchors := "pkcs11:token=web;object=intermediate;type=cert?module-path=" + module
+	r = runCLI(t, env, "verify", "--leaf", filepath.Join(pkiDir(t), "leaf.pem"), "--roots", anchors, "--host", "www.example.test")
+	if r.code != 0 {
+		t.Errorf("verify with a pkcs11: trust store: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	r = runCLI(t, env, "roots", "--roots", "pkcs11:token=web;type=cert?module-path="+module, "--json")
+	if r.code != 0 || strings.Count(r.stdout, `"subject"`) != 2 {
+		t.Errorf("roots of a token: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+
 	r = runCLI(t, env, "serve", "--key", uri, "--password", "pass:0000")
 	if r.code != 2 || !strings.Contains(r.stderr, "PIN") {
 		t.Errorf("wrong PIN: exit %d, %s", r.code, r.stderr)
