@@ -1,6 +1,8 @@
 package trust
 
 import (
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"testing"
 
 	"golang.org/x/crypto/ocsp"
@@ -35,5 +37,20 @@ func FuzzMustStaple(f *testing.F) {
 			}
 		}
 		MustStaple(&c)
+	})
+}
+
+// FuzzExtraConstraints parses arbitrary nameConstraints and subjectAltName
+// values with the directoryName / otherName code.
+func FuzzExtraConstraints(f *testing.F) {
+	f.Add(ncExt([][]byte{dirGN(pkix.Name{Organization: []string{"Acme"}})}, [][]byte{otherNameGN("x")}).Value, nameDER(pkix.Name{CommonName: "a"}))
+	f.Fuzz(func(t *testing.T, nc, name []byte) {
+		c := &x509.Certificate{Extensions: []pkix.Extension{{Id: oidExtNameConstraints, Value: nc}, {Id: oidExtSubjectAltName, Value: nc}}, RawSubject: name}
+		ec, _ := parseExtraConstraints(c)
+		sanForms(c)
+		for _, b := range append(ec.permittedDN, ec.excludedDN...) {
+			nameWithin(name, b)
+		}
+		checkExtraConstraints([]*x509.Certificate{c, c})
 	})
 }

@@ -55,6 +55,16 @@ func verifyWithPool(_ context.Context, s *AnchorStore, roots *x509.CertPool, cha
 		KeyUsages:   []x509.ExtKeyUsage{opts.Usage.ExtKeyUsage()},
 	}
 	chains, err := chain[0].Verify(vo)
+	var uce x509.UnhandledCriticalExtension
+	if err != nil && errors.As(err, &uce) {
+		if ch, handled, nerr := verifyHandlingNC(s, chain, vo, opts.Usage); handled {
+			var ve *VerificationError
+			if errors.As(nerr, &ve) {
+				return nil, completeError(ve, chain, opts, now, s.name)
+			}
+			chains, err = ch, nerr
+		}
+	}
 	if err != nil {
 		return nil, classify(err, chain, opts, now, s.name)
 	}
