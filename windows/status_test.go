@@ -150,23 +150,29 @@ func TestDistrustSet(t *testing.T) {
 	}
 }
 
-func TestCheckIPName(t *testing.T) {
+func TestCheckName(t *testing.T) {
 	p := newPKI(t, "ip", "a.example")
-	tmpl := leafTemplate("ip")
+	tmpl := leafTemplate("ip", "b.example")
 	tmpl.IPAddresses = []net.IP{net.ParseIP("::1")}
 	k := ecKey(t)
 	leaf := mkCert(t, tmpl, p.inter, k.Public(), p.interKey)
 	built := builtChain{Certs: []*x509.Certificate{leaf, p.inter, p.root}, Bits: make([]uint32, 3)}
 	params := ChainFlags(context.Background(), trust.VerifyOptions{})
-	if ve := checkIPName([]*x509.Certificate{leaf}, built, trust.VerifyOptions{ServerName: "[::1]"}, params); ve != nil {
+	if ve := checkName([]*x509.Certificate{leaf}, built, trust.VerifyOptions{ServerName: "[::1]"}, params); ve != nil {
 		t.Errorf("[::1]: %v", ve)
 	}
-	ve := checkIPName([]*x509.Certificate{leaf}, built, trust.VerifyOptions{ServerName: "::2"}, params)
+	ve := checkName([]*x509.Certificate{leaf}, built, trust.VerifyOptions{ServerName: "::2"}, params)
 	if ve == nil || ve.Reason != trust.ReasonHostnameMismatch || ve.PlatformCodeName != "CERT_E_CN_NO_MATCH" {
 		t.Errorf("::2: %v", ve)
 	}
-	if ve := checkIPName([]*x509.Certificate{leaf}, built, trust.VerifyOptions{ServerName: "a.example"}, params); ve != nil {
-		t.Errorf("DNS names are left to the SSL policy: %v", ve)
+	// DNS names are checked too, as a second gate behind the SSL policy
+	// (Wine's policy accepted a wrong DNS name for a leaf with IP SANs).
+	if ve := checkName([]*x509.Certificate{leaf}, built, trust.VerifyOptions{ServerName: "b.example"}, params); ve != nil {
+		t.Errorf("b.example: %v", ve)
+	}
+	ve = checkName([]*x509.Certificate{leaf}, built, trust.VerifyOptions{ServerName: "a.example"}, params)
+	if ve == nil || ve.Reason != trust.ReasonHostnameMismatch {
+		t.Errorf("a.example is not in the leaf, yet: %v", ve)
 	}
 	if policyServerName("10.0.0.1") != "" || policyServerName("a.example") != "a.example" {
 		t.Error("policyServerName")

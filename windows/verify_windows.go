@@ -108,7 +108,7 @@ func verifyWithEngine(engine syswin.Handle, chain []*x509.Certificate, opts trus
 	if code != 0 && !(softFail && isRevUnknownCode(code)) {
 		return nil, policyError(chain, built, code, elem, opts)
 	}
-	if ve := checkIPName(chain, built, opts, p); ve != nil {
+	if ve := checkName(chain, built, opts, p); ve != nil {
 		return nil, ve
 	}
 	if rc, bit := residualStatus(cc.TrustStatus.ErrorStatus, p.PolicyFlags); rc != 0 {

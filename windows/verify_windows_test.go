@@ -87,6 +87,11 @@ func TestSystemVerify(t *testing.T) {
 	ipTmpl := leafTemplate("127.0.0.1")
 	ipTmpl.IPAddresses = []net.IP{net.IPv4(127, 0, 0, 1)}
 	ipLeaf := mkCert(t, ipTmpl, p.inter, k.Public(), p.interKey)
+	// A leaf with both a DNS and an IP subjectAltName: Wine's SSL policy
+	// accepted any DNS name for such a leaf; Verify must not.
+	bothTmpl := leafTemplate(testHost, testHost)
+	bothTmpl.IPAddresses = []net.IP{net.IPv4(127, 0, 0, 1)}
+	bothLeaf := mkCert(t, bothTmpl, p.inter, k.Public(), p.interKey)
 	opts := trust.VerifyOptions{ServerName: testHost, Time: verifyTime, Revocation: trust.RevocationOff}
 	rows := []struct {
 		name  string
@@ -106,6 +111,9 @@ func TestSystemVerify(t *testing.T) {
 		{"server-only-leaf/client", []*x509.Certificate{serverLeaf, p.inter}, func(o *trust.VerifyOptions) { o.Usage, o.ServerName = trust.UsageClientAuth, "" }, trust.ReasonWrongUsage},
 		{"ip-address", []*x509.Certificate{ipLeaf, p.inter}, func(o *trust.VerifyOptions) { o.ServerName = "127.0.0.1" }, trust.ReasonUnknown},
 		{"ip-address/wrong", []*x509.Certificate{ipLeaf, p.inter}, func(o *trust.VerifyOptions) { o.ServerName = "127.0.0.2" }, trust.ReasonHostnameMismatch},
+		{"dns-and-ip/dns", []*x509.Certificate{bothLeaf, p.inter}, nil, trust.ReasonUnknown},
+		{"dns-and-ip/ip", []*x509.Certificate{bothLeaf, p.inter}, func(o *trust.VerifyOptions) { o.ServerName = "127.0.0.1" }, trust.ReasonUnknown},
+		{"dns-and-ip/wrong-dns", []*x509.Certificate{bothLeaf, p.inter}, func(o *trust.VerifyOptions) { o.ServerName = "nope.nativetls.example" }, trust.ReasonHostnameMismatch},
 		{"max-depth", []*x509.Certificate{p.leaf, p.inter}, func(o *trust.VerifyOptions) { o.MaxDepth = 1 }, trust.ReasonUnknown},
 	}
 	for _, r := range rows {

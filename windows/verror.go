@@ -169,12 +169,19 @@ func chainBuildError(presented []*x509.Certificate, opts trust.VerifyOptions, ap
 	}
 }
 
-// checkIPName matches an IP-literal server name against the leaf's
-// iPAddress subjectAltNames with crypto/x509 (see policyServerName); a
-// mismatch is reported as Windows would, CERT_E_CN_NO_MATCH.
-func checkIPName(presented []*x509.Certificate, built builtChain, opts trust.VerifyOptions, p ChainParams) *trust.VerificationError {
+// checkName matches the server name against the leaf with crypto/x509
+// after the SSL policy accepted the chain, and reports a mismatch as Windows
+// would, CERT_E_CN_NO_MATCH. For IP literals it is the only check (see
+// policyServerName). For DNS names it is a second gate on top of the
+// policy's own: Wine's SSL policy has been seen accepting a wrong DNS name
+// for a leaf that also carries iPAddress subjectAltNames, and a verifier
+// must never accept a certificate for a name it does not hold. The one
+// difference from Windows is deliberate: Windows may fall back to the
+// subject common name when a leaf has no DNS subjectAltName; crypto/x509
+// (like every browser) does not, so neither do we.
+func checkName(presented []*x509.Certificate, built builtChain, opts trust.VerifyOptions, p ChainParams) *trust.VerificationError {
 	host := strings.TrimSuffix(strings.TrimPrefix(opts.ServerName, "["), "]")
-	if p.AuthType != authTypeServer || p.Policy != policySSL || net.ParseIP(host) == nil || len(presented) == 0 {
+	if p.AuthType != authTypeServer || p.Policy != policySSL || host == "" || len(presented) == 0 {
 		return nil
 	}
 	err := presented[0].VerifyHostname(host)
@@ -187,7 +194,7 @@ func checkIPName(presented []*x509.Certificate, built builtChain, opts trust.Ver
 }
 
 // policyServerName is the name handed to the SSL policy: DNS names only.
-// IP literals are matched by checkIPName instead, because the SSL policy's
+// IP literals are matched by checkName instead, because the SSL policy's
 // handling of iPAddress subjectAltNames differs between Windows versions
 // (and Wine never matches them).
 func policyServerName(host string) string {
