@@ -2,9 +2,11 @@ package native
 
 import (
 	"context"
+	"crypto"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
+	"fmt"
 	"net"
 	"strings"
 	"sync"
@@ -545,5 +547,37 @@ func TestParseOpenSSLCiphersUsable(t *testing.T) {
 	}
 	if _, _, err := ParseOpenSSLCiphers("DHE+AESGCM"); err == nil {
 		t.Fatal("DHE-only string accepted")
+	}
+}
+
+// limitedKey is a key whose store caps the TLS version, like an HSM RSA key
+// without RSA-PSS (package pkcs11 implements the same method).
+type limitedKey struct {
+	crypto.Signer
+	max uint16
+}
+
+func (k limitedKey) MaxTLSVersion(lo, hi uint16) (uint16, error) {
+	if lo > k.max {
+		return 0, fmt.Errorf("this key cannot do TLS 1.3")
+	}
+	return min(hi, k.max), nil
+}
+
+func TestKeyVersionLimit(t *testing.T) {
+	p := newPKI(t, testpki.Options{})
+	key := limitedKey{Signer: p.leaf.Key, max: tls.VersionTLS12}
+	scfg := trust.DefaultConfiguration().WithCertificateChain(key, p.leaf.Cert, p.inter.Cert)
+	r := handshake(t, p.clientConfig(), scfg, "www.example.test")
+	if r.clientErr != nil {
+		t.Fatal(r.clientErr)
+	}
+	if v := r.client.ConnectionState().Version; v != tls.VersionTLS12 {
+		t.Fatalf("version %x: the server should fall back to TLS 1.2 for a key that cannot do 1.3", v)
+	}
+	_, err := NewServerContext(scfg.WithVersions(trust.TLSv1_3, 0))
+	var ce *trust.ConfigurationError
+	if !errors.As(err, &ce) || !strings.Contains(err.Error(), "cannot do TLS 1.3") {
+		t.Fatalf("TLS 1.3-only server with a TLS 1.2 key: %v", err)
 	}
 }

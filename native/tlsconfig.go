@@ -57,14 +57,36 @@ func baseConfig(backend string, cfg trust.Configuration) (*tls.Config, error) {
 		}
 		tc.NextProtos = append(tc.NextProtos, string(p))
 	}
+	chainMax := uint16(0)
 	for i, ch := range cfg.CertificateChains() {
 		c, err := tlsCertificate(ch)
 		if err != nil {
 			return nil, bad("certificate chain", "chain #%d: %v", i+1, err)
 		}
 		tc.Certificates = append(tc.Certificates, c)
+		v := hi
+		if m, ok := ch.PrivateKey.(tlsVersionLimiter); ok {
+			if v, err = m.MaxTLSVersion(lo, hi); err != nil {
+				return nil, bad("certificate chain", "chain #%d: %v", i+1, err)
+			}
+		}
+		chainMax = max(chainMax, v)
+	}
+	if chainMax != 0 && chainMax < hi {
+		// Every key stops below the configured maximum (an HSM RSA key
+		// without RSA-PSS cannot do TLS 1.3): fall back, since lowest
+		// still allows the version the keys can do.
+		tc.MaxVersion = chainMax
 	}
 	return tc, nil
+}
+
+// tlsVersionLimiter is implemented by keys whose token limits the TLS
+// versions they can serve (package pkcs11: an RSA key without RSA-PSS stops
+// at TLS 1.2). It returns the highest usable version in [min, max], or an
+// error saying why none is.
+type tlsVersionLimiter interface {
+	MaxTLSVersion(min, max uint16) (uint16, error)
 }
 
 // cipherSuites maps the configured suites onto crypto/tls, refusing what it
