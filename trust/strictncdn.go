@@ -196,89 +196,23 @@ func anyWithin(name []byte, bases [][]byte) bool {
 	return false
 }
 
-// verifyHandlingNC retries a verification that crypto/x509 refused only
-// because of nameConstraints forms it does not implement: on copies of the
-// certificates without that "unhandled" mark, followed by
-// checkExtraConstraints on every chain. handled is false when that does not
-// apply (another unhandled extension, an unsupported form, or an anchor of
-// an opaque pool); the original error then stands.
-func verifyHandlingNC(s *AnchorStore, chain []*x509.Certificate, vo x509.VerifyOptions, u Usage) (chains [][]*x509.Certificate, handled bool, err error) {
-	originals := map[*x509.Certificate]*x509.Certificate{}
-	relaxed := 0
-	relax := func(c *x509.Certificate) (*x509.Certificate, bool) {
-		if len(c.UnhandledCriticalExtensions) == 0 {
-			return c, true
-		}
-		for _, id := range c.UnhandledCriticalExtensions {
-			if !id.Equal(oidExtNameConstraints) {
-				return c, false
-			}
-		}
-		if ec, ok := parseExtraConstraints(c); !ok || ec.unsupported {
-			return c, false
-		}
-		cp := *c
-		cp.UnhandledCriticalExtensions = nil
-		originals[&cp] = c
-		relaxed++
-		return &cp, true
+// relaxNC makes a copy of c without the "unhandled" mark of a
+// nameConstraints extension whose forms checkExtraConstraints handles.
+// It returns nil when c needs no copy; ok is false when c cannot be
+// relaxed (another unhandled extension, an unsupported form).
+func relaxNC(c *x509.Certificate) (cp *x509.Certificate, ok bool) {
+	if len(c.UnhandledCriticalExtensions) == 0 {
+		return nil, true
 	}
-	leaf, ok := relax(chain[0])
-	if !ok {
-		return nil, false, nil
-	}
-	inter := x509.NewCertPool()
-	for _, c := range chain[1:] {
-		r, ok := relax(c)
-		if !ok {
-			return nil, false, nil
-		}
-		inter.AddCert(r)
-	}
-	vo.Intermediates = inter
-	if anchorsNeedRelaxing(s) {
-		pool := x509.NewCertPool()
-		for _, a := range s.anchors {
-			if a.Certificate != nil && a.TrustedFor(u) && !s.IsDistrusted(a.Certificate) {
-				r, _ := relax(a.Certificate) // one that cannot be relaxed stays unhandled
-				pool.AddCert(r)
-			}
-		}
-		vo.Roots = pool
-	}
-	if relaxed == 0 {
-		return nil, false, nil
-	}
-	chains, err = leaf.Verify(vo)
-	if err != nil {
-		return nil, true, err
-	}
-	var ok2 [][]*x509.Certificate
-	var bad *x509.Certificate
-	var msg string
-	for _, ch := range chains {
-		for i, c := range ch {
-			if o, found := originals[c]; found {
-				ch[i] = o
-			}
-		}
-		if b, m := checkExtraConstraints(ch); b != nil {
-			bad, msg = b, m
-			continue
-		}
-		ok2 = append(ok2, ch)
-	}
-	if len(ok2) == 0 {
-		return nil, true, &VerificationError{Reason: ReasonNameConstraints, Certificate: bad, Detail: msg}
-	}
-	return ok2, true, nil
-}
-
-func anchorsNeedRelaxing(s *AnchorStore) bool {
-	for _, a := range s.anchors {
-		if a.Certificate != nil && len(a.Certificate.UnhandledCriticalExtensions) > 0 {
-			return true
+	for _, id := range c.UnhandledCriticalExtensions {
+		if !id.Equal(oidExtNameConstraints) {
+			return nil, false
 		}
 	}
-	return false
+	if ec, ok := parseExtraConstraints(c); !ok || ec.unsupported {
+		return nil, false
+	}
+	r := *c
+	r.UnhandledCriticalExtensions = nil
+	return &r, true
 }

@@ -55,14 +55,13 @@ func verifyWithPool(_ context.Context, s *AnchorStore, roots *x509.CertPool, cha
 		KeyUsages:   []x509.ExtKeyUsage{opts.Usage.ExtKeyUsage()},
 	}
 	chains, err := chain[0].Verify(vo)
-	var uce x509.UnhandledCriticalExtension
-	if err != nil && errors.As(err, &uce) {
-		if ch, handled, nerr := verifyHandlingNC(s, chain, vo, opts.Usage); handled {
+	if err != nil {
+		if ch, handled, rerr := retryIfRelaxable(s, chain, vo, opts.Usage, err); handled {
 			var ve *VerificationError
-			if errors.As(nerr, &ve) {
+			if errors.As(rerr, &ve) {
 				return nil, completeError(ve, chain, opts, now, s.name)
 			}
-			chains, err = ch, nerr
+			chains, err = ch, rerr
 		}
 	}
 	if err != nil {
@@ -94,6 +93,21 @@ func verifyWithPool(_ context.Context, s *AnchorStore, roots *x509.CertPool, cha
 		return nil, completeError(first, chain, opts, now, s.name)
 	}
 	return ok, nil
+}
+
+// retryIfRelaxable retries (see strictrelax.go) when crypto/x509 refused the
+// chain only for an unhandled name-constraint form or a path length that
+// counted self-issued intermediates.
+func retryIfRelaxable(s *AnchorStore, chain []*x509.Certificate, vo x509.VerifyOptions, u Usage, err error) ([][]*x509.Certificate, bool, error) {
+	var uce x509.UnhandledCriticalExtension
+	var ci x509.CertificateInvalidError
+	switch {
+	case errors.As(err, &uce):
+		return retryRelaxed(s, chain, vo, u, relaxNC, checkExtraConstraints, ReasonNameConstraints)
+	case errors.As(err, &ci) && ci.Reason == x509.TooManyIntermediates:
+		return retryRelaxed(s, chain, vo, u, relaxPathLen, checkPathLen, ReasonPolicy)
+	}
+	return nil, false, nil
 }
 
 // completeError fills the context fields of a check's error from the
