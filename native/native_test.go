@@ -7,7 +7,9 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
 	"net"
+	"net/http"
 	"strings"
 	"sync"
 	"testing"
@@ -580,4 +582,42 @@ func TestKeyVersionLimit(t *testing.T) {
 	if !errors.As(err, &ce) || !strings.Contains(err.Error(), "cannot do TLS 1.3") {
 		t.Fatalf("TLS 1.3-only server with a TLS 1.2 key: %v", err)
 	}
+}
+
+func TestDialTLSContextForHTTPOverIP(t *testing.T) {
+	p := newPKI(t, testpki.Options{})
+	sctx, err := NewServerContext(p.serverConfig().WithInnerProtocols(trust.HTTP1_1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := sctx.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok") })}
+	go srv.Serve(l)
+	defer srv.Close()
+	cctx, err := NewClientContext(p.clientConfig().WithInnerProtocols(trust.HTTP1_1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := &http.Client{Transport: &http.Transport{DialTLSContext: cctx.DialTLSContext}}
+	resp, err := client.Get("https://" + l.Addr().String() + "/")
+	if err != nil {
+		t.Fatalf("GET over an IP literal: %v", err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if string(body) != "ok" {
+		t.Fatalf("body %q", body)
+	}
+	// The IP is really checked: a leaf without 127.0.0.1 is refused.
+	dnsOnly := p.inter.Leaf(testpki.Options{DNSNames: []string{"www.example.test"}})
+	sctx2, _ := NewServerContext(trust.DefaultConfiguration().WithCertificateChain(dnsOnly.Key, dnsOnly.Cert, p.inter.Cert))
+	l2, _ := sctx2.Listen("tcp", "127.0.0.1:0")
+	defer l2.Close()
+	go (&http.Server{Handler: http.NotFoundHandler()}).Serve(l2)
+	_, err = client.Get("https://" + l2.Addr().String() + "/")
+	wantReason(t, err, trust.ReasonHostnameMismatch)
 }
