@@ -36,7 +36,7 @@ func verifyWithPool(_ context.Context, s *AnchorStore, roots *x509.CertPool, cha
 		now = time.Now()
 	}
 	for _, c := range chain {
-		if s.IsDistrusted(c) {
+		if s.hasDistrust() && s.IsDistrusted(c) {
 			return nil, newVerificationError(ReasonDistrusted, chain, c, opts, now, s.name, nil)
 		}
 	}
@@ -125,6 +125,10 @@ func completeError(err error, presented []*x509.Certificate, opts VerifyOptions,
 	return ve
 }
 
+// hasDistrust reports whether the store distrusts anything, so that the
+// common case skips hashing every certificate.
+func (s *AnchorStore) hasDistrust() bool { return len(s.distrusted) > 0 || len(s.distrustPK) > 0 }
+
 func depthOf(chain []*x509.Certificate, c *x509.Certificate) int {
 	if c == nil {
 		return -1
@@ -146,7 +150,7 @@ func filterChains(s *AnchorStore, chains [][]*x509.Certificate, presented []*x50
 	for _, ch := range chains {
 		bad := false
 		for _, c := range ch {
-			if s.IsDistrusted(c) {
+			if s.hasDistrust() && s.IsDistrusted(c) {
 				bad, firstBad = true, c
 				break
 			}
