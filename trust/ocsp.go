@@ -161,8 +161,17 @@ func (v *Verifier) checkRevocation(ctx context.Context, chains [][]*x509.Certifi
 		}
 		return fail(ReasonRevocationUnknown, problems[0], nil)
 	}
+	if opts.OnlineOCSP && len(leaf.OCSPServer) > 0 {
+		// Soft-fail passed without an answer: ask again soon rather than
+		// caching the pass for the certificate's whole life.
+		return now.Add(ocspRetryAfter), nil
+	}
 	return time.Time{}, nil
 }
+
+// ocspRetryAfter bounds how long a soft-fail pass without an OCSP answer
+// is cached when online OCSP was asked for.
+const ocspRetryAfter = 10 * time.Minute
 
 // ocspVerdict turns a verified response into a result: done is false for
 // status unknown (the caller goes on).

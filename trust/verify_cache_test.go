@@ -183,3 +183,26 @@ func TestCacheConcurrent(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// TestCacheRetriesUnansweredOnlineOCSP: a soft-fail pass because the
+// responder did not answer is cached for minutes, not for the
+// certificate's life.
+func TestCacheRetriesUnansweredOnlineOCSP(t *testing.T) {
+	p := newVTPKI(t, vtChainOpts{})
+	leaf := *p.Leaf.Cert
+	leaf.OCSPServer = []string{"http://127.0.0.1:1/ocsp"} // nothing listens there
+	store := newCountingStore(p.Store())
+	v := &Verifier{Cache: NewVerifyCache(4), OCSP: &OCSPClient{Budget: 200 * time.Millisecond}}
+	o := vtOpts()
+	o.OnlineOCSP = true
+	chain := []*x509.Certificate{&leaf, p.Inter.Cert}
+	for _, at := range []time.Duration{0, time.Minute, time.Hour} {
+		o.Time = vtNow.Add(at)
+		if _, err := v.Verify(context.Background(), store, chain, o); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := store.calls.Load(); n != 2 {
+		t.Fatalf("store asked %d times, want 2 (cached at +1m, asked again at +1h)", n)
+	}
+}
