@@ -2,6 +2,7 @@ package darwin
 
 import (
 	"crypto/x509"
+	"errors"
 	"fmt"
 	"sync"
 
@@ -64,6 +65,26 @@ func openIdentity(u *KeyURI) (*keyHandle, []*x509.Certificate, error) {
 	}
 	var rel releaser
 	defer rel.release()
+	ids, infos, err := queryIdentities(u, &rel)
+	if err != nil {
+		return nil, nil, err
+	}
+	i, err := selectIdentity(u, infos)
+	if err != nil {
+		return nil, nil, err
+	}
+	key, st := sec.SecIdentityCopyPrivateKey(ids[i])
+	if err := statusErr("SecIdentityCopyPrivateKey", st); err != nil {
+		return nil, nil, err
+	}
+	chain := identityChain(infos[i].Cert)
+	return &keyHandle{key: key}, chain, nil
+}
+
+// queryIdentities asks the keychains the URI selects (the default search
+// list, or u.Keychain) for every identity, with the attributes a mackms:
+// URI can match on. The references stay valid until rel is released.
+func queryIdentities(u *KeyURI, rel *releaser) ([]sec.Ref, []identityInfo, error) {
 	query := rel.add(sec.CFDictionaryCreateMutable())
 	sec.CFDictionarySetValue(query, sec.KSecClass, sec.KSecClassIdentity)
 	sec.CFDictionarySetValue(query, sec.KSecReturnRef, sec.KCFBooleanTrue)
@@ -95,17 +116,28 @@ func openIdentity(u *KeyURI) (*keyHandle, []*x509.Certificate, error) {
 		sec.CFArrayAppendValue(one, result)
 		result = one
 	}
-	ids, infos := identityInfos(result, &rel)
-	i, err := selectIdentity(u, infos)
+	ids, infos := identityInfos(result, rel)
+	return ids, infos, nil
+}
+
+// ListIdentities lists the identities (certificates whose private key is in
+// a keychain, the Secure Enclave or a smart card) of the default keychain
+// search list, or of the keychain file at keychain when it is not empty.
+// Each carries the mackms: URI that opens it.
+func ListIdentities(keychain string) ([]Identity, error) {
+	if err := available(); err != nil {
+		return nil, err
+	}
+	var rel releaser
+	defer rel.release()
+	_, infos, err := queryIdentities(&KeyURI{Keychain: keychain}, &rel)
+	if errors.Is(err, ErrNotFound) {
+		return nil, nil
+	}
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	key, st := sec.SecIdentityCopyPrivateKey(ids[i])
-	if err := statusErr("SecIdentityCopyPrivateKey", st); err != nil {
-		return nil, nil, err
-	}
-	chain := identityChain(infos[i].Cert)
-	return &keyHandle{key: key}, chain, nil
+	return identitiesFromInfos(infos, keychain), nil
 }
 
 // identityInfos reads each result dictionary (kSecValueRef plus the

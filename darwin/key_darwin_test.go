@@ -189,3 +189,29 @@ func TestAlgorithmNamesExist(t *testing.T) {
 		}
 	}
 }
+
+func TestListIdentities(t *testing.T) {
+	f := newIdentityFixture(t)
+	ids, err := ListIdentities(f.kc.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := 0
+	for _, id := range ids {
+		if !id.Certificate.Equal(f.ecCert) && !id.Certificate.Equal(f.rsaCert) {
+			continue
+		}
+		found++
+		k, err := OpenIdentity(id.URI)
+		if err != nil {
+			t.Fatalf("listed URI %q does not open: %v", id.URI, err)
+		}
+		if !k.Certificate().Equal(id.Certificate) {
+			t.Errorf("URI %q opened another identity", id.URI)
+		}
+		k.Close()
+	}
+	if found != 2 {
+		t.Fatalf("listed %d of the fixture's 2 identities (%d in all)", found, len(ids))
+	}
+}
