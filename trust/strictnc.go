@@ -72,3 +72,29 @@ func checkNameConstraintBudget(in *checkInput) (*x509.Certificate, string) {
 	}
 	return nil, ""
 }
+
+// relaxSelfIssuedSANs makes copies of self-issued intermediates without
+// their subjectAltName, for the retry of a chain crypto/x509 refused under
+// a name constraint: RFC 5280 6.1.3 (b) does not apply name constraints to
+// self-issued certificates other than the leaf (a CA's key-rollover
+// certificates), and crypto/x509 does. The leaf and every other
+// certificate keep their names, so crypto/x509 still checks them against
+// every constraint.
+func relaxSelfIssuedSANs(leaf *x509.Certificate) relaxer {
+	return func(c *x509.Certificate) (*x509.Certificate, bool) {
+		if c == leaf || !isSelfIssued(c) || findExt(c, oidExtSubjectAltName) == nil {
+			return nil, true
+		}
+		cp := *c
+		cp.Extensions = nil
+		for _, e := range c.Extensions {
+			if !e.Id.Equal(oidExtSubjectAltName) {
+				cp.Extensions = append(cp.Extensions, e)
+			}
+		}
+		cp.DNSNames, cp.EmailAddresses, cp.IPAddresses, cp.URIs = nil, nil, nil, nil
+		return &cp, true
+	}
+}
+
+func noPostCheck([]*x509.Certificate) (*x509.Certificate, string) { return nil, "" }

@@ -96,8 +96,8 @@ func verifyWithPool(_ context.Context, s *AnchorStore, roots *x509.CertPool, cha
 }
 
 // retryIfRelaxable retries (see strictrelax.go) when crypto/x509 refused the
-// chain only for an unhandled name-constraint form or a path length that
-// counted self-issued intermediates.
+// chain only for an unhandled name-constraint form, or for a path length or
+// name constraint that it applied to self-issued intermediates.
 func retryIfRelaxable(s *AnchorStore, chain []*x509.Certificate, vo x509.VerifyOptions, u Usage, err error) ([][]*x509.Certificate, bool, error) {
 	var uce x509.UnhandledCriticalExtension
 	var ci x509.CertificateInvalidError
@@ -106,6 +106,8 @@ func retryIfRelaxable(s *AnchorStore, chain []*x509.Certificate, vo x509.VerifyO
 		return retryRelaxed(s, chain, vo, u, relaxNC, checkExtraConstraints, ReasonNameConstraints)
 	case errors.As(err, &ci) && ci.Reason == x509.TooManyIntermediates:
 		return retryRelaxed(s, chain, vo, u, relaxPathLen, checkPathLen, ReasonPolicy)
+	case errors.As(err, &ci) && ci.Reason == x509.CANotAuthorizedForThisName:
+		return retryRelaxed(s, chain, vo, u, relaxSelfIssuedSANs(chain[0]), noPostCheck, ReasonNameConstraints)
 	}
 	return nil, false, nil
 }
