@@ -220,3 +220,11 @@ func selfSignedDER(der []byte) bool {
 func isSelfSigned(c *x509.Certificate) bool {
 	return isSelfIssued(c) && c.CheckSignature(c.SignatureAlgorithm, c.RawTBSCertificate, c.Signature) == nil
 }
+
+// FetchesIntermediates reports that SecTrust fetches missing intermediates
+// itself when network fetching is allowed (not with
+// VerifyOptions.DisableFetch), so trust.Verifier does not fetch them a
+// second time.
+func (s *Store) FetchesIntermediates() bool { return true }
+
+var _ trust.IntermediateFetcher = (*Store)(nil)

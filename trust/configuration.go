@@ -145,7 +145,8 @@ func (c Configuration) FetchIntermediates() bool { return !c.disableFetch }
 // Strict reports whether the strict verification profile is on.
 func (c Configuration) Strict() bool { return c.strict }
 
-// MaxChainDepth returns the maximum number of intermediates (0: no limit).
+// MaxChainDepth returns the maximum number of intermediates (0: no limit,
+// MaxDepthNoIntermediates: none).
 func (c Configuration) MaxChainDepth() int { return c.maxDepth }
 
 // CRLs returns the explicitly given revocation lists.
@@ -255,7 +256,10 @@ func (c Configuration) WithStrict(on bool) Configuration {
 	return c
 }
 
-// WithMaxChainDepth returns a copy allowing at most n intermediates (0: no limit).
+// WithMaxChainDepth returns a copy allowing at most n intermediates between
+// leaf and anchor. 0 means no limit beyond the engine's own;
+// MaxDepthNoIntermediates (-1) allows none (the leaf must be issued by an
+// anchor).
 func (c Configuration) WithMaxChainDepth(n int) Configuration {
 	c.maxDepth = n
 	return c

@@ -103,7 +103,8 @@ type VerifyOptions struct {
 	// checks that reject chains some deployed software still accepts.
 	Strict bool
 	// MaxDepth bounds the number of intermediates between leaf and anchor;
-	// zero means no limit beyond the engine's own.
+	// zero means no limit beyond the engine's own, MaxDepthNoIntermediates
+	// (-1) allows none.
 	MaxDepth int
 	// CRLs are certificate revocation lists to consult, given explicitly.
 	CRLs []*x509.RevocationList

@@ -93,7 +93,7 @@ var errCases = []errCase{
 			return verifyPKI(p, []*x509.Certificate{self.Cert}, nil)
 		}},
 	{name: "missing intermediate", reason: ReasonMissingIntermediate,
-		want: `trust: certificate for "www.example.com" is issued by "R3", but the peer sent no intermediate certificates: the server is probably missing its chain (configure the full chain, leaf first)`,
+		want: `trust: certificate for "www.example.com" is issued by "R3", which is not a trusted root, and the peer sent no intermediate certificates: either the server is missing its chain (configure the full chain, leaf first) or "R3" is a CA this system does not trust`,
 		run: func(t *testing.T) error {
 			p := newVTPKI(t, vtChainOpts{})
 			return verifyPKI(p, p.Chain()[:1], nil)

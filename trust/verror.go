@@ -142,7 +142,7 @@ func (e *VerificationError) Message() string {
 			s = "the peer did not send the intermediate certificate needed to reach a trusted root"
 			break
 		}
-		s = fmt.Sprintf("%s is issued by %q, but the peer sent no intermediate certificates: the server is probably missing its chain (configure the full chain, leaf first)", e.certPhrase(), issuerName(c))
+		s = fmt.Sprintf("%s is issued by %q, which is not a trusted root, and the peer sent no intermediate certificates: either the server is missing its chain (configure the full chain, leaf first) or %q is a CA this system does not trust", e.certPhrase(), issuerName(c), issuerName(c))
 	default:
 		s = e.genericPhrase()
 	}

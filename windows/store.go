@@ -53,3 +53,11 @@ var anchorStores = []struct {
 	{LocalMachine, StoreDisallowed, true},
 	{CurrentUser, StoreDisallowed, true},
 }
+
+// FetchesIntermediates reports that the CryptoAPI chain engine fetches
+// missing intermediates from AIA URLs itself (within the URL-retrieval
+// budget, and not when VerifyOptions.DisableFetch asks for cache-only
+// retrieval), so trust.Verifier does not fetch them a second time.
+func (s *Store) FetchesIntermediates() bool { return true }
+
+var _ trust.IntermediateFetcher = (*Store)(nil)
