@@ -220,6 +220,25 @@ func checkSerialNumbers(in *checkInput) (*x509.Certificate, string) {
 	return nil, ""
 }
 
+// checkLeafEKUPresent: a TLS server certificate carries an extKeyUsage
+// extension (CA/B BR 7.1.2.7.10). RFC 5280 treats a missing extension as
+// "any purpose", and x509-limbo has an RFC 5280 case accepting such a leaf
+// next to a Web PKI case rejecting it (marked as conflicting); the default
+// profile takes the Web PKI side, like every other conflicting pair, so
+// that it accepts no chain the suite's Web PKI cases reject. Certificates
+// made by hand for private use often lack the extension: issue them with
+// extendedKeyUsage = serverAuth (OpenSSL: -addext
+// "extendedKeyUsage=serverAuth").
+func checkLeafEKUPresent(in *checkInput) (*x509.Certificate, string) {
+	if !in.serverUsage() {
+		return nil, ""
+	}
+	if l := in.leaf(); findExt(l, oidExtExtKeyUsage) == nil {
+		return l, "the server certificate has no extKeyUsage extension; TLS server certificates must list serverAuth (CA/B BR 7.1.2.7.10)"
+	}
+	return nil, ""
+}
+
 // checkLeafEKUWebPKI (strict): CA/B BR 7.1.2.7.10, a TLS server certificate
 // has a non-critical extKeyUsage with serverAuth and without
 // anyExtendedKeyUsage.

@@ -18,10 +18,14 @@ func checkNameConstraintsOnlyInCA(in *checkInput) (*x509.Certificate, string) {
 	return nil, ""
 }
 
-// checkNameConstraintsCritical (strict): RFC 5280 4.2.1.10, conforming CAs
-// MUST mark nameConstraints critical. The CA/B Forum allows a non-critical
-// extension for technically constrained subordinate CAs, so only the strict
-// profile enforces it.
+// checkNameConstraintsCritical: RFC 5280 4.2.1.10, conforming CAs MUST
+// mark nameConstraints critical. The CA/B Forum once allowed a non-critical
+// extension for technically constrained subordinate CAs (for old Apple
+// clients), and x509-limbo has a Web PKI case accepting it next to the
+// RFC 5280 case rejecting it (the two are marked as conflicting). Both
+// profiles enforce the RFC: a verifier that keeps zero false accepts in its
+// default profile must take the rejecting side, and the constrained CAs
+// that relied on the allowance are long expired.
 func checkNameConstraintsCritical(in *checkInput) (*x509.Certificate, string) {
 	for _, c := range in.cas(true) {
 		if e := findExt(c, oidExtNameConstraints); e != nil && !e.Critical {

@@ -121,7 +121,7 @@ var checkCases = []checkCase{
 	{check: "ca-subject-not-empty", chain: withCopy(1, func(c *x509.Certificate) { c.Subject = pkix.Name{} })},
 	{check: "ca-ku-consistent", chain: pkiChain(vtChainOpts{inter: func(c *x509.Certificate) { c.KeyUsage = x509.KeyUsageDigitalSignature }})},
 	{check: "nc-only-in-ca", chain: pkiChain(vtChainOpts{leaf: func(c *x509.Certificate) { c.PermittedDNSDomains = []string{"example.com"} }})},
-	{check: "nc-critical", opts: strictOpt, chain: pkiChain(vtChainOpts{inter: func(c *x509.Certificate) { c.PermittedDNSDomains = []string{"example.com"} }})},
+	{check: "nc-critical", chain: pkiChain(vtChainOpts{inter: func(c *x509.Certificate) { c.PermittedDNSDomains = []string{"example.com"} }})},
 	{check: "nc-dns-syntax", chain: pkiChain(vtChainOpts{inter: func(c *x509.Certificate) {
 		c.PermittedDNSDomains, c.PermittedDNSDomainsCritical = []string{".example.com"}, true
 	}})},
@@ -144,6 +144,7 @@ var checkCases = []checkCase{
 	}},
 	{check: "serial-number", opts: strictOpt, chain: withCopy(0, func(c *x509.Certificate) { c.SerialNumber = big.NewInt(0) })},
 	{check: "leaf-eku-webpki", opts: strictOpt, chain: pkiChain(vtChainOpts{leaf: func(c *x509.Certificate) { c.ExtKeyUsage = nil }})},
+	{check: "leaf-eku-present", chain: pkiChain(vtChainOpts{leaf: func(c *x509.Certificate) { c.ExtKeyUsage = nil }})},
 	{check: "anchor-no-eku", opts: strictOpt, chain: pkiChain(vtChainOpts{root: func(c *x509.Certificate) {
 		c.ExtKeyUsage = []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}
 	}})},

@@ -94,9 +94,24 @@ func (t limboTally) deviations() int {
 }
 
 func (t limboTally) summary(profile string) string {
-	return fmt.Sprintf("limbo: %d passed, %d failed, %d skipped (%s profile; false accepts %d, false rejects %d; deviations %d: pedantic %d, conflicting cases %d, strict rules %d)",
+	acc, rej := t.literal()
+	return fmt.Sprintf("limbo: %d passed, %d failed, %d skipped (%s profile; false accepts %d, false rejects %d; deviations %d: pedantic %d, conflicting cases %d, strict rules %d; literally: %d FAILURE cases accepted of which %d pedantic, %d SUCCESS cases rejected)",
 		t.counts[outPass], t.failed(), t.counts[outSkip], profile, t.counts[outFalseAccept], t.counts[outFalseReject],
-		t.deviations(), t.counts[outPedantic], t.counts[outConflict], t.counts[outStrictRule])
+		t.deviations(), t.counts[outPedantic], t.counts[outConflict], t.counts[outStrictRule], acc, t.counts[outPedantic], rej)
+}
+
+// literal counts accepts of expected-FAILURE cases and rejects of
+// expected-SUCCESS cases without any deviation excuse.
+func (t limboTally) literal() (accepts, rejects int) {
+	for _, r := range t.runs {
+		switch {
+		case r.got == "SUCCESS" && r.tc.Expected == "FAILURE":
+			accepts++
+		case r.got == "FAILURE" && r.tc.Expected == "SUCCESS":
+			rejects++
+		}
+	}
+	return
 }
 
 type baselineTally struct{ falseAccepts, falseRejects, passed int }
