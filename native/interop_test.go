@@ -32,7 +32,7 @@ func needTool(t *testing.T, tool, pkg string) string {
 // pkiFiles writes the test PKI to files for external tools.
 func pkiFiles(t *testing.T, p *pki) (root, chain, key string) {
 	t.Helper()
-	dir := t.TempDir()
+	dir := tempDir(t)
 	root = filepath.Join(dir, "root.pem")
 	chain = filepath.Join(dir, "chain.pem")
 	key = filepath.Join(dir, "key.pem")
@@ -117,7 +117,7 @@ func TestInteropOpenSSLServer(t *testing.T) {
 	openssl := needTool(t, "openssl", "openssl")
 	p := newPKI(t, testpki.Options{})
 	_, _, key := pkiFiles(t, p)
-	dir := t.TempDir()
+	dir := tempDir(t)
 	leaf, inter := filepath.Join(dir, "leaf.pem"), filepath.Join(dir, "inter.pem")
 	must(t, os.WriteFile(leaf, p.leaf.PEM(), 0o600))
 	must(t, os.WriteFile(inter, p.inter.PEM(), 0o600))

@@ -145,7 +145,7 @@ func TestBufferStreamAgainstOpenSSLServer(t *testing.T) {
 }
 
 func bufOpenSSLServerCase(t *testing.T, p *bufPKI, ver trust.Version, clean bool) {
-	root, srvCert, srvKey, _, _ := p.bufPEMFiles(t, t.TempDir())
+	root, srvCert, srvKey, _, _ := p.bufPEMFiles(t, tempDir(t))
 	port := bufFreePort(t)
 	flag := map[trust.Version]string{trust.TLSv1_2: "-tls1_2", trust.TLSv1_3: "-tls1_3"}[ver]
 	srv := bufStartOpenSSL(t, "s_server", "-accept", fmt.Sprintf("127.0.0.1:%d", port), "-naccept", "1",
@@ -218,7 +218,7 @@ func TestBufferStreamAgainstOpenSSLClient(t *testing.T) {
 	for _, ver := range []trust.Version{trust.TLSv1_2, trust.TLSv1_3} {
 		for _, ending := range []string{"close_notify", "killed"} {
 			t.Run(ver.String()+" "+ending, func(t *testing.T) {
-				root, _, _, cliCert, cliKey := p.bufPEMFiles(t, t.TempDir())
+				root, _, _, cliCert, cliKey := p.bufPEMFiles(t, tempDir(t))
 				l, err := net.Listen("tcp", "127.0.0.1:0")
 				if err != nil {
 					t.Fatal(err)

@@ -111,7 +111,7 @@ func writeFile(t *testing.T, dir, name string, data []byte) string {
 }
 
 func TestFromDirectoryReportsBadFiles(t *testing.T) {
-	dir := t.TempDir()
+	dir := tempDir(t)
 	r1 := testpki.Root("Dir Root 1", testpki.Options{})
 	r2 := testpki.Root("Dir Root 2", testpki.Options{})
 	writeFile(t, dir, "a.pem", r1.PEM())
@@ -165,7 +165,7 @@ func TestTrustedCertificatePurposes(t *testing.T) {
 	emailOnly := testpki.Root("Email Only Root", testpki.Options{})
 	rejected := testpki.Root("Rejected Root", testpki.Options{})
 	serverRoot := testpki.Root("Server Root", testpki.Options{})
-	dir := t.TempDir()
+	dir := tempDir(t)
 	bundle := append(trustedCertPEM(t, emailOnly.Cert, []asn1.ObjectIdentifier{oidEmail}, nil),
 		trustedCertPEM(t, rejected.Cert, nil, []asn1.ObjectIdentifier{oidServerAuth})...)
 	bundle = append(bundle, trustedCertPEM(t, serverRoot.Cert, []asn1.ObjectIdentifier{oidServerAuth}, nil)...)

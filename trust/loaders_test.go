@@ -67,7 +67,7 @@ func TestParseCertificatesErrors(t *testing.T) {
 	if !errors.Is(err, ErrNoCertificates) {
 		t.Fatalf("key only: %v", err)
 	}
-	_, err = LoadCertificates(filepath.Join(t.TempDir(), "missing.pem"))
+	_, err = LoadCertificates(filepath.Join(tempDir(t), "missing.pem"))
 	if err == nil || !strings.Contains(err.Error(), "missing.pem") {
 		t.Fatalf("missing file error does not name the file: %v", err)
 	}
@@ -130,7 +130,7 @@ func TestParsePrivateKeyFormats(t *testing.T) {
 }
 
 func TestLoadPrivateKeyNamesFile(t *testing.T) {
-	p := filepath.Join(t.TempDir(), "server.key")
+	p := filepath.Join(tempDir(t), "server.key")
 	os.WriteFile(p, []byte("not a key"), 0o600)
 	_, err := LoadPrivateKey(p, nil)
 	if err == nil || !strings.Contains(err.Error(), p) || !errors.Is(err, ErrNoPrivateKey) {

@@ -26,7 +26,7 @@ func opensslCommand(t *testing.T, args ...string) *exec.Cmd {
 	if err != nil {
 		t.Skip("openssl is not installed: apt-get install -y openssl")
 	}
-	conf := filepath.Join(t.TempDir(), "openssl.cnf")
+	conf := filepath.Join(tempDir(t), "openssl.cnf")
 	if err := os.WriteFile(conf, nil, 0o600); err != nil {
 		t.Fatal(err)
 	}

@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
-# run-tests.sh: runs the windows package's tests for real under Wine.
+# run-tests.sh: runs the tests of the Windows backend and of the packages
+# that use it for real under Wine, in one fresh prefix.
 #
-#   bash ci/wine/run-tests.sh [extra go test flags, e.g. -test.run Verify]
+#   bash ci/wine/run-tests.sh [extra test flags for every package, e.g. -test.run Verify]
 #
-# Steps: build the ProcessPrng shim (processprng.c) with mingw-w64; create
-# a fresh WINEPREFIX in a temp dir (no X display, WINEDEBUG=-all); copy the
-# shim to its system32 as bcryptprimitives.dll (Wine 8 has no builtin of
-# that name; the native-then-builtin override keeps that true if a later
-# Wine adds one); cross-compile the package's test binary with
-# GOOS=windows CGO_ENABLED=0; run it under wine with -test.v. Prints one
-# summary line; exits non-zero on failure.
+# Steps: build the ProcessPrng shim (processprng.c) with mingw-w64; cross-
+# compile (GOOS=windows CGO_ENABLED=0) the test binaries of ./windows/,
+# ./native/, ./trust/ and ./cmd/nativetls/ plus the nativetls.exe those
+# CLI tests run (NATIVETLS_TEST_BINARY: there is no Go toolchain under
+# Wine); create a fresh WINEPREFIX in a temp dir with one wineboot (no X
+# display, WINEDEBUG=-all); copy the shim to its system32 as
+# bcryptprimitives.dll (Wine 8 has no builtin of that name; the
+# native-then-builtin override keeps that true if a later Wine adds one);
+# run each test binary under wine with -test.v from its package directory
+# (testdata paths). Prints one "wine: PKG: ..." line per package, the
+# distinct wine gaps, then one summary line; exits non-zero on failure.
 #
 # Needs: apt-get install wine64 gcc-mingw-w64-x86-64 (Debian 12: Wine 8).
 set -euo pipefail
@@ -40,7 +45,12 @@ trap cleanup EXIT
 
 "$here/build-shim.sh" "$work/bcryptprimitives.dll"
 
-(cd "$root" && GOOS=windows GOARCH=amd64 CGO_ENABLED=0 go test -c -o "$work/windows.test.exe" ./windows/)
+# Package directory and test binary name, in run order.
+pkgs=(windows native trust cmd/nativetls)
+for p in "${pkgs[@]}"; do
+	(cd "$root" && GOOS=windows GOARCH=amd64 CGO_ENABLED=0 go test -c -o "$work/${p##*/}.test.exe" "./$p/")
+done
+(cd "$root" && GOOS=windows GOARCH=amd64 CGO_ENABLED=0 go build -o "$work/nativetls.exe" ./cmd/nativetls/)
 
 "$wine" wineboot -i >"$work/wineboot.log" 2>&1 || {
 	echo "wine: FAIL: wineboot -i failed:" >&2
@@ -50,20 +60,43 @@ trap cleanup EXIT
 wineserver -w >/dev/null 2>&1 || true
 cp "$work/bcryptprimitives.dll" "$WINEPREFIX/drive_c/windows/system32/bcryptprimitives.dll"
 
-set +e
-(cd "$root/windows" && timeout 600 "$wine" "$work/windows.test.exe" -test.v -test.timeout 8m "$@") 2>&1 | tee "$work/test.log"
-rc=${PIPESTATUS[0]}
-set -e
+# Wine maps the Unix root to drive Z:.
+export NATIVETLS_TEST_BINARY="Z:${work//\//\\}\\nativetls.exe"
 
-pass=$(grep -c -- '^--- PASS' "$work/test.log" || true)
-fail=$(grep -c -- '^--- FAIL' "$work/test.log" || true)
-skip=$(grep -c -- '^--- SKIP' "$work/test.log" || true)
-gaps=$(grep -o 'wine gap: .*' "$work/test.log" | sort -u | wc -l)
+failed=()
+tpass=0 tskip=0 tfail=0
+for p in "${pkgs[@]}"; do
+	log="$work/${p##*/}.log"
+	pstart=$(date +%s)
+	set +e
+	echo "wine: === $p"
+	(cd "$root/$p" && timeout 300 "$wine" "$work/${p##*/}.test.exe" -test.v -test.timeout 4m "$@") 2>&1 | tee "$log"
+	rc=${PIPESTATUS[0]}
+	set -e
+	pass=$(grep -c -- '^--- PASS' "$log" || true)
+	fail=$(grep -c -- '^--- FAIL' "$log" || true)
+	skip=$(grep -c -- '^--- SKIP' "$log" || true)
+	tpass=$((tpass + pass)) tskip=$((tskip + skip)) tfail=$((tfail + fail))
+	verdict=PASS
+	if [ "$rc" -ne 0 ] || ! grep -q '^PASS$' "$log"; then
+		verdict="FAIL (exit $rc)"
+		failed+=("$p")
+	fi
+	echo "wine: $p: $verdict: $pass passed, $skip skipped, $fail failed (top-level tests), $(( $(date +%s) - pstart ))s"
+	# Each skipped test (subtests too) with the last line it logged: the reason.
+	awk -v p="$p" '/^ +[^ ]+_test\.go:[0-9]+: / { sub(/^ +/, ""); last = $0 }
+		/^ *--- SKIP: / { name = $3; print "wine: " p ": skip " name ": " last }' "$log"
+	grep -E -- '^ *--- FAIL: ' "$log" | sed -E "s|^ *--- FAIL: |wine: $p: FAIL |" || true
+done
+
+cat "$work"/*.log | grep -o 'wine gap: .*' | sort -u >"$work/gaps" || true
+gaps=$(wc -l <"$work/gaps")
+sed 's/^/wine: /' "$work/gaps"
 secs=$(( $(date +%s) - start ))
-grep -o 'wine gap: .*' "$work/test.log" | sort -u | sed 's/^/wine: /' || true
-if [ "$rc" -eq 0 ] && grep -q '^PASS$' "$work/test.log"; then
-	echo "wine: PASS windows tests under $("$wine" --version 2>/dev/null): $pass passed, $skip skipped, $fail failed, $gaps distinct wine gaps, ${secs}s"
+pkglist="${pkgs[*]}"
+if [ ${#failed[@]} -eq 0 ]; then
+	echo "wine: PASS ${pkglist// /, } tests under $("$wine" --version 2>/dev/null): $tpass passed, $tskip skipped, $tfail failed, $gaps distinct wine gaps, ${secs}s"
 	exit 0
 fi
-echo "wine: FAIL windows tests (exit $rc): $pass passed, $skip skipped, $fail failed, $gaps distinct wine gaps, ${secs}s" >&2
+echo "wine: FAIL ${failed[*]} (of ${pkglist// /, }): $tpass passed, $tskip skipped, $tfail failed, $gaps distinct wine gaps, ${secs}s" >&2
 exit 1

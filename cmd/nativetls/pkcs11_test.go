@@ -33,7 +33,7 @@ func newToken(t *testing.T) (env []string, module string) {
 			t.Skipf("%s not installed: apt-get install softhsm2 opensc", tool)
 		}
 	}
-	dir := t.TempDir()
+	dir := tempDir(t)
 	conf := filepath.Join(dir, "softhsm2.conf")
 	if err := os.WriteFile(conf, []byte("directories.tokendir = "+dir+"\nobjectstore.backend = file\nlog.level = ERROR\n"), 0o600); err != nil {
 		t.Fatal(err)

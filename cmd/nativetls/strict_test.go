@@ -19,7 +19,7 @@ import (
 // crypto/x509's checks and the default profile but not the strict profile,
 // so --strict turns exit 0 into exit 1.
 func TestVerifyStrict(t *testing.T) {
-	dir := t.TempDir()
+	dir := tempDir(t)
 	nb, na := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
 	caKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	caT := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "Strict Test CA"},
