@@ -25,6 +25,7 @@ func loadSources(opts *Options) ([]trust.Anchor, []trust.SourceReport, error) {
 		if wait != nil {
 			wait() // the cache is shared with the bundle source below
 		}
+		markPlatform(as) // the trust module is the OS's own configuration
 		anchors = append(anchors, as...)
 		reports = append(reports, reps...)
 		p11ok = countTrustedAnchors(as) > 0
@@ -34,6 +35,11 @@ func loadSources(opts *Options) ([]trust.Anchor, []trust.SourceReport, error) {
 			Skipped: "the p11-kit trust module is the source of truth; the bundles are generated from its configuration (set Options.AlwaysReadBundles to read them too)"})
 	} else {
 		as, reps := loadBundles(plan, cache)
+		if !plan.explicit() {
+			// The distribution's own bundle; not SSL_CERT_FILE/SSL_CERT_DIR
+			// or paths a program names, whose anchors get every check.
+			markPlatform(as)
+		}
 		anchors = append(anchors, as...)
 		reports = append(reports, reps...)
 	}
@@ -70,4 +76,13 @@ func preparse(plan bundlePlan, cache certCache) func() certCache {
 		}
 	}()
 	return func() certCache { <-done; return cache }
+}
+
+// markPlatform marks anchors as the operating system's own trust decision
+// (trust.Anchor.Platform): the profile checks of the anchor's own
+// extensions do not apply to them, as they do not on Windows and macOS.
+func markPlatform(as []trust.Anchor) {
+	for i := range as {
+		as[i].Platform = true
+	}
 }

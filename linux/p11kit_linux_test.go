@@ -70,6 +70,9 @@ func TestP11KitAnchorsBlocklistAndPurposes(t *testing.T) {
 		if !strings.HasPrefix(a.Source, "p11-kit:") {
 			t.Errorf("anchor %s has source %q, want p11-kit:<token>", a.Certificate.Subject.CommonName, a.Source)
 		}
+		if !a.Platform {
+			t.Errorf("anchor %s from the p11-kit trust module is not marked as a platform root", a.Certificate.Subject.CommonName)
+		}
 	}
 	if a := byCN["Email Root"]; len(a.Purposes) != 1 || a.Purposes[0] != trust.UsageEmail {
 		t.Errorf("Email Root purposes = %v, want [email]", a.Purposes)

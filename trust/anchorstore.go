@@ -22,6 +22,7 @@ type AnchorStore struct {
 	sources    []SourceReport
 	distrusted map[[32]byte]bool // SHA-256 of the certificate DER
 	distrustPK map[[32]byte]bool // SHA-256 of the SubjectPublicKeyInfo
+	trusted    map[string]Anchor // non-distrusted anchors by certificate DER
 	generation uint64
 
 	mu    sync.Mutex
@@ -41,10 +42,23 @@ func NewAnchorStore(name string, anchors []Anchor, sources ...SourceReport) *Anc
 		pools:      map[Usage]*x509.CertPool{},
 		generation: nextGeneration(),
 	}
+	s.trusted = map[string]Anchor{}
 	for _, a := range s.anchors {
-		if a.Distrusted && a.Certificate != nil {
+		switch {
+		case a.Certificate == nil:
+		case a.Distrusted:
 			s.distrusted[sha256.Sum256(a.Certificate.Raw)] = true
 			s.distrustPK[sha256.Sum256(a.Certificate.RawSubjectPublicKeyInfo)] = true
+		default:
+			// The first entry for a certificate wins, except that the root
+			// is a platform root if any source says so.
+			key := string(a.Certificate.Raw)
+			if prev, ok := s.trusted[key]; ok {
+				prev.Platform = prev.Platform || a.Platform
+				s.trusted[key] = prev
+			} else {
+				s.trusted[key] = a
+			}
 		}
 	}
 	return s
@@ -108,12 +122,8 @@ func (s *AnchorStore) pool(u Usage) *x509.CertPool {
 
 // anchorFor returns the anchor entry of a certificate at the top of a chain.
 func (s *AnchorStore) anchorFor(c *x509.Certificate) (Anchor, bool) {
-	for _, a := range s.anchors {
-		if a.Certificate != nil && !a.Distrusted && a.Certificate.Equal(c) {
-			return a, true
-		}
-	}
-	return Anchor{}, false
+	a, ok := s.trusted[string(c.Raw)]
+	return a, ok
 }
 
 // Verify implements TrustStore.

@@ -2,15 +2,21 @@ package trust_test
 
 import (
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/asn1"
 	"encoding/pem"
 	"errors"
+	"math/big"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/nativetls/nativetls/internal/testpki"
 	"github.com/nativetls/nativetls/trust"
@@ -212,5 +218,50 @@ func TestCertPoolStore(t *testing.T) {
 	leaf := root.Leaf(testpki.Options{DNSNames: []string{"pool.test"}})
 	if _, err := trust.Verify(context.Background(), trust.FromCertPool(pool), []*x509.Certificate{leaf.Cert}, trust.VerifyOptions{ServerName: "pool.test"}); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A root whose basicConstraints is not marked critical fails the default
+// profile's anchor check when a program supplies it, but not when the
+// operating system's own configuration does (Anchor.Platform): the OS's
+// decision stands, as on Windows and macOS.
+func TestPlatformAnchorSkipsAnchorProfileChecks(t *testing.T) {
+	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	bc, _ := asn1.Marshal(struct{ IsCA bool }{true})
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(7), Subject: pkix.Name{CommonName: "Old Root"}, SubjectKeyId: []byte{1, 2, 3, 4},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour * 24 * 365),
+		KeyUsage:        x509.KeyUsageCertSign | x509.KeyUsageCRLSign,
+		ExtraExtensions: []pkix.Extension{{Id: asn1.ObjectIdentifier{2, 5, 29, 19}, Critical: false, Value: bc}},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	oldRoot, err := x509.ParseCertificate(der)
+	if err != nil || !oldRoot.IsCA {
+		t.Fatalf("fixture: %v", err)
+	}
+	issuer := &testpki.Cert{Cert: oldRoot, Key: key}
+	inter := issuer.Intermediate("Old Intermediate", testpki.Options{})
+	leaf := inter.Leaf(testpki.Options{DNSNames: []string{"old.test"}})
+	chain := []*x509.Certificate{leaf.Cert, inter.Cert}
+	opts := trust.VerifyOptions{ServerName: "old.test"}
+
+	program := trust.NewAnchorStore("program roots", []trust.Anchor{{Certificate: oldRoot}})
+	_, err = trust.Verify(context.Background(), program, chain, opts)
+	var ce *trust.ChainCheckError
+	if !errors.As(err, &ce) || ce.Check != "anchor-basic-constraints-critical" {
+		t.Fatalf("program-supplied root with non-critical basicConstraints: %v", err)
+	}
+	platform := trust.NewAnchorStore("os roots", []trust.Anchor{{Certificate: oldRoot, Platform: true}})
+	if _, err := trust.Verify(context.Background(), platform, chain, opts); err != nil {
+		t.Fatalf("platform root with non-critical basicConstraints: %v", err)
+	}
+	// The other checks still apply to chains ending at a platform root.
+	noEKU := inter.Leaf(testpki.Options{DNSNames: []string{"old.test"}, EKUs: []x509.ExtKeyUsage{}})
+	_, err = trust.Verify(context.Background(), platform, []*x509.Certificate{noEKU.Cert, inter.Cert}, opts)
+	if !errors.As(err, &ce) || ce.Check != "leaf-eku-present" {
+		t.Fatalf("leaf without EKU under a platform root: %v", err)
 	}
 }

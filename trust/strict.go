@@ -23,6 +23,9 @@ import (
 type chainCheck struct {
 	name   string // stable identifier, shown in the error detail
 	strict bool   // only in the strict profile
+	// anchor marks checks of the anchor's own extensions, which do not
+	// apply to platform roots (Anchor.Platform).
+	anchor bool
 	reason Reason
 	// run returns the offending certificate and what is wrong with it, or
 	// nil when the chain passes.
@@ -81,12 +84,18 @@ func (e *ChainCheckError) Error() string {
 // get the same profile. It returns nil or a *VerificationError whose Err is a
 // *ChainCheckError.
 func CheckChain(chain []*x509.Certificate, opts VerifyOptions) error {
+	return checkChain(chain, opts, false)
+}
+
+// checkChain is CheckChain; platformAnchor skips the checks of the anchor's
+// own extensions (see Anchor.Platform).
+func checkChain(chain []*x509.Certificate, opts VerifyOptions, platformAnchor bool) error {
 	if len(chain) == 0 {
 		return nil
 	}
 	in := &checkInput{chain: chain, opts: opts, strict: opts.Strict}
 	for _, ck := range chainChecks {
-		if ck.strict && !opts.Strict {
+		if (ck.strict && !opts.Strict) || (ck.anchor && platformAnchor) {
 			continue
 		}
 		if bad, msg := ck.run(in); bad != nil {
@@ -108,11 +117,11 @@ var chainChecks = []chainCheck{
 	{name: "eku-not-empty", reason: ReasonMalformed, run: checkEKUNotEmpty},
 	{name: "aki-present", reason: ReasonMalformed, run: checkAKIPresent},
 	{name: "ski-present", reason: ReasonMalformed, run: checkSKIPresent},
-	{name: "anchor-ski-present", reason: ReasonMalformed, run: checkAnchorSKIPresent},
-	{name: "anchor-aki-present", strict: true, reason: ReasonMalformed, run: checkAnchorAKIPresent},
+	{name: "anchor-ski-present", anchor: true, reason: ReasonMalformed, run: checkAnchorSKIPresent},
+	{name: "anchor-aki-present", anchor: true, strict: true, reason: ReasonMalformed, run: checkAnchorAKIPresent},
 	{name: "ca-basic-constraints-critical", reason: ReasonMalformed, run: checkCABasicConstraintsCritical},
-	{name: "anchor-basic-constraints-critical", reason: ReasonMalformed, run: checkAnchorBasicConstraintsCritical},
-	{name: "anchor-aki-form", reason: ReasonMalformed, run: checkAnchorAKIForm},
+	{name: "anchor-basic-constraints-critical", anchor: true, reason: ReasonMalformed, run: checkAnchorBasicConstraintsCritical},
+	{name: "anchor-aki-form", anchor: true, reason: ReasonMalformed, run: checkAnchorAKIForm},
 	{name: "ca-subject-not-empty", reason: ReasonMalformed, run: checkCASubjectNotEmpty},
 	{name: "ca-ku-consistent", reason: ReasonMalformed, run: checkCAKeyUsageConsistent},
 	{name: "nc-only-in-ca", reason: ReasonMalformed, run: checkNameConstraintsOnlyInCA},
@@ -127,7 +136,7 @@ var chainChecks = []chainCheck{
 	{name: "serial-number", strict: true, reason: ReasonMalformed, run: checkSerialNumbers},
 	{name: "leaf-eku-webpki", strict: true, reason: ReasonWrongUsage, run: checkLeafEKUWebPKI},
 	{name: "leaf-eku-present", reason: ReasonWrongUsage, run: checkLeafEKUPresent},
-	{name: "anchor-no-eku", strict: true, reason: ReasonWrongUsage, run: checkAnchorNoEKU},
+	{name: "anchor-no-eku", anchor: true, strict: true, reason: ReasonWrongUsage, run: checkAnchorNoEKU},
 	{name: "wildcard-public-suffix", strict: true, reason: ReasonPolicy, run: checkWildcardPublicSuffix},
 	{name: "nc-work-budget", reason: ReasonNameConstraints, run: checkNameConstraintBudget},
 }

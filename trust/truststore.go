@@ -153,6 +153,14 @@ type Anchor struct {
 	// this anchor's hierarchy with a NotBefore after this time (NSS
 	// CKA_NSS_SERVER_DISTRUST_AFTER).
 	DistrustAfter time.Time
+	// Platform marks a root the operating system itself decided to trust
+	// (the distribution's bundle or p11-kit configuration). The profile
+	// checks that look at the anchor's own extensions (key identifiers,
+	// basicConstraints criticality, authorityKeyIdentifier form, EKU) catch
+	// misconfigured anchors a program supplies; for a platform root the
+	// OS's decision stands, as it does on Windows and macOS, where the OS
+	// verifier decides. All other checks still apply to chains ending at it.
+	Platform bool
 }
 
 // TrustedFor reports whether the anchor may be used for u.

@@ -75,7 +75,8 @@ func verifyWithPool(_ context.Context, s *AnchorStore, roots *x509.CertPool, cha
 	var ok [][]*x509.Certificate
 	var first error
 	for _, ch := range chains {
-		err := CheckChain(ch, opts)
+		a, found := s.anchorFor(ch[len(ch)-1])
+		err := checkChain(ch, opts, found && a.Platform)
 		if err == nil {
 			if ve := checkCRLs(ch, opts, now); ve != nil {
 				err = ve
