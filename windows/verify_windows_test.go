@@ -1,6 +1,7 @@
 package windows
 
 import (
+	"bytes"
 	"context"
 	"crypto/x509"
 	"errors"
@@ -60,6 +61,22 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
+// tamperSignature returns c with the last byte of its signature flipped: it
+// still parses, but its issuer's signature no longer verifies.
+func tamperSignature(t *testing.T, c *x509.Certificate) *x509.Certificate {
+	t.Helper()
+	der := bytes.Clone(c.Raw)
+	der[len(der)-1] ^= 0x01
+	bad, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Equal(bad.Signature, c.Signature) {
+		t.Fatal("tampering did not change the signature")
+	}
+	return bad
+}
+
 func wantReason(t *testing.T, err error, want trust.Reason) *trust.VerificationError {
 	t.Helper()
 	var ve *trust.VerificationError
@@ -92,6 +109,7 @@ func TestSystemVerify(t *testing.T) {
 	bothTmpl := leafTemplate(testHost, testHost)
 	bothTmpl.IPAddresses = []net.IP{net.IPv4(127, 0, 0, 1)}
 	bothLeaf := mkCert(t, bothTmpl, p.inter, k.Public(), p.interKey)
+	badLeaf, badInter := tamperSignature(t, p.leaf), tamperSignature(t, p.inter)
 	opts := trust.VerifyOptions{ServerName: testHost, Time: verifyTime, Revocation: trust.RevocationOff}
 	rows := []struct {
 		name  string
@@ -114,6 +132,8 @@ func TestSystemVerify(t *testing.T) {
 		{"dns-and-ip/dns", []*x509.Certificate{bothLeaf, p.inter}, nil, trust.ReasonUnknown},
 		{"dns-and-ip/ip", []*x509.Certificate{bothLeaf, p.inter}, func(o *trust.VerifyOptions) { o.ServerName = "127.0.0.1" }, trust.ReasonUnknown},
 		{"dns-and-ip/wrong-dns", []*x509.Certificate{bothLeaf, p.inter}, func(o *trust.VerifyOptions) { o.ServerName = "nope.nativetls.example" }, trust.ReasonHostnameMismatch},
+		{"bad-signature/leaf", []*x509.Certificate{badLeaf, p.inter}, nil, trust.ReasonBadSignature},
+		{"bad-signature/intermediate", []*x509.Certificate{p.leaf, badInter}, nil, trust.ReasonBadSignature},
 		{"max-depth", []*x509.Certificate{p.leaf, p.inter}, func(o *trust.VerifyOptions) { o.MaxDepth = 1 }, trust.ReasonUnknown},
 	}
 	for _, r := range rows {
