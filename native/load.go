@@ -111,7 +111,8 @@ func unsupportedScheme(scheme, why string) error {
 // LoadCertificates returns the certificates a path or URI names: every
 // certificate of a file (PEM, DER, PKCS#7, or the chain of a PKCS#12 bundle),
 // the certificates on a PKCS#11 token matching a pkcs11: URI, or the
-// certificate chain of a capi: or mackms: identity.
+// certificate chain of a capi: or mackms: identity (for a capi: URI naming
+// certificates without a CNG key, such as roots: those certificates).
 func LoadCertificates(uri string, opts ...LoadOption) ([]*x509.Certificate, error) {
 	c := newLoadConfig(opts)
 	scheme, rest := schemeOf(uri)

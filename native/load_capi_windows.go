@@ -3,6 +3,7 @@ package native
 import (
 	"crypto"
 	"crypto/x509"
+	"errors"
 
 	"github.com/nativetls/nativetls/trust"
 	"github.com/nativetls/nativetls/windows"
@@ -12,8 +13,14 @@ import (
 // leaves its provider. A PIN comes from the URI's pin-value (handed to the
 // provider by package windows).
 
+// capiCertificates returns the chain of the identity a capi: URI names or,
+// when the certificate has no (CNG) private key, such as a root in the
+// Root store, the matching certificates themselves.
 func capiCertificates(uri string, c *loadConfig) ([]*x509.Certificate, error) {
 	id, err := capiIdentity(uri, c)
+	if errors.Is(err, windows.ErrKeyNotFound) || errors.Is(err, windows.ErrKeyNotCNG) {
+		return windows.FindCertificates(uri)
+	}
 	if err != nil {
 		return nil, err
 	}
