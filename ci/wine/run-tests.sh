@@ -48,9 +48,15 @@ trap cleanup EXIT
 # Package directory and test binary name, in run order.
 pkgs=(windows native trust cmd/nativetls)
 for p in "${pkgs[@]}"; do
-	(cd "$root" && GOOS=windows GOARCH=amd64 CGO_ENABLED=0 go test -c -o "$work/${p##*/}.test.exe" "./$p/")
+	(cd "$root" && GOOS=windows GOARCH=amd64 CGO_ENABLED=0 go test -c -o "$work/${p##*/}.test.exe" "./$p/") || {
+		echo "wine: FAIL: cannot build the windows/amd64 test binary of ./$p/ (see above)" >&2
+		exit 1
+	}
 done
-(cd "$root" && GOOS=windows GOARCH=amd64 CGO_ENABLED=0 go build -o "$work/nativetls.exe" ./cmd/nativetls/)
+(cd "$root" && GOOS=windows GOARCH=amd64 CGO_ENABLED=0 go build -o "$work/nativetls.exe" ./cmd/nativetls/) || {
+	echo "wine: FAIL: cannot build nativetls.exe for windows/amd64 (see above)" >&2
+	exit 1
+}
 
 "$wine" wineboot -i >"$work/wineboot.log" 2>&1 || {
 	echo "wine: FAIL: wineboot -i failed:" >&2
