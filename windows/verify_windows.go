@@ -111,6 +111,9 @@ func verifyWithEngine(engine syswin.Handle, chain []*x509.Certificate, opts trus
 	if ve := checkName(chain, built, opts, p); ve != nil {
 		return nil, ve
 	}
+	if ve := checkIssuerUsage(chain, built, opts, p); ve != nil {
+		return nil, ve
+	}
 	if rc, bit := residualStatus(cc.TrustStatus.ErrorStatus, p.PolicyFlags); rc != 0 {
 		ve := policyError(chain, built, rc, -1, opts)
 		ve.Err = fmt.Errorf("the chain engine reported %s, which the chain policy did not turn into an error", bit)

@@ -110,6 +110,13 @@ func TestSystemVerify(t *testing.T) {
 	bothTmpl.IPAddresses = []net.IP{net.IPv4(127, 0, 0, 1)}
 	bothLeaf := mkCert(t, bothTmpl, p.inter, k.Public(), p.interKey)
 	badLeaf, badInter := tamperSignature(t, p.leaf), tamperSignature(t, p.inter)
+	// An intermediate restricted to clientAuth: Wine's chain engine ignored
+	// issuer EKUs and accepted its server leaves (checkIssuerUsage).
+	clientCAT := caTemplate("nativetls Verify Test clientAuth CA")
+	clientCAT.ExtKeyUsage = []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}
+	clientCAKey := ecKey(t)
+	clientCA := mkCert(t, clientCAT, p.root, clientCAKey.Public(), p.rootKey)
+	underClientCA := mkCert(t, leafTemplate(testHost, testHost), clientCA, k.Public(), clientCAKey)
 	opts := trust.VerifyOptions{ServerName: testHost, Time: verifyTime, Revocation: trust.RevocationOff}
 	rows := []struct {
 		name  string
@@ -134,6 +141,8 @@ func TestSystemVerify(t *testing.T) {
 		{"dns-and-ip/wrong-dns", []*x509.Certificate{bothLeaf, p.inter}, func(o *trust.VerifyOptions) { o.ServerName = "nope.nativetls.example" }, trust.ReasonHostnameMismatch},
 		{"bad-signature/leaf", []*x509.Certificate{badLeaf, p.inter}, nil, trust.ReasonBadSignature},
 		{"bad-signature/intermediate", []*x509.Certificate{p.leaf, badInter}, nil, trust.ReasonBadSignature},
+		{"client-only-ca/server", []*x509.Certificate{underClientCA, clientCA}, nil, trust.ReasonWrongUsage},
+		{"client-only-ca/client", []*x509.Certificate{underClientCA, clientCA}, func(o *trust.VerifyOptions) { o.Usage, o.ServerName = trust.UsageClientAuth, "" }, trust.ReasonUnknown},
 		{"max-depth", []*x509.Certificate{p.leaf, p.inter}, func(o *trust.VerifyOptions) { o.MaxDepth = 1 }, trust.ReasonUnknown},
 	}
 	for _, r := range rows {
