@@ -171,13 +171,47 @@ func (u *CAPIURI) Matches(c *x509.Certificate) bool {
 	return true
 }
 
-// String returns the URI as given (the PIN, if any, is replaced by "***").
+// String returns the URI as given to ParseCAPIURI or, for a CAPIURI made
+// as a struct literal, one composed from its fields that ParseCAPIURI reads
+// back. The PIN, if any, is replaced by "***".
 func (u *CAPIURI) String() string {
-	if u.PIN == "" {
-		return u.raw
+	s := u.raw
+	if s == "" {
+		s = u.compose()
 	}
-	path, _, _ := strings.Cut(u.raw, "?")
+	if u.PIN == "" {
+		return s
+	}
+	path, _, _ := strings.Cut(s, "?")
 	return path + "?pin-value=***"
+}
+
+// compose writes the URI of u's fields.
+func (u *CAPIURI) compose() string {
+	loc, store := "user", u.Store
+	if u.Location == LocalMachine {
+		loc = "machine"
+	}
+	if store == "" {
+		store = "My"
+	}
+	attrs := []string{"store-location=" + loc, "store=" + url.PathEscape(store)}
+	if u.SHA1 != nil {
+		attrs = append(attrs, "sha1="+hex.EncodeToString(u.SHA1))
+	}
+	if u.KeyID != nil {
+		attrs = append(attrs, "key-id="+hex.EncodeToString(u.KeyID))
+	}
+	if u.SubjectCN != "" {
+		attrs = append(attrs, "cn="+url.PathEscape(u.SubjectCN))
+	}
+	if u.Issuer != "" {
+		attrs = append(attrs, "issuer="+url.PathEscape(u.Issuer))
+	}
+	if u.Serial != nil {
+		attrs = append(attrs, "serial=0x"+u.Serial.Text(16))
+	}
+	return "capi:" + strings.Join(attrs, ";")
 }
 
 func parseHexAttr(k, v string) ([]byte, error) {

@@ -1,6 +1,7 @@
 package windows
 
 import (
+	"bytes"
 	"crypto/sha1"
 	"encoding/hex"
 	"errors"
@@ -129,4 +130,35 @@ func mustHex(s string) []byte {
 		panic(err)
 	}
 	return b
+}
+
+// TestCAPIURIStringOfLiteral: a CAPIURI made as a literal (as nativetls
+// keys does for each MY certificate) prints a URI that parses back to it;
+// String used to return "" for it.
+func TestCAPIURIStringOfLiteral(t *testing.T) {
+	thumb := mustHex(strings.Repeat("cd", 20))
+	for _, u := range []*CAPIURI{
+		{Location: LocalMachine, Store: "My", SHA1: thumb},
+		{SHA1: thumb},
+		{Store: "Root", KeyID: []byte{1, 2}, SubjectCN: "a;b c%d"},
+		{Issuer: "Corp CA; Ltd", Serial: big.NewInt(255), PIN: "1234"},
+	} {
+		s := u.String()
+		back, err := ParseCAPIURI(s)
+		if err != nil {
+			t.Errorf("%+v: String() = %q does not parse: %v", u, s, err)
+			continue
+		}
+		wantStore := u.Store
+		if wantStore == "" {
+			wantStore = "My"
+		}
+		if back.Location != u.Location || back.Store != wantStore || !bytes.Equal(back.SHA1, u.SHA1) || !bytes.Equal(back.KeyID, u.KeyID) ||
+			back.SubjectCN != u.SubjectCN || back.Issuer != u.Issuer || (back.Serial == nil) != (u.Serial == nil) || (u.Serial != nil && back.Serial.Cmp(u.Serial) != 0) {
+			t.Errorf("%+v: String() = %q parses back to %+v", u, s, back)
+		}
+		if strings.Contains(s, "1234") {
+			t.Errorf("String leaks the PIN: %s", s)
+		}
+	}
 }
