@@ -62,3 +62,21 @@ func TestWindowsInstallVerifyRoots(t *testing.T) {
 		t.Errorf("verify after uninstall: exit %d, want 1\n%s%s", r.code, r.stdout, r.stderr)
 	}
 }
+
+// TestWindowsDoctor: doctor on Windows reports the windows backend and its
+// CryptoAPI stores, and its loopback self-test (native contexts, the system
+// store for the must-fail case) passes. It only reads the stores.
+func TestWindowsDoctor(t *testing.T) {
+	r := runCLI(t, baseEnv(), "doctor")
+	for _, want := range []string{"backend:     windows (", "trust store: Windows system trust (CryptoAPI)", "windows:CurrentUser/ROOT", "capi: available", "\nhealthy\n"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("doctor output lacks %q", want)
+		}
+	}
+	if r.code != 0 {
+		t.Errorf("doctor: exit %d", r.code)
+	}
+	if t.Failed() {
+		t.Logf("stdout:\n%s\nstderr:\n%s", r.stdout, r.stderr)
+	}
+}
