@@ -45,7 +45,7 @@ tail_summary() {
 
 install_deps() {
 	local pkgs=(softhsm2 p11-kit p11-kit-modules libnss3 libnss3-tools openssl gnutls-bin opensc
-		wine64 gcc-mingw-w64-x86-64 ca-certificates gcc)
+		wine64 gcc-mingw-w64-x86-64 ca-certificates gcc dbus gnome-keyring libsecret-tools)
 	local missing=()
 	for p in "${pkgs[@]}"; do
 		dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
