@@ -26,7 +26,8 @@ for p in "${pkgs[@]}"; do
 	echo "== $p"
 	out=$(go test -count=1 -timeout 20m -run 'BenchTable' -v "./$p/" 2>&1)
 	rc=$?
-	rows=$(grep -E '^(bench:|\s*[A-Za-z].*(ratio|target))' <<<"$out" | grep -vE '^(=== RUN|--- )')
+	# Everything the tables print, without go test's own framing lines.
+	rows=$(grep -vE '^(=== (RUN|PAUSE|CONT|NAME)|\s*--- (PASS|SKIP|FAIL)|PASS$|FAIL$|ok\s|\?\s)' <<<"$out")
 	if [ -n "$rows" ]; then
 		echo "$rows"
 	else
