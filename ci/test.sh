@@ -107,6 +107,21 @@ go_test_race_summary() {
 }
 
 limbo() {
+	# The x509-limbo vectors are not part of the repository: they sit beside
+	# the checkout (../shared/testdata/x509-limbo/limbo.json) in this
+	# workplace, or wherever NATIVETLS_LIMBO points.
+	if [ -z "${NATIVETLS_LIMBO:-}" ]; then
+		for f in ../shared/testdata/x509-limbo/limbo.json /work/shared/testdata/x509-limbo/limbo.json; do
+			if [ -f "$f" ]; then
+				export NATIVETLS_LIMBO="$(cd "$(dirname "$f")" && pwd)/limbo.json"
+				break
+			fi
+		done
+	fi
+	if [ -z "${NATIVETLS_LIMBO:-}" ]; then
+		echo "summary: SKIPPED: x509-limbo vectors not found (../shared/testdata/x509-limbo/limbo.json; set NATIVETLS_LIMBO to run the harness)"
+		return 0
+	fi
 	go test -count=1 -run 'TestLimbo' -v ./trust/ 2>&1 | tee "$logdir/limbo-full.log" | grep -E '^(limbo:|--- FAIL|FAIL|ok)'
 	local rc=${PIPESTATUS[0]}
 	grep -q '^limbo:' "$logdir/limbo-full.log" || { echo "the limbo harness printed no summary line"; return 1; }
