@@ -106,6 +106,17 @@ go_test_race_summary() {
 	return $rc
 }
 
+# A CGO_ENABLED=0 build degrades (bundles only on Linux, no pkcs11:) and
+# must say so rather than fail: its tests run too.
+go_test_nocgo() {
+	local out rc
+	out=$(CGO_ENABLED=0 go test -count=1 -timeout 10m ./... 2>&1)
+	rc=$?
+	echo "$out"
+	echo "summary: $(grep -c '^ok ' <<<"$out") packages ok without cgo, $(grep -c '^FAIL' <<<"$out") FAIL lines"
+	return $rc
+}
+
 limbo() {
 	# The x509-limbo vectors are not part of the repository: they sit beside
 	# the checkout (../shared/testdata/x509-limbo/limbo.json) in this
@@ -153,6 +164,7 @@ part deps install_deps
 part gofmt check_gofmt
 part vet vet_all
 part test-race go_test_race_summary
+part test-nocgo go_test_nocgo
 part limbo limbo
 part windows-wine wine_tests
 part actionlint actionlint

@@ -49,7 +49,9 @@ func loadBundles(p bundlePlan, cache certCache) ([]trust.Anchor, []trust.SourceR
 			continue
 		}
 		rep := trust.SourceReport{Name: name("directory", p.dirsFrom), Path: d}
-		countInto(&rep, as)
+		// Count each certificate once: /etc/ssl/certs holds the bundle
+		// next to one file per root.
+		countInto(&rep, dedupe(as))
 		if err != nil {
 			rep.Err = &SourceError{Source: "directory", Path: d, Err: err}
 		}
