@@ -4,10 +4,13 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/pem"
 	"errors"
 	"flag"
 	"fmt"
 	"net"
+	"os"
+	"strconv"
 	"time"
 
 	"github.com/nativetls/nativetls/native"
@@ -17,7 +20,9 @@ import (
 type verifyOpts struct {
 	leaf, intermediates, roots, host, tm, usage, connect string
 	system, strict, noFetch, fetch                       bool
-	pins                                                 multiFlag
+	pins, crls                                           multiFlag
+	maxDepth                                             int
+	maxDepthSet                                          bool
 }
 
 func (o *verifyOpts) define(fs *flag.FlagSet) {
@@ -33,13 +38,22 @@ func (o *verifyOpts) define(fs *flag.FlagSet) {
 	fs.BoolVar(&o.fetch, "fetch", false, "fetch missing intermediates even with --roots")
 	fs.StringVar(&o.connect, "connect", "", "fetch the chain from a live TLS server at `HOST:PORT` instead of --leaf")
 	fs.Var(&o.pins, "pin", "required SPKI `PIN` (pin-sha256=\"...\"); repeatable")
+	fs.Func("max-depth", "at most `N` intermediates between leaf and anchor (0: the leaf must be issued by an anchor; default: no limit)", func(v string) error {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			return fmt.Errorf("want a number of intermediates, 0 or more")
+		}
+		o.maxDepth, o.maxDepthSet = n, true
+		return nil
+	})
+	fs.Var(&o.crls, "crl", "certificate revocation list `FILE` (DER or PEM) to consult; repeatable")
 }
 
 func init() {
 	register(&command{
 		name:     "verify",
 		synopsis: "verify a certificate chain from files or a live server, and say exactly why it fails",
-		usage:    "--leaf FILE [--intermediates FILE] (--roots FILE | --system) [--host NAME|IP] [--time RFC3339] [--usage serverAuth|clientAuth|any] [--strict] [--no-fetch|--fetch] [--pin PIN] [--json]\n       nativetls verify --connect HOST:PORT [--roots FILE | --system] [flags]",
+		usage:    "--leaf FILE [--intermediates FILE] (--roots FILE | --system) [--host NAME|IP] [--time RFC3339] [--usage serverAuth|clientAuth|any] [--strict] [--no-fetch|--fetch] [--pin PIN] [--max-depth N] [--crl FILE] [--json]\n       nativetls verify --connect HOST:PORT [--roots FILE | --system] [flags]",
 		examples: `  nativetls verify --leaf site.pem --system --host www.example.com
   nativetls verify --leaf leaf.pem --intermediates ca-int.pem --roots ca.pem --host 10.0.0.7 --time 2026-01-01T00:00:00Z
   nativetls verify --connect example.com:443 --json
@@ -110,6 +124,19 @@ func runVerify(e *env, args []string) error {
 			return usagef("--pin %q: %v", p, err)
 		}
 		opts.Pins = append(opts.Pins, pin)
+	}
+	if o.maxDepthSet {
+		opts.MaxDepth = o.maxDepth
+		if o.maxDepth == 0 {
+			opts.MaxDepth = trust.MaxDepthNoIntermediates
+		}
+	}
+	for _, f := range o.crls {
+		crl, err := loadCRL(f)
+		if err != nil {
+			return inputErr(err)
+		}
+		opts.CRLs = append(opts.CRLs, crl)
 	}
 
 	var chain []*x509.Certificate
@@ -199,4 +226,20 @@ func fetchChain(addr string) ([]*x509.Certificate, []byte, error) {
 		return nil, nil, errors.New("the server at " + addr + " sent no certificate")
 	}
 	return cs.PeerCertificates, cs.OCSPResponse, nil
+}
+
+// loadCRL reads a certificate revocation list in DER or PEM ("X509 CRL").
+func loadCRL(path string) (*x509.RevocationList, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading CRL: %w", err)
+	}
+	if b, _ := pem.Decode(data); b != nil {
+		data = b.Bytes
+	}
+	crl, err := x509.ParseRevocationList(data)
+	if err != nil {
+		return nil, fmt.Errorf("CRL %s is neither a DER nor a PEM X509 CRL: %w", path, err)
+	}
+	return crl, nil
 }
