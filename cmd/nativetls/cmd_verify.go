@@ -150,14 +150,23 @@ func runVerify(e *env, args []string) error {
 		if opts.ServerName == "" {
 			opts.ServerName, _, _ = net.SplitHostPort(o.connect)
 		}
-	} else {
+	}
+	// A file that reads as PEM but holds a certificate crypto/x509 cannot
+	// parse is a verification failure (reason malformed, exit 1), not
+	// unreadable input: the peer's or the anchor's certificate is invalid.
+	var malformed *trust.VerificationError
+	if o.connect == "" {
 		if chain, err = native.LoadCertificates(o.leaf); err != nil {
-			return inputErr(err)
+			if malformed = malformedCert(err, "leaf", opts); malformed == nil {
+				return inputErr(err)
+			}
 		}
-		if o.intermediates != "" {
+		if o.intermediates != "" && malformed == nil {
 			more, err := native.LoadCertificates(o.intermediates)
 			if err != nil {
-				return inputErr(err)
+				if malformed = malformedCert(err, "intermediate", opts); malformed == nil {
+					return inputErr(err)
+				}
 			}
 			chain = append(chain, more...)
 		}
@@ -168,14 +177,23 @@ func runVerify(e *env, args []string) error {
 	}
 	store, err := native.TrustStore(spec)
 	if store == nil {
-		return inputErr(err)
-	}
-	if err != nil {
+		if malformed = malformedCert(err, "trust anchor", opts); malformed == nil {
+			return inputErr(err)
+		}
+	} else if err != nil {
 		fmt.Fprintf(e.stderr, "nativetls verify: warning: %v\n", err)
 	}
-	verified, verr := trust.Verify(context.Background(), store, chain, opts)
+	var verified [][]*x509.Certificate
+	var verr error
+	storeName := spec
+	if malformed != nil {
+		verr = malformed
+	} else {
+		storeName = store.String()
+		verified, verr = trust.Verify(context.Background(), store, chain, opts)
+	}
 	res := verifyResult{Valid: verr == nil, Host: opts.ServerName, Usage: usage.String(), Time: at.UTC(),
-		Store: store.String(), Chain: describeAll(chain)}
+		Store: storeName, Chain: describeAll(chain)}
 	if verr != nil {
 		d := verificationDetail(verr)
 		res.Reason, res.Message, res.Error = d.Reason, d.Message, &d
@@ -198,7 +216,7 @@ func runVerify(e *env, args []string) error {
 	if opts.ServerName != "" {
 		name = fmt.Sprintf("%q", opts.ServerName)
 	}
-	e.outf("valid: chain verified for %s (%s) at %s with %s\n", name, usage, at.UTC().Format(time.RFC3339), store)
+	e.outf("valid: chain verified for %s (%s) at %s with %s\n", name, usage, at.UTC().Format(time.RFC3339), storeName)
 	if len(verified) > 0 {
 		printChain(e.stdout, verified[0])
 	}
@@ -242,4 +260,17 @@ func loadCRL(path string) (*x509.RevocationList, error) {
 		return nil, fmt.Errorf("CRL %s is neither a DER nor a PEM X509 CRL: %w", path, err)
 	}
 	return crl, nil
+}
+
+// malformedCert turns a load error about a certificate that was found but
+// does not parse (trust.CertificateError with an index) into the
+// verification error verify reports; other errors (missing file, no
+// certificate at all) stay input errors and give nil.
+func malformedCert(err error, role string, opts trust.VerifyOptions) *trust.VerificationError {
+	var ce *trust.CertificateError
+	if !errors.As(err, &ce) || ce.Index < 0 {
+		return nil
+	}
+	return &trust.VerificationError{Reason: trust.ReasonMalformed, Depth: -1, Host: opts.ServerName, Time: opts.Time,
+		IntermediatesSent: -1, Detail: fmt.Sprintf("the %s certificate #%d in %s cannot be parsed: %v", role, ce.Index+1, ce.Source, ce.Err), Err: err}
 }

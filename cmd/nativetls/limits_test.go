@@ -79,3 +79,27 @@ func TestVerifyCRL(t *testing.T) {
 		t.Fatalf("--crl with a certificate file: exit %d, want 2\n%s", r.code, r.stderr)
 	}
 }
+
+// TestVerifyMalformedCertificate: a readable PEM file whose certificate does
+// not parse is a failed verification (exit 1, reason malformed), as the
+// conformance suites expect; a file without any certificate is bad input
+// (exit 2).
+func TestVerifyMalformedCertificate(t *testing.T) {
+	dir := tempDir(t)
+	bad := filepath.Join(dir, "bad.pem")
+	os.WriteFile(bad, []byte("-----BEGIN CERTIFICATE-----\nMIIBAAAA\n-----END CERTIFICATE-----\n"), 0o600)
+	text := filepath.Join(dir, "text.pem")
+	os.WriteFile(text, []byte("hello\n"), 0o600)
+	root := filepath.Join(pkiDir(t), "root.pem")
+	r := runCLI(t, baseEnv(), "verify", "--leaf", bad, "--roots", root, "--json")
+	if r.code != 1 || !strings.Contains(r.stdout, `"reason": "malformed"`) {
+		t.Fatalf("malformed leaf: exit %d, want 1 with reason malformed\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	r = runCLI(t, baseEnv(), "verify", "--leaf", filepath.Join(pkiDir(t), "leaf-chain.pem"), "--roots", bad)
+	if r.code != 1 || !strings.Contains(r.stderr, "trust anchor certificate #1") {
+		t.Fatalf("malformed root: exit %d, want 1\n%s", r.code, r.stderr)
+	}
+	if r := runCLI(t, baseEnv(), "verify", "--leaf", text, "--roots", root); r.code != 2 {
+		t.Fatalf("file without certificates: exit %d, want 2\n%s", r.code, r.stderr)
+	}
+}
