@@ -181,23 +181,12 @@ func LoadCertificates(uri string, opts *Options) ([]*x509.Certificate, error) {
 	if u.Type != "" && u.Type != "cert" {
 		return nil, &URIError{URI: u.Redacted(), Reason: fmt.Sprintf("type=%s cannot name certificates; use type=cert or leave it out", u.Type)}
 	}
-	t, err := openToken(u, opts)
+	t, err := openTokenForReading(u, opts)
 	if err != nil {
 		return nil, err
 	}
 	defer t.close()
-	if !hasPINSource(u, opts) {
-		t.mu.Lock()
-		t.info.Flags &^= CKF_LOGIN_REQUIRED
-		t.mu.Unlock()
-	}
-	var tmpl []*Attribute
-	if u.Has("object") {
-		tmpl = append(tmpl, p11.NewAttribute(p11.CKA_LABEL, u.Object))
-	}
-	if u.Has("id") {
-		tmpl = append(tmpl, p11.NewAttribute(p11.CKA_ID, u.ID))
-	}
+	tmpl := objectTemplate(u)
 	var certs []*x509.Certificate
 	err = t.do(func(sh p11.SessionHandle) error {
 		certs, err = readCerts(t, sh, tmpl)

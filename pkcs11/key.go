@@ -101,13 +101,7 @@ func OpenKey(uri string, opts *Options) (*Key, error) {
 
 // keyTemplate is the search template for the key the URI names.
 func keyTemplate(u *URI, class uint) []*Attribute {
-	tmpl := []*Attribute{p11.NewAttribute(p11.CKA_CLASS, class)}
-	if u.Has("object") {
-		tmpl = append(tmpl, p11.NewAttribute(p11.CKA_LABEL, u.Object))
-	}
-	if u.Has("id") {
-		tmpl = append(tmpl, p11.NewAttribute(p11.CKA_ID, u.ID))
-	}
+	tmpl := append([]*Attribute{p11.NewAttribute(p11.CKA_CLASS, class)}, objectTemplate(u)...)
 	return tmpl
 }
 

@@ -36,23 +36,12 @@ func ListObjects(uri string, opts *Options) ([]ObjectInfo, error) {
 	if err != nil {
 		return nil, err
 	}
-	t, err := openToken(u, opts)
+	t, err := openTokenForReading(u, opts)
 	if err != nil {
 		return nil, err
 	}
 	defer t.close()
-	if !hasPINSource(u, opts) {
-		t.mu.Lock()
-		t.info.Flags &^= CKF_LOGIN_REQUIRED
-		t.mu.Unlock()
-	}
-	var tmpl []*Attribute
-	if u.Has("object") {
-		tmpl = append(tmpl, p11.NewAttribute(p11.CKA_LABEL, u.Object))
-	}
-	if u.Has("id") {
-		tmpl = append(tmpl, p11.NewAttribute(p11.CKA_ID, u.ID))
-	}
+	tmpl := objectTemplate(u)
 	for c, name := range classTypes {
 		if u.Type == name {
 			tmpl = append(tmpl, p11.NewAttribute(p11.CKA_CLASS, c))
@@ -86,4 +75,33 @@ func ListObjects(uri string, opts *Options) ([]ObjectInfo, error) {
 		return nil
 	}, nil)
 	return out, err
+}
+
+// openTokenForReading opens the token the URI selects for reading public
+// objects: without a PIN source it does not log in (private objects then
+// stay hidden) instead of failing for lack of a PIN.
+func openTokenForReading(u *URI, opts *Options) (*token, error) {
+	t, err := openToken(u, opts)
+	if err != nil {
+		return nil, err
+	}
+	if !hasPINSource(u, opts) {
+		t.mu.Lock()
+		t.info.Flags &^= CKF_LOGIN_REQUIRED
+		t.mu.Unlock()
+	}
+	return t, nil
+}
+
+// objectTemplate is the search template for the URI's object (label) and
+// id attributes.
+func objectTemplate(u *URI) []*Attribute {
+	var tmpl []*Attribute
+	if u.Has("object") {
+		tmpl = append(tmpl, p11.NewAttribute(p11.CKA_LABEL, u.Object))
+	}
+	if u.Has("id") {
+		tmpl = append(tmpl, p11.NewAttribute(p11.CKA_ID, u.ID))
+	}
+	return tmpl
 }
