@@ -33,4 +33,3 @@ func TestReadNotRegular(t *testing.T) {
 		t.Fatalf("symlink to /dev/zero: err = %v, want ErrNotRegular", err)
 	}
 }
-
