@@ -29,9 +29,9 @@ func (b *backend) newServer(cfg trust.Configuration) (*ServerContext, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(base.Certificates) == 0 && cfg.SNICallback() == nil {
+	if len(base.Certificates) == 0 && base.GetCertificate == nil && cfg.SNICallback() == nil {
 		return nil, &trust.ConfigurationError{Backend: b.name, Field: "certificate chain",
-			Msg: "a server needs at least one certificate chain (WithCertificateChain) or an SNI callback that supplies one"}
+			Msg: "a server needs at least one certificate chain (WithCertificateChain), an identity source (WithIdentitySource) or an SNI callback that supplies one"}
 	}
 	s := &ServerContext{b: b, cfg: cfg, base: base, v: v}
 	if cfg.SNICallback() != nil {
@@ -46,6 +46,11 @@ func (b *backend) serverConfig(cfg trust.Configuration) (*tls.Config, verifier, 
 	base, err := baseConfig(b.name, cfg)
 	if err != nil {
 		return nil, verifier{}, err
+	}
+	if src := cfg.IdentitySource(); src != nil {
+		if err := useIdentitySource(b.name, base, src); err != nil {
+			return nil, verifier{}, err
+		}
 	}
 	v := verifier{backend: b.name, cfg: cfg, usage: trust.UsageClientAuth}
 	switch cfg.ClientAuth() {
@@ -172,7 +177,7 @@ func (c *sniCache) lookup(cfg trust.Configuration) sniEntry {
 		}
 	}
 	tc, v, err := c.b.serverConfig(cfg.WithSNICallback(nil))
-	if err == nil && len(tc.Certificates) == 0 {
+	if err == nil && len(tc.Certificates) == 0 && tc.GetCertificate == nil {
 		err = &trust.ConfigurationError{Backend: c.b.name, Field: "certificate chain", Msg: "the configuration returned by the SNI callback has no certificate chain"}
 	}
 	e := sniEntry{cfg: cfg, tc: tc, v: v, err: err}
