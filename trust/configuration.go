@@ -87,6 +87,8 @@ type Configuration struct {
 	pins         []Pin
 	verifyCB     VerifyCallback
 	identity     IdentitySource
+	clientIDs    ClientIdentitySource
+	clientSel    ClientIdentitySelector
 }
 
 // DefaultConfiguration returns the default configuration (the zero value).
@@ -322,7 +324,7 @@ func (c Configuration) Equal(o Configuration) bool {
 		return false
 	}
 	return sameStore(c.store, o.store) && sameFunc(c.sni, o.sni) && sameFunc(c.verifyCB, o.verifyCB) &&
-		sameIdentitySource(c.identity, o.identity)
+		sameIdentitySource(c.identity, o.identity) && sameClientIDs(c.clientIDs, o.clientIDs) && sameFunc(c.clientSel, o.clientSel)
 }
 
 func sameStore(a, b TrustStore) bool {

@@ -38,3 +38,10 @@ func sameIdentitySource(a, b IdentitySource) bool {
 	}
 	return sameComparable(a, b)
 }
+
+func sameClientIDs(a, b ClientIdentitySource) bool {
+	if a == nil || b == nil {
+		return a == nil && b == nil
+	}
+	return sameComparable(a, b)
+}
