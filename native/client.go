@@ -18,6 +18,7 @@ type ClientContext struct {
 	cfg  trust.Configuration
 	base *tls.Config
 	v    verifier
+	ids  *clientChooser // nil without a client identity source
 }
 
 // NewClientContext builds a client context with the platform backend.
@@ -39,7 +40,7 @@ func (b *backend) newClient(cfg trust.Configuration) (*ClientContext, error) {
 	// VerifyConnection, which runs on every handshake including resumption.
 	base.InsecureSkipVerify = true
 	base.ClientSessionCache = tls.NewLRUClientSessionCache(0)
-	c := &ClientContext{b: b, cfg: cfg, base: base, v: v}
+	c := &ClientContext{b: b, cfg: cfg, base: base, v: v, ids: newClientChooser(cfg)}
 	return c, nil
 }
 
@@ -78,7 +79,29 @@ func (c *ClientContext) connConfig(serverName string, out *Conn) (*tls.Config, e
 		name = ""
 	}
 	tc.VerifyConnection = func(cs tls.ConnectionState) error { return c.v.verify(cs, name, out) }
+	switch {
+	case c.ids != nil:
+		tc.GetClientCertificate = func(cri *tls.CertificateRequestInfo) (*tls.Certificate, error) { return c.ids.get(cri, out) }
+	case len(tc.Certificates) > 0:
+		tc.GetClientCertificate = staticClientCertificate(tc.Certificates)
+	}
 	return tc, nil
+}
+
+// staticClientCertificate answers a certificate request with the first
+// configured chain the server's request allows or, when none does (say the
+// server names other CAs), with the first chain anyway, as OpenSSL and curl
+// do: the server's verdict then says what is wrong with it, where sending
+// nothing would only say that nothing was sent.
+func staticClientCertificate(certs []tls.Certificate) func(*tls.CertificateRequestInfo) (*tls.Certificate, error) {
+	return func(cri *tls.CertificateRequestInfo) (*tls.Certificate, error) {
+		for i := range certs {
+			if cri.SupportsCertificate(&certs[i]) == nil {
+				return &certs[i], nil
+			}
+		}
+		return &certs[0], nil
+	}
 }
 
 func (c *ClientContext) configFor(serverName string) (*tls.Config, error) {

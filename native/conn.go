@@ -4,6 +4,9 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
 	"sync/atomic"
 
 	"github.com/nativetls/nativetls/trust"
@@ -17,6 +20,9 @@ type Conn struct {
 	*tls.Conn
 	backend  string
 	verified atomic.Pointer[[][]*x509.Certificate]
+	// clientIDErr says why no client certificate was sent (set during the
+	// handshake, on its goroutine, by the identity chooser).
+	clientIDErr error
 }
 
 var _ trust.Conn = (*Conn)(nil)
@@ -37,9 +43,23 @@ func (c *Conn) Handshake() error { return c.HandshakeContext(context.Background(
 // HandshakeContext runs the handshake, aborting it when ctx is done.
 func (c *Conn) HandshakeContext(ctx context.Context) error {
 	if err := c.Conn.HandshakeContext(ctx); err != nil {
+		if c.clientIDErr != nil {
+			err = fmt.Errorf("%w (%w)", err, c.clientIDErr)
+		}
 		return &trust.TLSError{Backend: c.backend, Op: "handshake", Err: err}
 	}
 	return nil
+}
+
+// Read reads application data. When the server rejected the connection
+// because no fitting client certificate was sent (TLS 1.3 reports that
+// after the handshake), the error also says why none was.
+func (c *Conn) Read(b []byte) (int, error) {
+	n, err := c.Conn.Read(b)
+	if err != nil && c.clientIDErr != nil && !errors.Is(err, io.EOF) {
+		err = fmt.Errorf("%w (%w)", err, c.clientIDErr)
+	}
+	return n, err
 }
 
 // NetConn returns the underlying connection.

@@ -1,7 +1,9 @@
 package native
 
 import (
+	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"net"
 	"sync"
 
@@ -63,6 +65,7 @@ func (b *backend) serverConfig(cfg trust.Configuration) (*tls.Config, verifier, 
 		if cfg.ClientAuth() == trust.RequireClientCert {
 			base.ClientAuth = tls.RequireAnyClientCert
 		}
+		base.ClientCAs = acceptableCAs(v.store)
 	}
 	return base, v, nil
 }
@@ -192,4 +195,27 @@ type wrappedServer struct{ *ServerContext }
 
 func (w wrappedServer) WrapConn(conn net.Conn) (trust.Conn, error) {
 	return w.ServerContext.WrapConn(conn)
+}
+
+// acceptableCAs returns the pool whose subjects a server names in its
+// certificate request (the clients' hint for choosing a certificate): the
+// store's anchors trusted for client authentication, when the store can
+// list them. crypto/tls uses it only for the names here: verification
+// stays with the store (ClientAuth is one of the "Any" modes).
+func acceptableCAs(store trust.TrustStore) *x509.CertPool {
+	lister, ok := store.(trust.AnchorLister)
+	if !ok {
+		return nil
+	}
+	anchors, err := lister.Anchors(context.Background())
+	if err != nil || len(anchors) == 0 {
+		return nil
+	}
+	pool := x509.NewCertPool()
+	for _, a := range anchors {
+		if a.Certificate != nil && !a.Distrusted && a.TrustedFor(trust.UsageClientAuth) {
+			pool.AddCert(a.Certificate)
+		}
+	}
+	return pool
 }

@@ -29,6 +29,10 @@ type ClientIdentity struct {
 	// OpenKey opens the private key. It is called at most once per context,
 	// for the identity finally chosen.
 	OpenKey func() (crypto.Signer, error)
+	// Unusable, when set, says why the source cannot offer this entry (a
+	// file that is neither certificate nor key, a token certificate
+	// without a key); selection reports it as skipped.
+	Unusable error
 }
 
 // ClientIdentitySource lists the identities a client may choose from at

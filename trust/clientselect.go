@@ -57,6 +57,9 @@ func SelectClientIdentity(req ClientCertificateRequest, ids []ClientIdentity, in
 
 // fitClientIdentity returns the chain to send, or why id does not fit.
 func fitClientIdentity(req ClientCertificateRequest, id ClientIdentity, intermediates []*x509.Certificate, now time.Time) ([]*x509.Certificate, string) {
+	if id.Unusable != nil {
+		return nil, id.Unusable.Error()
+	}
 	if len(id.Chain) == 0 || id.Chain[0] == nil {
 		return nil, "it has no certificate"
 	}
