@@ -163,6 +163,50 @@ func TestBenchTable(t *testing.T) {
 	pair("native full handshakes (TLS 1.3)", "crypto/tls", nat, plain, benchHandshakes, true, 0.95)
 	pair("native 1 MiB transfer", "crypto/tls", nat, plain, benchTransfer, false, 0.95)
 	pair("watched identity handshakes", "static identity", watchedSide(t, p), nat, benchHandshakes, true, 0.99)
+	chosen, fixed := mtlsSides(t, p)
+	pair("mTLS, client identity chosen", "fixed client chain", chosen, fixed, benchHandshakes, true, 0.95)
+}
+
+// mtlsSides are two full mTLS setups against the same server: a client
+// choosing among three identities (two from CAs the server does not
+// accept) and a client with the right chain configured.
+func mtlsSides(t *testing.T, p *pki) (chosen, fixed benchSide) {
+	clientCA := testpki.Root("Bench Client CA", testpki.Options{})
+	mine := clientCA.Leaf(testpki.Options{DNSNames: []string{"client.bench.test"}})
+	dir := t.TempDir()
+	for i, c := range []*testpki.Cert{testpki.Root("Other A", testpki.Options{}).Leaf(testpki.Options{}), mine,
+		testpki.Root("Other B", testpki.Options{}).Leaf(testpki.Options{})} {
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("id%d.pem", i)), append(c.PEM(), c.KeyPEM()...), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	src, err := ClientIdentities([]string{dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sctx, err := NewServerContext(p.serverConfig().WithClientAuth(trust.RequireClientCert).
+		WithTrustStore(trust.FromCertificates("client CA", clientCA.Cert)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sctx.base.SessionTicketsDisabled = true
+	side := func(cfg trust.Configuration) benchSide {
+		cctx, err := NewClientContext(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return benchSide{
+			client: func(c net.Conn) (*tls.Conn, error) {
+				conn, err := cctx.WrapConn(c, "www.example.test")
+				if err != nil {
+					return nil, err
+				}
+				return conn.Conn, conn.Handshake()
+			},
+			server: func(c net.Conn) *tls.Conn { s, _ := sctx.WrapConn(c); return s.Conn },
+		}
+	}
+	return side(p.clientConfig().WithClientIdentities(src)), side(p.clientConfig().WithCertificateChain(mine.Key, mine.Cert))
 }
 
 // watchedSide is nativeSide with the server identity coming from an
