@@ -20,11 +20,16 @@ func listStoreIdentities(scheme, spec string, load []LoadOption) ([]trust.Client
 	if scheme != "capi" {
 		return nil, unsupportedScheme(scheme, "macOS keychain URIs")
 	}
-	u, err := windows.ParseCAPIURI(spec)
+	loc, store, whole, err := capiStore(spec)
 	if err != nil {
 		return nil, err
 	}
-	certs, err := windows.FindCertificates(spec)
+	var certs []*x509.Certificate
+	if whole {
+		certs, err = windows.ListStore(loc, store)
+	} else {
+		certs, err = windows.FindCertificates(spec)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -34,9 +39,9 @@ func listStoreIdentities(scheme, spec string, load []LoadOption) ([]trust.Client
 			cas = append(cas, c)
 		}
 	}
-	loc := "user"
-	if u.Location == windows.LocalMachine {
-		loc = "machine"
+	locName := "user"
+	if loc == windows.LocalMachine {
+		locName = "machine"
 	}
 	var out []trust.ClientIdentity
 	for _, c := range certs {
@@ -44,9 +49,39 @@ func listStoreIdentities(scheme, spec string, load []LoadOption) ([]trust.Client
 			continue
 		}
 		sum := sha1.Sum(c.Raw)
-		keyURI := fmt.Sprintf("capi:store-location=%s;store=%s;sha1=%s", loc, u.Store, strings.ToUpper(hex.EncodeToString(sum[:])))
+		keyURI := fmt.Sprintf("capi:store-location=%s;store=%s;sha1=%s", locName, store, strings.ToUpper(hex.EncodeToString(sum[:])))
 		out = append(out, trust.ClientIdentity{Chain: append([]*x509.Certificate{c}, cas...), Source: keyURI,
 			OpenKey: func() (crypto.Signer, error) { return LoadPrivateKey(keyURI, load...) }})
 	}
 	return out, nil
+}
+
+// capiStore reads the store a capi: URI names. A URI with only
+// store-location= and store= (no certificate selector) names the whole
+// store; otherwise ParseCAPIURI's rules apply.
+func capiStore(spec string) (loc windows.Location, store string, whole bool, err error) {
+	path, _, _ := strings.Cut(spec[len("capi:"):], "?")
+	loc, store, whole = windows.CurrentUser, "My", true
+	for _, attr := range strings.Split(path, ";") {
+		k, v, _ := strings.Cut(attr, "=")
+		switch strings.ToLower(strings.TrimSpace(k)) {
+		case "":
+		case "store-location":
+			if loc, err = windows.ParseLocation(v); err != nil {
+				return 0, "", false, err
+			}
+		case "store":
+			store = v
+		default:
+			whole = false
+		}
+	}
+	if !whole {
+		u, err := windows.ParseCAPIURI(spec)
+		if err != nil {
+			return 0, "", false, err
+		}
+		return u.Location, u.Store, false, nil
+	}
+	return loc, store, true, nil
 }
