@@ -31,8 +31,12 @@ type Fixture struct {
 	AnyEKUInter, AnyEKUInterLeaf *testpki.Cert
 	// Inter2 is issued by Inter; DeepLeaf by Inter2 (two intermediates).
 	Inter2, DeepLeaf *testpki.Cert
-	// Stranger is a root nobody trusts, with its intermediate and leaf.
-	Stranger, StrangerInter, StrangerLeaf *testpki.Cert
+	// AIALeaf is under Inter and names it by an AIA caIssuers URL (on a
+	// closed local port: nothing is fetched).
+	AIALeaf *testpki.Cert
+	// Stranger is a root nobody trusts, with its intermediate and leaf;
+	// StrangerDirect is a leaf it issued directly (no AIA).
+	Stranger, StrangerInter, StrangerLeaf, StrangerDirect *testpki.Cert
 	// Constrained permits only allowed.test; Outside is a leaf for Host
 	// under it, Inside one for www.allowed.test.
 	Constrained, Outside, Inside *testpki.Cert
@@ -85,6 +89,8 @@ func build() *Fixture {
 	f.Stranger = testpki.Root("Stranger Root", at)
 	f.StrangerInter = f.Stranger.Intermediate("Stranger Intermediate", at)
 	f.StrangerLeaf = leafAt(f.StrangerInter, testpki.Options{})
+	f.StrangerDirect = leafAt(f.Stranger, testpki.Options{})
+	f.AIALeaf = leafAt(f.Inter, testpki.Options{AIA: []string{"http://127.0.0.1:9/conformance-intermediate.crt"}})
 	cons := at
 	cons.PermittedDNSDomains = []string{"allowed.test"}
 	f.Constrained = f.Root.Intermediate("Constrained Intermediate", cons)
