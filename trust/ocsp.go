@@ -65,9 +65,9 @@ type OCSPError struct {
 	Err    error
 }
 
-func (e *OCSPError) Error() string {
-	return fmt.Sprintf("trust: %s OCSP response: %v", e.Source, e.Err)
-}
+func (e *OCSPError) Error() string { return "trust: " + e.detail() }
+
+func (e *OCSPError) detail() string { return fmt.Sprintf("%s OCSP response: %v", e.Source, e.Err) }
 
 // Unwrap returns the cause.
 func (e *OCSPError) Unwrap() error { return e.Err }
@@ -135,7 +135,7 @@ func (v *Verifier) checkRevocation(ctx context.Context, chains [][]*x509.Certifi
 			}
 			problems = append(problems, "the stapled OCSP response says the status is unknown")
 		} else {
-			problems = append(problems, (&OCSPError{Source: "stapled", Err: err}).Error()[len("trust: "):])
+			problems = append(problems, (&OCSPError{Source: "stapled", Err: err}).detail())
 		}
 	}
 	if mustStaple {
@@ -152,7 +152,7 @@ func (v *Verifier) checkRevocation(ctx context.Context, chains [][]*x509.Certifi
 			}
 			problems = append(problems, "the OCSP responder says the status is unknown")
 		} else {
-			problems = append(problems, err.Error()[len("trust: "):])
+			problems = append(problems, ocspProblem(err))
 		}
 	}
 	if opts.Revocation == RevocationHardFail && !crlCoversLeaf(chains[0], opts, now) {
@@ -189,6 +189,16 @@ func ocspVerdict(resp *ocsp.Response, source string, fail func(Reason, string, e
 		return time.Time{}, true, err
 	}
 	return time.Time{}, false, nil
+}
+
+// ocspProblem describes an online query's failure for a verification
+// error's Detail, without the package prefix.
+func ocspProblem(err error) string {
+	var oe *OCSPError
+	if errors.As(err, &oe) {
+		return oe.detail()
+	}
+	return err.Error()
 }
 
 func sourceName(s string) string {
