@@ -10,9 +10,10 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
-	"os"
 
 	"github.com/youmark/pkcs8"
+
+	"github.com/nativetls/nativetls/internal/safefile"
 )
 
 // PasswordFunc supplies the password of an encrypted private key. Loaders
@@ -63,9 +64,11 @@ func ParsePrivateKey(data []byte, password PasswordFunc) (crypto.Signer, error) 
 	return parsePrivateKey(data, password, "buffer")
 }
 
-// LoadPrivateKey reads the private key in the file at path.
+// LoadPrivateKey reads the private key in the file at path: a regular file
+// of at most safefile.DefaultMax (16 MiB), otherwise an error wrapping
+// safefile.ErrNotRegular or safefile.ErrTooLarge.
 func LoadPrivateKey(path string, password PasswordFunc) (crypto.Signer, error) {
-	data, err := os.ReadFile(path)
+	data, err := safefile.Read(path, 0)
 	if err != nil {
 		return nil, &KeyError{Source: path, Err: err}
 	}
