@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/nativetls/nativetls/internal/safefile"
 )
 
 // FromPEMFile returns a TrustStore whose anchors are the certificates in the
@@ -40,11 +42,12 @@ func FromCertificates(name string, certs ...*x509.Certificate) *AnchorStore {
 }
 
 // AnchorsFromFile reads anchors from a certificate file, keeping OpenSSL
-// trust attributes of TRUSTED CERTIFICATE blocks.
+// trust attributes of TRUSTED CERTIFICATE blocks. The file is read as
+// LoadCertificates reads it: a regular file of at most 16 MiB.
 func AnchorsFromFile(path string) ([]Anchor, error) {
-	data, err := os.ReadFile(path)
+	data, err := readCertFile(path)
 	if err != nil {
-		return nil, &CertificateError{Source: path, Index: -1, Err: err}
+		return nil, err
 	}
 	return anchorsFromData(data, path)
 }
@@ -96,9 +99,11 @@ func (e *DirectoryError) Unwrap() []error { return e.Errors }
 
 // AnchorsFromDirectory reads every certificate file in dir (plain PEM files
 // and OpenSSL hashed directories alike: a hash link and its target are
-// deduplicated). Files that cannot be parsed are skipped and reported in a
-// *DirectoryError returned together with the anchors that could be read.
-// Files that hold no certificate at all (keys, READMEs) are ignored.
+// deduplicated). Files that cannot be parsed, and entries that are not
+// regular files (FIFOs, devices, sockets: never opened, so they cannot
+// block), are skipped and reported in a *DirectoryError returned together
+// with the anchors that could be read. Subdirectories and files that hold
+// no certificate at all (keys, READMEs) are ignored.
 func AnchorsFromDirectory(dir string) ([]Anchor, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
@@ -116,6 +121,11 @@ func AnchorsFromDirectory(dir string) ([]Anchor, error) {
 		p := filepath.Join(dir, name)
 		st, err := os.Stat(p)
 		if err != nil || st.IsDir() {
+			continue
+		}
+		if !st.Mode().IsRegular() {
+			derr.Errors = append(derr.Errors, &CertificateError{Source: p, Index: -1,
+				Err: &safefile.Error{Path: p, Max: safefile.DefaultMax, Err: safefile.ErrNotRegular}})
 			continue
 		}
 		as, err := AnchorsFromFile(p)
