@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"unsafe"
@@ -91,15 +90,22 @@ var modules = struct {
 // CKR_CRYPTOKI_ALREADY_INITIALIZED (another library in this process
 // initialized the module) is accepted; the module is then not finalized
 // by this package.
+//
+// The module must pass the loading policy (see ModuleRefusedError) before
+// it is opened; LoadModule allows the files in $NATIVETLS_PKCS11_MODULES
+// besides registered and system modules.
 func LoadModule(path string, initArgs string) (*Module, error) {
+	return loadModule(path, initArgs, nil)
+}
+
+// loadModule is LoadModule with the program's allowed module files.
+func loadModule(path string, initArgs string, allowed []string) (*Module, error) {
 	if path == "" {
 		return nil, fmt.Errorf("pkcs11: empty module path: %w", ErrModuleNotFound)
 	}
-	key := path
-	if r, err := filepath.EvalSymlinks(path); err == nil {
-		key = r
-	} else if filepath.IsAbs(path) {
-		return nil, fmt.Errorf("pkcs11: module %s: %v; install the module or fix the path: %w", path, err, ErrModuleNotFound)
+	key, err := checkModule(path, allowed)
+	if err != nil {
+		return nil, err
 	}
 	modules.Lock()
 	defer modules.Unlock()

@@ -97,7 +97,7 @@ func openToken(u *URI, opts *Options) (*token, error) {
 	if err != nil {
 		return nil, err
 	}
-	m, err := LoadModule(path, "")
+	m, err := loadModule(path, "", opts.allowedModules())
 	if err != nil {
 		return nil, err
 	}
