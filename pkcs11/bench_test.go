@@ -1,5 +1,8 @@
 //go:build cgo
 
+// The benchmarks compare with crypto11, which needs cgo (it is built on
+// github.com/miekg/pkcs11); this package itself does not.
+
 package pkcs11
 
 import (
@@ -20,7 +23,7 @@ import (
 	"time"
 
 	"github.com/ThalesIgnite/crypto11"
-	p11 "github.com/miekg/pkcs11"
+	p11 "github.com/nativetls/nativetls/internal/p11raw"
 )
 
 // benchEnv holds the keys compared by the benchmarks: this package's Key,

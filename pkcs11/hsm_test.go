@@ -1,5 +1,3 @@
-//go:build cgo
-
 package pkcs11
 
 import (
@@ -11,7 +9,7 @@ import (
 	"sync"
 	"testing"
 
-	p11 "github.com/miekg/pkcs11"
+	p11 "github.com/nativetls/nativetls/internal/p11raw"
 )
 
 const (
