@@ -225,6 +225,20 @@ func (k *Key) objHandle(sh p11.SessionHandle) (p11.ObjectHandle, error) {
 	return k.objHandle(sh)
 }
 
+// sigSize is the length of the raw signature the token returns (one
+// C_Sign call with a buffer of that size; 0 asks the module first).
+func (k *Key) sigSize() int {
+	switch pub := k.pub.(type) {
+	case *rsa.PublicKey:
+		return (pub.N.BitLen() + 7) / 8
+	case *ecdsa.PublicKey:
+		return 2 * ((pub.Curve.Params().BitSize + 7) / 8)
+	case ed25519.PublicKey:
+		return ed25519.SignatureSize
+	}
+	return 0
+}
+
 // Public returns the public key (*rsa.PublicKey, *ecdsa.PublicKey or
 // ed25519.PublicKey).
 func (k *Key) Public() crypto.PublicKey { return k.pub }
@@ -349,7 +363,7 @@ func (k *Key) sign(mech *p11.Mechanism, in []byte) ([]byte, error) {
 				return err
 			}
 		}
-		s, err := k.t.ctx.Sign(sh, in)
+		s, err := k.t.ctx.SignSized(sh, in, k.sigSize())
 		if err != nil {
 			return k.t.err("C_Sign", err, k.uri.Redacted())
 		}

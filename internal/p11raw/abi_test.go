@@ -193,7 +193,7 @@ func TestLayoutMatchesCompiler(t *testing.T) {
 			t.Log("windows/amd64 not compared; set NATIVETLS_WINE_LAYOUT=1 to run the mingw-compiled check under Wine")
 			return
 		}
-		for _, wine := range []string{"wine64", "wine"} {
+		for _, wine := range []string{"wine64", "/usr/lib/wine/wine64", "wine"} {
 			if w, err := exec.LookPath(wine); err == nil {
 				check("windows/amd64", "x86_64-w64-mingw32-gcc", w)
 				return
