@@ -186,8 +186,14 @@ func sharedHSM(t testing.TB) *hsm {
 	return shared.h
 }
 
+// cleanups run after every test of the package.
+var cleanups []func()
+
 func TestMain(m *testing.M) {
 	code := m.Run()
+	for _, f := range cleanups {
+		f()
+	}
 	if shared.h != nil {
 		os.RemoveAll(shared.h.dir)
 	}
