@@ -6,7 +6,6 @@ require (
 	github.com/ThalesIgnite/crypto11 v1.2.5
 	github.com/ebitengine/purego v0.11.3
 	github.com/keybase/go-keychain v0.0.1
-	github.com/miekg/pkcs11 v1.1.2
 	github.com/smallstep/pkcs7 v0.2.3
 	github.com/youmark/pkcs8 v0.0.0-20240726163527-a2c0da244d78
 	golang.org/x/crypto v0.58.0
@@ -17,6 +16,7 @@ require (
 
 require (
 	github.com/keybase/dbus v0.0.0-20220506165403-5aa21ea2c23a // indirect
+	github.com/miekg/pkcs11 v1.1.2 // indirect
 	github.com/pkg/errors v0.8.1 // indirect
 	github.com/thales-e-security/pool v0.0.2 // indirect
 )

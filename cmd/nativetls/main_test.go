@@ -387,9 +387,7 @@ func TestDoctor(t *testing.T) {
 	if r.code != 0 {
 		t.Errorf("doctor: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
-	repl := map[string]string{empty: "EMPTYDIR", "cgo on": "cgo CGO", "cgo off": "cgo CGO",
-		"  - pkcs11: not available (built with CGO_ENABLED=0; PKCS#11 modules are C libraries and need cgo)": "  - pkcs11: CGO-DEPENDENT",
-		"  - pkcs11: available (PKCS#11 modules are loaded with cgo)":                                        "  - pkcs11: CGO-DEPENDENT"}
+	repl := map[string]string{empty: "EMPTYDIR", "cgo on": "cgo CGO", "cgo off": "cgo CGO"}
 	golden(t, "doctor", r, repl)
 
 	r = runCLI(t, append(env, "NATIVETLS_VERIFY=0"), "doctor", "--json")

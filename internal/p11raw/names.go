@@ -1,6 +1,6 @@
 // Code generated from the CKR_* defines of p11-kit's pkcs11.h (PKCS#11 3.0); DO NOT EDIT.
 
-package pkcs11
+package p11raw
 
 // ckrNames maps CK_RV codes to their PKCS#11 names.
 var ckrNames = map[uint]string{

@@ -1,4 +1,4 @@
-package pkcs11
+package p11raw
 
 // Vendor-defined object classes, attribute types and trust values used by
 // trust modules (p11-kit's p11-kit-trust.so and NSS softokn/nssckbi). The
@@ -6,8 +6,7 @@ package pkcs11
 // libp11-kit-dev) and NSS's pkcs11n.h (libnss3-dev); the retired p11-kit
 // trust-assertion numbers come from p11-kit's common/pkcs11i.h.
 //
-// They are untyped constants so they fit both this package's uint-based API
-// and github.com/miekg/pkcs11's.
+// They are untyped constants, used as uint.
 const (
 	// nssVendor is NSSCK_VENDOR_NSS (0x4E534350, "NSCP") with the
 	// CKA_VENDOR_DEFINED bit set.
@@ -124,8 +123,7 @@ const (
 	CKK_EC_EDWARDS = 0x40
 )
 
-// Standard PKCS#11 numbers used in this package's API (the same values as
-// github.com/miekg/pkcs11's), available without cgo.
+// Standard PKCS#11 numbers (pkcs11t.h) used by this module.
 const (
 	CKA_CLASS                = 0x0
 	CKA_TOKEN                = 0x1
@@ -141,8 +139,15 @@ const (
 	CKA_KEY_TYPE             = 0x100
 	CKA_SUBJECT              = 0x101
 	CKA_ID                   = 0x102
+	CKA_SENSITIVE            = 0x103
+	CKA_ENCRYPT              = 0x104
+	CKA_DECRYPT              = 0x105
+	CKA_SIGN                 = 0x108
+	CKA_VERIFY               = 0x10A
 	CKA_MODULUS              = 0x120
+	CKA_MODULUS_BITS         = 0x121
 	CKA_PUBLIC_EXPONENT      = 0x122
+	CKA_EXTRACTABLE          = 0x162
 	CKA_EC_PARAMS            = 0x180
 	CKA_EC_POINT             = 0x181
 	CKA_ALWAYS_AUTHENTICATE  = 0x202
@@ -151,7 +156,40 @@ const (
 	CKO_CERTIFICATE = 0x1
 	CKO_PUBLIC_KEY  = 0x2
 	CKO_PRIVATE_KEY = 0x3
+	CKO_SECRET_KEY  = 0x4
+
+	CKC_X_509 = 0x0
 
 	CKK_RSA = 0x0
 	CKK_EC  = 0x3
+
+	CKM_RSA_PKCS_KEY_PAIR_GEN = 0x0
+	CKM_RSA_PKCS              = 0x1
+	CKM_RSA_PKCS_OAEP         = 0x9
+	CKM_RSA_PKCS_PSS          = 0xD
+	CKM_SHA256                = 0x250
+	CKM_EC_KEY_PAIR_GEN       = 0x1040
+	CKM_ECDSA                 = 0x1041
+	CKG_MGF1_SHA256           = 0x2
+
+	CKF_TOKEN_PRESENT  = 0x1 // CK_SLOT_INFO.flags
+	CKF_RW_SESSION     = 0x2 // C_OpenSession flags
+	CKF_SERIAL_SESSION = 0x4
+	CKF_OS_LOCKING_OK  = 0x2 // CK_C_INITIALIZE_ARGS.flags
+
+	CKU_SO               = 0
+	CKU_USER             = 1
+	CKU_CONTEXT_SPECIFIC = 2
+
+	CKS_RO_USER_FUNCTIONS = 1
+	CKS_RW_USER_FUNCTIONS = 3
+
+	CKR_OK                           = 0x0
+	CKR_ARGUMENTS_BAD                = 0x7
+	CKR_DEVICE_MEMORY                = 0x31
+	CKR_FUNCTION_NOT_SUPPORTED       = 0x54
+	CKR_PIN_INCORRECT                = 0xA0
+	CKR_BUFFER_TOO_SMALL             = 0x150
+	CKR_CRYPTOKI_ALREADY_INITIALIZED = 0x191
+	CKR_CRYPTOKI_NOT_INITIALIZED     = 0x190
 )

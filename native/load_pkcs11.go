@@ -1,5 +1,3 @@
-//go:build cgo
-
 package native
 
 import (
@@ -73,5 +71,5 @@ func pkcs11Anchors(uri string) ([]*x509.Certificate, error) {
 
 const (
 	pkcs11Available = true
-	pkcs11Note      = "PKCS#11 modules are loaded with cgo"
+	pkcs11Note      = "PKCS#11 modules are loaded without cgo: purego dlopen, LoadLibraryEx on Windows"
 )
