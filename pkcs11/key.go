@@ -33,6 +33,7 @@ type Key struct {
 	pub        crypto.PublicKey
 	alwaysAuth bool
 	schemes    []tls.SignatureScheme
+	mechs      map[uint]bool // the token's mechanisms this key may use (CKA_ALLOWED_MECHANISMS)
 
 	mu        sync.RWMutex
 	handle    p11.ObjectHandle
@@ -93,7 +94,7 @@ func OpenKey(uri string, opts *Options) (*Key, error) {
 		t.close()
 		return nil, err
 	}
-	k.schemes = signatureSchemes(k.pub, t.mechs)
+	k.schemes = signatureSchemes(k.pub, k.mechs)
 	return k, nil
 }
 
@@ -129,6 +130,7 @@ func (k *Key) find(sh p11.SessionHandle) error {
 	k.keyType = ulong(attrs[p11.CKA_KEY_TYPE])
 	k.alwaysAuth = bytes.Equal(attrs[p11.CKA_ALWAYS_AUTHENTICATE], []byte{1})
 	k.uri = k.keyURI()
+	k.mechs = allowedMechanisms(t, sh, hs[0])
 	pub, err := k.publicKey(sh, attrs)
 	if err != nil {
 		return err
@@ -336,7 +338,7 @@ func (k *Key) signPSS(pub *rsa.PublicKey, opts *rsa.PSSOptions, h crypto.Hash, d
 	if err != nil {
 		return nil, err
 	}
-	if !k.t.mechs[ckmRSAPKCSPSS] {
+	if !k.mechs[ckmRSAPKCSPSS] {
 		return nil, fmt.Errorf("pkcs11: token %q does not support p11.CKM_RSA_PKCS_PSS, so %s cannot make RSA-PSS signatures (TLS 1.3 needs them): %w",
 			k.t.label(), k.uri.Redacted(), ErrUnsupported)
 	}
@@ -436,4 +438,26 @@ func (d *RSADecrypter) Decrypt(rnd io.Reader, msg []byte, opts crypto.DecrypterO
 		return key, nil
 	}
 	return out, err
+}
+
+// allowedMechanisms is the token's mechanism list narrowed by the key's
+// CKA_ALLOWED_MECHANISMS, when the token keeps one (a key restricted to
+// PKCS#1 v1.5 must not be offered for RSA-PSS, so it cannot serve TLS 1.3).
+// A token that does not know the attribute leaves the list as it is.
+func allowedMechanisms(t *token, sh p11.SessionHandle, h p11.ObjectHandle) map[uint]bool {
+	got, err := t.ctx.GetAttributeValue(sh, h, []*p11.Attribute{{Type: p11.CKA_ALLOWED_MECHANISMS}})
+	if err != nil || len(got) != 1 || len(got[0].Value) == 0 {
+		return t.mechs
+	}
+	allowed, ok := p11.ULongs(got[0].Value)
+	if !ok {
+		return t.mechs
+	}
+	out := make(map[uint]bool, len(allowed))
+	for _, m := range allowed {
+		if t.mechs[m] {
+			out[m] = true
+		}
+	}
+	return out
 }

@@ -166,3 +166,18 @@ func (c *Ctx) FindObjects(sh SessionHandle, limit int) ([]ObjectHandle, bool, er
 func (c *Ctx) FindObjectsFinal(sh SessionHandle) error {
 	return c.call(fnFindObjectsFinal, uintptr(sh))
 }
+
+// ULongs decodes an array of CK_ULONG (such as CKA_ALLOWED_MECHANISMS) in
+// this platform's width; ok is false when the length is not a multiple of
+// it.
+func ULongs(b []byte) (v []uint, ok bool) {
+	w := nativeABI.ulong
+	if len(b)%w != 0 {
+		return nil, false
+	}
+	for i := 0; i < len(b); i += w {
+		x, _ := ULong(b[i : i+w])
+		v = append(v, x)
+	}
+	return v, true
+}
