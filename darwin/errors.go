@@ -52,7 +52,7 @@ type StatusError struct {
 
 // Error returns "darwin: Op: errSecName (code): description".
 func (e *StatusError) Error() string {
-	s := fmt.Sprintf("darwin: %s: %s", e.Op, StatusName(e.Code))
+	s := fmt.Sprintf("darwin: %s: %s", e.Op, statusName(e.Code))
 	if knownStatusName(e.Code) != "" {
 		s += fmt.Sprintf(" (%d)", e.Code)
 	}

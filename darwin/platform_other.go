@@ -15,7 +15,7 @@ func available() error { return ErrUnsupported }
 
 func evaluate(*verifyPlan) (evalResult, error) { return evalResult{}, ErrUnsupported }
 
-func evaluateBasic([]byte) bool { return false }
+func currentPrecedence() domainPrecedence { return adminWins }
 
 func readTrustSettings() ([]CertSettings, []trust.SourceReport, error) {
 	return nil, nil, ErrUnsupported

@@ -1,6 +1,8 @@
 package darwin
 
 import (
+	"syscall"
+
 	"github.com/nativetls/nativetls/darwin/internal/sec"
 	"github.com/nativetls/nativetls/trust"
 )
@@ -37,9 +39,15 @@ func evaluate(p *verifyPlan) (evalResult, error) {
 	}
 	if !ok {
 		res.Failure = failureOf(t, cfErr)
-	} else if cfErr != 0 {
-		sec.CFRelease(cfErr)
+	} else {
+		if cfErr != 0 {
+			sec.CFRelease(cfErr)
+		}
+		if tracing() {
+			res.Failure.Raw = copyResult(t)
+		}
 	}
+	trace(p, res)
 	return res, nil
 }
 
@@ -102,20 +110,28 @@ func failureOf(t, cfErr sec.Ref) evalFailure {
 	} else {
 		f.Code = -67843 // errSecNotTrusted: the call failed without saying why
 	}
-	res := sec.SecTrustCopyResult(t)
-	defer sec.CFRelease(res)
-	if d, ok := toGo(res).(map[string]any); ok {
-		f.Details = resultDetails(d)
+	if d, ok := copyResult(t).(map[string]any); ok {
+		f.Details, f.StatusCodes = resultDetails(d)
+		f.Raw = d
 	}
 	return f
 }
 
-// evaluateBasic reports whether a certificate chains to an anchor under
-// the basic X.509 policy, without network access.
-func evaluateBasic(der []byte) bool {
-	p := verifyPlan{Certs: [][]byte{der}, Policy: policyBasic}
-	r, err := evaluate(&p)
-	return err == nil && r.Trusted
+// copyResult returns SecTrustCopyResult converted to Go.
+func copyResult(t sec.Ref) any {
+	res := sec.SecTrustCopyResult(t)
+	if res == 0 {
+		return nil
+	}
+	defer sec.CFRelease(res)
+	return toGo(res)
+}
+
+// currentPrecedence reads the Darwin release (kern.osrelease) to decide
+// which trust-settings domain wins.
+func currentPrecedence() domainPrecedence {
+	rel, _ := syscall.Sysctl("kern.osrelease")
+	return precedenceForDarwin(rel)
 }
 
 // readTrustSettings reads the system anchors and the admin and user
@@ -168,7 +184,7 @@ func readDomain(d Domain) ([]domainEntry, trust.SourceReport) {
 		}
 		e := domainEntry{Domain: d, DER: certDER(c), Settings: settings}
 		out = append(out, e)
-		if r, _ := EvaluateSettings(settings, selfSignedDER(e.DER), PolicySSLServer, ""); r == ResultDeny {
+		if isAnchorPerConstraints(settings, selfSignedDER(e.DER), anchorContext(PolicySSLServer)) == verdictDeny {
 			rep.Distrusted++
 		} else {
 			rep.Anchors++

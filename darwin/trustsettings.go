@@ -2,6 +2,7 @@ package darwin
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/nativetls/nativetls/trust"
@@ -42,16 +43,14 @@ func (r TrustResult) Trusted() bool { return r == ResultTrustRoot || r == Result
 // Domain is a trust-settings domain (SecTrustSettingsDomain).
 type Domain int
 
-// Trust-settings domains, in the order macOS consults them: the user's
-// settings override the administrator's, which override the system's.
+// Trust-settings domains. Which of user and admin wins depends on the
+// macOS version (see domainPrecedence); the system domain is Apple's root
+// store, consulted after both.
 const (
 	DomainUser   Domain = 0 // kSecTrustSettingsDomainUser
 	DomainAdmin  Domain = 1 // kSecTrustSettingsDomainAdmin (also where MDM profiles put roots)
 	DomainSystem Domain = 2 // kSecTrustSettingsDomainSystem (Apple's root store, read-only)
 )
-
-// Domains lists the domains in precedence order.
-var Domains = []Domain{DomainUser, DomainAdmin, DomainSystem}
 
 // String returns "user", "admin" or "system".
 func (d Domain) String() string {
@@ -75,8 +74,13 @@ func (d Domain) Source() string {
 	return "darwin:" + d.String() + "-trust-settings"
 }
 
-// Policy identifies a SecPolicy by the values SecPolicyCopyProperties
-// reports: kSecPolicyOid and kSecPolicyName. Either may be empty.
+// Policy identifies the policy of a usage constraint or of an evaluation
+// the way trustd compares them: the policy's OID (kSecPolicyOid of the
+// SecPolicyRef, which is the same for SSL server and client) and the
+// policy name ("sslServer", "sslClient", …: kSecTrustSettingsPolicyName in
+// a usage constraint, SecPolicyGetName for an evaluation). Either may be
+// empty. kSecPolicyName of SecPolicyCopyProperties is not a policy name:
+// it is the host or e-mail address the policy checks.
 type Policy struct {
 	OID  string
 	Name string
@@ -102,53 +106,36 @@ var (
 	PolicyCodeSigning = Policy{OID: OIDCodeSigning, Name: "CodeSigning"}
 )
 
-// matches reports whether a policy constraint of a trust setting (c)
-// applies to an evaluation under policy p. OIDs must be equal when the
-// constraint has one; names are compared when both sides have one and the
-// constraint has no OID or the shared SSL OID (sslServer vs sslClient). A
-// constraint with neither OID nor name matches nothing.
+// empty reports a constraint policy with neither OID nor name, which
+// trustd treats as no policy constraint at all.
+func (c Policy) empty() bool { return c.OID == "" && c.Name == "" }
+
+// matches reports whether a usage constraint's policy (c) matches the
+// evaluation's policy p, as trustd's SecPVCContainsPolicy does (exact,
+// case-sensitive comparisons): with OID and name, both must be equal, or
+// the OIDs equal and c's name "sslServer" while p is not "sslClient"
+// (rdar://40617139); with only an OID or only a name, that one must be
+// equal. A policy name found in the OID field (as in hand-written
+// trust-settings plists) is treated as the name.
 func (c Policy) matches(p Policy) bool {
-	c, p = c.normalize(), p.normalize()
-	if c.OID == "" && c.Name == "" {
-		return false
-	}
-	if c.OID != "" && c.OID != p.OID {
-		return false
-	}
-	if c.Name != "" && p.Name != "" && !strings.EqualFold(c.Name, p.Name) && (c.OID == "" || c.OID == OIDSSL) {
-		return false
-	}
-	return true
-}
-
-// policyNameOIDs maps Security.framework policy names (kSecPolicyName
-// values) to their OIDs.
-var policyNameOIDs = map[string]string{
-	"basicX509":         OIDBasicX509,
-	"sslServer":         OIDSSL,
-	"sslClient":         OIDSSL,
-	"SMIME":             OIDSMIME,
-	"eapServer":         OIDEAP,
-	"eapClient":         OIDEAP,
-	"ipsecServer":       OIDIPSec,
-	"ipsecClient":       OIDIPSec,
-	"CodeSigning":       OIDCodeSigning,
-	"AppleTimeStamping": OIDTimeStamp,
-}
-
-// normalize accepts a policy whose OID field holds a policy name (as some
-// macOS versions report in kSecPolicyOid) and fills the OID of a known name.
-func (c Policy) normalize() Policy {
 	if c.OID != "" && !isDottedOID(c.OID) {
 		if c.Name == "" {
 			c.Name = c.OID
 		}
 		c.OID = ""
 	}
-	if c.OID == "" && c.Name != "" {
-		c.OID = policyNameOIDs[c.Name]
+	switch {
+	case c.OID != "" && c.Name != "":
+		if c.OID != p.OID {
+			return false
+		}
+		return c.Name == p.Name || (c.Name == "sslServer" && p.Name != "sslClient")
+	case c.OID != "":
+		return c.OID == p.OID
+	case c.Name != "":
+		return c.Name == p.Name
 	}
-	return c
+	return false
 }
 
 func isDottedOID(s string) bool {
@@ -160,15 +147,28 @@ func isDottedOID(s string) bool {
 	return s != ""
 }
 
+// kSecTrustSettingsKeyUsage bits (SecTrustSettings.h).
+const (
+	keyUseSignature      = 0x01       // kSecTrustSettingsKeyUseSignature
+	keyUseEnDecryptData  = 0x02       // kSecTrustSettingsKeyUseEnDecryptData
+	keyUseEnDecryptKey   = 0x04       // kSecTrustSettingsKeyUseEnDecryptKey
+	keyUseSignCert       = 0x08       // kSecTrustSettingsKeyUseSignCert
+	keyUseSignRevocation = 0x10       // kSecTrustSettingsKeyUseSignRevocation
+	keyUseKeyExchange    = 0x20       // kSecTrustSettingsKeyUseKeyExchange
+	keyUseAny            = 0xffffffff // kSecTrustSettingsKeyUseAny
+)
+
 // TrustSetting is one usage-constraints dictionary of the array that
 // SecTrustSettingsCopyTrustSettings returns. The FFI layer fills it from the
 // CFDictionary; absent keys leave the zero value.
 type TrustSetting struct {
-	Policy        *Policy      // kSecTrustSettingsPolicy; nil: any policy
+	Policy        *Policy      // kSecTrustSettingsPolicy (its OID) and kSecTrustSettingsPolicyName; nil: any policy
 	PolicyString  string       // kSecTrustSettingsPolicyString: host name or e-mail address the setting is limited to
 	Application   bool         // kSecTrustSettingsApplication is present: limited to one application (never this process)
+	PolicyOptions bool         // kSecTrustSettingsPolicyOptions is present: trustd never lets such an entry match
 	AllowedErrors []int64      // kSecTrustSettingsAllowedError values (CSSM/OSStatus codes to ignore)
-	KeyUsage      uint32       // kSecTrustSettingsKeyUsage; 0 or 0xffffffff: any
+	KeyUsageSet   bool         // kSecTrustSettingsKeyUsage is present
+	KeyUsage      int64        // kSecTrustSettingsKeyUsage: 0xffffffff any, else exactly the uses (keyUse* bits)
 	Result        *TrustResult // kSecTrustSettingsResult; nil: the documented default, TrustRoot
 }
 
@@ -180,80 +180,179 @@ func (s TrustSetting) result() TrustResult {
 	return *s.Result
 }
 
-// applies reports whether the setting constrains an evaluation under p for
-// host (host may be empty: a setting limited to one host then does not
-// apply).
-func (s TrustSetting) applies(p Policy, host string) bool {
-	if s.Application {
+// evalContext is the use of a certificate trust settings are matched
+// against: the evaluation's policy, the host or e-mail address that policy
+// checks ("" for none) and the kSecTrustSettingsKeyUse bits of this use
+// (keyUseSignCert for a certificate above the leaf, plus the policy's own
+// key usages).
+type evalContext struct {
+	Policy   Policy
+	Host     string
+	KeyUsage uint32
+}
+
+// anchorContext is the context of an anchor (it signs certificates) under
+// policy p. trustd adds the policy's key usages: none for SSL and basic
+// X.509 (SecPolicyCreateSSL passes kSecKeyUsageUnspecified), digital
+// signature for code signing and S/MIME signing.
+func anchorContext(p Policy) evalContext {
+	ku := uint32(keyUseSignCert)
+	if p == PolicyCodeSigning || p == PolicySMIME {
+		ku |= keyUseSignature
+	}
+	return evalContext{Policy: p, KeyUsage: ku}
+}
+
+// applies reports whether the setting matches ctx, as trustd's
+// SecPVCMeetsConstraint decides: every key present must match. An
+// application-limited entry never matches this process, an entry with
+// policy options never matches, a policy string matches only the host or
+// e-mail address of a matched policy (case-insensitively, without a
+// trailing NUL that old macOS versions wrote), and a key usage matches when
+// it is "any" or equals the use's bits exactly.
+func (s TrustSetting) applies(ctx evalContext) bool {
+	if s.Application || s.PolicyOptions {
 		return false
 	}
-	if s.Policy != nil && !s.Policy.matches(p) {
+	hasPolicy := s.Policy != nil && !s.Policy.empty()
+	if hasPolicy && !s.Policy.matches(ctx.Policy) {
 		return false
 	}
-	if s.PolicyString != "" && !strings.EqualFold(strings.TrimSuffix(s.PolicyString, "."), strings.TrimSuffix(host, ".")) {
+	if s.PolicyString != "" {
+		want := strings.TrimSuffix(s.PolicyString, "\x00")
+		if !hasPolicy || want == "" || !strings.EqualFold(want, ctx.Host) {
+			return false
+		}
+	}
+	if s.KeyUsageSet && s.KeyUsage != keyUseAny && uint32(s.KeyUsage) != ctx.KeyUsage {
 		return false
 	}
 	return true
 }
 
-// EvaluateSettings applies one domain's usage-constraints array to an
-// evaluation under policy p for host, with Apple's documented semantics:
-// an empty array means "always trust as a root"; otherwise the entries are
-// read in order, entries whose policy, policy string or application do not
-// match are skipped, an entry without a result means TrustRoot, an
-// Unspecified entry only contributes allowed errors, and the first other
-// result decides. TrustRoot on a certificate that is not self-signed is
-// invalid and ignored. Unspecified is returned when nothing decided;
-// allowed lists the errors that Unspecified entries allowed on the way.
-func EvaluateSettings(settings []TrustSetting, selfSigned bool, p Policy, host string) (r TrustResult, allowed []int64) {
-	if len(settings) == 0 {
-		if selfSigned {
-			return ResultTrustRoot, nil
-		}
-		return ResultTrustAsRoot, nil
-	}
+// evaluateSettings applies one usage-constraints array to ctx as trustd's
+// SecPVCGetTrustSettingsResult does: the first entry that matches decides,
+// whatever its result (Unspecified and Deny included; no result means
+// TrustRoot); ResultInvalid when no entry matches (also for an empty
+// array). allowed lists the allowed errors of every matching entry
+// (SecPVCIsAllowedError consults them all).
+func evaluateSettings(settings []TrustSetting, ctx evalContext) (r TrustResult, allowed []int64) {
+	r = ResultInvalid
+	decided := false
 	for _, s := range settings {
-		if !s.applies(p, host) {
+		if !s.applies(ctx) {
 			continue
 		}
 		allowed = append(allowed, s.AllowedErrors...)
-		switch res := s.result(); res {
-		case ResultUnspecified:
-			continue
-		case ResultTrustRoot:
-			if !selfSigned {
-				continue
-			}
-			return res, allowed
-		case ResultTrustAsRoot, ResultDeny:
-			return res, allowed
+		if !decided {
+			r, decided = s.result(), true
 		}
 	}
-	return ResultUnspecified, allowed
+	return r, allowed
+}
+
+// anchorVerdict is what trustd makes of one certificate's constraints.
+type anchorVerdict int
+
+const (
+	verdictNone   anchorVerdict = iota // not an anchor by these settings
+	verdictAnchor                      // an anchor for this use
+	verdictDeny                        // a "denied anchor": any chain through it fails
+)
+
+// isAnchorPerConstraints decides like trustd's SecPVCIsAnchorPerConstraints
+// for one certificate whose settings came from the trust-settings domains:
+// an empty array makes a self-signed certificate an unrestricted anchor
+// (and a certificate that is not self-signed nothing); otherwise the
+// deciding entry must say TrustRoot for a self-signed certificate or
+// TrustAsRoot for one that is not; Deny makes it a denied anchor.
+func isAnchorPerConstraints(settings []TrustSetting, selfSigned bool, ctx evalContext) anchorVerdict {
+	if len(settings) == 0 {
+		if selfSigned {
+			return verdictAnchor
+		}
+		return verdictNone
+	}
+	r, _ := evaluateSettings(settings, ctx)
+	switch {
+	case r == ResultDeny:
+		return verdictDeny
+	case selfSigned && r == ResultTrustRoot, !selfSigned && r == ResultTrustAsRoot:
+		return verdictAnchor
+	}
+	return verdictNone
 }
 
 // CertSettings is what the trust-settings domains hold for one certificate:
 // its DER and, per domain where it has settings, the usage-constraints
-// array (an empty, non-nil slice for "always trust").
+// array (an empty, non-nil slice for "always trust"). The system domain's
+// entry marks a root of Apple's store, which is an unrestricted anchor.
 type CertSettings struct {
 	DER        []byte
-	SelfSigned bool
+	SelfSigned bool // as Apple decides it: isSelfSigned
 	Domains    map[Domain][]TrustSetting
 }
 
-// Effective returns the decision for p across domains in precedence order
-// (user, admin, system) and the domain that made it.
-func (c CertSettings) Effective(p Policy, host string) (TrustResult, Domain) {
-	for _, d := range Domains {
-		s, ok := c.Domains[d]
-		if !ok {
-			continue
-		}
-		if r, _ := EvaluateSettings(s, c.SelfSigned, p, host); r != ResultUnspecified {
-			return r, d
+// domainPrecedence says which of the admin and user domains' settings
+// trustd uses for a certificate that has both.
+type domainPrecedence int
+
+const (
+	// adminWins: macOS 11 and later (Security-59754,
+	// trust/trustd/SecCertificateSource.c,
+	// SecLegacyAnchorSourceCopyUsageConstraints: "admin trust settings
+	// overrule user trust settings (rdar://37052515)").
+	adminWins domainPrecedence = iota
+	// userWins: macOS 10.15 and earlier (Security-59306, same function:
+	// "user trust settings overrule admin trust settings").
+	userWins
+)
+
+// precedenceForDarwin returns the precedence of a Darwin kernel release
+// (kern.osrelease, "20.1.0" for macOS 11.0): admin wins from Darwin 20 on.
+// An unreadable release is taken as current (admin wins).
+func precedenceForDarwin(release string) domainPrecedence {
+	major, _, _ := strings.Cut(release, ".")
+	n, err := strconv.Atoi(major)
+	if err == nil && n > 0 && n < 20 {
+		return userWins
+	}
+	return adminWins
+}
+
+// legacyConstraints returns the usage constraints trustd's legacy anchor
+// source gives the certificate: one domain's whole array (the winning
+// domain's when both have one), never a merge; ok is false when neither
+// domain has settings for it.
+func (c CertSettings) legacyConstraints(prec domainPrecedence) ([]TrustSetting, Domain, bool) {
+	first, second := DomainAdmin, DomainUser
+	if prec == userWins {
+		first, second = DomainUser, DomainAdmin
+	}
+	if s, ok := c.Domains[first]; ok {
+		return s, first, true
+	}
+	if s, ok := c.Domains[second]; ok {
+		return s, second, true
+	}
+	return nil, DomainSystem, false
+}
+
+// effective returns the verdict for ctx and the domain that gave it:
+// the legacy (admin/user) anchor source first, as trustd's path builder
+// consults it before the system anchors (trust/trustd/SecTrustServer.c);
+// a root of Apple's store that the legacy source does not make an anchor
+// or deny is an unrestricted system anchor.
+func (c CertSettings) effective(ctx evalContext, prec domainPrecedence) (anchorVerdict, Domain) {
+	if s, d, ok := c.legacyConstraints(prec); ok {
+		if v := isAnchorPerConstraints(s, c.SelfSigned, ctx); v != verdictNone {
+			return v, d
 		}
 	}
-	return ResultUnspecified, DomainSystem
+	if _, ok := c.Domains[DomainSystem]; ok {
+		return verdictAnchor, DomainSystem
+	}
+	return verdictNone, DomainSystem
 }
 
 // usagePolicies are the usages an anchor's purposes are computed for.
@@ -269,51 +368,45 @@ var usagePolicies = []struct {
 
 // anchorDecision is what listing makes of a certificate's settings.
 type anchorDecision struct {
-	Anchor    bool          // trusted for at least one usage (or distrusted: listed as such)
-	NeedsEval bool          // no domain decided: trusted only if it chains to an anchor (basic X.509 evaluation)
-	Purposes  []trust.Usage // nil: any
-	Distrust  bool
-	Source    Domain
+	Anchor   bool          // trusted for at least one usage (or distrusted: listed as such)
+	Purposes []trust.Usage // nil: any
+	Distrust bool
+	Source   Domain
 }
 
 // decideAnchor computes how a certificate with trust settings is listed:
-// the purposes it is trusted for (nil when trusted for every usage), or
-// distrusted when some usage denies it and none trusts it, or "needs
-// evaluation" when every domain left it unspecified.
-func decideAnchor(c CertSettings) anchorDecision {
+// the purposes it is an anchor for (nil when for every usage), or
+// distrusted when some usage denies it and none trusts it, or not at all.
+// A certificate its settings do not make an anchor may still be trusted
+// by chaining to one; listing does not ask (it would need an evaluation).
+func decideAnchor(c CertSettings, prec domainPrecedence) anchorDecision {
 	var (
-		purposes  []trust.Usage
-		denied    bool
-		allTrust  = true
-		src       = DomainSystem
-		srcSet    bool
-		unspecAll = true
+		purposes []trust.Usage
+		denied   bool
+		all      = true
+		src      = DomainSystem
+		srcSet   bool
 	)
 	for _, up := range usagePolicies {
-		r, d := c.Effective(up.policy, "")
-		if r != ResultUnspecified {
-			unspecAll = false
-			if !srcSet || d < src {
-				src, srcSet = d, true
-			}
+		v, d := c.effective(anchorContext(up.policy), prec)
+		if v != verdictNone && (!srcSet || d < src) {
+			src, srcSet = d, true
 		}
-		switch {
-		case r.Trusted():
+		switch v {
+		case verdictAnchor:
 			purposes = append(purposes, up.usage)
-		case r == ResultDeny:
-			denied, allTrust = true, false
+		case verdictDeny:
+			denied, all = true, false
 		default:
-			allTrust = false
+			all = false
 		}
 	}
 	switch {
-	case unspecAll:
-		return anchorDecision{NeedsEval: true, Source: src}
 	case len(purposes) == 0 && denied:
 		return anchorDecision{Anchor: true, Distrust: true, Source: src}
 	case len(purposes) == 0:
 		return anchorDecision{Source: src}
-	case allTrust:
+	case all:
 		return anchorDecision{Anchor: true, Source: src}
 	}
 	return anchorDecision{Anchor: true, Purposes: purposes, Source: src}

@@ -14,6 +14,7 @@ const (
 	keyAllowedError = "kSecTrustSettingsAllowedError"
 	keyResult       = "kSecTrustSettingsResult"
 	keyKeyUsage     = "kSecTrustSettingsKeyUsage"
+	keyPolicyOpts   = "kSecTrustSettingsPolicyOptions"
 )
 
 // opaqueValue stands for a CF object that has no Go form (a
@@ -25,8 +26,11 @@ type opaqueValue struct {
 // parseTrustSettings reads the usage-constraints array that
 // SecTrustSettingsCopyTrustSettings returned, converted to Go values by the
 // FFI layer (CFString → string, CFNumber → int64, CFBoolean → bool, CFData
-// → []byte, SecPolicyRef → Policy, other objects → opaqueValue). A value
-// of the wrong type is an error, never silently ignored.
+// → []byte, SecPolicyRef → Policy with only its OID, other objects →
+// opaqueValue). A value of the wrong type is an error, never silently
+// ignored. The policy's name comes only from kSecTrustSettingsPolicyName,
+// as trustd reads it (trust/trustd/SecPolicyServer.c,
+// SecPVCMeetsConstraint, Security-61901).
 func parseTrustSettings(arr []map[string]any) ([]TrustSetting, error) {
 	out := make([]TrustSetting, 0, len(arr))
 	for i, d := range arr {
@@ -41,35 +45,25 @@ func parseTrustSettings(arr []map[string]any) ([]TrustSetting, error) {
 
 func parseTrustSetting(d map[string]any) (TrustSetting, error) {
 	var s TrustSetting
+	var oid, name string
 	for k, v := range d {
-		var ok bool
+		ok := true
 		switch k {
 		case keyPolicy:
-			var p Policy
 			switch pv := v.(type) {
 			case Policy:
-				p, ok = pv, true
+				oid = pv.OID
 			case string: // an OID string, as in exported trust-settings plists
-				p, ok = Policy{OID: pv}, true
-			}
-			if ok {
-				if s.Policy != nil && s.Policy.Name != "" && p.Name == "" {
-					p.Name = s.Policy.Name
-				}
-				s.Policy = &p
+				oid = pv
+			default:
+				ok = false
 			}
 		case keyPolicyName:
-			var name string
-			if name, ok = v.(string); ok {
-				if s.Policy == nil {
-					s.Policy = &Policy{}
-				}
-				if s.Policy.Name == "" {
-					s.Policy.Name = name
-				}
-			}
+			name, ok = v.(string)
 		case keyApplication:
-			s.Application, ok = true, true
+			s.Application = true
+		case keyPolicyOpts:
+			s.PolicyOptions = true
 		case keyPolicyString:
 			s.PolicyString, ok = v.(string)
 		case keyAllowedError:
@@ -78,25 +72,33 @@ func parseTrustSetting(d map[string]any) (TrustSetting, error) {
 				s.AllowedErrors = append(s.AllowedErrors, n)
 			}
 		case keyResult:
-			var n int64
-			if n, ok = v.(int64); ok {
-				if n < int64(ResultInvalid) || n > int64(ResultUnspecified) {
-					return s, fmt.Errorf("%s is %d, not a kSecTrustSettingsResult value", k, n)
-				}
-				r := TrustResult(n)
-				s.Result = &r
+			if err := parseResult(&s, v); err != nil {
+				return s, err
 			}
 		case keyKeyUsage:
-			var n int64
-			if n, ok = v.(int64); ok {
-				s.KeyUsage = uint32(n)
-			}
-		default:
-			ok = true // keys added by later macOS versions do not change the documented ones
+			s.KeyUsage, ok = v.(int64)
+			s.KeyUsageSet = ok
 		}
+		// Keys added by later macOS versions do not change the documented ones.
 		if !ok {
 			return s, fmt.Errorf("%s has unexpected type %T", k, v)
 		}
 	}
+	if oid != "" || name != "" {
+		s.Policy = &Policy{OID: oid, Name: name}
+	}
 	return s, nil
+}
+
+func parseResult(s *TrustSetting, v any) error {
+	n, ok := v.(int64)
+	if !ok {
+		return fmt.Errorf("%s has unexpected type %T", keyResult, v)
+	}
+	if n < int64(ResultInvalid) || n > int64(ResultUnspecified) {
+		return fmt.Errorf("%s is %d, not a kSecTrustSettingsResult value", keyResult, n)
+	}
+	r := TrustResult(n)
+	s.Result = &r
+	return nil
 }
