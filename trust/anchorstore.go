@@ -11,9 +11,9 @@ import (
 // AnchorStore is a TrustStore over a fixed list of anchors, each with its
 // source and purposes, plus distrusted certificates. Verification runs
 // crypto/x509 with the anchors trusted for the requested usage and then the
-// project's own checks (distrust anywhere in the chain, distrust-after dates,
-// and the strict-profile checks when asked). The portable backend and the
-// Linux backend use it.
+// store's own distrust rules (distrust anywhere in the chain, distrust-after
+// dates); the Verifier then applies max depth, the profile checks and CRLs,
+// as for every store. The portable backend and the Linux backend use it.
 //
 // An AnchorStore is immutable and safe for concurrent use.
 type AnchorStore struct {
@@ -124,6 +124,16 @@ func (s *AnchorStore) pool(u Usage) *x509.CertPool {
 func (s *AnchorStore) anchorFor(c *x509.Certificate) (Anchor, bool) {
 	a, ok := s.trusted[string(c.Raw)]
 	return a, ok
+}
+
+// IsPlatformAnchor implements PlatformAnchorer: anchor is a trusted entry
+// of the store marked Anchor.Platform by any of its sources.
+func (s *AnchorStore) IsPlatformAnchor(anchor *x509.Certificate) bool {
+	if anchor == nil {
+		return false
+	}
+	a, ok := s.anchorFor(anchor)
+	return ok && a.Platform
 }
 
 // Verify implements TrustStore.

@@ -1,6 +1,8 @@
 package trust
 
 import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
 	"crypto/rsa"
 	"crypto/x509"
 	"fmt"
@@ -160,28 +162,67 @@ func checkPolicyConstraintsCritical(in *checkInput) (*x509.Certificate, string) 
 	return nil, ""
 }
 
+// checkWeakRSAKey: RSA keys below 1024 bits anywhere in the chain, anchor
+// and leaf included, are refused (Chrome treats them as weak keys and
+// rejects the chain; Go's crypto/rsa refuses to use them; NIST SP 800-131A
+// disallowed them long ago).
+func checkWeakRSAKey(in *checkInput) (*x509.Certificate, string) {
+	for _, c := range in.chain {
+		if k, ok := c.PublicKey.(*rsa.PublicKey); ok && k.N.BitLen() < 1024 {
+			return c, fmt.Sprintf("the certificate has a %d-bit RSA key; keys below 1024 bits are refused as weak", k.N.BitLen())
+		}
+	}
+	return nil, ""
+}
+
 // checkCARSAKeySize: CA/B BR 6.1.5, RSA moduli of at least 2048 bits and a
-// multiple of 8, for every issuing certificate including the anchor.
+// multiple of 8 for every issuing certificate, the anchor included. Go and
+// Chrome accept 1024-bit CA keys; the default profile refuses them as a
+// hardening (no CA of a public program has had one for a decade, and the
+// x509-limbo Web PKI cases reject them without marking them pedantic).
 func checkCARSAKeySize(in *checkInput) (*x509.Certificate, string) {
 	for _, c := range in.cas(true) {
-		if msg := rsaKeyProblem(c); msg != "" {
+		if _, ok := c.PublicKey.(*rsa.PublicKey); !ok {
+			continue
+		}
+		if msg := keyProblem(c); msg != "" {
 			return c, msg
 		}
 	}
 	return nil, ""
 }
 
-func rsaKeyProblem(c *x509.Certificate) string {
-	k, ok := c.PublicKey.(*rsa.PublicKey)
-	if !ok {
-		return ""
+// checkKeyStrength (strict): CA/B BR 6.1.5, RSA moduli of at least 2048 bits
+// and a multiple of 8, ECDSA only on P-256, P-384 or P-521, no DSA, for
+// every certificate of the chain including the anchor.
+func checkKeyStrength(in *checkInput) (*x509.Certificate, string) {
+	for _, c := range in.chain {
+		if msg := keyProblem(c); msg != "" {
+			return c, msg
+		}
 	}
-	bits := k.N.BitLen()
-	switch {
-	case bits < 2048:
-		return fmt.Sprintf("the certificate has a %d-bit RSA key; at least 2048 bits are required (CA/B BR 6.1.5)", bits)
-	case bits%8 != 0:
-		return fmt.Sprintf("the certificate has a %d-bit RSA key, not a multiple of 8 (CA/B BR 6.1.5)", bits)
+	return nil, ""
+}
+
+func keyProblem(c *x509.Certificate) string {
+	switch k := c.PublicKey.(type) {
+	case *rsa.PublicKey:
+		bits := k.N.BitLen()
+		switch {
+		case bits < 2048:
+			return fmt.Sprintf("the certificate has a %d-bit RSA key; at least 2048 bits are required (CA/B BR 6.1.5)", bits)
+		case bits%8 != 0:
+			return fmt.Sprintf("the certificate has a %d-bit RSA key, not a multiple of 8 (CA/B BR 6.1.5)", bits)
+		}
+	case *ecdsa.PublicKey:
+		switch k.Curve {
+		case elliptic.P256(), elliptic.P384(), elliptic.P521():
+		default:
+			return fmt.Sprintf("the certificate has an ECDSA key on curve %s; only P-256, P-384 and P-521 are allowed (CA/B BR 6.1.5)", k.Curve.Params().Name)
+		}
+	}
+	if c.PublicKeyAlgorithm == x509.DSA {
+		return "the certificate conveys a DSA key, which is not allowed (CA/B BR 6.1.5)"
 	}
 	return ""
 }

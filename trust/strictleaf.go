@@ -1,7 +1,6 @@
 package trust
 
 import (
-	"crypto/dsa" //nolint:staticcheck // only to recognise (and reject) DSA keys
 	"crypto/x509"
 	"fmt"
 	"math/big"
@@ -186,22 +185,6 @@ func cnCoveredByDNSSAN(c *x509.Certificate, cn string) bool {
 		}
 	}
 	return false
-}
-
-// checkLeafKey (strict): CA/B BR 6.1.5, subscriber keys are RSA (≥ 2048
-// bits, multiple of 8) or ECDSA; DSA is not allowed.
-func checkLeafKey(in *checkInput) (*x509.Certificate, string) {
-	l := in.leaf()
-	if in.leafIsAnchor() {
-		return nil, ""
-	}
-	if _, ok := l.PublicKey.(*dsa.PublicKey); ok || l.PublicKeyAlgorithm == x509.DSA {
-		return l, "the certificate conveys a DSA key, which is not allowed (CA/B BR 6.1.5)"
-	}
-	if msg := rsaKeyProblem(l); msg != "" {
-		return l, msg
-	}
-	return nil, ""
 }
 
 var maxSerial = new(big.Int).Lsh(big.NewInt(1), 159) // 20 octets of positive DER INTEGER

@@ -11,6 +11,8 @@ import (
 	"fmt"
 	"math/big"
 	"testing"
+
+	"github.com/nativetls/nativetls/internal/testpki"
 )
 
 // One test per profile check, each with a generated certificate that
@@ -139,8 +141,12 @@ var checkCases = []checkCase{
 	{check: "ca-rsa-key-size", chain: func(t *testing.T) []*x509.Certificate {
 		return withCopy(1, func(c *x509.Certificate) { c.PublicKey = &rsaKey(t, 1024).PublicKey })(t)
 	}},
-	{check: "leaf-key-type", opts: strictOpt, chain: func(t *testing.T) []*x509.Certificate {
+	{check: "key-strength", opts: strictOpt, chain: func(t *testing.T) []*x509.Certificate {
 		return withCopy(0, func(c *x509.Certificate) { c.PublicKey = &rsaKey(t, 1024).PublicKey })(t)
+	}},
+	{check: "weak-rsa-key", chain: func(t *testing.T) []*x509.Certificate {
+		weak := testpki.Root("weak", testpki.At(testpki.Clock)).Leaf(testpki.Options{KeyType: testpki.RSA512}).Cert.PublicKey
+		return withCopy(0, func(c *x509.Certificate) { c.PublicKey = weak })(t)
 	}},
 	{check: "serial-number", opts: strictOpt, chain: withCopy(0, func(c *x509.Certificate) { c.SerialNumber = big.NewInt(0) })},
 	{check: "leaf-eku-webpki", opts: strictOpt, chain: pkiChain(vtChainOpts{leaf: func(c *x509.Certificate) { c.ExtKeyUsage = nil }})},
