@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/nativetls/nativetls/internal/testpki"
-	"github.com/nativetls/nativetls/trust"
 )
 
 // fixedNow is the verification time of every test: inside all validity
@@ -58,39 +57,4 @@ func makeCert(t testing.TB, tmpl, parent *x509.Certificate, key, parentKey crypt
 		p = &testpki.Cert{Cert: parent, Key: parentKey}
 	}
 	return testpki.DarwinSign(tmpl, key, p).Cert
-}
-
-// conformanceCase is one row of the verification table every backend
-// runs: a presented chain, options with a fixed time, whether the test
-// root is trusted, and the expected outcome.
-type conformanceCase struct {
-	name       string
-	chain      []*x509.Certificate
-	opts       trust.VerifyOptions
-	trustRoot  bool
-	wantReason trust.Reason // ReasonUnknown with wantOK
-	wantOK     bool
-	wantDepth  int // depth of the certificate the error names
-}
-
-// conformanceTable builds the rows for p. The Linux test checks the rows
-// against crypto/x509 (trust.AnchorStore); the darwin test runs them
-// against Security.framework.
-func conformanceTable(p *testPKI) []conformanceCase {
-	at := func(tm time.Time, host string) trust.VerifyOptions {
-		return trust.VerifyOptions{ServerName: host, Time: tm, DisableFetch: true}
-	}
-	full := []*x509.Certificate{p.leaf, p.inter}
-	client := at(fixedNow, "")
-	client.Usage = trust.UsageClientAuth
-	return []conformanceCase{
-		{name: "good", chain: full, opts: at(fixedNow, goodHost), trustRoot: true, wantOK: true},
-		{name: "expired", chain: full, opts: at(date(2027, 1, 15), goodHost), trustRoot: true, wantReason: trust.ReasonExpired},
-		{name: "not-yet-valid", chain: full, opts: at(date(2025, 12, 1), goodHost), trustRoot: true, wantReason: trust.ReasonNotYetValid},
-		{name: "wrong-host", chain: full, opts: at(fixedNow, "wrong.example.test"), trustRoot: true, wantReason: trust.ReasonHostnameMismatch},
-		{name: "unknown-root", chain: full, opts: at(fixedNow, goodHost), trustRoot: false, wantReason: trust.ReasonUnknownAuthority, wantDepth: 1},
-		{name: "missing-intermediate", chain: []*x509.Certificate{p.leaf}, opts: at(fixedNow, goodHost), trustRoot: true, wantReason: trust.ReasonMissingIntermediate},
-		{name: "client-usage-of-server-cert", chain: full, opts: client, trustRoot: true, wantReason: trust.ReasonWrongUsage},
-		{name: "client-cert", chain: []*x509.Certificate{p.client, p.inter}, opts: client, trustRoot: true, wantOK: true},
-	}
 }

@@ -24,8 +24,11 @@
 // algorithm choice — is portable Go in this package, tested on every OS.
 // On other operating systems the entry points return [ErrUnsupported].
 //
-// Limits: VerifyOptions.Strict is not applied (Apple's policy is its own);
-// explicit CRLs and MaxDepth are checked in Go after the OS accepted the
-// chain; RSA-PSS signs with salt length equal to the hash length only;
+// Max depth, explicit CRLs and the profile checks (default and strict) are
+// applied by trust.Verifier to the chain SecTrust built, as for every store;
+// roots macOS itself trusts skip the anchor-only checks
+// (trust.PlatformAnchorer), extra roots from WithRoots keep them.
+//
+// Limits: RSA-PSS signs with salt length equal to the hash length only;
 // Ed25519 keys are not supported by the keychain.
 package darwin

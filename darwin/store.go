@@ -217,3 +217,21 @@ func selfSignedDER(der []byte) bool {
 func (s *Store) FetchesIntermediates() bool { return true }
 
 var _ trust.IntermediateFetcher = (*Store)(nil)
+
+var _ trust.PlatformAnchorer = (*Store)(nil)
+
+// IsPlatformAnchor implements trust.PlatformAnchorer: an anchor at the top
+// of a chain Verify returned is trusted by macOS itself (Apple's root
+// store, or admin or user trust settings) unless it is one of the extra
+// roots given to WithRoots, which keep every profile check.
+func (s *Store) IsPlatformAnchor(anchor *x509.Certificate) bool {
+	if anchor == nil {
+		return false
+	}
+	for _, c := range s.extra {
+		if c.Equal(anchor) {
+			return false
+		}
+	}
+	return true
+}

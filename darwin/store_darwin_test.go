@@ -12,21 +12,6 @@ import (
 	"github.com/nativetls/nativetls/trust"
 )
 
-// TestConformanceDarwin runs the shared table against Security.framework
-// with the test root as an extra anchor (SecTrustSetAnchorCertificates).
-func TestConformanceDarwin(t *testing.T) {
-	p := newTestPKI(t)
-	for _, c := range conformanceTable(p) {
-		t.Run(c.name, func(t *testing.T) {
-			store := &Store{}
-			if c.trustRoot {
-				store = store.WithRoots(p.root)
-			}
-			checkConformance(t, store, c)
-		})
-	}
-}
-
 func TestVerifyReturnsTheBuiltChain(t *testing.T) {
 	p := newTestPKI(t)
 	store, err := WithRoots(p.root)
