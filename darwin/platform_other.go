@@ -32,6 +32,6 @@ func openIdentity(*KeyURI) (*keyHandle, []*x509.Certificate, error) {
 	return nil, nil, ErrUnsupported
 }
 
-func install([]byte, []settingSpec, string) error { return ErrUnsupported }
+func install([]byte, []settingSpec, installPlan) error { return ErrUnsupported }
 
-func uninstall([]byte, string) error { return ErrUnsupported }
+func uninstall([]byte, installPlan) error { return ErrUnsupported }

@@ -30,13 +30,13 @@ func TestUnsupportedElsewhere(t *testing.T) {
 		t.Errorf("a bad URI is reported before the platform: %v", err)
 	}
 	p := newTestPKI(t)
-	if err := Install(p.root); !errors.Is(err, ErrUnsupported) {
+	if _, err := Install(p.root, trust.InstallOptions{}); !errors.Is(err, ErrUnsupported) {
 		t.Errorf("Install: %v", err)
 	}
-	if err := Install(p.leaf); !errors.Is(err, ErrNotCA) {
+	if _, err := Install(p.leaf, trust.InstallOptions{}); !errors.Is(err, ErrNotCA) {
 		t.Errorf("Install(leaf): %v", err)
 	}
-	if err := Uninstall(p.root); !errors.Is(err, ErrUnsupported) {
+	if _, err := Uninstall(p.root, trust.InstallOptions{}); !errors.Is(err, ErrUnsupported) {
 		t.Errorf("Uninstall: %v", err)
 	}
 	// A Store made by hand reports the platform error as a verification error.

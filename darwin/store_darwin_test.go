@@ -84,7 +84,7 @@ func TestTrustSettingsInstall(t *testing.T) {
 	switch {
 	case err == nil:
 		t.Cleanup(func() {
-			if err := Uninstall(p.root, WithKeychain(kc.path)); err != nil {
+			if _, err := Uninstall(p.root, trust.InstallOptions{Keychain: kc.path}); err != nil {
 				t.Errorf("Uninstall: %v", err)
 			}
 		})
@@ -97,7 +97,14 @@ func TestTrustSettingsInstall(t *testing.T) {
 		}
 		t.Cleanup(func() {
 			_ = exec.Command("sudo", "-n", "/usr/bin/security", "remove-trusted-cert", "-d", pemFile).Run()
+			if err := readBack(p.root, DomainAdmin, true); err != nil {
+				t.Errorf("read-back after security remove-trusted-cert -d: %v", err)
+			}
 		})
+		// The read-back Install does, applied to what security(1) wrote.
+		if err := readBack(p.root, DomainAdmin, false); err != nil {
+			t.Errorf("read-back after security add-trusted-cert -d: %v", err)
+		}
 		wantSource = "darwin:admin-trust-settings"
 	default:
 		t.Fatalf("Install: %v", err)
@@ -166,7 +173,11 @@ func TestPolicyPropertiesMatchConstants(t *testing.T) {
 // when macOS shows an authorization dialog nobody can answer.
 func installWithWatchdog(t *testing.T, p *testPKI, kc *testKeychain) error {
 	done := make(chan error, 1)
-	go func() { done <- Install(p.root, WithKeychain(kc.path)) }()
+	go func() {
+		actions, err := Install(p.root, trust.InstallOptions{Keychain: kc.path})
+		t.Logf("Install actions: %v", actions)
+		done <- err
+	}()
 	select {
 	case err := <-done:
 		return err
