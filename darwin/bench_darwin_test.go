@@ -42,7 +42,7 @@ func BenchmarkVerify(b *testing.B) {
 // to crypto/ecdsa signing with a Go key, measured in the same run.
 func BenchmarkSign(b *testing.B) {
 	f := newIdentityFixture(b)
-	k, err := OpenIdentity(f.uri("label=" + f.ecLabel))
+	k, err := OpenKey(f.uri("label="+f.ecLabel), nil)
 	if err != nil {
 		b.Skipf("identity: %v", err)
 	}

@@ -28,8 +28,8 @@ func ExampleSystem() {
 }
 
 // Sign with a keychain identity without exporting its key.
-func ExampleOpenIdentity() {
-	key, err := darwin.OpenIdentity("mackms:label=server.example.com")
+func ExampleOpenKey() {
+	key, err := darwin.OpenKey("mackms:label=server.example.com", nil)
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -97,13 +97,13 @@ func TestInstallDryRun(t *testing.T) {
 // does not show is an error, never success).
 func TestInstallReadBack(t *testing.T) {
 	p := newTestPKI(t)
-	root := func(domains map[Domain][]TrustSetting) []CertSettings {
-		return []CertSettings{{DER: p.root.Raw, SelfSigned: true, Domains: domains}}
+	root := func(domains map[Domain][]trustSetting) []certSettings {
+		return []certSettings{{DER: p.root.Raw, SelfSigned: true, Domains: domains}}
 	}
-	trustRoot := []TrustSetting{{Policy: &PolicySSLServer, Result: res(ResultTrustRoot)}, {Policy: &PolicyBasic, Result: res(ResultTrustRoot)}}
+	trustRoot := []trustSetting{{Policy: &PolicySSLServer, Result: res(ResultTrustRoot)}, {Policy: &PolicyBasic, Result: res(ResultTrustRoot)}}
 	cases := []struct {
 		name   string
-		certs  []CertSettings
+		certs  []certSettings
 		c      *x509.Certificate
 		domain Domain
 		prec   domainPrecedence
@@ -111,16 +111,16 @@ func TestInstallReadBack(t *testing.T) {
 		ok     bool
 		msg    string
 	}{
-		{"installed in user", root(map[Domain][]TrustSetting{DomainUser: trustRoot}), p.root, DomainUser, adminWins, false, true, ""},
+		{"installed in user", root(map[Domain][]trustSetting{DomainUser: trustRoot}), p.root, DomainUser, adminWins, false, true, ""},
 		{"nothing there", nil, p.root, DomainUser, adminWins, false, false, "hold nothing"},
-		{"only in the other domain", root(map[Domain][]TrustSetting{DomainAdmin: trustRoot}), p.root, DomainUser, adminWins, false, false, "hold nothing"},
-		{"TrustAsRoot written for a self-signed root", root(map[Domain][]TrustSetting{DomainUser: {{Result: res(ResultTrustAsRoot)}}}), p.root, DomainUser, adminWins, false, false, "do not make it an anchor"},
-		{"admin settings override a user install (macOS 11+)", root(map[Domain][]TrustSetting{DomainUser: trustRoot, DomainAdmin: {{Result: res(ResultDeny)}}}), p.root, DomainUser, adminWins, false, false, "overridden by the admin"},
-		{"user install wins on 10.15", root(map[Domain][]TrustSetting{DomainUser: trustRoot, DomainAdmin: {{Result: res(ResultDeny)}}}), p.root, DomainUser, userWins, false, true, ""},
-		{"admin install", root(map[Domain][]TrustSetting{DomainAdmin: trustRoot}), p.root, DomainAdmin, adminWins, false, true, ""},
-		{"uninstalled", root(map[Domain][]TrustSetting{DomainSystem: {}}), p.root, DomainUser, adminWins, true, true, ""},
-		{"still there after uninstall", root(map[Domain][]TrustSetting{DomainUser: trustRoot}), p.root, DomainUser, adminWins, true, false, "still hold"},
-		{"other domain's settings do not count after uninstall", root(map[Domain][]TrustSetting{DomainAdmin: trustRoot}), p.root, DomainUser, adminWins, true, true, ""},
+		{"only in the other domain", root(map[Domain][]trustSetting{DomainAdmin: trustRoot}), p.root, DomainUser, adminWins, false, false, "hold nothing"},
+		{"TrustAsRoot written for a self-signed root", root(map[Domain][]trustSetting{DomainUser: {{Result: res(ResultTrustAsRoot)}}}), p.root, DomainUser, adminWins, false, false, "do not make it an anchor"},
+		{"admin settings override a user install (macOS 11+)", root(map[Domain][]trustSetting{DomainUser: trustRoot, DomainAdmin: {{Result: res(ResultDeny)}}}), p.root, DomainUser, adminWins, false, false, "overridden by the admin"},
+		{"user install wins on 10.15", root(map[Domain][]trustSetting{DomainUser: trustRoot, DomainAdmin: {{Result: res(ResultDeny)}}}), p.root, DomainUser, userWins, false, true, ""},
+		{"admin install", root(map[Domain][]trustSetting{DomainAdmin: trustRoot}), p.root, DomainAdmin, adminWins, false, true, ""},
+		{"uninstalled", root(map[Domain][]trustSetting{DomainSystem: {}}), p.root, DomainUser, adminWins, true, true, ""},
+		{"still there after uninstall", root(map[Domain][]trustSetting{DomainUser: trustRoot}), p.root, DomainUser, adminWins, true, false, "still hold"},
+		{"other domain's settings do not count after uninstall", root(map[Domain][]trustSetting{DomainAdmin: trustRoot}), p.root, DomainUser, adminWins, true, true, ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

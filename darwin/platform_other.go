@@ -17,7 +17,7 @@ func evaluate(*verifyPlan) (evalResult, error) { return evalResult{}, ErrUnsuppo
 
 func currentPrecedence() domainPrecedence { return adminWins }
 
-func readTrustSettings() ([]CertSettings, []trust.SourceReport, error) {
+func readTrustSettings() ([]certSettings, []trust.SourceReport, error) {
 	return nil, nil, ErrUnsupported
 }
 

@@ -15,7 +15,7 @@ import (
 // server authentication: an admin Deny on macOS 11 and later overrides a
 // user install. After Uninstall, d must hold no settings for cert. A
 // change that is not visible wraps trust.ErrNotInstalled.
-func checkReadBack(certs []CertSettings, cert *x509.Certificate, d Domain, prec domainPrecedence, uninstalled bool) error {
+func checkReadBack(certs []certSettings, cert *x509.Certificate, d Domain, prec domainPrecedence, uninstalled bool) error {
 	cs, found := findSettings(certs, cert.Raw)
 	settings, inDomain := cs.Domains[d]
 	if uninstalled {
@@ -41,13 +41,13 @@ func checkReadBack(certs []CertSettings, cert *x509.Certificate, d Domain, prec 
 }
 
 // findSettings returns the settings read for der.
-func findSettings(certs []CertSettings, der []byte) (CertSettings, bool) {
+func findSettings(certs []certSettings, der []byte) (certSettings, bool) {
 	for _, cs := range certs {
 		if bytes.Equal(cs.DER, der) {
 			return cs, true
 		}
 	}
-	return CertSettings{}, false
+	return certSettings{}, false
 }
 
 // servesTLS reports whether purposes (nil: any) include server auth.

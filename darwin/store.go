@@ -153,7 +153,7 @@ func (s *Store) Sources() []trust.SourceReport {
 
 // buildAnchors turns per-certificate trust settings into anchors, the
 // admin and user domains ordered by prec.
-func buildAnchors(certs []CertSettings, prec domainPrecedence) []trust.Anchor {
+func buildAnchors(certs []certSettings, prec domainPrecedence) []trust.Anchor {
 	var out []trust.Anchor
 	seen := map[[32]byte]bool{}
 	for _, cs := range certs {
@@ -174,21 +174,21 @@ func buildAnchors(certs []CertSettings, prec domainPrecedence) []trust.Anchor {
 }
 
 // mergeSettings collects per-domain settings of the same certificate into
-// one CertSettings each, in first-seen order.
-func mergeSettings(entries []domainEntry) []CertSettings {
+// one certSettings each, in first-seen order.
+func mergeSettings(entries []domainEntry) []certSettings {
 	idx := map[[32]byte]int{}
-	var out []CertSettings
+	var out []certSettings
 	for _, e := range entries {
 		sum := sha256.Sum256(e.DER)
 		i, ok := idx[sum]
 		if !ok {
 			i = len(out)
 			idx[sum] = i
-			out = append(out, CertSettings{DER: e.DER, SelfSigned: selfSignedDER(e.DER), Domains: map[Domain][]TrustSetting{}})
+			out = append(out, certSettings{DER: e.DER, SelfSigned: selfSignedDER(e.DER), Domains: map[Domain][]trustSetting{}})
 		}
 		s := e.Settings
 		if s == nil {
-			s = []TrustSetting{}
+			s = []trustSetting{}
 		}
 		out[i].Domains[e.Domain] = s
 	}
@@ -199,7 +199,7 @@ func mergeSettings(entries []domainEntry) []CertSettings {
 type domainEntry struct {
 	Domain   Domain
 	DER      []byte
-	Settings []TrustSetting
+	Settings []trustSetting
 }
 
 func selfSignedDER(der []byte) bool {

@@ -136,7 +136,7 @@ func currentPrecedence() domainPrecedence {
 
 // readTrustSettings reads the system anchors and the admin and user
 // trust-settings domains.
-func readTrustSettings() ([]CertSettings, []trust.SourceReport, error) {
+func readTrustSettings() ([]certSettings, []trust.SourceReport, error) {
 	if err := available(); err != nil {
 		return nil, nil, err
 	}
@@ -148,7 +148,7 @@ func readTrustSettings() ([]CertSettings, []trust.SourceReport, error) {
 		rep.Err = err
 	} else {
 		for _, der := range arrayCertDERs(sys) {
-			entries = append(entries, domainEntry{Domain: DomainSystem, DER: der, Settings: []TrustSetting{}})
+			entries = append(entries, domainEntry{Domain: DomainSystem, DER: der, Settings: []trustSetting{}})
 		}
 		rep.Anchors = sec.CFArrayGetCount(sys)
 		sec.CFRelease(sys)
@@ -194,7 +194,7 @@ func readDomain(d Domain) ([]domainEntry, trust.SourceReport) {
 }
 
 // copySettings reads and parses one certificate's usage constraints.
-func copySettings(c sec.Ref, d Domain) ([]TrustSetting, error) {
+func copySettings(c sec.Ref, d Domain) ([]trustSetting, error) {
 	ts, st := sec.SecTrustSettingsCopyTrustSettings(c, uint32(d))
 	if err := statusErr("SecTrustSettingsCopyTrustSettings", st); err != nil {
 		return nil, err

@@ -158,10 +158,10 @@ const (
 	keyUseAny            = 0xffffffff // kSecTrustSettingsKeyUseAny
 )
 
-// TrustSetting is one usage-constraints dictionary of the array that
+// trustSetting is one usage-constraints dictionary of the array that
 // SecTrustSettingsCopyTrustSettings returns. The FFI layer fills it from the
 // CFDictionary; absent keys leave the zero value.
-type TrustSetting struct {
+type trustSetting struct {
 	Policy        *Policy      // kSecTrustSettingsPolicy (its OID) and kSecTrustSettingsPolicyName; nil: any policy
 	PolicyString  string       // kSecTrustSettingsPolicyString: host name or e-mail address the setting is limited to
 	Application   bool         // kSecTrustSettingsApplication is present: limited to one application (never this process)
@@ -173,7 +173,7 @@ type TrustSetting struct {
 }
 
 // result returns the setting's result with the documented default.
-func (s TrustSetting) result() TrustResult {
+func (s trustSetting) result() TrustResult {
 	if s.Result == nil {
 		return ResultTrustRoot
 	}
@@ -210,7 +210,7 @@ func anchorContext(p Policy) evalContext {
 // e-mail address of a matched policy (case-insensitively, without a
 // trailing NUL that old macOS versions wrote), and a key usage matches when
 // it is "any" or equals the use's bits exactly.
-func (s TrustSetting) applies(ctx evalContext) bool {
+func (s trustSetting) applies(ctx evalContext) bool {
 	if s.Application || s.PolicyOptions {
 		return false
 	}
@@ -236,7 +236,7 @@ func (s TrustSetting) applies(ctx evalContext) bool {
 // TrustRoot); ResultInvalid when no entry matches (also for an empty
 // array). allowed lists the allowed errors of every matching entry
 // (SecPVCIsAllowedError consults them all).
-func evaluateSettings(settings []TrustSetting, ctx evalContext) (r TrustResult, allowed []int64) {
+func evaluateSettings(settings []trustSetting, ctx evalContext) (r TrustResult, allowed []int64) {
 	r = ResultInvalid
 	decided := false
 	for _, s := range settings {
@@ -266,7 +266,7 @@ const (
 // (and a certificate that is not self-signed nothing); otherwise the
 // deciding entry must say TrustRoot for a self-signed certificate or
 // TrustAsRoot for one that is not; Deny makes it a denied anchor.
-func isAnchorPerConstraints(settings []TrustSetting, selfSigned bool, ctx evalContext) anchorVerdict {
+func isAnchorPerConstraints(settings []trustSetting, selfSigned bool, ctx evalContext) anchorVerdict {
 	if len(settings) == 0 {
 		if selfSigned {
 			return verdictAnchor
@@ -283,14 +283,14 @@ func isAnchorPerConstraints(settings []TrustSetting, selfSigned bool, ctx evalCo
 	return verdictNone
 }
 
-// CertSettings is what the trust-settings domains hold for one certificate:
+// certSettings is what the trust-settings domains hold for one certificate:
 // its DER and, per domain where it has settings, the usage-constraints
 // array (an empty, non-nil slice for "always trust"). The system domain's
 // entry marks a root of Apple's store, which is an unrestricted anchor.
-type CertSettings struct {
+type certSettings struct {
 	DER        []byte
 	SelfSigned bool // as Apple decides it: isSelfSigned
-	Domains    map[Domain][]TrustSetting
+	Domains    map[Domain][]trustSetting
 }
 
 // domainPrecedence says which of the admin and user domains' settings
@@ -324,7 +324,7 @@ func precedenceForDarwin(release string) domainPrecedence {
 // source gives the certificate: one domain's whole array (the winning
 // domain's when both have one), never a merge; ok is false when neither
 // domain has settings for it.
-func (c CertSettings) legacyConstraints(prec domainPrecedence) ([]TrustSetting, Domain, bool) {
+func (c certSettings) legacyConstraints(prec domainPrecedence) ([]trustSetting, Domain, bool) {
 	first, second := DomainAdmin, DomainUser
 	if prec == userWins {
 		first, second = DomainUser, DomainAdmin
@@ -343,7 +343,7 @@ func (c CertSettings) legacyConstraints(prec domainPrecedence) ([]TrustSetting, 
 // consults it before the system anchors (trust/trustd/SecTrustServer.c);
 // a root of Apple's store that the legacy source does not make an anchor
 // or deny is an unrestricted system anchor.
-func (c CertSettings) effective(ctx evalContext, prec domainPrecedence) (anchorVerdict, Domain) {
+func (c certSettings) effective(ctx evalContext, prec domainPrecedence) (anchorVerdict, Domain) {
 	if s, d, ok := c.legacyConstraints(prec); ok {
 		if v := isAnchorPerConstraints(s, c.SelfSigned, ctx); v != verdictNone {
 			return v, d
@@ -379,7 +379,7 @@ type anchorDecision struct {
 // distrusted when some usage denies it and none trusts it, or not at all.
 // A certificate its settings do not make an anchor may still be trusted
 // by chaining to one; listing does not ask (it would need an evaluation).
-func decideAnchor(c CertSettings, prec domainPrecedence) anchorDecision {
+func decideAnchor(c certSettings, prec domainPrecedence) anchorDecision {
 	var (
 		purposes []trust.Usage
 		denied   bool

@@ -18,7 +18,7 @@ import (
 
 func res(r TrustResult) *TrustResult { return &r }
 
-func ku(v int64) TrustSetting { return TrustSetting{KeyUsageSet: true, KeyUsage: v} }
+func ku(v int64) trustSetting { return trustSetting{KeyUsageSet: true, KeyUsage: v} }
 
 // TestTrustSettingsFirstMatch: trust/trustd/SecPolicyServer.c,
 // SecPVCGetTrustSettingsResult, SecPVCMeetsConstraint, SecPVCContainsPolicy,
@@ -36,41 +36,41 @@ func TestTrustSettingsFirstMatch(t *testing.T) {
 	kuMinus.Result = res(ResultDeny)
 	cases := []struct {
 		name     string
-		settings []TrustSetting
+		settings []trustSetting
 		ctx      evalContext
 		want     TrustResult
 		allowed  []int64
 	}{
-		{"empty array decides nothing", []TrustSetting{}, anchor, ResultInvalid, nil},
-		{"no result means TrustRoot", []TrustSetting{{Policy: ssl}}, anchor, ResultTrustRoot, nil},
-		{"other policy is skipped", []TrustSetting{{Policy: basic, Result: res(ResultDeny)}}, anchor, ResultInvalid, nil},
-		{"first match decides: Unspecified stops the search", []TrustSetting{{Result: res(ResultUnspecified)}, {Result: res(ResultTrustRoot)}}, anchor, ResultUnspecified, nil},
-		{"first match decides: Deny before TrustRoot", []TrustSetting{{Policy: ssl, Result: res(ResultDeny)}, {Result: res(ResultTrustRoot)}}, anchor, ResultDeny, nil},
-		{"first match decides: Invalid result is returned as is", []TrustSetting{{Result: res(ResultInvalid)}, {Result: res(ResultTrustRoot)}}, anchor, ResultInvalid, nil},
-		{"allowed errors of every matching entry", []TrustSetting{{Result: res(ResultUnspecified), AllowedErrors: []int64{-1}}, {Policy: basic, AllowedErrors: []int64{-2}}, {AllowedErrors: []int64{-3}}}, anchor, ResultUnspecified, []int64{-1, -3}},
-		{"ssl server entry does not cover ssl client", []TrustSetting{{Policy: ssl, Result: res(ResultDeny)}}, anchorContext(PolicySSLClient), ResultInvalid, nil},
-		{"ssl client entry does not cover ssl server", []TrustSetting{{Policy: &PolicySSLClient, Result: res(ResultDeny)}}, anchor, ResultInvalid, nil},
-		{"ssl OID without name covers both", []TrustSetting{{Policy: &Policy{OID: OIDSSL}, Result: res(ResultDeny)}}, anchorContext(PolicySSLClient), ResultDeny, nil},
-		{"sslServer name with ssl OID covers a non-client ssl policy", []TrustSetting{{Policy: ssl, Result: res(ResultDeny)}}, evalContext{Policy: Policy{OID: OIDSSL, Name: "pinned"}, KeyUsage: keyUseSignCert}, ResultDeny, nil},
-		{"names compare case-sensitively", []TrustSetting{{Policy: &Policy{Name: "SSLSERVER"}, Result: res(ResultDeny)}}, anchor, ResultInvalid, nil},
-		{"policy by name only", []TrustSetting{{Policy: &Policy{Name: "sslServer"}, Result: res(ResultDeny)}}, anchor, ResultDeny, nil},
-		{"empty policy is no policy constraint", []TrustSetting{{Policy: &Policy{}, Result: res(ResultDeny)}}, anchor, ResultDeny, nil},
-		{"no policy applies to all", []TrustSetting{{Result: res(ResultDeny)}}, anchorContext(PolicyCodeSigning), ResultDeny, nil},
-		{"policy name in the OID field", []TrustSetting{{Policy: &Policy{OID: "sslServer"}, Result: res(ResultDeny)}}, anchor, ResultDeny, nil},
-		{"basic name does not cover ssl", []TrustSetting{{Policy: &Policy{Name: "basicX509"}, Result: res(ResultDeny)}}, anchor, ResultInvalid, nil},
-		{"policy string must match the policy's host", []TrustSetting{{Policy: ssl, PolicyString: "b.example", Result: res(ResultDeny)}}, withHost, ResultInvalid, nil},
-		{"policy string matches host case-insensitively", []TrustSetting{{Policy: ssl, PolicyString: "A.Example", Result: res(ResultDeny)}}, withHost, ResultDeny, nil},
-		{"policy string with old trailing NUL", []TrustSetting{{Policy: ssl, PolicyString: "a.example\x00", Result: res(ResultDeny)}}, withHost, ResultDeny, nil},
-		{"policy string without a policy never matches", []TrustSetting{{PolicyString: "a.example", Result: res(ResultDeny)}}, withHost, ResultInvalid, nil},
-		{"policy string without host never matches", []TrustSetting{{Policy: ssl, PolicyString: "a.example", Result: res(ResultDeny)}}, anchor, ResultInvalid, nil},
-		{"application-limited entry never applies", []TrustSetting{{Application: true, Result: res(ResultDeny)}}, anchor, ResultInvalid, nil},
-		{"policy options entry never applies", []TrustSetting{{PolicyOptions: true, Result: res(ResultDeny)}, {Result: res(ResultTrustAsRoot)}}, anchor, ResultTrustAsRoot, nil},
-		{"key usage SignCert matches an anchor", []TrustSetting{kuSignCert}, anchor, ResultDeny, nil},
-		{"key usage must equal the use exactly", []TrustSetting{kuSig}, anchor, ResultInvalid, nil},
-		{"key usage Signature|SignCert for code signing", []TrustSetting{{KeyUsageSet: true, KeyUsage: keyUseSignature | keyUseSignCert, Result: res(ResultDeny)}}, anchorContext(PolicyCodeSigning), ResultDeny, nil},
-		{"key usage any", []TrustSetting{kuAny}, anchor, ResultDeny, nil},
-		{"key usage -1 is not any (int64 compare)", []TrustSetting{kuMinus}, anchor, ResultInvalid, nil},
-		{"key usage 0 matches only a use without bits", []TrustSetting{{KeyUsageSet: true, Result: res(ResultDeny)}}, anchor, ResultInvalid, nil},
+		{"empty array decides nothing", []trustSetting{}, anchor, ResultInvalid, nil},
+		{"no result means TrustRoot", []trustSetting{{Policy: ssl}}, anchor, ResultTrustRoot, nil},
+		{"other policy is skipped", []trustSetting{{Policy: basic, Result: res(ResultDeny)}}, anchor, ResultInvalid, nil},
+		{"first match decides: Unspecified stops the search", []trustSetting{{Result: res(ResultUnspecified)}, {Result: res(ResultTrustRoot)}}, anchor, ResultUnspecified, nil},
+		{"first match decides: Deny before TrustRoot", []trustSetting{{Policy: ssl, Result: res(ResultDeny)}, {Result: res(ResultTrustRoot)}}, anchor, ResultDeny, nil},
+		{"first match decides: Invalid result is returned as is", []trustSetting{{Result: res(ResultInvalid)}, {Result: res(ResultTrustRoot)}}, anchor, ResultInvalid, nil},
+		{"allowed errors of every matching entry", []trustSetting{{Result: res(ResultUnspecified), AllowedErrors: []int64{-1}}, {Policy: basic, AllowedErrors: []int64{-2}}, {AllowedErrors: []int64{-3}}}, anchor, ResultUnspecified, []int64{-1, -3}},
+		{"ssl server entry does not cover ssl client", []trustSetting{{Policy: ssl, Result: res(ResultDeny)}}, anchorContext(PolicySSLClient), ResultInvalid, nil},
+		{"ssl client entry does not cover ssl server", []trustSetting{{Policy: &PolicySSLClient, Result: res(ResultDeny)}}, anchor, ResultInvalid, nil},
+		{"ssl OID without name covers both", []trustSetting{{Policy: &Policy{OID: OIDSSL}, Result: res(ResultDeny)}}, anchorContext(PolicySSLClient), ResultDeny, nil},
+		{"sslServer name with ssl OID covers a non-client ssl policy", []trustSetting{{Policy: ssl, Result: res(ResultDeny)}}, evalContext{Policy: Policy{OID: OIDSSL, Name: "pinned"}, KeyUsage: keyUseSignCert}, ResultDeny, nil},
+		{"names compare case-sensitively", []trustSetting{{Policy: &Policy{Name: "SSLSERVER"}, Result: res(ResultDeny)}}, anchor, ResultInvalid, nil},
+		{"policy by name only", []trustSetting{{Policy: &Policy{Name: "sslServer"}, Result: res(ResultDeny)}}, anchor, ResultDeny, nil},
+		{"empty policy is no policy constraint", []trustSetting{{Policy: &Policy{}, Result: res(ResultDeny)}}, anchor, ResultDeny, nil},
+		{"no policy applies to all", []trustSetting{{Result: res(ResultDeny)}}, anchorContext(PolicyCodeSigning), ResultDeny, nil},
+		{"policy name in the OID field", []trustSetting{{Policy: &Policy{OID: "sslServer"}, Result: res(ResultDeny)}}, anchor, ResultDeny, nil},
+		{"basic name does not cover ssl", []trustSetting{{Policy: &Policy{Name: "basicX509"}, Result: res(ResultDeny)}}, anchor, ResultInvalid, nil},
+		{"policy string must match the policy's host", []trustSetting{{Policy: ssl, PolicyString: "b.example", Result: res(ResultDeny)}}, withHost, ResultInvalid, nil},
+		{"policy string matches host case-insensitively", []trustSetting{{Policy: ssl, PolicyString: "A.Example", Result: res(ResultDeny)}}, withHost, ResultDeny, nil},
+		{"policy string with old trailing NUL", []trustSetting{{Policy: ssl, PolicyString: "a.example\x00", Result: res(ResultDeny)}}, withHost, ResultDeny, nil},
+		{"policy string without a policy never matches", []trustSetting{{PolicyString: "a.example", Result: res(ResultDeny)}}, withHost, ResultInvalid, nil},
+		{"policy string without host never matches", []trustSetting{{Policy: ssl, PolicyString: "a.example", Result: res(ResultDeny)}}, anchor, ResultInvalid, nil},
+		{"application-limited entry never applies", []trustSetting{{Application: true, Result: res(ResultDeny)}}, anchor, ResultInvalid, nil},
+		{"policy options entry never applies", []trustSetting{{PolicyOptions: true, Result: res(ResultDeny)}, {Result: res(ResultTrustAsRoot)}}, anchor, ResultTrustAsRoot, nil},
+		{"key usage SignCert matches an anchor", []trustSetting{kuSignCert}, anchor, ResultDeny, nil},
+		{"key usage must equal the use exactly", []trustSetting{kuSig}, anchor, ResultInvalid, nil},
+		{"key usage Signature|SignCert for code signing", []trustSetting{{KeyUsageSet: true, KeyUsage: keyUseSignature | keyUseSignCert, Result: res(ResultDeny)}}, anchorContext(PolicyCodeSigning), ResultDeny, nil},
+		{"key usage any", []trustSetting{kuAny}, anchor, ResultDeny, nil},
+		{"key usage -1 is not any (int64 compare)", []trustSetting{kuMinus}, anchor, ResultInvalid, nil},
+		{"key usage 0 matches only a use without bits", []trustSetting{{KeyUsageSet: true, Result: res(ResultDeny)}}, anchor, ResultInvalid, nil},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -90,21 +90,21 @@ func TestTrustSettingsAnchorRule(t *testing.T) {
 	ctx := anchorContext(PolicySSLServer)
 	cases := []struct {
 		name       string
-		settings   []TrustSetting
+		settings   []trustSetting
 		selfSigned bool
 		want       anchorVerdict
 	}{
-		{"empty array, self-signed: unrestricted anchor", []TrustSetting{}, true, verdictAnchor},
-		{"empty array, not self-signed: invalid", []TrustSetting{}, false, verdictNone},
-		{"TrustRoot, self-signed", []TrustSetting{{Result: res(ResultTrustRoot)}}, true, verdictAnchor},
-		{"TrustRoot, not self-signed: not an anchor", []TrustSetting{{Result: res(ResultTrustRoot)}}, false, verdictNone},
-		{"no result (TrustRoot), not self-signed: not an anchor", []TrustSetting{{Policy: &PolicySSLServer}}, false, verdictNone},
-		{"TrustAsRoot, not self-signed", []TrustSetting{{Result: res(ResultTrustAsRoot)}}, false, verdictAnchor},
-		{"TrustAsRoot, self-signed: not an anchor", []TrustSetting{{Result: res(ResultTrustAsRoot)}}, true, verdictNone},
-		{"Deny", []TrustSetting{{Result: res(ResultDeny)}}, true, verdictDeny},
-		{"Deny, not self-signed", []TrustSetting{{Result: res(ResultDeny)}}, false, verdictDeny},
-		{"Unspecified first hides a later TrustRoot", []TrustSetting{{Result: res(ResultUnspecified)}, {Result: res(ResultTrustRoot)}}, true, verdictNone},
-		{"nothing matches", []TrustSetting{{Policy: &PolicyBasic}}, true, verdictNone},
+		{"empty array, self-signed: unrestricted anchor", []trustSetting{}, true, verdictAnchor},
+		{"empty array, not self-signed: invalid", []trustSetting{}, false, verdictNone},
+		{"TrustRoot, self-signed", []trustSetting{{Result: res(ResultTrustRoot)}}, true, verdictAnchor},
+		{"TrustRoot, not self-signed: not an anchor", []trustSetting{{Result: res(ResultTrustRoot)}}, false, verdictNone},
+		{"no result (TrustRoot), not self-signed: not an anchor", []trustSetting{{Policy: &PolicySSLServer}}, false, verdictNone},
+		{"TrustAsRoot, not self-signed", []trustSetting{{Result: res(ResultTrustAsRoot)}}, false, verdictAnchor},
+		{"TrustAsRoot, self-signed: not an anchor", []trustSetting{{Result: res(ResultTrustAsRoot)}}, true, verdictNone},
+		{"Deny", []trustSetting{{Result: res(ResultDeny)}}, true, verdictDeny},
+		{"Deny, not self-signed", []trustSetting{{Result: res(ResultDeny)}}, false, verdictDeny},
+		{"Unspecified first hides a later TrustRoot", []trustSetting{{Result: res(ResultUnspecified)}, {Result: res(ResultTrustRoot)}}, true, verdictNone},
+		{"nothing matches", []trustSetting{{Policy: &PolicyBasic}}, true, verdictNone},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -122,32 +122,32 @@ func TestTrustSettingsAnchorRule(t *testing.T) {
 // source is consulted before the system anchors (trust/trustd/SecTrustServer.c,
 // Security-61901).
 func TestTrustSettingsDomainPrecedence(t *testing.T) {
-	deny := []TrustSetting{{Result: res(ResultDeny)}}
-	trustRoot := []TrustSetting{{Result: res(ResultTrustRoot)}}
-	unspec := []TrustSetting{{Result: res(ResultUnspecified)}}
-	sslOnly := []TrustSetting{{Policy: &PolicySSLServer, Result: res(ResultTrustRoot)}}
+	deny := []trustSetting{{Result: res(ResultDeny)}}
+	trustRoot := []trustSetting{{Result: res(ResultTrustRoot)}}
+	unspec := []trustSetting{{Result: res(ResultUnspecified)}}
+	sslOnly := []trustSetting{{Policy: &PolicySSLServer, Result: res(ResultTrustRoot)}}
 	cases := []struct {
 		name    string
-		domains map[Domain][]TrustSetting
+		domains map[Domain][]trustSetting
 		prec    domainPrecedence
 		policy  Policy
 		want    anchorVerdict
 		from    Domain
 	}{
-		{"macOS 11+: admin deny beats user trust", map[Domain][]TrustSetting{DomainAdmin: deny, DomainUser: trustRoot}, adminWins, PolicySSLServer, verdictDeny, DomainAdmin},
-		{"macOS 10.15: user trust beats admin deny", map[Domain][]TrustSetting{DomainAdmin: deny, DomainUser: trustRoot}, userWins, PolicySSLServer, verdictAnchor, DomainUser},
-		{"macOS 11+: admin unspecified hides user trust (no fall-through)", map[Domain][]TrustSetting{DomainAdmin: unspec, DomainUser: trustRoot}, adminWins, PolicySSLServer, verdictNone, DomainSystem},
-		{"macOS 10.15: user unspecified hides admin deny (no fall-through)", map[Domain][]TrustSetting{DomainAdmin: deny, DomainUser: unspec}, userWins, PolicySSLServer, verdictNone, DomainSystem},
-		{"no per-policy fall-through: admin ssl-only leaves client unanchored", map[Domain][]TrustSetting{DomainAdmin: sslOnly, DomainUser: trustRoot}, adminWins, PolicySSLClient, verdictNone, DomainSystem},
-		{"macOS 11+: user alone", map[Domain][]TrustSetting{DomainUser: trustRoot}, adminWins, PolicySSLServer, verdictAnchor, DomainUser},
-		{"macOS 10.15: admin alone", map[Domain][]TrustSetting{DomainAdmin: deny}, userWins, PolicySSLServer, verdictDeny, DomainAdmin},
-		{"admin deny of a system root", map[Domain][]TrustSetting{DomainSystem: {}, DomainAdmin: deny}, adminWins, PolicySSLServer, verdictDeny, DomainAdmin},
-		{"unspecified user setting on a system root: still a system anchor", map[Domain][]TrustSetting{DomainSystem: {}, DomainUser: unspec}, adminWins, PolicySSLServer, verdictAnchor, DomainSystem},
-		{"no settings at all", map[Domain][]TrustSetting{}, adminWins, PolicyBasic, verdictNone, DomainSystem},
+		{"macOS 11+: admin deny beats user trust", map[Domain][]trustSetting{DomainAdmin: deny, DomainUser: trustRoot}, adminWins, PolicySSLServer, verdictDeny, DomainAdmin},
+		{"macOS 10.15: user trust beats admin deny", map[Domain][]trustSetting{DomainAdmin: deny, DomainUser: trustRoot}, userWins, PolicySSLServer, verdictAnchor, DomainUser},
+		{"macOS 11+: admin unspecified hides user trust (no fall-through)", map[Domain][]trustSetting{DomainAdmin: unspec, DomainUser: trustRoot}, adminWins, PolicySSLServer, verdictNone, DomainSystem},
+		{"macOS 10.15: user unspecified hides admin deny (no fall-through)", map[Domain][]trustSetting{DomainAdmin: deny, DomainUser: unspec}, userWins, PolicySSLServer, verdictNone, DomainSystem},
+		{"no per-policy fall-through: admin ssl-only leaves client unanchored", map[Domain][]trustSetting{DomainAdmin: sslOnly, DomainUser: trustRoot}, adminWins, PolicySSLClient, verdictNone, DomainSystem},
+		{"macOS 11+: user alone", map[Domain][]trustSetting{DomainUser: trustRoot}, adminWins, PolicySSLServer, verdictAnchor, DomainUser},
+		{"macOS 10.15: admin alone", map[Domain][]trustSetting{DomainAdmin: deny}, userWins, PolicySSLServer, verdictDeny, DomainAdmin},
+		{"admin deny of a system root", map[Domain][]trustSetting{DomainSystem: {}, DomainAdmin: deny}, adminWins, PolicySSLServer, verdictDeny, DomainAdmin},
+		{"unspecified user setting on a system root: still a system anchor", map[Domain][]trustSetting{DomainSystem: {}, DomainUser: unspec}, adminWins, PolicySSLServer, verdictAnchor, DomainSystem},
+		{"no settings at all", map[Domain][]trustSetting{}, adminWins, PolicyBasic, verdictNone, DomainSystem},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			cs := CertSettings{SelfSigned: true, Domains: c.domains}
+			cs := certSettings{SelfSigned: true, Domains: c.domains}
 			if v, d := cs.effective(anchorContext(c.policy), c.prec); v != c.want || d != c.from {
 				t.Fatalf("got %v from %v, want %v from %v", v, d, c.want, c.from)
 			}
@@ -171,24 +171,24 @@ func TestTrustSettingsDecideAnchor(t *testing.T) {
 	ssl := &PolicySSLServer
 	cases := []struct {
 		name       string
-		domains    map[Domain][]TrustSetting
+		domains    map[Domain][]trustSetting
 		selfSigned bool
 		want       anchorDecision
 	}{
-		{"system root", map[Domain][]TrustSetting{DomainSystem: {}}, true, anchorDecision{Anchor: true, Source: DomainSystem}},
-		{"user ssl-only trust", map[Domain][]TrustSetting{DomainUser: {{Policy: ssl, Result: res(ResultTrustRoot)}}}, true,
+		{"system root", map[Domain][]trustSetting{DomainSystem: {}}, true, anchorDecision{Anchor: true, Source: DomainSystem}},
+		{"user ssl-only trust", map[Domain][]trustSetting{DomainUser: {{Policy: ssl, Result: res(ResultTrustRoot)}}}, true,
 			anchorDecision{Anchor: true, Purposes: []trust.Usage{trust.UsageServerAuth}, Source: DomainUser}},
-		{"admin deny of a system root", map[Domain][]TrustSetting{DomainSystem: {}, DomainAdmin: {{Result: res(ResultDeny)}}}, true,
+		{"admin deny of a system root", map[Domain][]trustSetting{DomainSystem: {}, DomainAdmin: {{Result: res(ResultDeny)}}}, true,
 			anchorDecision{Anchor: true, Distrust: true, Source: DomainAdmin}},
-		{"deny ssl only, nothing trusted", map[Domain][]TrustSetting{DomainUser: {{Policy: ssl, Result: res(ResultDeny)}}}, true,
+		{"deny ssl only, nothing trusted", map[Domain][]trustSetting{DomainUser: {{Policy: ssl, Result: res(ResultDeny)}}}, true,
 			anchorDecision{Anchor: true, Distrust: true, Source: DomainUser}},
-		{"all unspecified: not listed", map[Domain][]TrustSetting{DomainUser: {{Result: res(ResultUnspecified)}}}, true, anchorDecision{Source: DomainSystem}},
-		{"empty array on a non-self-signed certificate: not listed", map[Domain][]TrustSetting{DomainUser: {}}, false, anchorDecision{Source: DomainSystem}},
-		{"TrustAsRoot intermediate", map[Domain][]TrustSetting{DomainUser: {{Result: res(ResultTrustAsRoot)}}}, false, anchorDecision{Anchor: true, Source: DomainUser}},
+		{"all unspecified: not listed", map[Domain][]trustSetting{DomainUser: {{Result: res(ResultUnspecified)}}}, true, anchorDecision{Source: DomainSystem}},
+		{"empty array on a non-self-signed certificate: not listed", map[Domain][]trustSetting{DomainUser: {}}, false, anchorDecision{Source: DomainSystem}},
+		{"TrustAsRoot intermediate", map[Domain][]trustSetting{DomainUser: {{Result: res(ResultTrustAsRoot)}}}, false, anchorDecision{Anchor: true, Source: DomainUser}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			got := decideAnchor(CertSettings{SelfSigned: c.selfSigned, Domains: c.domains}, adminWins)
+			got := decideAnchor(certSettings{SelfSigned: c.selfSigned, Domains: c.domains}, adminWins)
 			if !reflect.DeepEqual(got, c.want) {
 				t.Fatalf("got %+v, want %+v", got, c.want)
 			}
@@ -213,7 +213,7 @@ func TestTrustSettingsParse(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []TrustSetting{
+	want := []trustSetting{
 		{Policy: &Policy{OID: OIDSSL, Name: "sslClient"}, Result: res(ResultDeny), AllowedErrors: []int64{-2147408896}, PolicyString: "h.example"},
 		{Application: true, KeyUsageSet: true, KeyUsage: 8},
 		{Policy: &Policy{OID: OIDBasicX509}},
@@ -325,12 +325,12 @@ func TestTrustSettingsNormalizeNameMalformed(t *testing.T) {
 func TestTrustSettingsBuildAnchors(t *testing.T) {
 	p := newTestPKI(t)
 	entries := []domainEntry{
-		{Domain: DomainSystem, DER: p.otherRoot.Raw, Settings: []TrustSetting{}},
-		{Domain: DomainAdmin, DER: p.otherRoot.Raw, Settings: []TrustSetting{{Result: res(ResultDeny)}}},
-		{Domain: DomainUser, DER: p.root.Raw, Settings: []TrustSetting{{Policy: &PolicySSLServer}, {Policy: &PolicyBasic}}},
-		{Domain: DomainUser, DER: p.inter.Raw, Settings: []TrustSetting{{Result: res(ResultTrustAsRoot)}}},
-		{Domain: DomainUser, DER: p.leaf.Raw, Settings: []TrustSetting{{Result: res(ResultUnspecified)}}},
-		{Domain: DomainUser, DER: p.client.Raw, Settings: []TrustSetting{}},
+		{Domain: DomainSystem, DER: p.otherRoot.Raw, Settings: []trustSetting{}},
+		{Domain: DomainAdmin, DER: p.otherRoot.Raw, Settings: []trustSetting{{Result: res(ResultDeny)}}},
+		{Domain: DomainUser, DER: p.root.Raw, Settings: []trustSetting{{Policy: &PolicySSLServer}, {Policy: &PolicyBasic}}},
+		{Domain: DomainUser, DER: p.inter.Raw, Settings: []trustSetting{{Result: res(ResultTrustAsRoot)}}},
+		{Domain: DomainUser, DER: p.leaf.Raw, Settings: []trustSetting{{Result: res(ResultUnspecified)}}},
+		{Domain: DomainUser, DER: p.client.Raw, Settings: []trustSetting{}},
 	}
 	merged := mergeSettings(entries)
 	if len(merged) != 5 || !merged[0].SelfSigned || merged[2].SelfSigned {

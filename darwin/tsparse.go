@@ -31,8 +31,8 @@ type opaqueValue struct {
 // ignored. The policy's name comes only from kSecTrustSettingsPolicyName,
 // as trustd reads it (trust/trustd/SecPolicyServer.c,
 // SecPVCMeetsConstraint, Security-61901).
-func parseTrustSettings(arr []map[string]any) ([]TrustSetting, error) {
-	out := make([]TrustSetting, 0, len(arr))
+func parseTrustSettings(arr []map[string]any) ([]trustSetting, error) {
+	out := make([]trustSetting, 0, len(arr))
 	for i, d := range arr {
 		s, err := parseTrustSetting(d)
 		if err != nil {
@@ -43,8 +43,8 @@ func parseTrustSettings(arr []map[string]any) ([]TrustSetting, error) {
 	return out, nil
 }
 
-func parseTrustSetting(d map[string]any) (TrustSetting, error) {
-	var s TrustSetting
+func parseTrustSetting(d map[string]any) (trustSetting, error) {
+	var s trustSetting
 	var oid, name string
 	for k, v := range d {
 		ok := true
@@ -90,7 +90,7 @@ func parseTrustSetting(d map[string]any) (TrustSetting, error) {
 	return s, nil
 }
 
-func parseResult(s *TrustSetting, v any) error {
+func parseResult(s *trustSetting, v any) error {
 	n, ok := v.(int64)
 	if !ok {
 		return fmt.Errorf("%s has unexpected type %T", keyResult, v)
