@@ -19,10 +19,12 @@
 //     profile or Install is seen by the next call. The store does not
 //     implement trust.Generationer, so trust.Verifier's cache never keeps
 //     its results.
+//
 //   - [OpenKey] opens a keychain, Secure Enclave or smart-card
 //     identity named by a smallstep-style mackms: URI ([KeyURI]) as a
 //     crypto.Signer that signs with SecKeyCreateSignature and never exports
 //     the key.
+//
 //   - [Install] and [Uninstall] add or remove a CA in the user's (or, with
 //     trust.ScopeSystem, the admin) trust settings, as Keychain Access's
 //     "Always Trust" does, and read the settings back afterwards.
