@@ -167,7 +167,7 @@ func buildAnchors(certs []certSettings, prec domainPrecedence) []trust.Anchor {
 			continue // counted as unreadable by the source report
 		}
 		if d := decideAnchor(cs, prec); d.Anchor {
-			out = append(out, trust.Anchor{Certificate: c, Source: d.Source.Source(), Purposes: d.Purposes, Distrusted: d.Distrust})
+			out = append(out, trust.Anchor{Certificate: c, Source: d.Source.Source(), Purposes: d.Purposes, Distrusted: d.Distrust, Platform: true})
 		}
 	}
 	return out

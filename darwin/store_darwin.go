@@ -184,9 +184,10 @@ func readDomain(d Domain) ([]domainEntry, trust.SourceReport) {
 		}
 		e := domainEntry{Domain: d, DER: certDER(c), Settings: settings}
 		out = append(out, e)
-		if isAnchorPerConstraints(settings, selfSignedDER(e.DER), anchorContext(PolicySSLServer)) == verdictDeny {
+		switch isAnchorPerConstraints(settings, selfSignedDER(e.DER), anchorContext(PolicySSLServer)) {
+		case verdictDeny:
 			rep.Distrusted++
-		} else {
+		case verdictAnchor:
 			rep.Anchors++
 		}
 	}

@@ -340,6 +340,11 @@ func TestTrustSettingsBuildAnchors(t *testing.T) {
 	if len(anchors) != 3 {
 		t.Fatalf("got %d anchors: %+v", len(anchors), anchors)
 	}
+	for _, a := range anchors {
+		if !a.Platform {
+			t.Errorf("an anchor from the trust settings must be marked Platform: %+v", a)
+		}
+	}
 	if a := anchors[0]; !a.Certificate.Equal(p.otherRoot) || !a.Distrusted || a.Source != "darwin:admin-trust-settings" {
 		t.Errorf("denied system root: %+v", a)
 	}
