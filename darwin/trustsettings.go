@@ -113,14 +113,8 @@ func (c Policy) empty() bool { return c.OID == "" && c.Name == "" }
 // the OIDs equal and c's name "sslServer" while p is not "sslClient"
 // (rdar://40617139); with only an OID or only a name, that one must be
 // equal. A policy name found in the OID field (as in hand-written
-// trust-settings plists) is treated as the name.
+// trust-settings plists) is compared as an OID, so it matches nothing.
 func (c Policy) matches(p Policy) bool {
-	if c.OID != "" && !isDottedOID(c.OID) {
-		if c.Name == "" {
-			c.Name = c.OID
-		}
-		c.OID = ""
-	}
 	switch {
 	case c.OID != "" && c.Name != "":
 		if c.OID != p.OID {
@@ -133,15 +127,6 @@ func (c Policy) matches(p Policy) bool {
 		return c.Name == p.Name
 	}
 	return false
-}
-
-func isDottedOID(s string) bool {
-	for _, r := range s {
-		if (r < '0' || r > '9') && r != '.' {
-			return false
-		}
-	}
-	return s != ""
 }
 
 // kSecTrustSettingsKeyUsage bits (SecTrustSettings.h).

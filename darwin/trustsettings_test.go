@@ -56,7 +56,7 @@ func TestTrustSettingsFirstMatch(t *testing.T) {
 		{"policy by name only", []trustSetting{{Policy: &Policy{Name: "sslServer"}, Result: res(ResultDeny)}}, anchor, ResultDeny, nil},
 		{"empty policy is no policy constraint", []trustSetting{{Policy: &Policy{}, Result: res(ResultDeny)}}, anchor, ResultDeny, nil},
 		{"no policy applies to all", []trustSetting{{Result: res(ResultDeny)}}, anchorContext(PolicyCodeSigning), ResultDeny, nil},
-		{"policy name in the OID field", []trustSetting{{Policy: &Policy{OID: "sslServer"}, Result: res(ResultDeny)}}, anchor, ResultDeny, nil},
+		{"policy name in the OID field is an OID that matches nothing", []trustSetting{{Policy: &Policy{OID: "sslServer"}, Result: res(ResultDeny)}}, anchor, ResultInvalid, nil},
 		{"basic name does not cover ssl", []trustSetting{{Policy: &Policy{Name: "basicX509"}, Result: res(ResultDeny)}}, anchor, ResultInvalid, nil},
 		{"policy string must match the policy's host", []trustSetting{{Policy: ssl, PolicyString: "b.example", Result: res(ResultDeny)}}, withHost, ResultInvalid, nil},
 		{"policy string matches host case-insensitively", []trustSetting{{Policy: ssl, PolicyString: "A.Example", Result: res(ResultDeny)}}, withHost, ResultDeny, nil},
