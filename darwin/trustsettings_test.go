@@ -208,7 +208,9 @@ func TestTrustSettingsParse(t *testing.T) {
 		{keyApplication: opaqueValue{TypeID: 99}, keyKeyUsage: int64(8), "kSecTrustSettingsFutureKey": "ignored"},
 		{keyPolicy: OIDBasicX509},
 		{keyPolicy: Policy{OID: OIDSSL, Name: "www.example.com"}},
-		{keyPolicyOpts: map[string]any{"SSLHostname": "x"}, keyPolicyName: "sslServer"},
+		{keyPolicyOpts: map[string]any{"SSLHostname": "x"}, keyPolicyName: "sslServer", keyResult: int64(1)},
+		{},                           // dropped: nothing in it
+		{keyPolicyName: "sslServer"}, // dropped: a name alone constrains nothing
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -218,7 +220,7 @@ func TestTrustSettingsParse(t *testing.T) {
 		{Application: true, KeyUsageSet: true, KeyUsage: 8},
 		{Policy: &Policy{OID: OIDBasicX509}},
 		{Policy: &Policy{OID: OIDSSL}},
-		{Policy: &Policy{Name: "sslServer"}, PolicyOptions: true},
+		{Policy: &Policy{Name: "sslServer"}, PolicyOptions: true, Result: res(ResultTrustRoot)},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("got %+v\nwant %+v", got, want)
@@ -234,7 +236,7 @@ func TestTrustSettingsParse(t *testing.T) {
 		{keyResult: int64(9)},
 		{keyPolicy: int64(1)},
 		{keyPolicyString: []byte("x")},
-		{keyPolicyName: int64(1)},
+		{keyPolicyName: int64(1), keyResult: int64(1)},
 		{keyKeyUsage: "8"},
 	} {
 		if _, err := parseTrustSettings([]map[string]any{bad}); err == nil || !strings.Contains(err.Error(), "entry 0") {

@@ -34,6 +34,9 @@ type opaqueValue struct {
 func parseTrustSettings(arr []map[string]any) ([]trustSetting, error) {
 	out := make([]trustSetting, 0, len(arr))
 	for i, d := range arr {
+		if emptyConstraint(d) {
+			continue
+		}
 		s, err := parseTrustSetting(d)
 		if err != nil {
 			return nil, fmt.Errorf("usage constraints entry %d: %w", i, err)
@@ -101,4 +104,18 @@ func parseResult(s *trustSetting, v any) error {
 	r := TrustResult(n)
 	s.Result = &r
 	return nil
+}
+
+// emptyConstraint reports a usage-constraints dictionary with none of the
+// keys that constrain or decide anything (a policy name alone does not
+// count): Security.framework drops such "weird but legal" entries when it
+// copies trust settings out (OSX/libsecurity_keychain/lib/TrustSettings.cpp,
+// copyTrustSettings, Security-61901), so they never match.
+func emptyConstraint(d map[string]any) bool {
+	for _, k := range []string{keyPolicy, keyApplication, keyPolicyString, keyAllowedError, keyResult, keyKeyUsage} {
+		if _, ok := d[k]; ok {
+			return false
+		}
+	}
+	return true
 }
