@@ -5,7 +5,9 @@ import (
 	"crypto/sha256"
 	"crypto/x509"
 	"fmt"
+	"strings"
 	"sync"
+	"time"
 )
 
 // AnchorStore is a TrustStore over a fixed list of anchors, each with its
@@ -142,7 +144,32 @@ func (s *AnchorStore) Verify(ctx context.Context, chain []*x509.Certificate, opt
 		return nil, &VerificationError{Reason: ReasonMalformed, Depth: -1, Host: opts.ServerName,
 			Detail: "the peer presented no certificate", Backend: s.name}
 	}
+	if len(s.trusted) == 0 && nilIndex(chain) < 0 {
+		return nil, s.emptyError(chain, opts)
+	}
 	return verifyWithAnchors(ctx, s, chain, opts)
+}
+
+// emptyError is the failure of a store without a single trusted anchor
+// (an empty --roots directory, a file of distrusted entries only): it
+// names where the anchors were looked for, not a missing issuer.
+func (s *AnchorStore) emptyError(chain []*x509.Certificate, opts VerifyOptions) error {
+	var where []string
+	for _, r := range s.sources {
+		if r.Path != "" {
+			where = append(where, r.Path)
+		}
+	}
+	if len(where) == 0 {
+		where = []string{s.name}
+	}
+	now := opts.Time
+	if now.IsZero() {
+		now = time.Now()
+	}
+	ve := newVerificationError(ReasonUnknownAuthority, chain, chain[0], opts, now, s.name, nil)
+	ve.Detail = "no anchors in " + strings.Join(where, ", ") + ": the trust store holds no trusted certificate, so nothing can verify; add the CA certificates to trust there"
+	return ve
 }
 
 // CertPoolStore is a TrustStore over an x509.CertPool. It cannot list its

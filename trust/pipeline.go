@@ -2,6 +2,7 @@ package trust
 
 import (
 	"crypto/x509"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -91,4 +92,33 @@ func normalizeServerName(name string) string {
 		return name
 	}
 	return trimmed
+}
+
+// missingIssuerReason tells "the peer forgot its chain" from "an unknown
+// CA" for a certificate c whose issuer was not found: the peer sent only
+// its leaf, the leaf is not self-issued and names where its issuer can be
+// fetched (an AIA caIssuers URL, as certificates under public and
+// enterprise intermediates do) — then an intermediate is missing. A leaf
+// alone without such a URL is typically issued straight by a private root
+// (`openssl x509 -req -CA`), which the store does not trust.
+func missingIssuerReason(c *x509.Certificate, presented []*x509.Certificate) Reason {
+	if len(presented) == 1 && c != nil && c.Equal(presented[0]) && !isSelfIssued(c) && len(c.IssuingCertificateURL) > 0 {
+		return ReasonMissingIntermediate
+	}
+	return ReasonUnknownAuthority
+}
+
+// refineMissingIssuer applies missingIssuerReason to a store's
+// unknown-authority or missing-intermediate verdict, so every backend
+// names the two cases alike.
+func refineMissingIssuer(err error, presented []*x509.Certificate) error {
+	var ve *VerificationError
+	if !errors.As(err, &ve) || (ve.Reason != ReasonUnknownAuthority && ve.Reason != ReasonMissingIntermediate) {
+		return err
+	}
+	if len(presented) != 1 || (ve.Certificate != nil && !ve.Certificate.Equal(presented[0])) {
+		return err
+	}
+	ve.Reason = missingIssuerReason(presented[0], presented)
+	return err
 }

@@ -101,13 +101,12 @@ func checkAnchorBasicConstraintsCritical(in *checkInput) (*x509.Certificate, str
 	return nil, ""
 }
 
-// checkAnchorAKIForm: CA/B BR 7.1.2.1.3, a root's authorityKeyIdentifier,
-// when present, holds a keyIdentifier equal to its own
-// subjectKeyIdentifier. authorityCertIssuer and authorityCertSerialNumber
-// must not be present; since several long-lived roots of public programs
-// carry them (naming themselves), the default profile only rejects them
-// when a self-issued anchor's fields name another certificate, and the
-// strict profile rejects them outright.
+// checkAnchorAKIForm (strict): CA/B BR 7.1.2.1.3, a root's
+// authorityKeyIdentifier, when present, holds a keyIdentifier equal to its
+// own subjectKeyIdentifier, and no authorityCertIssuer or
+// authorityCertSerialNumber. Several long-lived roots of public programs
+// carry those (naming themselves), so this is an issuance rule: strict
+// profile only.
 func checkAnchorAKIForm(in *checkInput) (*x509.Certificate, string) {
 	a := in.anchor()
 	if in.leafIsAnchor() {
@@ -121,7 +120,7 @@ func checkAnchorAKIForm(in *checkInput) (*x509.Certificate, string) {
 		return a, "the trust anchor's authorityKeyIdentifier cannot be parsed"
 	case !s.hasKeyID:
 		return a, "the trust anchor's authorityKeyIdentifier has no keyIdentifier (CA/B BR 7.1.2.1.3)"
-	case (s.hasIssuer || s.hasSerial) && (in.strict || (isSelfIssued(a) && !s.namesItself(a))):
+	case s.hasIssuer || s.hasSerial:
 		return a, "the trust anchor's authorityKeyIdentifier carries authorityCertIssuer/authorityCertSerialNumber (CA/B BR 7.1.2.1.3)"
 	case isSelfIssued(a) && len(a.SubjectKeyId) > 0 && string(s.keyID) != string(a.SubjectKeyId):
 		return a, "the self-issued trust anchor's authorityKeyIdentifier differs from its subjectKeyIdentifier"
@@ -170,23 +169,6 @@ func checkWeakRSAKey(in *checkInput) (*x509.Certificate, string) {
 	for _, c := range in.chain {
 		if k, ok := c.PublicKey.(*rsa.PublicKey); ok && k.N.BitLen() < 1024 {
 			return c, fmt.Sprintf("the certificate has a %d-bit RSA key; keys below 1024 bits are refused as weak", k.N.BitLen())
-		}
-	}
-	return nil, ""
-}
-
-// checkCARSAKeySize: CA/B BR 6.1.5, RSA moduli of at least 2048 bits and a
-// multiple of 8 for every issuing certificate, the anchor included. Go and
-// Chrome accept 1024-bit CA keys; the default profile refuses them as a
-// hardening (no CA of a public program has had one for a decade, and the
-// x509-limbo Web PKI cases reject them without marking them pedantic).
-func checkCARSAKeySize(in *checkInput) (*x509.Certificate, string) {
-	for _, c := range in.cas(true) {
-		if _, ok := c.PublicKey.(*rsa.PublicKey); !ok {
-			continue
-		}
-		if msg := keyProblem(c); msg != "" {
-			return c, msg
 		}
 	}
 	return nil, ""

@@ -104,7 +104,7 @@ func (v *Verifier) decide(ctx context.Context, store TrustStore, chain []*x509.C
 		chains, err = v.fetcher().retryWithIssuers(ctx, store, chain, opts, err)
 	}
 	if err != nil {
-		return nil, err
+		return nil, refineMissingIssuer(err, chain)
 	}
 	if chains, err = applyPolicy(store, chains, chain, opts, now); err != nil {
 		return nil, err
@@ -159,7 +159,10 @@ func checkPins(chains [][]*x509.Certificate, presented []*x509.Certificate, opts
 }
 
 func runCallback(presented []*x509.Certificate, chains [][]*x509.Certificate, verdict error, opts VerifyOptions, now time.Time) ([][]*x509.Certificate, error) {
-	cbErr := opts.Callback(VerifyInfo{Presented: presented, Verified: chains, Err: verdict, Options: opts})
+	// The callback gets its own copies: what it does to them changes
+	// neither the result nor the cache.
+	info := VerifyInfo{Presented: append([]*x509.Certificate(nil), presented...), Verified: copyChains(chains), Err: verdict, Options: opts}
+	cbErr := opts.Callback(info)
 	if cbErr == nil {
 		if verdict != nil {
 			return nil, verdict

@@ -99,7 +99,7 @@ func completeError(err error, presented []*x509.Certificate, opts VerifyOptions,
 		return err
 	}
 	ve.Depth = depthOf(presented, ve.Certificate)
-	ve.Host, ve.Time, ve.IntermediatesSent = opts.ServerName, now, len(presented)-1
+	ve.Host, ve.Time, ve.IntermediatesSent, ve.Usage = opts.ServerName, now, len(presented)-1, opts.Usage
 	if ve.Backend == "" {
 		ve.Backend = backend
 	}
@@ -157,7 +157,7 @@ func filterChains(s *AnchorStore, chains [][]*x509.Certificate, presented []*x50
 
 func newVerificationError(r Reason, chain []*x509.Certificate, c *x509.Certificate, opts VerifyOptions, now time.Time, backend string, err error) *VerificationError {
 	return &VerificationError{Reason: r, Certificate: c, Depth: depthOf(chain, c), Host: opts.ServerName,
-		Time: now, IntermediatesSent: len(chain) - 1, Backend: backend, Err: err}
+		Time: now, IntermediatesSent: len(chain) - 1, Backend: backend, Usage: opts.Usage, Err: err}
 }
 
 // classify turns a crypto/x509 error into a VerificationError.
@@ -196,10 +196,7 @@ func classifyUnknownAuthority(ua x509.UnknownAuthorityError, err error, chain []
 	if c == nil {
 		c = chain[0]
 	}
-	r := ReasonUnknownAuthority
-	if !isSelfIssued(c) && !issuerAmong(c, chain) && len(chain) == 1 {
-		r = ReasonMissingIntermediate
-	}
+	r := missingIssuerReason(c, chain)
 	ve := newVerificationError(r, chain, c, opts, now, backend, err)
 	// crypto/x509 says "possibly because of …" when a candidate issuer was
 	// found whose signature did not verify.

@@ -24,10 +24,19 @@ type Fixture struct {
 	Root, Bystander, Inter, Leaf *testpki.Cert
 	// Leaves under Inter that differ from Leaf in one way.
 	Expired, NotYetValid, ClientOnly, AnyEKU, NoEKU, WeakRSA, RSA1024 *testpki.Cert
+	// CALeaf asserts cA=TRUE; CodeSigning also names codeSigning.
+	CALeaf, CodeSigning *testpki.Cert
+	// AnyEKUInter has extKeyUsage anyExtendedKeyUsage + clientAuth;
+	// AnyEKUInterLeaf is under it.
+	AnyEKUInter, AnyEKUInterLeaf *testpki.Cert
 	// Inter2 is issued by Inter; DeepLeaf by Inter2 (two intermediates).
 	Inter2, DeepLeaf *testpki.Cert
-	// Stranger is a root nobody trusts, with its intermediate and leaf.
-	Stranger, StrangerInter, StrangerLeaf *testpki.Cert
+	// AIALeaf is under Inter and names it by an AIA caIssuers URL (on a
+	// closed local port: nothing is fetched).
+	AIALeaf *testpki.Cert
+	// Stranger is a root nobody trusts, with its intermediate and leaf;
+	// StrangerDirect is a leaf it issued directly (no AIA).
+	Stranger, StrangerInter, StrangerLeaf, StrangerDirect *testpki.Cert
 	// Constrained permits only allowed.test; Outside is a leaf for Host
 	// under it, Inside one for www.allowed.test.
 	Constrained, Outside, Inside *testpki.Cert
@@ -69,11 +78,19 @@ func build() *Fixture {
 	f.NoEKU = leafAt(f.Inter, testpki.Options{EKUs: []x509.ExtKeyUsage{}})
 	f.WeakRSA = leafAt(f.Inter, testpki.Options{KeyType: testpki.RSA512})
 	f.RSA1024 = leafAt(f.Inter, testpki.Options{KeyType: testpki.RSA1024})
+	f.CALeaf = leafAt(f.Inter, testpki.Options{CA: true})
+	f.CodeSigning = leafAt(f.Inter, testpki.Options{EKUs: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth, x509.ExtKeyUsageCodeSigning}})
+	anyInter := at
+	anyInter.EKUs = []x509.ExtKeyUsage{x509.ExtKeyUsageAny, x509.ExtKeyUsageClientAuth}
+	f.AnyEKUInter = f.Root.Intermediate("AnyEKU Intermediate", anyInter)
+	f.AnyEKUInterLeaf = leafAt(f.AnyEKUInter, testpki.Options{})
 	f.Inter2 = f.Inter.Intermediate("Conformance Intermediate 2", at)
 	f.DeepLeaf = leafAt(f.Inter2, testpki.Options{})
 	f.Stranger = testpki.Root("Stranger Root", at)
 	f.StrangerInter = f.Stranger.Intermediate("Stranger Intermediate", at)
 	f.StrangerLeaf = leafAt(f.StrangerInter, testpki.Options{})
+	f.StrangerDirect = leafAt(f.Stranger, testpki.Options{})
+	f.AIALeaf = leafAt(f.Inter, testpki.Options{AIA: []string{"http://127.0.0.1:9/conformance-intermediate.crt"}})
 	cons := at
 	cons.PermittedDNSDomains = []string{"allowed.test"}
 	f.Constrained = f.Root.Intermediate("Constrained Intermediate", cons)

@@ -59,14 +59,17 @@ type Options struct {
 	NotAfter        time.Time
 	DNSNames        []string
 	IPs             []net.IP
-	EKUs            []x509.ExtKeyUsage // nil: serverAuth+clientAuth for leaves
+	EKUs            []x509.ExtKeyUsage // nil: serverAuth+clientAuth for leaves, none for CAs
 	MaxPathLen      int                // for CAs: -1 means unset
 	AIA             []string           // caIssuers URLs
 	OCSP            []string           // OCSP server URLs
 	ExtraExtensions []pkix.Extension
-	// PermittedDNSDomains, for CAs, become a critical nameConstraints
-	// extension permitting only these DNS subtrees.
+	// PermittedDNSDomains, for intermediates, become a critical
+	// nameConstraints extension permitting only these DNS subtrees.
 	PermittedDNSDomains []string
+	// CA, for leaves, makes the certificate assert cA=TRUE (as
+	// `openssl req -x509` certificates do) with keyCertSign.
+	CA bool
 }
 
 var serial atomic.Int64
@@ -134,6 +137,7 @@ func (parent *Cert) Intermediate(cn string, o Options) *Cert {
 		OCSPServer:            o.OCSP,
 		ExtraExtensions:       o.ExtraExtensions,
 		PermittedDNSDomains:   o.PermittedDNSDomains,
+		ExtKeyUsage:           o.EKUs,
 	}
 	tmpl.PermittedDNSDomainsCritical = len(o.PermittedDNSDomains) > 0
 	return sign(tmpl, key, parent)
@@ -169,6 +173,9 @@ func (parent *Cert) Leaf(o Options) *Cert {
 		IssuingCertificateURL: o.AIA,
 		OCSPServer:            o.OCSP,
 		ExtraExtensions:       o.ExtraExtensions,
+	}
+	if o.CA {
+		tmpl.IsCA, tmpl.KeyUsage = true, tmpl.KeyUsage|x509.KeyUsageCertSign
 	}
 	return sign(tmpl, key, parent)
 }
