@@ -104,7 +104,7 @@ func cfDate(t time.Time) sec.Ref {
 
 // toGo converts a property-list value to Go: CFString → string, CFNumber →
 // int64, CFBoolean → bool, CFData → []byte, CFArray → []any, CFDictionary
-// with string keys → map[string]any, SecPolicyRef → Policy with the OID of
+// with string keys → map[string]any, SecPolicyRef → tsPolicy with the OID of
 // SecPolicyCopyProperties (its kSecPolicyName is the host or e-mail the
 // policy checks, not the policy's name: a usage constraint names its policy
 // in kSecTrustSettingsPolicyName), anything else → opaqueValue.
@@ -141,7 +141,7 @@ func toGo(r sec.Ref) any {
 	case sec.SecPolicyGetTypeID():
 		props := sec.SecPolicyCopyProperties(r)
 		defer sec.CFRelease(props)
-		return Policy{OID: stringValue(props, sec.KSecPolicyOid)}
+		return tsPolicy{OID: stringValue(props, sec.KSecPolicyOid)}
 	default:
 		return opaqueValue{TypeID: uint64(t)}
 	}

@@ -16,7 +16,7 @@ const systemKeychain = "/Library/Keychains/System.keychain"
 // settingSpec is one usage-constraints entry that Install writes.
 type settingSpec struct {
 	Policy policyKind
-	Result TrustResult
+	Result trustResult
 }
 
 // installSettings decides the trust settings Install writes for cert:
@@ -26,9 +26,9 @@ type settingSpec struct {
 // certificate that is not self-signed and TrustAsRoot on one that is
 // (trust/trustd/SecPolicyServer.c, SecPVCIsAnchorPerConstraints).
 func installSettings(cert *x509.Certificate) []settingSpec {
-	r := ResultTrustAsRoot
+	r := resultTrustAsRoot
 	if isSelfSigned(cert) {
-		r = ResultTrustRoot
+		r = resultTrustRoot
 	}
 	return []settingSpec{{policySSLServer, r}, {policyBasic, r}}
 }

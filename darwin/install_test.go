@@ -13,10 +13,10 @@ import (
 
 func TestInstallSettings(t *testing.T) {
 	p := newTestPKI(t)
-	if got := installSettings(p.root); !reflect.DeepEqual(got, []settingSpec{{policySSLServer, ResultTrustRoot}, {policyBasic, ResultTrustRoot}}) {
+	if got := installSettings(p.root); !reflect.DeepEqual(got, []settingSpec{{policySSLServer, resultTrustRoot}, {policyBasic, resultTrustRoot}}) {
 		t.Errorf("root: %v", got)
 	}
-	if got := installSettings(p.inter); !reflect.DeepEqual(got, []settingSpec{{policySSLServer, ResultTrustAsRoot}, {policyBasic, ResultTrustAsRoot}}) {
+	if got := installSettings(p.inter); !reflect.DeepEqual(got, []settingSpec{{policySSLServer, resultTrustAsRoot}, {policyBasic, resultTrustAsRoot}}) {
 		t.Errorf("intermediate: %v", got)
 	}
 	if err := checkInstallable(p.root); err != nil {
@@ -100,7 +100,7 @@ func TestInstallReadBack(t *testing.T) {
 	root := func(domains map[Domain][]trustSetting) []certSettings {
 		return []certSettings{{DER: p.root.Raw, SelfSigned: true, Domains: domains}}
 	}
-	trustRoot := []trustSetting{{Policy: &PolicySSLServer, Result: res(ResultTrustRoot)}, {Policy: &PolicyBasic, Result: res(ResultTrustRoot)}}
+	trustRoot := []trustSetting{{Policy: &tsPolicySSLServer, Result: res(resultTrustRoot)}, {Policy: &tsPolicyBasic, Result: res(resultTrustRoot)}}
 	cases := []struct {
 		name   string
 		certs  []certSettings
@@ -114,9 +114,9 @@ func TestInstallReadBack(t *testing.T) {
 		{"installed in user", root(map[Domain][]trustSetting{DomainUser: trustRoot}), p.root, DomainUser, adminWins, false, true, ""},
 		{"nothing there", nil, p.root, DomainUser, adminWins, false, false, "hold nothing"},
 		{"only in the other domain", root(map[Domain][]trustSetting{DomainAdmin: trustRoot}), p.root, DomainUser, adminWins, false, false, "hold nothing"},
-		{"TrustAsRoot written for a self-signed root", root(map[Domain][]trustSetting{DomainUser: {{Result: res(ResultTrustAsRoot)}}}), p.root, DomainUser, adminWins, false, false, "do not make it an anchor"},
-		{"admin settings override a user install (macOS 11+)", root(map[Domain][]trustSetting{DomainUser: trustRoot, DomainAdmin: {{Result: res(ResultDeny)}}}), p.root, DomainUser, adminWins, false, false, "overridden by the admin"},
-		{"user install wins on 10.15", root(map[Domain][]trustSetting{DomainUser: trustRoot, DomainAdmin: {{Result: res(ResultDeny)}}}), p.root, DomainUser, userWins, false, true, ""},
+		{"TrustAsRoot written for a self-signed root", root(map[Domain][]trustSetting{DomainUser: {{Result: res(resultTrustAsRoot)}}}), p.root, DomainUser, adminWins, false, false, "do not make it an anchor"},
+		{"admin settings override a user install (macOS 11+)", root(map[Domain][]trustSetting{DomainUser: trustRoot, DomainAdmin: {{Result: res(resultDeny)}}}), p.root, DomainUser, adminWins, false, false, "overridden by the admin"},
+		{"user install wins on 10.15", root(map[Domain][]trustSetting{DomainUser: trustRoot, DomainAdmin: {{Result: res(resultDeny)}}}), p.root, DomainUser, userWins, false, true, ""},
 		{"admin install", root(map[Domain][]trustSetting{DomainAdmin: trustRoot}), p.root, DomainAdmin, adminWins, false, true, ""},
 		{"uninstalled", root(map[Domain][]trustSetting{DomainSystem: {}}), p.root, DomainUser, adminWins, true, true, ""},
 		{"still there after uninstall", root(map[Domain][]trustSetting{DomainUser: trustRoot}), p.root, DomainUser, adminWins, true, false, "still hold"},

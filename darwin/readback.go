@@ -27,7 +27,7 @@ func checkReadBack(certs []certSettings, cert *x509.Certificate, d Domain, prec 
 	if !found || !inDomain {
 		return fmt.Errorf("darwin: the %s trust settings hold nothing for it after the change was reported done: %w", d, trust.ErrNotInstalled)
 	}
-	if v := isAnchorPerConstraints(settings, cs.SelfSigned, anchorContext(PolicySSLServer)); v != verdictAnchor {
+	if v := isAnchorPerConstraints(settings, cs.SelfSigned, anchorContext(tsPolicySSLServer)); v != verdictAnchor {
 		return fmt.Errorf("darwin: the %s trust settings hold %d usage-constraint entries for it, but they do not make it an anchor for TLS servers: %w", d, len(settings), trust.ErrNotInstalled)
 	}
 	if _, win, _ := cs.legacyConstraints(prec); win != d {

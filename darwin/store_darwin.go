@@ -184,7 +184,7 @@ func readDomain(d Domain) ([]domainEntry, trust.SourceReport) {
 		}
 		e := domainEntry{Domain: d, DER: certDER(c), Settings: settings}
 		out = append(out, e)
-		switch isAnchorPerConstraints(settings, selfSignedDER(e.DER), anchorContext(PolicySSLServer)) {
+		switch isAnchorPerConstraints(settings, selfSignedDER(e.DER), anchorContext(tsPolicySSLServer)) {
 		case verdictDeny:
 			rep.Distrusted++
 		case verdictAnchor:

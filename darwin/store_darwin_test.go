@@ -155,12 +155,12 @@ func TestPolicyPropertiesMatchConstants(t *testing.T) {
 	if err := available(); err != nil {
 		t.Fatal(err)
 	}
-	for kind, want := range map[policyKind]Policy{policySSLServer: PolicySSLServer, policySSLClient: PolicySSLClient, policyBasic: PolicyBasic} {
+	for kind, want := range map[policyKind]tsPolicy{policySSLServer: tsPolicySSLServer, policySSLClient: tsPolicySSLClient, policyBasic: tsPolicyBasic} {
 		var rel releaser
-		got, ok := toGo(rel.add(policyRef(kind, "", &rel))).(Policy)
+		got, ok := toGo(rel.add(policyRef(kind, "", &rel))).(tsPolicy)
 		rel.release()
 		if !ok {
-			t.Fatalf("%v: not converted to a Policy", kind)
+			t.Fatalf("%v: not converted to a tsPolicy", kind)
 		}
 		t.Logf("%v: kSecPolicyOid %q kSecPolicyName %q", kind, got.OID, got.Name)
 		if !got.matches(want) || !want.matches(got) {

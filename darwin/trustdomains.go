@@ -82,12 +82,12 @@ func (c certSettings) effective(ctx evalContext, prec domainPrecedence) (anchorV
 // usagePolicies are the usages an anchor's purposes are computed for.
 var usagePolicies = []struct {
 	usage  trust.Usage
-	policy Policy
+	policy tsPolicy
 }{
-	{trust.UsageServerAuth, PolicySSLServer},
-	{trust.UsageClientAuth, PolicySSLClient},
-	{trust.UsageEmail, PolicySMIME},
-	{trust.UsageCodeSigning, PolicyCodeSigning},
+	{trust.UsageServerAuth, tsPolicySSLServer},
+	{trust.UsageClientAuth, tsPolicySSLClient},
+	{trust.UsageEmail, tsPolicySMIME},
+	{trust.UsageCodeSigning, tsPolicyCodeSigning},
 }
 
 // anchorDecision is what listing makes of a certificate's settings.

@@ -5,37 +5,37 @@ import (
 	"strings"
 )
 
-// TrustResult is a kSecTrustSettingsResult value (SecTrustSettings.h).
-type TrustResult int
+// trustResult is a kSecTrustSettingsResult value (SecTrustSettings.h).
+type trustResult int
 
 // The kSecTrustSettingsResult values.
 const (
-	ResultInvalid     TrustResult = 0 // kSecTrustSettingsResultInvalid: never valid in a setting
-	ResultTrustRoot   TrustResult = 1 // kSecTrustSettingsResultTrustRoot: a trusted root (self-signed certificates only)
-	ResultTrustAsRoot TrustResult = 2 // kSecTrustSettingsResultTrustAsRoot: a non-root trusted as an anchor
-	ResultDeny        TrustResult = 3 // kSecTrustSettingsResultDeny: explicitly distrusted
-	ResultUnspecified TrustResult = 4 // kSecTrustSettingsResultUnspecified: no decision; trust comes from the chain
+	resultInvalid     trustResult = 0 // kSecTrustSettingsResultInvalid: never valid in a setting
+	resultTrustRoot   trustResult = 1 // kSecTrustSettingsResultTrustRoot: a trusted root (self-signed certificates only)
+	resultTrustAsRoot trustResult = 2 // kSecTrustSettingsResultTrustAsRoot: a non-root trusted as an anchor
+	resultDeny        trustResult = 3 // kSecTrustSettingsResultDeny: explicitly distrusted
+	resultUnspecified trustResult = 4 // kSecTrustSettingsResultUnspecified: no decision; trust comes from the chain
 )
 
 // String returns the SDK suffix: "TrustRoot", "TrustAsRoot", "Deny", …
-func (r TrustResult) String() string {
+func (r trustResult) String() string {
 	switch r {
-	case ResultTrustRoot:
+	case resultTrustRoot:
 		return "TrustRoot"
-	case ResultTrustAsRoot:
+	case resultTrustAsRoot:
 		return "TrustAsRoot"
-	case ResultDeny:
+	case resultDeny:
 		return "Deny"
-	case ResultUnspecified:
+	case resultUnspecified:
 		return "Unspecified"
-	case ResultInvalid:
+	case resultInvalid:
 		return "Invalid"
 	}
-	return fmt.Sprintf("TrustResult(%d)", int(r))
+	return fmt.Sprintf("trustResult(%d)", int(r))
 }
 
 // Trusted reports whether r makes the certificate an anchor.
-func (r TrustResult) Trusted() bool { return r == ResultTrustRoot || r == ResultTrustAsRoot }
+func (r trustResult) Trusted() bool { return r == resultTrustRoot || r == resultTrustAsRoot }
 
 // Domain is a trust-settings domain (SecTrustSettingsDomain).
 type Domain int
@@ -71,41 +71,41 @@ func (d Domain) Source() string {
 	return "darwin:" + d.String() + "-trust-settings"
 }
 
-// Policy identifies the policy of a usage constraint or of an evaluation
+// tsPolicy identifies the policy of a usage constraint or of an evaluation
 // the way trustd compares them: the policy's OID (kSecPolicyOid of the
 // SecPolicyRef, which is the same for SSL server and client) and the
 // policy name ("sslServer", "sslClient", …: kSecTrustSettingsPolicyName in
 // a usage constraint, SecPolicyGetName for an evaluation). Either may be
 // empty. kSecPolicyName of SecPolicyCopyProperties is not a policy name:
 // it is the host or e-mail address the policy checks.
-type Policy struct {
+type tsPolicy struct {
 	OID  string
 	Name string
 }
 
 // Apple policy object identifiers (kSecPolicyApple*).
 const (
-	OIDBasicX509   = "1.2.840.113635.100.1.2"  // kSecPolicyAppleX509Basic
-	OIDSSL         = "1.2.840.113635.100.1.3"  // kSecPolicyAppleSSL (server and client; the name tells them apart)
-	OIDSMIME       = "1.2.840.113635.100.1.8"  // kSecPolicyAppleSMIME
-	OIDEAP         = "1.2.840.113635.100.1.9"  // kSecPolicyAppleEAP
-	OIDIPSec       = "1.2.840.113635.100.1.11" // kSecPolicyAppleIPsec
-	OIDCodeSigning = "1.2.840.113635.100.1.16" // kSecPolicyAppleCodeSigning
-	OIDTimeStamp   = "1.2.840.113635.100.1.20" // kSecPolicyAppleTimeStamping
+	oidBasicX509   = "1.2.840.113635.100.1.2"  // kSecPolicyAppleX509Basic
+	oidSSL         = "1.2.840.113635.100.1.3"  // kSecPolicyAppleSSL (server and client; the name tells them apart)
+	oidSMIME       = "1.2.840.113635.100.1.8"  // kSecPolicyAppleSMIME
+	oidEAP         = "1.2.840.113635.100.1.9"  // kSecPolicyAppleEAP
+	oidIPSec       = "1.2.840.113635.100.1.11" // kSecPolicyAppleIPsec
+	oidCodeSigning = "1.2.840.113635.100.1.16" // kSecPolicyAppleCodeSigning
+	oidTimeStamp   = "1.2.840.113635.100.1.20" // kSecPolicyAppleTimeStamping
 )
 
 // Policies this package evaluates trust settings for.
 var (
-	PolicyBasic       = Policy{OID: OIDBasicX509, Name: "basicX509"}
-	PolicySSLServer   = Policy{OID: OIDSSL, Name: "sslServer"}
-	PolicySSLClient   = Policy{OID: OIDSSL, Name: "sslClient"}
-	PolicySMIME       = Policy{OID: OIDSMIME, Name: "SMIME"}
-	PolicyCodeSigning = Policy{OID: OIDCodeSigning, Name: "CodeSigning"}
+	tsPolicyBasic       = tsPolicy{OID: oidBasicX509, Name: "basicX509"}
+	tsPolicySSLServer   = tsPolicy{OID: oidSSL, Name: "sslServer"}
+	tsPolicySSLClient   = tsPolicy{OID: oidSSL, Name: "sslClient"}
+	tsPolicySMIME       = tsPolicy{OID: oidSMIME, Name: "SMIME"}
+	tsPolicyCodeSigning = tsPolicy{OID: oidCodeSigning, Name: "CodeSigning"}
 )
 
 // empty reports a constraint policy with neither OID nor name, which
 // trustd treats as no policy constraint at all.
-func (c Policy) empty() bool { return c.OID == "" && c.Name == "" }
+func (c tsPolicy) empty() bool { return c.OID == "" && c.Name == "" }
 
 // matches reports whether a usage constraint's policy (c) matches the
 // evaluation's policy p, as trustd's SecPVCContainsPolicy does (exact,
@@ -114,7 +114,7 @@ func (c Policy) empty() bool { return c.OID == "" && c.Name == "" }
 // (rdar://40617139); with only an OID or only a name, that one must be
 // equal. A policy name found in the OID field (as in hand-written
 // trust-settings plists) is compared as an OID, so it matches nothing.
-func (c Policy) matches(p Policy) bool {
+func (c tsPolicy) matches(p tsPolicy) bool {
 	switch {
 	case c.OID != "" && c.Name != "":
 		if c.OID != p.OID {
@@ -144,20 +144,20 @@ const (
 // SecTrustSettingsCopyTrustSettings returns. The FFI layer fills it from the
 // CFDictionary; absent keys leave the zero value.
 type trustSetting struct {
-	Policy        *Policy      // kSecTrustSettingsPolicy (its OID) and kSecTrustSettingsPolicyName; nil: any policy
+	Policy        *tsPolicy    // kSecTrustSettingsPolicy (its OID) and kSecTrustSettingsPolicyName; nil: any policy
 	PolicyString  string       // kSecTrustSettingsPolicyString: host name or e-mail address the setting is limited to
 	Application   bool         // kSecTrustSettingsApplication is present: limited to one application (never this process)
 	PolicyOptions bool         // kSecTrustSettingsPolicyOptions is present: trustd never lets such an entry match
 	AllowedErrors []int64      // kSecTrustSettingsAllowedError values (CSSM/OSStatus codes to ignore)
 	KeyUsageSet   bool         // kSecTrustSettingsKeyUsage is present
 	KeyUsage      int64        // kSecTrustSettingsKeyUsage: 0xffffffff any, else exactly the uses (keyUse* bits)
-	Result        *TrustResult // kSecTrustSettingsResult; nil: the documented default, TrustRoot
+	Result        *trustResult // kSecTrustSettingsResult; nil: the documented default, TrustRoot
 }
 
 // result returns the setting's result with the documented default.
-func (s trustSetting) result() TrustResult {
+func (s trustSetting) result() trustResult {
 	if s.Result == nil {
-		return ResultTrustRoot
+		return resultTrustRoot
 	}
 	return *s.Result
 }
@@ -168,7 +168,7 @@ func (s trustSetting) result() TrustResult {
 // (keyUseSignCert for a certificate above the leaf, plus the policy's own
 // key usages).
 type evalContext struct {
-	Policy   Policy
+	Policy   tsPolicy
 	Host     string
 	KeyUsage uint32
 }
@@ -177,9 +177,9 @@ type evalContext struct {
 // policy p. trustd adds the policy's key usages: none for SSL and basic
 // X.509 (SecPolicyCreateSSL passes kSecKeyUsageUnspecified), digital
 // signature for code signing and S/MIME signing.
-func anchorContext(p Policy) evalContext {
+func anchorContext(p tsPolicy) evalContext {
 	ku := uint32(keyUseSignCert)
-	if p == PolicyCodeSigning || p == PolicySMIME {
+	if p == tsPolicyCodeSigning || p == tsPolicySMIME {
 		ku |= keyUseSignature
 	}
 	return evalContext{Policy: p, KeyUsage: ku}
@@ -215,11 +215,11 @@ func (s trustSetting) applies(ctx evalContext) bool {
 // evaluateSettings applies one usage-constraints array to ctx as trustd's
 // SecPVCGetTrustSettingsResult does: the first entry that matches decides,
 // whatever its result (Unspecified and Deny included; no result means
-// TrustRoot); ResultInvalid when no entry matches (also for an empty
+// TrustRoot); resultInvalid when no entry matches (also for an empty
 // array). allowed lists the allowed errors of every matching entry
 // (SecPVCIsAllowedError consults them all).
-func evaluateSettings(settings []trustSetting, ctx evalContext) (r TrustResult, allowed []int64) {
-	r = ResultInvalid
+func evaluateSettings(settings []trustSetting, ctx evalContext) (r trustResult, allowed []int64) {
+	r = resultInvalid
 	decided := false
 	for _, s := range settings {
 		if !s.applies(ctx) {
@@ -257,9 +257,9 @@ func isAnchorPerConstraints(settings []trustSetting, selfSigned bool, ctx evalCo
 	}
 	r, _ := evaluateSettings(settings, ctx)
 	switch {
-	case r == ResultDeny:
+	case r == resultDeny:
 		return verdictDeny
-	case selfSigned && r == ResultTrustRoot, !selfSigned && r == ResultTrustAsRoot:
+	case selfSigned && r == resultTrustRoot, !selfSigned && r == resultTrustAsRoot:
 		return verdictAnchor
 	}
 	return verdictNone

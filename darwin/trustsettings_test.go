@@ -16,7 +16,7 @@ import (
 // (github.com/apple-oss-distributions/Security); each cites the file and
 // release it was read from.
 
-func res(r TrustResult) *TrustResult { return &r }
+func res(r trustResult) *trustResult { return &r }
 
 func ku(v int64) trustSetting { return trustSetting{KeyUsageSet: true, KeyUsage: v} }
 
@@ -24,53 +24,53 @@ func ku(v int64) trustSetting { return trustSetting{KeyUsageSet: true, KeyUsage:
 // SecPVCGetTrustSettingsResult, SecPVCMeetsConstraint, SecPVCContainsPolicy,
 // SecPVCContainsString, SecPVCContainsTrustSettingsKeyUsage (Security-61901).
 func TestTrustSettingsFirstMatch(t *testing.T) {
-	ssl, basic := &PolicySSLServer, &PolicyBasic
-	anchor := anchorContext(PolicySSLServer)
+	ssl, basic := &tsPolicySSLServer, &tsPolicyBasic
+	anchor := anchorContext(tsPolicySSLServer)
 	withHost := anchor
 	withHost.Host = "a.example"
 	kuSignCert, kuSig := ku(keyUseSignCert), ku(keyUseSignature)
-	kuSignCert.Result, kuSig.Result = res(ResultDeny), res(ResultDeny)
+	kuSignCert.Result, kuSig.Result = res(resultDeny), res(resultDeny)
 	kuAny := ku(keyUseAny)
-	kuAny.Result = res(ResultDeny)
+	kuAny.Result = res(resultDeny)
 	kuMinus := ku(-1)
-	kuMinus.Result = res(ResultDeny)
+	kuMinus.Result = res(resultDeny)
 	cases := []struct {
 		name     string
 		settings []trustSetting
 		ctx      evalContext
-		want     TrustResult
+		want     trustResult
 		allowed  []int64
 	}{
-		{"empty array decides nothing", []trustSetting{}, anchor, ResultInvalid, nil},
-		{"no result means TrustRoot", []trustSetting{{Policy: ssl}}, anchor, ResultTrustRoot, nil},
-		{"other policy is skipped", []trustSetting{{Policy: basic, Result: res(ResultDeny)}}, anchor, ResultInvalid, nil},
-		{"first match decides: Unspecified stops the search", []trustSetting{{Result: res(ResultUnspecified)}, {Result: res(ResultTrustRoot)}}, anchor, ResultUnspecified, nil},
-		{"first match decides: Deny before TrustRoot", []trustSetting{{Policy: ssl, Result: res(ResultDeny)}, {Result: res(ResultTrustRoot)}}, anchor, ResultDeny, nil},
-		{"first match decides: Invalid result is returned as is", []trustSetting{{Result: res(ResultInvalid)}, {Result: res(ResultTrustRoot)}}, anchor, ResultInvalid, nil},
-		{"allowed errors of every matching entry", []trustSetting{{Result: res(ResultUnspecified), AllowedErrors: []int64{-1}}, {Policy: basic, AllowedErrors: []int64{-2}}, {AllowedErrors: []int64{-3}}}, anchor, ResultUnspecified, []int64{-1, -3}},
-		{"ssl server entry does not cover ssl client", []trustSetting{{Policy: ssl, Result: res(ResultDeny)}}, anchorContext(PolicySSLClient), ResultInvalid, nil},
-		{"ssl client entry does not cover ssl server", []trustSetting{{Policy: &PolicySSLClient, Result: res(ResultDeny)}}, anchor, ResultInvalid, nil},
-		{"ssl OID without name covers both", []trustSetting{{Policy: &Policy{OID: OIDSSL}, Result: res(ResultDeny)}}, anchorContext(PolicySSLClient), ResultDeny, nil},
-		{"sslServer name with ssl OID covers a non-client ssl policy", []trustSetting{{Policy: ssl, Result: res(ResultDeny)}}, evalContext{Policy: Policy{OID: OIDSSL, Name: "pinned"}, KeyUsage: keyUseSignCert}, ResultDeny, nil},
-		{"names compare case-sensitively", []trustSetting{{Policy: &Policy{Name: "SSLSERVER"}, Result: res(ResultDeny)}}, anchor, ResultInvalid, nil},
-		{"policy by name only", []trustSetting{{Policy: &Policy{Name: "sslServer"}, Result: res(ResultDeny)}}, anchor, ResultDeny, nil},
-		{"empty policy is no policy constraint", []trustSetting{{Policy: &Policy{}, Result: res(ResultDeny)}}, anchor, ResultDeny, nil},
-		{"no policy applies to all", []trustSetting{{Result: res(ResultDeny)}}, anchorContext(PolicyCodeSigning), ResultDeny, nil},
-		{"policy name in the OID field is an OID that matches nothing", []trustSetting{{Policy: &Policy{OID: "sslServer"}, Result: res(ResultDeny)}}, anchor, ResultInvalid, nil},
-		{"basic name does not cover ssl", []trustSetting{{Policy: &Policy{Name: "basicX509"}, Result: res(ResultDeny)}}, anchor, ResultInvalid, nil},
-		{"policy string must match the policy's host", []trustSetting{{Policy: ssl, PolicyString: "b.example", Result: res(ResultDeny)}}, withHost, ResultInvalid, nil},
-		{"policy string matches host case-insensitively", []trustSetting{{Policy: ssl, PolicyString: "A.Example", Result: res(ResultDeny)}}, withHost, ResultDeny, nil},
-		{"policy string with old trailing NUL", []trustSetting{{Policy: ssl, PolicyString: "a.example\x00", Result: res(ResultDeny)}}, withHost, ResultDeny, nil},
-		{"policy string without a policy never matches", []trustSetting{{PolicyString: "a.example", Result: res(ResultDeny)}}, withHost, ResultInvalid, nil},
-		{"policy string without host never matches", []trustSetting{{Policy: ssl, PolicyString: "a.example", Result: res(ResultDeny)}}, anchor, ResultInvalid, nil},
-		{"application-limited entry never applies", []trustSetting{{Application: true, Result: res(ResultDeny)}}, anchor, ResultInvalid, nil},
-		{"policy options entry never applies", []trustSetting{{PolicyOptions: true, Result: res(ResultDeny)}, {Result: res(ResultTrustAsRoot)}}, anchor, ResultTrustAsRoot, nil},
-		{"key usage SignCert matches an anchor", []trustSetting{kuSignCert}, anchor, ResultDeny, nil},
-		{"key usage must equal the use exactly", []trustSetting{kuSig}, anchor, ResultInvalid, nil},
-		{"key usage Signature|SignCert for code signing", []trustSetting{{KeyUsageSet: true, KeyUsage: keyUseSignature | keyUseSignCert, Result: res(ResultDeny)}}, anchorContext(PolicyCodeSigning), ResultDeny, nil},
-		{"key usage any", []trustSetting{kuAny}, anchor, ResultDeny, nil},
-		{"key usage -1 is not any (int64 compare)", []trustSetting{kuMinus}, anchor, ResultInvalid, nil},
-		{"key usage 0 matches only a use without bits", []trustSetting{{KeyUsageSet: true, Result: res(ResultDeny)}}, anchor, ResultInvalid, nil},
+		{"empty array decides nothing", []trustSetting{}, anchor, resultInvalid, nil},
+		{"no result means TrustRoot", []trustSetting{{Policy: ssl}}, anchor, resultTrustRoot, nil},
+		{"other policy is skipped", []trustSetting{{Policy: basic, Result: res(resultDeny)}}, anchor, resultInvalid, nil},
+		{"first match decides: Unspecified stops the search", []trustSetting{{Result: res(resultUnspecified)}, {Result: res(resultTrustRoot)}}, anchor, resultUnspecified, nil},
+		{"first match decides: Deny before TrustRoot", []trustSetting{{Policy: ssl, Result: res(resultDeny)}, {Result: res(resultTrustRoot)}}, anchor, resultDeny, nil},
+		{"first match decides: Invalid result is returned as is", []trustSetting{{Result: res(resultInvalid)}, {Result: res(resultTrustRoot)}}, anchor, resultInvalid, nil},
+		{"allowed errors of every matching entry", []trustSetting{{Result: res(resultUnspecified), AllowedErrors: []int64{-1}}, {Policy: basic, AllowedErrors: []int64{-2}}, {AllowedErrors: []int64{-3}}}, anchor, resultUnspecified, []int64{-1, -3}},
+		{"ssl server entry does not cover ssl client", []trustSetting{{Policy: ssl, Result: res(resultDeny)}}, anchorContext(tsPolicySSLClient), resultInvalid, nil},
+		{"ssl client entry does not cover ssl server", []trustSetting{{Policy: &tsPolicySSLClient, Result: res(resultDeny)}}, anchor, resultInvalid, nil},
+		{"ssl OID without name covers both", []trustSetting{{Policy: &tsPolicy{OID: oidSSL}, Result: res(resultDeny)}}, anchorContext(tsPolicySSLClient), resultDeny, nil},
+		{"sslServer name with ssl OID covers a non-client ssl policy", []trustSetting{{Policy: ssl, Result: res(resultDeny)}}, evalContext{Policy: tsPolicy{OID: oidSSL, Name: "pinned"}, KeyUsage: keyUseSignCert}, resultDeny, nil},
+		{"names compare case-sensitively", []trustSetting{{Policy: &tsPolicy{Name: "SSLSERVER"}, Result: res(resultDeny)}}, anchor, resultInvalid, nil},
+		{"policy by name only", []trustSetting{{Policy: &tsPolicy{Name: "sslServer"}, Result: res(resultDeny)}}, anchor, resultDeny, nil},
+		{"empty policy is no policy constraint", []trustSetting{{Policy: &tsPolicy{}, Result: res(resultDeny)}}, anchor, resultDeny, nil},
+		{"no policy applies to all", []trustSetting{{Result: res(resultDeny)}}, anchorContext(tsPolicyCodeSigning), resultDeny, nil},
+		{"policy name in the OID field is an OID that matches nothing", []trustSetting{{Policy: &tsPolicy{OID: "sslServer"}, Result: res(resultDeny)}}, anchor, resultInvalid, nil},
+		{"basic name does not cover ssl", []trustSetting{{Policy: &tsPolicy{Name: "basicX509"}, Result: res(resultDeny)}}, anchor, resultInvalid, nil},
+		{"policy string must match the policy's host", []trustSetting{{Policy: ssl, PolicyString: "b.example", Result: res(resultDeny)}}, withHost, resultInvalid, nil},
+		{"policy string matches host case-insensitively", []trustSetting{{Policy: ssl, PolicyString: "A.Example", Result: res(resultDeny)}}, withHost, resultDeny, nil},
+		{"policy string with old trailing NUL", []trustSetting{{Policy: ssl, PolicyString: "a.example\x00", Result: res(resultDeny)}}, withHost, resultDeny, nil},
+		{"policy string without a policy never matches", []trustSetting{{PolicyString: "a.example", Result: res(resultDeny)}}, withHost, resultInvalid, nil},
+		{"policy string without host never matches", []trustSetting{{Policy: ssl, PolicyString: "a.example", Result: res(resultDeny)}}, anchor, resultInvalid, nil},
+		{"application-limited entry never applies", []trustSetting{{Application: true, Result: res(resultDeny)}}, anchor, resultInvalid, nil},
+		{"policy options entry never applies", []trustSetting{{PolicyOptions: true, Result: res(resultDeny)}, {Result: res(resultTrustAsRoot)}}, anchor, resultTrustAsRoot, nil},
+		{"key usage SignCert matches an anchor", []trustSetting{kuSignCert}, anchor, resultDeny, nil},
+		{"key usage must equal the use exactly", []trustSetting{kuSig}, anchor, resultInvalid, nil},
+		{"key usage Signature|SignCert for code signing", []trustSetting{{KeyUsageSet: true, KeyUsage: keyUseSignature | keyUseSignCert, Result: res(resultDeny)}}, anchorContext(tsPolicyCodeSigning), resultDeny, nil},
+		{"key usage any", []trustSetting{kuAny}, anchor, resultDeny, nil},
+		{"key usage -1 is not any (int64 compare)", []trustSetting{kuMinus}, anchor, resultInvalid, nil},
+		{"key usage 0 matches only a use without bits", []trustSetting{{KeyUsageSet: true, Result: res(resultDeny)}}, anchor, resultInvalid, nil},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -87,7 +87,7 @@ func TestTrustSettingsFirstMatch(t *testing.T) {
 // a self-signed certificate an anchor; otherwise TrustRoot for self-signed,
 // TrustAsRoot for not self-signed; Deny is a "denied anchor".
 func TestTrustSettingsAnchorRule(t *testing.T) {
-	ctx := anchorContext(PolicySSLServer)
+	ctx := anchorContext(tsPolicySSLServer)
 	cases := []struct {
 		name       string
 		settings   []trustSetting
@@ -96,15 +96,15 @@ func TestTrustSettingsAnchorRule(t *testing.T) {
 	}{
 		{"empty array, self-signed: unrestricted anchor", []trustSetting{}, true, verdictAnchor},
 		{"empty array, not self-signed: invalid", []trustSetting{}, false, verdictNone},
-		{"TrustRoot, self-signed", []trustSetting{{Result: res(ResultTrustRoot)}}, true, verdictAnchor},
-		{"TrustRoot, not self-signed: not an anchor", []trustSetting{{Result: res(ResultTrustRoot)}}, false, verdictNone},
-		{"no result (TrustRoot), not self-signed: not an anchor", []trustSetting{{Policy: &PolicySSLServer}}, false, verdictNone},
-		{"TrustAsRoot, not self-signed", []trustSetting{{Result: res(ResultTrustAsRoot)}}, false, verdictAnchor},
-		{"TrustAsRoot, self-signed: not an anchor", []trustSetting{{Result: res(ResultTrustAsRoot)}}, true, verdictNone},
-		{"Deny", []trustSetting{{Result: res(ResultDeny)}}, true, verdictDeny},
-		{"Deny, not self-signed", []trustSetting{{Result: res(ResultDeny)}}, false, verdictDeny},
-		{"Unspecified first hides a later TrustRoot", []trustSetting{{Result: res(ResultUnspecified)}, {Result: res(ResultTrustRoot)}}, true, verdictNone},
-		{"nothing matches", []trustSetting{{Policy: &PolicyBasic}}, true, verdictNone},
+		{"TrustRoot, self-signed", []trustSetting{{Result: res(resultTrustRoot)}}, true, verdictAnchor},
+		{"TrustRoot, not self-signed: not an anchor", []trustSetting{{Result: res(resultTrustRoot)}}, false, verdictNone},
+		{"no result (TrustRoot), not self-signed: not an anchor", []trustSetting{{Policy: &tsPolicySSLServer}}, false, verdictNone},
+		{"TrustAsRoot, not self-signed", []trustSetting{{Result: res(resultTrustAsRoot)}}, false, verdictAnchor},
+		{"TrustAsRoot, self-signed: not an anchor", []trustSetting{{Result: res(resultTrustAsRoot)}}, true, verdictNone},
+		{"Deny", []trustSetting{{Result: res(resultDeny)}}, true, verdictDeny},
+		{"Deny, not self-signed", []trustSetting{{Result: res(resultDeny)}}, false, verdictDeny},
+		{"Unspecified first hides a later TrustRoot", []trustSetting{{Result: res(resultUnspecified)}, {Result: res(resultTrustRoot)}}, true, verdictNone},
+		{"nothing matches", []trustSetting{{Policy: &tsPolicyBasic}}, true, verdictNone},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -122,28 +122,28 @@ func TestTrustSettingsAnchorRule(t *testing.T) {
 // source is consulted before the system anchors (trust/trustd/SecTrustServer.c,
 // Security-61901).
 func TestTrustSettingsDomainPrecedence(t *testing.T) {
-	deny := []trustSetting{{Result: res(ResultDeny)}}
-	trustRoot := []trustSetting{{Result: res(ResultTrustRoot)}}
-	unspec := []trustSetting{{Result: res(ResultUnspecified)}}
-	sslOnly := []trustSetting{{Policy: &PolicySSLServer, Result: res(ResultTrustRoot)}}
+	deny := []trustSetting{{Result: res(resultDeny)}}
+	trustRoot := []trustSetting{{Result: res(resultTrustRoot)}}
+	unspec := []trustSetting{{Result: res(resultUnspecified)}}
+	sslOnly := []trustSetting{{Policy: &tsPolicySSLServer, Result: res(resultTrustRoot)}}
 	cases := []struct {
 		name    string
 		domains map[Domain][]trustSetting
 		prec    domainPrecedence
-		policy  Policy
+		policy  tsPolicy
 		want    anchorVerdict
 		from    Domain
 	}{
-		{"macOS 11+: admin deny beats user trust", map[Domain][]trustSetting{DomainAdmin: deny, DomainUser: trustRoot}, adminWins, PolicySSLServer, verdictDeny, DomainAdmin},
-		{"macOS 10.15: user trust beats admin deny", map[Domain][]trustSetting{DomainAdmin: deny, DomainUser: trustRoot}, userWins, PolicySSLServer, verdictAnchor, DomainUser},
-		{"macOS 11+: admin unspecified hides user trust (no fall-through)", map[Domain][]trustSetting{DomainAdmin: unspec, DomainUser: trustRoot}, adminWins, PolicySSLServer, verdictNone, DomainSystem},
-		{"macOS 10.15: user unspecified hides admin deny (no fall-through)", map[Domain][]trustSetting{DomainAdmin: deny, DomainUser: unspec}, userWins, PolicySSLServer, verdictNone, DomainSystem},
-		{"no per-policy fall-through: admin ssl-only leaves client unanchored", map[Domain][]trustSetting{DomainAdmin: sslOnly, DomainUser: trustRoot}, adminWins, PolicySSLClient, verdictNone, DomainSystem},
-		{"macOS 11+: user alone", map[Domain][]trustSetting{DomainUser: trustRoot}, adminWins, PolicySSLServer, verdictAnchor, DomainUser},
-		{"macOS 10.15: admin alone", map[Domain][]trustSetting{DomainAdmin: deny}, userWins, PolicySSLServer, verdictDeny, DomainAdmin},
-		{"admin deny of a system root", map[Domain][]trustSetting{DomainSystem: {}, DomainAdmin: deny}, adminWins, PolicySSLServer, verdictDeny, DomainAdmin},
-		{"unspecified user setting on a system root: still a system anchor", map[Domain][]trustSetting{DomainSystem: {}, DomainUser: unspec}, adminWins, PolicySSLServer, verdictAnchor, DomainSystem},
-		{"no settings at all", map[Domain][]trustSetting{}, adminWins, PolicyBasic, verdictNone, DomainSystem},
+		{"macOS 11+: admin deny beats user trust", map[Domain][]trustSetting{DomainAdmin: deny, DomainUser: trustRoot}, adminWins, tsPolicySSLServer, verdictDeny, DomainAdmin},
+		{"macOS 10.15: user trust beats admin deny", map[Domain][]trustSetting{DomainAdmin: deny, DomainUser: trustRoot}, userWins, tsPolicySSLServer, verdictAnchor, DomainUser},
+		{"macOS 11+: admin unspecified hides user trust (no fall-through)", map[Domain][]trustSetting{DomainAdmin: unspec, DomainUser: trustRoot}, adminWins, tsPolicySSLServer, verdictNone, DomainSystem},
+		{"macOS 10.15: user unspecified hides admin deny (no fall-through)", map[Domain][]trustSetting{DomainAdmin: deny, DomainUser: unspec}, userWins, tsPolicySSLServer, verdictNone, DomainSystem},
+		{"no per-policy fall-through: admin ssl-only leaves client unanchored", map[Domain][]trustSetting{DomainAdmin: sslOnly, DomainUser: trustRoot}, adminWins, tsPolicySSLClient, verdictNone, DomainSystem},
+		{"macOS 11+: user alone", map[Domain][]trustSetting{DomainUser: trustRoot}, adminWins, tsPolicySSLServer, verdictAnchor, DomainUser},
+		{"macOS 10.15: admin alone", map[Domain][]trustSetting{DomainAdmin: deny}, userWins, tsPolicySSLServer, verdictDeny, DomainAdmin},
+		{"admin deny of a system root", map[Domain][]trustSetting{DomainSystem: {}, DomainAdmin: deny}, adminWins, tsPolicySSLServer, verdictDeny, DomainAdmin},
+		{"unspecified user setting on a system root: still a system anchor", map[Domain][]trustSetting{DomainSystem: {}, DomainUser: unspec}, adminWins, tsPolicySSLServer, verdictAnchor, DomainSystem},
+		{"no settings at all", map[Domain][]trustSetting{}, adminWins, tsPolicyBasic, verdictNone, DomainSystem},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -168,7 +168,7 @@ func TestTrustSettingsPrecedenceForDarwin(t *testing.T) {
 }
 
 func TestTrustSettingsDecideAnchor(t *testing.T) {
-	ssl := &PolicySSLServer
+	ssl := &tsPolicySSLServer
 	cases := []struct {
 		name       string
 		domains    map[Domain][]trustSetting
@@ -176,15 +176,15 @@ func TestTrustSettingsDecideAnchor(t *testing.T) {
 		want       anchorDecision
 	}{
 		{"system root", map[Domain][]trustSetting{DomainSystem: {}}, true, anchorDecision{Anchor: true, Source: DomainSystem}},
-		{"user ssl-only trust", map[Domain][]trustSetting{DomainUser: {{Policy: ssl, Result: res(ResultTrustRoot)}}}, true,
+		{"user ssl-only trust", map[Domain][]trustSetting{DomainUser: {{Policy: ssl, Result: res(resultTrustRoot)}}}, true,
 			anchorDecision{Anchor: true, Purposes: []trust.Usage{trust.UsageServerAuth}, Source: DomainUser}},
-		{"admin deny of a system root", map[Domain][]trustSetting{DomainSystem: {}, DomainAdmin: {{Result: res(ResultDeny)}}}, true,
+		{"admin deny of a system root", map[Domain][]trustSetting{DomainSystem: {}, DomainAdmin: {{Result: res(resultDeny)}}}, true,
 			anchorDecision{Anchor: true, Distrust: true, Source: DomainAdmin}},
-		{"deny ssl only, nothing trusted", map[Domain][]trustSetting{DomainUser: {{Policy: ssl, Result: res(ResultDeny)}}}, true,
+		{"deny ssl only, nothing trusted", map[Domain][]trustSetting{DomainUser: {{Policy: ssl, Result: res(resultDeny)}}}, true,
 			anchorDecision{Anchor: true, Distrust: true, Source: DomainUser}},
-		{"all unspecified: not listed", map[Domain][]trustSetting{DomainUser: {{Result: res(ResultUnspecified)}}}, true, anchorDecision{Source: DomainSystem}},
+		{"all unspecified: not listed", map[Domain][]trustSetting{DomainUser: {{Result: res(resultUnspecified)}}}, true, anchorDecision{Source: DomainSystem}},
 		{"empty array on a non-self-signed certificate: not listed", map[Domain][]trustSetting{DomainUser: {}}, false, anchorDecision{Source: DomainSystem}},
-		{"TrustAsRoot intermediate", map[Domain][]trustSetting{DomainUser: {{Result: res(ResultTrustAsRoot)}}}, false, anchorDecision{Anchor: true, Source: DomainUser}},
+		{"TrustAsRoot intermediate", map[Domain][]trustSetting{DomainUser: {{Result: res(resultTrustAsRoot)}}}, false, anchorDecision{Anchor: true, Source: DomainUser}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -204,10 +204,10 @@ func TestTrustSettingsDecideAnchor(t *testing.T) {
 // (OSX/sec/Security/SecPolicy.c, SecPolicyCopyProperties).
 func TestTrustSettingsParse(t *testing.T) {
 	got, err := parseTrustSettings([]map[string]any{
-		{keyPolicy: Policy{OID: OIDSSL}, keyPolicyName: "sslClient", keyResult: int64(3), keyAllowedError: int64(-2147408896), keyPolicyString: "h.example"},
+		{keyPolicy: tsPolicy{OID: oidSSL}, keyPolicyName: "sslClient", keyResult: int64(3), keyAllowedError: int64(-2147408896), keyPolicyString: "h.example"},
 		{keyApplication: opaqueValue{TypeID: 99}, keyKeyUsage: int64(8), "kSecTrustSettingsFutureKey": "ignored"},
-		{keyPolicy: OIDBasicX509},
-		{keyPolicy: Policy{OID: OIDSSL, Name: "www.example.com"}},
+		{keyPolicy: oidBasicX509},
+		{keyPolicy: tsPolicy{OID: oidSSL, Name: "www.example.com"}},
 		{keyPolicyOpts: map[string]any{"SSLHostname": "x"}, keyPolicyName: "sslServer", keyResult: int64(1)},
 		{},                           // dropped: nothing in it
 		{keyPolicyName: "sslServer"}, // dropped: a name alone constrains nothing
@@ -216,11 +216,11 @@ func TestTrustSettingsParse(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []trustSetting{
-		{Policy: &Policy{OID: OIDSSL, Name: "sslClient"}, Result: res(ResultDeny), AllowedErrors: []int64{-2147408896}, PolicyString: "h.example"},
+		{Policy: &tsPolicy{OID: oidSSL, Name: "sslClient"}, Result: res(resultDeny), AllowedErrors: []int64{-2147408896}, PolicyString: "h.example"},
 		{Application: true, KeyUsageSet: true, KeyUsage: 8},
-		{Policy: &Policy{OID: OIDBasicX509}},
-		{Policy: &Policy{OID: OIDSSL}},
-		{Policy: &Policy{Name: "sslServer"}, PolicyOptions: true, Result: res(ResultTrustRoot)},
+		{Policy: &tsPolicy{OID: oidBasicX509}},
+		{Policy: &tsPolicy{OID: oidSSL}},
+		{Policy: &tsPolicy{Name: "sslServer"}, PolicyOptions: true, Result: res(resultTrustRoot)},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("got %+v\nwant %+v", got, want)
@@ -228,7 +228,7 @@ func TestTrustSettingsParse(t *testing.T) {
 	// The sslClient entry must not decide for a server evaluation: before,
 	// the name came from kSecPolicyName (a host, usually empty) and this
 	// row passed only because that name was empty.
-	if r, _ := evaluateSettings(got[:1], anchorContext(PolicySSLServer)); r != ResultInvalid {
+	if r, _ := evaluateSettings(got[:1], anchorContext(tsPolicySSLServer)); r != resultInvalid {
 		t.Errorf("sslClient entry decided a server evaluation: %v", r)
 	}
 	for _, bad := range []map[string]any{
@@ -309,7 +309,7 @@ func TestTrustSettingsSelfSigned(t *testing.T) {
 	// trustd ignores: SecPVCIsAnchorPerConstraints).
 	for _, c := range []*x509.Certificate{akid, utf8, foreign} {
 		for _, s := range installSettings(c) {
-			if s.Result != ResultTrustAsRoot {
+			if s.Result != resultTrustAsRoot {
 				t.Errorf("%s: install would write %v", c.Subject, s.Result)
 			}
 		}
@@ -328,10 +328,10 @@ func TestTrustSettingsBuildAnchors(t *testing.T) {
 	p := newTestPKI(t)
 	entries := []domainEntry{
 		{Domain: DomainSystem, DER: p.otherRoot.Raw, Settings: []trustSetting{}},
-		{Domain: DomainAdmin, DER: p.otherRoot.Raw, Settings: []trustSetting{{Result: res(ResultDeny)}}},
-		{Domain: DomainUser, DER: p.root.Raw, Settings: []trustSetting{{Policy: &PolicySSLServer}, {Policy: &PolicyBasic}}},
-		{Domain: DomainUser, DER: p.inter.Raw, Settings: []trustSetting{{Result: res(ResultTrustAsRoot)}}},
-		{Domain: DomainUser, DER: p.leaf.Raw, Settings: []trustSetting{{Result: res(ResultUnspecified)}}},
+		{Domain: DomainAdmin, DER: p.otherRoot.Raw, Settings: []trustSetting{{Result: res(resultDeny)}}},
+		{Domain: DomainUser, DER: p.root.Raw, Settings: []trustSetting{{Policy: &tsPolicySSLServer}, {Policy: &tsPolicyBasic}}},
+		{Domain: DomainUser, DER: p.inter.Raw, Settings: []trustSetting{{Result: res(resultTrustAsRoot)}}},
+		{Domain: DomainUser, DER: p.leaf.Raw, Settings: []trustSetting{{Result: res(resultUnspecified)}}},
 		{Domain: DomainUser, DER: p.client.Raw, Settings: []trustSetting{}},
 	}
 	merged := mergeSettings(entries)

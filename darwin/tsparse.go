@@ -26,7 +26,7 @@ type opaqueValue struct {
 // parseTrustSettings reads the usage-constraints array that
 // SecTrustSettingsCopyTrustSettings returned, converted to Go values by the
 // FFI layer (CFString → string, CFNumber → int64, CFBoolean → bool, CFData
-// → []byte, SecPolicyRef → Policy with only its OID, other objects →
+// → []byte, SecPolicyRef → tsPolicy with only its OID, other objects →
 // opaqueValue). A value of the wrong type is an error, never silently
 // ignored. The policy's name comes only from kSecTrustSettingsPolicyName,
 // as trustd reads it (trust/trustd/SecPolicyServer.c,
@@ -54,7 +54,7 @@ func parseTrustSetting(d map[string]any) (trustSetting, error) {
 		switch k {
 		case keyPolicy:
 			switch pv := v.(type) {
-			case Policy:
+			case tsPolicy:
 				oid = pv.OID
 			case string: // an OID string, as in exported trust-settings plists
 				oid = pv
@@ -88,7 +88,7 @@ func parseTrustSetting(d map[string]any) (trustSetting, error) {
 		}
 	}
 	if oid != "" || name != "" {
-		s.Policy = &Policy{OID: oid, Name: name}
+		s.Policy = &tsPolicy{OID: oid, Name: name}
 	}
 	return s, nil
 }
@@ -98,10 +98,10 @@ func parseResult(s *trustSetting, v any) error {
 	if !ok {
 		return fmt.Errorf("%s has unexpected type %T", keyResult, v)
 	}
-	if n < int64(ResultInvalid) || n > int64(ResultUnspecified) {
+	if n < int64(resultInvalid) || n > int64(resultUnspecified) {
 		return fmt.Errorf("%s is %d, not a kSecTrustSettingsResult value", keyResult, n)
 	}
-	r := TrustResult(n)
+	r := trustResult(n)
 	s.Result = &r
 	return nil
 }
