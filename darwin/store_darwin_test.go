@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nativetls/nativetls/darwin/internal/sec"
 	"github.com/nativetls/nativetls/trust"
 )
 
@@ -148,23 +149,37 @@ func TestStoreUnknownRootWithoutSettings(t *testing.T) {
 	}
 }
 
-// TestPolicyPropertiesMatchConstants checks that the policies this package
-// creates report, through SecPolicyCopyProperties, values that its
-// trust-settings evaluation recognises.
+// TestPolicyPropertiesMatchConstants checks what SecPolicyCopyProperties
+// reports for the policies this package creates, with a host name so that
+// kSecPolicyName is not empty: kSecPolicyOid must be the OID the
+// trust-settings evaluation compares (the SSL OID for server and client
+// alike), and kSecPolicyName is the host, never taken for the policy's
+// name (OSX/sec/Security/SecPolicy.c, SecPolicyCopyProperties,
+// Security-61901).
 func TestPolicyPropertiesMatchConstants(t *testing.T) {
 	if err := available(); err != nil {
 		t.Fatal(err)
 	}
 	for kind, want := range map[policyKind]tsPolicy{policySSLServer: tsPolicySSLServer, policySSLClient: tsPolicySSLClient, policyBasic: tsPolicyBasic} {
 		var rel releaser
-		got, ok := toGo(rel.add(policyRef(kind, "", &rel))).(tsPolicy)
+		ref := rel.add(policyRef(kind, goodHost, &rel))
+		props := rel.add(sec.SecPolicyCopyProperties(ref))
+		host := stringValue(props, sec.KSecPolicyName)
+		got, ok := toGo(ref).(tsPolicy)
 		rel.release()
 		if !ok {
 			t.Fatalf("%v: not converted to a tsPolicy", kind)
 		}
-		t.Logf("%v: kSecPolicyOid %q kSecPolicyName %q", kind, got.OID, got.Name)
-		if !got.matches(want) || !want.matches(got) {
-			t.Errorf("%v reports %+v, which does not match %+v", kind, got, want)
+		t.Logf("%v: kSecPolicyOid %q kSecPolicyName %q", kind, got.OID, host)
+		if got.OID != want.OID || got.Name != "" {
+			t.Errorf("%v converts to %+v, want OID %q and no name (the name comes from kSecTrustSettingsPolicyName)", kind, got, want.OID)
+		}
+		if kind == policySSLServer && host != goodHost {
+			t.Errorf("sslServer: kSecPolicyName %q, want the host %q", host, goodHost)
+		}
+		constraint := tsPolicy{OID: got.OID, Name: want.Name} // as a trust setting written for this policy reads back
+		if !constraint.matches(want) {
+			t.Errorf("%v: a constraint %+v does not match its own policy", kind, constraint)
 		}
 	}
 }
