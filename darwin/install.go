@@ -161,7 +161,6 @@ func Install(cert *x509.Certificate, opts trust.InstallOptions) ([]trust.Install
 	if err := readBack(cert, p.domain, false); err != nil {
 		return p.actions, &InstallError{Op: "install", Domain: p.domain, Certificate: cert, Err: err}
 	}
-	writePlan(opts.Stdout, p.actions)
 	return p.actions, nil
 }
 
@@ -189,7 +188,6 @@ func Uninstall(cert *x509.Certificate, opts trust.InstallOptions) ([]trust.Insta
 	if err := readBack(cert, p.domain, true); err != nil {
 		return p.actions, &InstallError{Op: "uninstall", Domain: p.domain, Certificate: cert, Err: err}
 	}
-	writePlan(opts.Stdout, p.actions)
 	return p.actions, nil
 }
 
