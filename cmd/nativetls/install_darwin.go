@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/nativetls/nativetls/darwin"
+	"github.com/nativetls/nativetls/trust"
 )
 
 // systemKeychain is the admin domain's keychain.
@@ -33,25 +34,15 @@ func platformInstall(cert *x509.Certificate, o installOpts, uninstall bool) ([]a
 }
 
 func darwinUserInstall(cert *x509.Certificate, o installOpts, uninstall bool) ([]actionJSON, error) {
-	var opts []darwin.Option
-	where := "login keychain"
-	if o.root != "" {
-		opts = append(opts, darwin.WithKeychain(o.root))
-		where = "keychain " + o.root
-	}
-	op, verb := "add", "add to the "+where+" and trust for TLS in the user's trust settings"
+	opts := trust.InstallOptions{Scope: trust.ScopeUser, Keychain: o.root, DryRun: o.dryRun}
+	f := darwin.Install
 	if uninstall {
-		op, verb = "remove", "remove from the "+where+" and the user's trust settings"
+		f = darwin.Uninstall
 	}
-	out := []actionJSON{{Store: "darwin:" + where, Op: op, Text: "[darwin] " + verb}}
-	if o.dryRun {
-		return out, nil
-	}
-	var err error
-	if uninstall {
-		err = darwin.Uninstall(cert, opts...)
-	} else {
-		err = darwin.Install(cert, opts...)
+	actions, err := f(cert, opts)
+	out := make([]actionJSON, 0, len(actions))
+	for _, a := range actions {
+		out = append(out, actionJSON{Store: "darwin:" + a.Store, Op: a.Op, Text: "[darwin] " + a.String()})
 	}
 	return out, err
 }
