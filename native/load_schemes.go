@@ -70,7 +70,7 @@ func load[T any](uri, what string, f func(s *scheme, rest string) (T, error)) (o
 	defer func() {
 		if r := recover(); r != nil {
 			var zero T
-			out, err = zero, newLoadError(uri, name, what, fmt.Errorf("%w (%v)", ErrLoaderPanic, r))
+			out, err = zero, newLoadError(uri, name, what, fmt.Errorf("%w (%s)", ErrLoaderPanic, scrub(fmt.Sprint(r), uri)))
 		}
 	}()
 	s := lookupScheme(name, rest)
