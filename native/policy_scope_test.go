@@ -76,3 +76,23 @@ func TestVerificationRequested(t *testing.T) {
 		t.Error("a default configuration with ALPN is treated as asking for verification")
 	}
 }
+
+// TestVerifiedChainsAreCopies: a caller changing the chains it got changes
+// neither the connection's record nor what the next caller sees.
+func TestVerifiedChainsAreCopies(t *testing.T) {
+	p := newPKI(t, testpki.Options{})
+	r := handshake(t, p.clientConfig(), p.serverConfig(), "www.example.test")
+	if r.clientErr != nil {
+		t.Fatal(r.clientErr)
+	}
+	got := r.client.VerifiedChains()
+	if len(got) == 0 || len(got[0]) < 2 {
+		t.Fatalf("chains %v", got)
+	}
+	got[0][0] = nil
+	got[0] = got[0][:1]
+	again := r.client.VerifiedChains()
+	if again[0][0] == nil || len(again[0]) < 2 {
+		t.Fatal("VerifiedChains handed out its own slices")
+	}
+}
