@@ -25,15 +25,27 @@ type Proxy struct {
 // Start starts a proxy on 127.0.0.1; it stops when the test ends.
 func Start(t testing.TB) *Proxy {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	p, err := Listen()
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &Proxy{l: l}
-	go p.serve()
-	t.Cleanup(func() { l.Close() })
+	t.Cleanup(p.Close)
 	return p
 }
+
+// Listen starts a proxy on 127.0.0.1, for examples; Close stops it.
+func Listen() (*Proxy, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	p := &Proxy{l: l}
+	go p.serve()
+	return p, nil
+}
+
+// Close stops accepting tunnels.
+func (p *Proxy) Close() { p.l.Close() }
 
 // URL is the proxy's URL, http://127.0.0.1:PORT.
 func (p *Proxy) URL() string { return "http://" + p.l.Addr().String() }
