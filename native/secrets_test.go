@@ -183,3 +183,31 @@ func FuzzRedactURI(f *testing.F) {
 }
 
 var _ = trust.ErrNoCertificates
+
+// FuzzPasswordSource: the error for a source that is not understood is one
+// of a few fixed messages, so nothing of the value can leak into it.
+func FuzzPasswordSource(f *testing.F) {
+	for _, s := range []string{"PASS:x", "pas:x", "hunter2:TOPSECRET", "1234", "pass:x", "env:", "file:", "keychain:a"} {
+		f.Add(s)
+	}
+	fixed := map[string]bool{}
+	for _, ref := range []string{"zzzz", "zzzz:y", "PASS:y", "ENV:y", "FILE:y", "KEYCHAIN:y"} {
+		_, err := PasswordSource(ref)
+		fixed[err.Error()] = true
+	}
+	f.Fuzz(func(t *testing.T, spec string) {
+		_, err := PasswordSource(spec)
+		kind, _, ok := strings.Cut(spec, ":")
+		if err == nil || isUserFile(spec) {
+			return
+		}
+		switch {
+		case ok && (kind == "pass" || kind == "env" || kind == "file" || kind == "keychain"):
+			if kind == "pass" {
+				t.Fatalf("pass: source refused: %v", err)
+			}
+		case !fixed[err.Error()]:
+			t.Fatalf("PasswordSource(%q) = %q, not one of the fixed messages", spec, err)
+		}
+	})
+}
