@@ -197,6 +197,9 @@ func checkKeyMatches(chain trust.CertificateChain) error {
 	if len(chain.Certificates) == 0 {
 		return trust.ErrNoCertificates
 	}
+	if chain.PrivateKey == nil {
+		return trust.ErrNoPrivateKey
+	}
 	type equaler interface{ Equal(crypto.PublicKey) bool }
 	pub, ok := chain.PrivateKey.Public().(equaler)
 	if !ok || !pub.Equal(chain.Certificates[0].PublicKey) {

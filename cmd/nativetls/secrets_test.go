@@ -25,7 +25,7 @@ func assertNoPlanted(t *testing.T, what string, r result) {
 }
 
 // TestNoSecretInOutput plants a secret in every flag that takes a URI or
-// a password source, for serve, get, keys and verify, with and without
+// a password source, for serve, get, keys, verify, roots and doctor, with and without
 // --json, against a real SoftHSM token where PKCS#11 is involved.
 func TestNoSecretInOutput(t *testing.T) {
 	d := pkiDir(t)
@@ -63,6 +63,8 @@ func TestNoSecretInOutput(t *testing.T) {
 			[]string{"verify", "--leaf", filepath.Join(d, "leaf-chain.pem"), "--roots", u},
 			[]string{"verify", "--connect", addr, "--roots", u},
 			[]string{"keys", "--uri", u},
+			[]string{"roots", "--roots", u},
+			[]string{"doctor", "--roots", u},
 		)
 	}
 	for _, s := range sources {
