@@ -176,3 +176,29 @@ func ExampleNewServerContext() {
 		})}
 	log.Fatal(srv.ListenAndServeTLS("", ""))
 }
+
+// A tls.Config for one connection the program dials itself: the name given
+// (an IP address here) is the one checked, and the context verifies.
+func ExampleClientContext_TLSConfigFor() {
+	ca, port := exampleServer(trust.NoClientCert)
+	ctx, err := native.NewClientContext(trust.DefaultConfiguration().
+		WithTrustStore(trust.FromCertificates("example CA", ca.Cert)))
+	if err != nil {
+		log.Fatal(err)
+	}
+	tc, err := ctx.TLSConfigFor("127.0.0.1")
+	if err != nil {
+		log.Fatal(err)
+	}
+	raw, err := net.Dial("tcp", "127.0.0.1:"+port)
+	if err != nil {
+		log.Fatal(err)
+	}
+	conn := tls.Client(raw, tc)
+	defer conn.Close()
+	if err := conn.Handshake(); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(conn.ConnectionState().PeerCertificates[0].IPAddresses)
+	// Output: [127.0.0.1]
+}
