@@ -45,6 +45,7 @@ func TestEndlessFilesRefused(t *testing.T) {
 		for _, args := range [][]string{
 			{"verify", "--leaf", bad, "--roots", filepath.Join(d, "root.pem")},
 			{"verify", "--leaf", filepath.Join(d, "leaf-chain.pem"), "--roots", bad},
+			{"verify", "--leaf", filepath.Join(d, "leaf-chain.pem"), "--roots", filepath.Join(d, "root.pem"), "--crl", bad},
 			{"get", "https://127.0.0.1:1/", "--roots", bad},
 			{"serve", "--listen", "127.0.0.1:0", "--cert", bad, "--key", filepath.Join(d, "leaf-key.pem")},
 			{"serve", "--listen", "127.0.0.1:0", "--cert", filepath.Join(d, "leaf-chain.pem"), "--key", bad},
