@@ -22,8 +22,8 @@ var httpProtocols = []string{"h2", "http/1.1"}
 // HTTPTransport returns a new *http.Transport whose every TLS connection
 // is verified by the context: the trust store (with its distrust), the
 // pins, the verify callback and the hostname, for direct requests and for
-// requests through a proxy alike. It is http.DefaultTransport's settings
-// (Proxy: http.ProxyFromEnvironment, timeouts, idle pool) with
+// requests through a proxy alike. It has http.DefaultTransport's documented
+// settings (Proxy: http.ProxyFromEnvironment, timeouts, idle pool) with
 // ForceAttemptHTTP2 on, ALPN "h2" and "http/1.1" offered unless the
 // configuration names its own inner protocols, and:
 //
@@ -44,13 +44,20 @@ var httpProtocols = []string{"h2", "http/1.1"}
 // VerifyPeerCertificate, nor DialTLSContext: they carry the verification.
 func (c *ClientContext) HTTPTransport() *http.Transport {
 	hc := c.withDefaultProtocols(httpProtocols)
-	t := http.DefaultTransport.(*http.Transport).Clone()
-	t.ForceAttemptHTTP2 = true
-	t.TLSClientConfig = hc.proxyTLSConfig()
 	d := &net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}
-	t.DialContext = d.DialContext
-	t.DialTLSContext = hc.DialTLSContext
-	return t
+	// Built afresh rather than cloned from http.DefaultTransport, which a
+	// program (or a library it uses) may have changed.
+	return &http.Transport{
+		Proxy:                 http.ProxyFromEnvironment,
+		DialContext:           d.DialContext,
+		DialTLSContext:        hc.DialTLSContext,
+		TLSClientConfig:       hc.proxyTLSConfig(),
+		ForceAttemptHTTP2:     true,
+		MaxIdleConns:          100,
+		IdleConnTimeout:       90 * time.Second,
+		TLSHandshakeTimeout:   10 * time.Second,
+		ExpectContinueTimeout: time.Second,
+	}
 }
 
 // HTTPClient returns an *http.Client using HTTPTransport, with no overall
