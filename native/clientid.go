@@ -188,7 +188,7 @@ func (s *ClientIdentitySet) listToken(spec string) ([]trust.ClientIdentity, erro
 			continue
 		}
 		keyURI := pkcs11ObjectURI(spec, ids[i], "private")
-		id := trust.ClientIdentity{Chain: append([]*x509.Certificate{c}, cas...), Source: redactURI(keyURI)}
+		id := trust.ClientIdentity{Chain: append([]*x509.Certificate{c}, cas...), Source: RedactURI(keyURI)}
 		if len(ids[i]) == 0 {
 			id.Unusable = errors.New("the certificate has no CKA_ID, so its key cannot be found")
 		} else {

@@ -3,7 +3,6 @@ package native
 import (
 	"crypto/x509"
 	"fmt"
-	"net/url"
 	"strings"
 
 	"github.com/nativetls/nativetls/pkcs11"
@@ -33,7 +32,7 @@ func tokenCertificates(spec string, _ *loadConfig) ([]*x509.Certificate, [][]byt
 		}
 	}
 	if len(certs) == 0 {
-		return nil, nil, fmt.Errorf("no certificates on the token %s: import the client certificates (pkcs11-tool --write-object CERT.der --type cert --id ID)", redactURI(spec))
+		return nil, nil, fmt.Errorf("no certificates on the token %s: import the client certificates (pkcs11-tool --write-object CERT.der --type cert --id ID)", RedactURI(spec))
 	}
 	return certs, ids, nil
 }
@@ -46,21 +45,4 @@ func withQuery(objURI, spec string) string {
 		return objURI
 	}
 	return objURI + "?" + q
-}
-
-// redactURI hides the secret query attributes of a URI (pin-value) and
-// the password of userinfo, so it can appear in messages.
-func redactURI(s string) string {
-	path, query, ok := strings.Cut(s, "?")
-	if !ok {
-		return s
-	}
-	parts := strings.Split(query, "&")
-	for i, p := range parts {
-		name, _, _ := strings.Cut(p, "=")
-		if n, err := url.QueryUnescape(name); err == nil && strings.EqualFold(n, "pin-value") {
-			parts[i] = name + "=***"
-		}
-	}
-	return path + "?" + strings.Join(parts, "&")
 }

@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
+	"slices"
 	"sync/atomic"
 
 	"github.com/nativetls/nativetls/trust"
@@ -29,12 +31,18 @@ var _ trust.Conn = (*Conn)(nil)
 
 // VerifiedChains returns the chains verified for the peer, nil if the peer
 // was not verified (validation off, or a server that got no client
-// certificate).
+// certificate). The slices are the caller's own copies: changing them
+// changes nothing the connection or a verification cache holds.
 func (c *Conn) VerifiedChains() [][]*x509.Certificate {
-	if p := c.verified.Load(); p != nil {
-		return *p
+	p := c.verified.Load()
+	if p == nil {
+		return nil
 	}
-	return nil
+	out := make([][]*x509.Certificate, len(*p))
+	for i, ch := range *p {
+		out[i] = slices.Clone(ch)
+	}
+	return out
 }
 
 // Handshake runs the handshake if it has not run yet.
@@ -62,8 +70,8 @@ func (c *Conn) Read(b []byte) (int, error) {
 	return n, err
 }
 
-// NetConn returns the underlying connection.
-func (c *Conn) NetConn() any { return c.Conn.NetConn() }
+// NetConn returns the underlying connection, as (*tls.Conn).NetConn does.
+func (c *Conn) NetConn() net.Conn { return c.Conn.NetConn() }
 
 // verifier runs a context's trust decision for one connection.
 type verifier struct {
@@ -94,7 +102,11 @@ func (v *verifier) verify(cs tls.ConnectionState, name string, conn *Conn) error
 		return err
 	}
 	if conn != nil {
-		conn.verified.Store(&chains)
+		own := make([][]*x509.Certificate, len(chains))
+		for i, ch := range chains {
+			own[i] = slices.Clone(ch) // never the verification cache's slices
+		}
+		conn.verified.Store(&own)
 	}
 	return nil
 }

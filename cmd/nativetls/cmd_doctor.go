@@ -97,7 +97,7 @@ func runDoctor(e *env, args []string) error {
 	store, serr := native.TrustStore(o.roots)
 	if store == nil {
 		r.StoreError, r.Healthy = humanMessage(serr), false
-		r.TrustStore = o.roots
+		r.TrustStore = native.RedactURI(o.roots)
 	} else {
 		r.TrustStore = store.String()
 		if serr != nil {

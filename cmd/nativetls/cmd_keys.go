@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 
+	"github.com/nativetls/nativetls/native"
 	"github.com/nativetls/nativetls/pkcs11"
 )
 
@@ -81,7 +82,7 @@ func runKeys(e *env, args []string) error {
 		}
 		objs, err := pkcs11.ListObjects(o.uri, opts)
 		if err != nil {
-			return inputErr(err)
+			return inputErr(native.RedactError(err, o.uri))
 		}
 		for _, ob := range objs {
 			out.Objects = append(out.Objects, objectJSON{Type: ob.Type, Label: ob.Label, ID: fmt.Sprintf("%x", ob.ID), KeyType: ob.KeyType, URI: ob.URI})

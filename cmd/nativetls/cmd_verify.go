@@ -9,10 +9,10 @@ import (
 	"flag"
 	"fmt"
 	"net"
-	"os"
 	"strconv"
 	"time"
 
+	"github.com/nativetls/nativetls/internal/safefile"
 	"github.com/nativetls/nativetls/native"
 	"github.com/nativetls/nativetls/trust"
 )
@@ -248,7 +248,7 @@ func fetchChain(addr string) ([]*x509.Certificate, []byte, error) {
 
 // loadCRL reads a certificate revocation list in DER or PEM ("X509 CRL").
 func loadCRL(path string) (*x509.RevocationList, error) {
-	data, err := os.ReadFile(path)
+	data, err := safefile.Read(path, 0)
 	if err != nil {
 		return nil, fmt.Errorf("reading CRL: %w", err)
 	}

@@ -312,13 +312,19 @@ func TestServeAndGet(t *testing.T) {
 		t.Errorf("get untrusted --json: exit %d, %s", r.code, r.stdout)
 	}
 
-	// PEP 493: NATIVETLS_VERIFY=0 lets the default configuration through,
-	// with one warning.
-	r = runCLI(t, append(baseEnv(), "NATIVETLS_VERIFY=0"), "get", url, "--roots", filepath.Join(d, "other-root.pem"), "--host", "www.example.test")
+	// PEP 493: NATIVETLS_VERIFY=0 lets the default configuration (no
+	// --roots) through, with one warning...
+	r = runCLI(t, append(baseEnv(), "NATIVETLS_VERIFY=0"), "get", url, "--host", "www.example.test")
 	if r.code != 0 {
 		t.Errorf("get under NATIVETLS_VERIFY=0: exit %d, %s", r.code, r.stderr)
 	}
 	golden(t, "get-policy-disabled", r, repl)
+	// ...but never a configuration that names its trust store (issue 13
+	// item 6): --roots asked for verification explicitly.
+	r = runCLI(t, append(baseEnv(), "NATIVETLS_VERIFY=0"), "get", url, "--roots", filepath.Join(d, "other-root.pem"), "--host", "www.example.test")
+	if r.code != 1 || !strings.Contains(r.stderr+r.stdout, "unknown") {
+		t.Errorf("get --roots other-root.pem under NATIVETLS_VERIFY=0: exit %d, want 1 (untrusted)\n%s%s", r.code, r.stdout, r.stderr)
+	}
 
 	// NATIVETLS_IGNORE_ENVIRONMENT wins: verification stays on.
 	r = runCLI(t, append(baseEnv(), "NATIVETLS_VERIFY=0", "NATIVETLS_IGNORE_ENVIRONMENT=1"), "get", url, "--roots", filepath.Join(d, "other-root.pem"), "--host", "www.example.test")
