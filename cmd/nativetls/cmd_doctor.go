@@ -108,8 +108,8 @@ func runDoctor(e *env, args []string) error {
 	p := native.Policy()
 	r.Policy = policyJSON{Verify: p.Verify(), Setting: p.Setting.String(), Source: p.Source,
 		Ignored: p.Ignored, Problems: p.Problems, Summary: p.String()}
-	for _, sc := range native.Schemes() {
-		r.Schemes = append(r.Schemes, schemeJSON{Scheme: sc.Scheme, Available: sc.Available, Note: sc.Reason})
+	for _, c := range native.Backend().Capabilities() {
+		r.Schemes = append(r.Schemes, schemeJSON{Scheme: c.Name, Available: c.Available, Note: c.Note})
 	}
 	r.Checks = selfTest()
 	for _, c := range r.Checks {
@@ -181,7 +181,7 @@ func printDoctor(w io.Writer, r doctorReport) {
 		case s.Anchors < 0:
 			fmt.Fprintf(w, "  - %s\n", loc)
 		default:
-			fmt.Fprintf(w, "  - %s: %d anchors, %d distrusted\n", loc, s.Anchors, s.Distrusted)
+			fmt.Fprintf(w, "  - %s: %s, %d distrusted\n", loc, count(s.Anchors, "anchor", ""), s.Distrusted)
 		}
 		if s.Error != "" {
 			fmt.Fprintf(w, "      error: %s\n", s.Error)

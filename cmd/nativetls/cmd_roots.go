@@ -132,7 +132,7 @@ func runRoots(e *env, args []string) error {
 		}
 		e.outf("%s\n    source %s; %s; expires %s%s\n", a.Subject, a.Source, purposes, a.NotAfter.Format("2006-01-02"), flags)
 	}
-	e.outf("%d anchors listed (of %d in %s)\n", len(out), len(anchors), store)
+	e.outf("%s listed (of %d in %s)\n", count(len(out), "anchor", ""), len(anchors), store)
 	return nil
 }
 
