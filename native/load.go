@@ -184,6 +184,9 @@ func LoadIdentity(uri string, opts ...LoadOption) (trust.CertificateChain, error
 			return fail(err)
 		}
 	}
+	if chain, err = completeChain(chain, uri, c); err != nil { // chain.go: a store's CA certificates
+		return fail(err)
+	}
 	if err := checkKeyMatches(chain); err != nil {
 		return fail(err)
 	}
