@@ -185,9 +185,24 @@ func printSearched(e *env, r keysJSON, o keysOpts) {
 	if r.HiddenPrivateKeys > 0 {
 		uri := o.uri
 		if uri == "" {
-			uri = "TOKEN-URI"
+			uri = hiddenTokenURI(r.Tokens)
 		}
 		e.outf("%s not listed: tokens show private keys only after a login; to see them run\n    nativetls keys --uri '%s' --pin env:TOKEN_PIN   (or file:PATH)\n",
 			count(r.HiddenPrivateKeys, "private key", ""), uri)
 	}
+}
+
+// hiddenTokenURI is the URI to give --uri to see the hidden keys: the one
+// token hiding some, or a placeholder when several do.
+func hiddenTokenURI(tokens []tokenJSON) string {
+	uri := ""
+	for _, t := range tokens {
+		if t.HiddenPrivateKeys > 0 {
+			if uri != "" {
+				return "TOKEN-URI (one of the URIs above)"
+			}
+			uri = t.URI
+		}
+	}
+	return uri
 }

@@ -15,7 +15,7 @@ func TestKeysSaysWhatItSearched(t *testing.T) {
 	env, module := newToken(t)
 	r := runCLI(t, env, "keys", "--module", module)
 	for _, want := range []string{`token "web"`, "searched:\n  - pkcs11 module " + module, "found 1 token and 0 identities",
-		"1 private key hidden until a login", "1 private key not listed", "--pin"} {
+		"1 private key hidden until a login", "1 private key not listed", "keys --uri 'pkcs11:", "--pin"} {
 		if r.code != 0 || !strings.Contains(r.stdout, want) {
 			t.Errorf("keys --module: exit %d, output lacks %q:\n%s%s", r.code, want, r.stdout, r.stderr)
 		}
