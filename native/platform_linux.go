@@ -63,7 +63,7 @@ func linuxInstall(cert *x509.Certificate, opts trust.InstallOptions, uninstall b
 	}
 	targets, err := linux.ParseTarget(stores)
 	if err != nil {
-		return nil, &trust.ConfigurationError{Backend: "linux", Field: "install stores", Msg: err.Error(), Err: err}
+		return nil, &trust.ConfigurationError{Backend: "linux", Field: "install stores", Msg: err.Error()}
 	}
 	out := opts.Stdout
 	if out == nil {

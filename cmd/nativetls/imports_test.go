@@ -1,6 +1,7 @@
 package main
 
 import (
+	"go/ast"
 	"go/parser"
 	"go/token"
 	"path/filepath"
@@ -39,5 +40,28 @@ func TestCLIIsALibraryConsumer(t *testing.T) {
 	}
 	if checked < 5 {
 		t.Fatalf("checked only %d files", checked)
+	}
+}
+
+// TestCommandFunctionsShort: each command reads parse → decide → print; no
+// function of the CLI (tests aside) is over 60 lines.
+func TestCommandFunctionsShort(t *testing.T) {
+	files, _ := filepath.Glob("*.go")
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		fset := token.NewFileSet()
+		af, err := parser.ParseFile(fset, f, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range af.Decls {
+			if fd, ok := d.(*ast.FuncDecl); ok {
+				if n := fset.Position(fd.End()).Line - fset.Position(fd.Pos()).Line + 1; n > 60 {
+					t.Errorf("%s: %s is %d lines; split it (parse, decide, print) below 60", f, fd.Name.Name, n)
+				}
+			}
+		}
 	}
 }
