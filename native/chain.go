@@ -19,8 +19,9 @@ import (
 // self-signed root (peers have their own), never adding a certificate
 // that does not chain. When the certificates themselves came from a store,
 // the leaf is the one certifying the private key, so a URI naming several
-// certificates still yields leaf-first order. Chains from files are kept as
-// given and only extended.
+// certificates still yields leaf-first order (see rebuild). Chains from
+// files, and OS-built chains that start with the key's certificate, are
+// kept as given and only extended.
 func completeChain(chain trust.CertificateChain, uri string, c *loadConfig) (trust.CertificateChain, error) {
 	if len(chain.Certificates) == 0 || chain.PrivateKey == nil {
 		return chain, nil
@@ -47,7 +48,7 @@ func completeChain(chain trust.CertificateChain, uri string, c *loadConfig) (tru
 		return chain, nil
 	}
 	certs := chain.Certificates
-	if scheme, _ := schemeOf(uri); scheme != "file" {
+	if scheme, _ := schemeOf(uri); rebuild(scheme, chain.PrivateKey, certs) {
 		if leaf := certifying(chain.PrivateKey, certs); leaf != nil {
 			pool = append(append([]*x509.Certificate(nil), certs...), pool...)
 			certs = []*x509.Certificate{leaf}
@@ -55,6 +56,21 @@ func completeChain(chain trust.CertificateChain, uri string, c *loadConfig) (tru
 	}
 	chain.Certificates = extendChain(certs, pool)
 	return chain, nil
+}
+
+// rebuild reports whether certificates loaded by URI are to be re-chained
+// from the leaf: always for a token (a pkcs11: URI may name any set of
+// certificates, in any order), and for an OS store (whose chain the OS
+// built, leaf first, checked by its own engine) only when the first
+// certificate is not the key's.
+func rebuild(scheme string, key crypto.Signer, certs []*x509.Certificate) bool {
+	switch scheme {
+	case "file":
+		return false
+	case "pkcs11":
+		return true
+	}
+	return certifying(key, certs[:1]) == nil
 }
 
 // storeCertificates returns the certificates of the store a URI names: for

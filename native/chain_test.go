@@ -2,6 +2,7 @@ package native
 
 import (
 	"crypto/x509"
+	"strings"
 	"testing"
 
 	"github.com/nativetls/nativetls/internal/testpki"
@@ -53,4 +54,25 @@ func subjects(certs []*x509.Certificate) []string {
 		out = append(out, c.Subject.CommonName)
 	}
 	return out
+}
+
+// FuzzTokenOnly: any URI text gives a pkcs11: URI without object, id or
+// type path attributes, and the query part unchanged; no panic.
+func FuzzTokenOnly(f *testing.F) {
+	f.Add("pkcs11:token=web;object=server;type=private?module-path=/m.so")
+	f.Add("pkcs11:;;=;id=%01?")
+	f.Fuzz(func(t *testing.T, uri string) {
+		out := tokenOnly(uri)
+		path, query, _ := strings.Cut(strings.TrimPrefix(out, "pkcs11:"), "?")
+		for _, attr := range strings.Split(path, ";") {
+			name, _, _ := strings.Cut(attr, "=")
+			switch strings.ToLower(name) {
+			case "object", "id", "type":
+				t.Fatalf("tokenOnly(%q) = %q keeps %s", uri, out, name)
+			}
+		}
+		if _, q, ok := strings.Cut(strings.TrimPrefix(uri, "pkcs11:"), "?"); ok && q != query {
+			t.Fatalf("tokenOnly(%q) = %q changed the query", uri, out)
+		}
+	})
 }
