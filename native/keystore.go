@@ -78,8 +78,8 @@ func tokenObjects(uri, module string, pin trust.PasswordFunc) (trust.KeyStore, e
 	for _, o := range objs {
 		ks.Objects = append(ks.Objects, trust.KeyObject{Type: o.Type, Label: o.Label, ID: o.ID, KeyType: o.KeyType, URI: o.URI})
 	}
-	if pin == nil {
-		ks.HiddenPrivateKeys = hiddenPrivateKeys(objs)
+	if u, err := pkcs11.ParseURI(uri); err == nil && pin == nil && (u.Type == "" || u.Type == "private") {
+		ks.HiddenPrivateKeys = hiddenPrivateKeys(objs) // a type=cert listing would not show keys anyway
 	}
 	return ks, nil
 }
