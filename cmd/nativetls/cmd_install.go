@@ -29,7 +29,7 @@ func (o *installOpts) define(fs *flag.FlagSet) {
 func (o *installOpts) options() trust.InstallOptions {
 	var stores []string
 	for _, s := range strings.Split(o.store, ",") {
-		if s = strings.TrimSpace(s); s != "" {
+		if s = strings.ToLower(strings.TrimSpace(s)); s != "" {
 			stores = append(stores, s)
 		}
 	}
