@@ -160,6 +160,10 @@ actionlint() {
 	bash ci/actionlint.sh && echo "summary: actionlint clean"
 }
 
+# --- cli engineer: the README's HSM walkthrough, run as a newcomer would ---
+hsm_walkthrough() { bash docs/hsm-walkthrough.sh; }
+# --- end cli ---
+
 part deps install_deps
 part gofmt check_gofmt
 part vet vet_all
@@ -168,6 +172,7 @@ part test-nocgo go_test_nocgo
 part limbo limbo
 part windows-wine wine_tests
 part actionlint actionlint
+part hsm-walkthrough hsm_walkthrough
 
 echo
 echo "==== nativetls ci/test.sh summary"

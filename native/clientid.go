@@ -114,9 +114,10 @@ func (s *ClientIdentitySet) listFiles(path string) ([]trust.ClientIdentity, erro
 	var keySrc []string
 	var unusable []trust.ClientIdentity
 	for _, f := range files {
-		fc, certErr := fileCertificates(f, c)
+		kind := lookupScheme("file", f) // PEM/DER, or PKCS#12 by extension
+		fc, certErr := kind.certificates(f, c)
 		certs = append(certs, fc...)
-		k, keyErr := fileKey(f, c)
+		k, keyErr := kind.key(f, c)
 		if keyErr == nil {
 			keys, keySrc = append(keys, k), append(keySrc, f)
 		}

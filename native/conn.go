@@ -54,7 +54,7 @@ func (c *Conn) HandshakeContext(ctx context.Context) error {
 		if c.clientIDErr != nil {
 			err = fmt.Errorf("%w (%w)", err, c.clientIDErr)
 		}
-		return &trust.TLSError{Backend: c.backend, Op: "handshake", Err: err}
+		return tlsError(c.backend, "handshake", err)
 	}
 	return nil
 }
@@ -72,6 +72,38 @@ func (c *Conn) Read(b []byte) (int, error) {
 
 // NetConn returns the underlying connection, as (*tls.Conn).NetConn does.
 func (c *Conn) NetConn() net.Conn { return c.Conn.NetConn() }
+
+// tlsError wraps err from operation op in a *trust.TLSError. A
+// *trust.VerificationError cause is carried without its own "trust: "
+// prefix, so the message reads "trust: linux handshake: certificate …"
+// instead of repeating the prefix; errors.As still finds it.
+func tlsError(backend, op string, err error) error {
+	var ve *trust.VerificationError
+	if errors.As(err, &ve) {
+		err = verificationCause{ve}
+	}
+	return &trust.TLSError{Backend: backend, Op: op, Err: err}
+}
+
+// verificationCause is a *trust.VerificationError inside a TLSError: the
+// same error, its sentence printed without the package prefix.
+type verificationCause struct{ ve *trust.VerificationError }
+
+func (v verificationCause) Error() string {
+	msg := v.ve.Message()
+	switch {
+	case v.ve.PlatformCodeName != "" && v.ve.PlatformCode != 0:
+		msg += fmt.Sprintf(" [%s %s 0x%x]", v.ve.Backend, v.ve.PlatformCodeName, uint64(v.ve.PlatformCode)&0xffffffff)
+	case v.ve.PlatformCodeName != "":
+		msg += fmt.Sprintf(" [%s %s]", v.ve.Backend, v.ve.PlatformCodeName)
+	case v.ve.PlatformCode != 0:
+		msg += fmt.Sprintf(" [%s code %d]", v.ve.Backend, v.ve.PlatformCode)
+	}
+	return msg
+}
+
+// Unwrap returns the verification error.
+func (v verificationCause) Unwrap() error { return v.ve }
 
 // verifier runs a context's trust decision for one connection.
 type verifier struct {

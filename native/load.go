@@ -186,6 +186,9 @@ func LoadIdentity(uri string, opts ...LoadOption) (trust.CertificateChain, error
 			return trust.CertificateChain{}, err
 		}
 	}
+	if chain, err = completeChain(chain, uri, c); err != nil { // chain.go: a store's CA certificates
+		return trust.CertificateChain{}, newLoadError(uri, name, "identity", err)
+	}
 	if err := checkKeyMatches(chain); err != nil {
 		return trust.CertificateChain{}, newLoadError(uri, name, "identity", err)
 	}

@@ -388,7 +388,8 @@ func TestDoctor(t *testing.T) {
 	}
 	d := pkiDir(t)
 	empty := tempDir(t)
-	env := baseEnv("SSL_CERT_FILE="+filepath.Join(d, "root.pem"), "SSL_CERT_DIR="+empty)
+	// No session bus: the keychain: source must say so (DBUS_SESSION_BUS_ADDRESS unset).
+	env := baseEnv("SSL_CERT_FILE="+filepath.Join(d, "root.pem"), "SSL_CERT_DIR="+empty, "DBUS_SESSION_BUS_ADDRESS=")
 	r := runCLI(t, env, "doctor")
 	if r.code != 0 {
 		t.Errorf("doctor: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
