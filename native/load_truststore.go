@@ -34,15 +34,7 @@ func TrustStore(spec string) (trust.TrustStore, error) {
 		return s, nil
 	}
 	if rest, ok := strings.CutPrefix(spec, "system+"); ok {
-		sys, err := TrustStore("system")
-		if err != nil {
-			return nil, err
-		}
-		extra, err := TrustStore(rest)
-		if extra == nil {
-			return nil, err
-		}
-		return trust.Union(sys, extra), err
+		return systemPlus(rest)
 	}
 	var dirErr error // a directory with unreadable files: the store of the rest, and this
 	store, err := load(spec, "trust store", func(s *scheme, rest string) (trust.TrustStore, error) {
@@ -60,6 +52,19 @@ func TrustStore(spec string) (trust.TrustStore, error) {
 		return store, dirErr
 	}
 	return store, err
+}
+
+// systemPlus is the union of the system store and the store spec names.
+func systemPlus(spec string) (trust.TrustStore, error) {
+	sys, err := TrustStore("system")
+	if err != nil {
+		return nil, err
+	}
+	extra, err := TrustStore(spec)
+	if extra == nil {
+		return nil, err
+	}
+	return trust.Union(sys, extra), err
 }
 
 // fileTrustStore reads a certificate file (regular files of at most
