@@ -19,7 +19,7 @@ import (
 
 type verifyOpts struct {
 	leaf, intermediates, roots, host, tm, usage, connect string
-	system, strict, noFetch, fetch                       bool
+	system, strict, noFetch, fetch, fetchPrivate         bool
 	pins, crls                                           multiFlag
 	maxDepth                                             int
 	maxDepthSet                                          bool
@@ -36,6 +36,7 @@ func (o *verifyOpts) define(fs *flag.FlagSet) {
 	fs.BoolVar(&o.strict, "strict", false, "strict profile: extra RFC 5280 / CA/B Forum checks")
 	fs.BoolVar(&o.noFetch, "no-fetch", false, "never fetch missing intermediates from AIA caIssuers URLs")
 	fs.BoolVar(&o.fetch, "fetch", false, "fetch missing intermediates even with --roots")
+	fs.BoolVar(&o.fetchPrivate, "fetch-private", false, "let AIA caIssuers URLs reach loopback, private and link-local addresses (an intranet CA); off by default: certificate-supplied URLs are the peer's choice")
 	fs.StringVar(&o.connect, "connect", "", "fetch the chain from a live TLS server at `HOST:PORT` instead of --leaf")
 	fs.Var(&o.pins, "pin", "required SPKI `PIN` (pin-sha256=\"...\"); repeatable")
 	fs.Func("max-depth", "at most `N` intermediates between leaf and anchor (0: the leaf must be issued by an anchor; default: no limit)", func(v string) error {
@@ -101,7 +102,7 @@ func runVerify(e *env, args []string) error {
 	var verified [][]*x509.Certificate
 	verr := error(malformed)
 	if malformed == nil {
-		verified, verr = trust.Verify(context.Background(), store, chain, opts)
+		verified, verr = o.verifier().Verify(context.Background(), store, chain, opts)
 	}
 	res := verifyResult{Valid: verr == nil, Host: opts.ServerName, Usage: opts.Usage.String(), Time: opts.Time.UTC(),
 		Store: storeName, Chain: describeAll(chain)}
@@ -317,4 +318,13 @@ func malformedCert(err error, role string, opts trust.VerifyOptions) *trust.Veri
 	}
 	return &trust.VerificationError{Reason: trust.ReasonMalformed, Depth: -1, Host: opts.ServerName, Time: opts.Time,
 		IntermediatesSent: -1, Detail: fmt.Sprintf("the %s certificate #%d in %s cannot be parsed: %v", role, ce.Index+1, ce.Source, ce.Err), Err: err}
+}
+
+// verifier is the pipeline the command runs: the default one, or one whose
+// AIA fetcher may reach private networks (--fetch-private).
+func (o *verifyOpts) verifier() *trust.Verifier {
+	if !o.fetchPrivate {
+		return trust.DefaultVerifier
+	}
+	return &trust.Verifier{Fetcher: &trust.AIAFetcher{AllowPrivateNetworks: true}}
 }
