@@ -54,7 +54,12 @@
 // Install and Uninstall add or remove a CA certificate in the system store
 // (update-ca-certificates on Debian-like systems, update-ca-trust on
 // Fedora-like systems, `trust anchor --store` elsewhere) and in NSS
-// databases (certutil, every Firefox profile found and ~/.pki/nssdb). A
+// databases (certutil, every Firefox profile found and ~/.pki/nssdb), with
+// the options every platform takes (trust.InstallOptions). Every change is
+// checked: the store is read back with the loader the trust store uses, and
+// a certificate that is not there afterwards (or still there after
+// Uninstall) is a *NotInstalledError wrapping trust.ErrNotInstalled, so a
+// tool that exits 0 without doing the work never looks like success. A
 // failing or missing tool is reported as a *CmdError carrying the command
 // and its output; DryRun prints what would run without running it.
 //

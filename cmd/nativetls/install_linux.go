@@ -3,18 +3,22 @@ package main
 import (
 	"crypto/x509"
 	"io"
+	"strings"
 
 	"github.com/nativetls/nativetls/linux"
+	"github.com/nativetls/nativetls/trust"
 )
 
 // platformInstall installs or removes cert with package linux.
 func platformInstall(cert *x509.Certificate, o installOpts, uninstall bool) ([]actionJSON, error) {
-	targets, err := linux.ParseTarget(o.store)
-	if err != nil {
-		return nil, usagef("--store: %v", err)
+	var stores []string
+	for _, s := range strings.Split(o.store, ",") {
+		if s = strings.ToLower(strings.TrimSpace(s)); s != "" {
+			stores = append(stores, s)
+		}
 	}
-	opts := linux.InstallOptions{Targets: targets, DryRun: o.dryRun, Root: o.root,
-		Method: linux.SystemMethod(o.method), NSSDatabases: o.nssdbs, Home: o.home, Name: o.name, Stdout: io.Discard}
+	opts := trust.InstallOptions{Stores: stores, DryRun: o.dryRun, Root: o.root,
+		Method: o.method, NSSDatabases: o.nssdbs, Home: o.home, Name: o.name, Stdout: io.Discard}
 	f := linux.Install
 	if uninstall {
 		f = linux.Uninstall
