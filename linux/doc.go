@@ -4,7 +4,7 @@
 //
 // # Sources
 //
-// Load consults, in this order:
+// System (and Load) consult, in this order:
 //
 //   - the p11-kit trust module (p11-kit-trust.so) through the project's
 //     pkcs11 package: anchors, blocklisted (CKA_X_DISTRUSTED) certificates,
@@ -38,10 +38,25 @@
 //
 // # When changes are seen
 //
-// System loads the sources once, lazily, on first use; later changes to the
-// operating system's trust configuration are not seen until Store.Reload is
-// called, which re-reads every source and changes the store's generation (the
-// verification cache keys on it).
+// System loads the sources once per process, lazily, on first use, and then
+// notices their changes by itself: when the store is used (Verify, or
+// Generation, which the verification cache asks on every handshake) and at
+// least DefaultCheckInterval has passed since the last look, a background
+// goroutine stats every source (bundle files and directories, including
+// SSL_CERT_FILE and SSL_CERT_DIR, the p11-kit trust paths with their anchors
+// and blocklist directories, NSS databases) and, if any changed, reloads
+// the store. The handshake never waits for the check: it costs the
+// handshake an atomic load and a clock read, and the check goroutine ends
+// by itself (Store.Close stops detection). A reload changes the store's
+// generation, so the verification cache, which keys on it, never answers
+// from the old content: the next handshake after the reload sees the new
+// roots and the new distrust. A reload that fails keeps the old content.
+// Sources report each source's last change (trust.SourceReport.Modified).
+//
+// WithRoots makes a store like System's with extra roots. Load takes
+// explicit Options (sources, paths, NSS databases) for programs and tests
+// that choose what to read; its stores detect changes only when
+// Options.CheckInterval is set, and Store.Reload re-reads on demand.
 //
 // # Builds without cgo
 //

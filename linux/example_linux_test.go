@@ -18,7 +18,7 @@ func ExampleSystem() {
 	if err != nil {
 		log.Fatal(err) // says where it looked and how to fix it
 	}
-	for _, src := range store.Sources() {
+	for _, src := range store.(trust.SourceReporter).Sources() {
 		switch {
 		case src.Skipped != "":
 			fmt.Printf("%s: skipped: %s\n", src.Name, src.Skipped)
