@@ -132,7 +132,19 @@ func runRoots(e *env, args []string) error {
 		}
 		e.outf("%s\n    source %s; %s; expires %s%s\n", a.Subject, a.Source, purposes, a.NotAfter.Format("2006-01-02"), flags)
 	}
-	e.outf("%d anchors listed (of %d in %s)\n", len(out), len(anchors), store)
+	gen := ""
+	if g, ok := store.(trust.Generationer); ok {
+		gen = fmt.Sprintf("; generation %d", g.Generation())
+	}
+	e.outf("%d anchors listed (of %d in %s%s)\n", len(out), len(anchors), store, gen)
+	if sr, ok := store.(trust.SourceReporter); ok {
+		for _, s := range sr.Sources() {
+			if !s.Modified.IsZero() {
+				m := s.Modified
+				e.outf("  source %s %s%s\n", s.Name, s.Path, changedNote(&m))
+			}
+		}
+	}
 	return nil
 }
 
