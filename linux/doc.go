@@ -16,8 +16,12 @@
 //     names its trust paths; when every one is a plain PEM file (Debian's
 //     /etc/ssl/certs/ca-certificates.crt), the file fully determines the
 //     module's answer and is read directly, which avoids the module's own
-//     parse (about twice as slow as all of x509.SystemCertPool);
-//     Options.P11KitFullRead turns this off;
+//     parse (about twice as slow as all of x509.SystemCertPool); Fedora
+//     and RHEL's trust paths (directories of .p11-kit persist files with
+//     anchors/ and blocklist/) are read directly too when they hold only
+//     what the fast path models (certificates, trust and distrust flags,
+//     stapled extended key usage, distrust-after), and by the module
+//     otherwise; Options.P11KitFullRead turns both off;
 //   - otherwise the CA bundle files and certificate directories that Go's
 //     crypto/x509 and OpenSSL probe across Debian/Ubuntu, Fedora/RHEL,
 //     openSUSE, Alpine and Arch (the first bundle file found, every

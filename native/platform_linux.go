@@ -22,8 +22,8 @@ var (
 	linuxErr   error
 )
 
-// linuxSystem loads the Linux system store once per process; OS changes are
-// seen after (*linux.Store).Reload.
+// linuxSystem loads the Linux system store once per process; the store
+// notices changes to its sources by itself (see package linux).
 func linuxSystem() (trust.TrustStore, error) {
 	linuxOnce.Do(func() {
 		s, err := linux.System()
