@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"time"
 
 	"github.com/nativetls/nativetls/internal/safefile"
 	"github.com/nativetls/nativetls/pkcs11"
@@ -189,8 +190,19 @@ func anchorsFromTree(t *tokenObjects) tokenResult {
 		}
 	}
 	res := anchorsFromTokenObjects(*t)
+	// p11-kit keeps one trust decision per certificate in a token: when
+	// one copy is distrusted (a blocklist file), every copy is.
+	distrusted := map[string]bool{}
+	for _, a := range res.anchors {
+		if a.Distrusted {
+			distrusted[string(a.Certificate.Raw)] = true
+		}
+	}
 	out := res.anchors[:0]
 	for _, a := range res.anchors {
+		if distrusted[string(a.Certificate.Raw)] {
+			a.Distrusted, a.Purposes, a.DistrustAfter = true, nil, time.Time{}
+		}
 		if !a.Distrusted && !stapledEKU[string(a.Certificate.RawSubjectPublicKeyInfo)] {
 			a.Purposes = intersectPurposes(a.Purposes, ownPurposes(a.Certificate))
 			switch {

@@ -123,6 +123,10 @@ func newFedoraFixture(t *testing.T) fedoraFixture {
 	writeFile(t, filepath.Join(etc, "anchors", "code.pem"), codeOnly)
 	first, _ := pem.Decode(bundle[bytes.Index(bundle, []byte("-----BEGIN CERTIFICATE-----")):])
 	writeFile(t, filepath.Join(etc, "blocklist", "blocked.pem"), pem.EncodeToMemory(first))
+	// The same certificate as an anchor and blocklisted in one token.
+	dup := testpki.Root("Same Token Duplicate", testpki.Options{})
+	writeFile(t, filepath.Join(etc, "anchors", "dup.pem"), dup.PEM())
+	writeFile(t, filepath.Join(etc, "blocklist", "dup.pem"), dup.PEM())
 	// An anchor file that also names a distrusted persist object.
 	writeFile(t, filepath.Join(etc, "anchors", "distrusted.p11-kit"), []byte(certObject(testpki.Root("Anchor Dir Distrusted", testpki.Options{}), "x-distrusted: true")))
 	return fedoraFixture{paths: []string{etc, src}}
@@ -192,7 +196,7 @@ func TestP11KitTreeFastPathMatchesModule(t *testing.T) {
 	joined := strings.Join(got, "\n")
 	for _, w := range []string{"Persist Distrusted  p11-kit", "Persist Stapled Server serverAuth p11-kit",
 		"Persist Distrust After distrust-after 2030-01-01",
-		"Local Code Signing Only codeSigning p11-kit", "Local DER Anchor  p11-kit", "Anchor Dir Distrusted  p11-kit"} {
+		"Local Code Signing Only codeSigning p11-kit", "Local DER Anchor  p11-kit", "Anchor Dir Distrusted  p11-kit", "Same Token Duplicate  p11-kit:source distrusted"} {
 		if !strings.Contains(joined, w) {
 			t.Errorf("missing %q in:\n%s", w, joined)
 		}

@@ -1,6 +1,7 @@
 package linux
 
 import (
+	"crypto/x509"
 	"os"
 	"path/filepath"
 	"testing"
@@ -105,5 +106,31 @@ func appendTo(t *testing.T, path string, data []byte) {
 	defer f.Close()
 	if _, err := f.Write(data); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// WithRoots adds roots to what the sources give; a nil root is refused.
+func TestWithRootsAddsRoots(t *testing.T) {
+	ca := newChain(t, "With Roots", "withroots.test")
+	other := newCert(t, "Sources Root", true, nil)
+	bundle := other.writePEM(t, t.TempDir(), "bundle.pem")
+	opts := isolated()
+	opts.CertFiles = []string{bundle}
+	s, err := (&Store{opts: opts, extra: []*x509.Certificate{ca.root.cert}}).start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := verifyServer(s, ca, "withroots.test"); err != nil {
+		t.Fatalf("a chain to an extra root: %v", err)
+	}
+	plain, err := Load(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if verifyServer(plain, ca, "withroots.test") == nil {
+		t.Fatal("the store without the extra root verified the chain")
+	}
+	if _, err := WithRoots(nil); err == nil {
+		t.Fatal("WithRoots(nil) accepted")
 	}
 }
