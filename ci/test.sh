@@ -202,9 +202,10 @@ go_test_race_summary() {
 	go test -race -count=1 -timeout 15m -v ./... >"$out" 2>&1
 	rc=$?
 	grep -vE '^(=== (RUN|PAUSE|CONT|NAME)|--- PASS|    --- PASS)' "$out"
-	local skips
-	skips=$(skipped_tests "$out" | tee /dev/stderr | tail -n 1)
-	echo "summary: $(grep -c '^ok ' "$out") packages ok, $(grep -c '^FAIL' "$out") FAIL lines, $skips tests skipped (listed above, with reasons)"
+	local skipped
+	skipped=$(skipped_tests "$out")
+	sed '$d' <<<"$skipped" # the list; the last line is the count
+	echo "summary: $(grep -c '^ok ' "$out") packages ok, $(grep -c '^FAIL' "$out") FAIL lines, $(tail -n 1 <<<"$skipped") tests skipped (listed above, with reasons)"
 	return $rc
 }
 
@@ -215,9 +216,10 @@ go_test_nocgo() {
 	CGO_ENABLED=0 go test -count=1 -timeout 10m -v ./... >"$out" 2>&1
 	rc=$?
 	grep -vE '^(=== (RUN|PAUSE|CONT|NAME)|--- PASS|    --- PASS)' "$out"
-	local skips
-	skips=$(skipped_tests "$out" | tee /dev/stderr | tail -n 1)
-	echo "summary: $(grep -c '^ok ' "$out") packages ok without cgo, $(grep -c '^FAIL' "$out") FAIL lines, $skips tests skipped (listed above)"
+	local skipped
+	skipped=$(skipped_tests "$out")
+	sed '$d' <<<"$skipped"
+	echo "summary: $(grep -c '^ok ' "$out") packages ok without cgo, $(grep -c '^FAIL' "$out") FAIL lines, $(tail -n 1 <<<"$skipped") tests skipped (listed above)"
 	return $rc
 }
 
