@@ -5,14 +5,18 @@
 #                           (linux, windows, darwin, freebsd), go test -race,
 #                           Windows tests under Wine, the x509-limbo harness,
 #                           actionlint on the GitHub workflow
+#   ./ci/test.sh tools vet  only the named parts (names: see "parts" below)
 #
 # Every part prints one summary line; the script exits non-zero if any part
 # failed. Nothing is skipped silently: a part that cannot run says why and
-# counts as a failure.
+# counts as a failure, a missing tool fails the "tools" part, and the test
+# parts list every skipped test with its reason. The summary starts with the
+# distribution and tool versions it ran on.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-export PATH="$PATH:/usr/local/go/bin:$(go env GOPATH 2>/dev/null)/bin"
+export PATH="$PATH:/usr/local/go/bin"
+PATH="$PATH:$(go env GOPATH 2>/dev/null)/bin"
 summary=()
 failed=0
 logdir="$(mktemp -d /tmp/nativetls-ci.XXXXXX)"
@@ -43,22 +47,107 @@ tail_summary() {
 	[ -n "$line" ] && printf ' — %s' "$line"
 }
 
+# Debian packages the tests need, by the commands and modules they use:
+#   softhsm2 (softhsm2-util, libsofthsm2.so), opensc (pkcs11-tool),
+#   p11-kit + p11-kit-modules (trust, p11-kit-trust.so), libnss3 (libsoftokn3.so)
+#   + libnss3-tools (certutil), openssl, gnutls-bin (gnutls-cli, gnutls-serv),
+#   ca-certificates (update-ca-certificates), gcc + libc6-dev (cgo, -race),
+#   wine64|wine and gcc-mingw-w64-x86-64 (Windows tests), dbus +
+#   gnome-keyring + libsecret-tools (Secret Service password tests).
+# "a|b" installs the first the distribution has (wine64 is gone on some).
+deb_packages=(softhsm2 opensc p11-kit p11-kit-modules libnss3 libnss3-tools openssl gnutls-bin
+	ca-certificates gcc libc6-dev "wine64|wine" gcc-mingw-w64-x86-64 dbus gnome-keyring libsecret-tools)
+
+# The commands and modules the tests run; tools_check fails when one is
+# missing, so no test is skipped for want of a tool.
+required_cmds=(go gcc openssl certutil update-ca-certificates trust softhsm2-util pkcs11-tool
+	gnutls-cli gnutls-serv secret-tool gnome-keyring-daemon dbus-daemon x86_64-w64-mingw32-gcc timeout)
+required_libs=(p11-kit-trust.so libsofthsm2.so libsoftokn3.so)
+
+# pkg_present reports whether one of the "a|b" alternatives is installed.
+pkg_present() {
+	local alt
+	for alt in ${1//|/ }; do dpkg -s "$alt" >/dev/null 2>&1 && return 0; done
+	return 1
+}
+
+# pkg_pick prints the first alternative the package index knows.
+pkg_pick() {
+	local alt
+	for alt in ${1//|/ }; do
+		if apt-cache show "$alt" >/dev/null 2>&1; then echo "$alt"; return 0; fi
+	done
+	return 1
+}
+
 install_deps() {
-	local pkgs=(softhsm2 p11-kit p11-kit-modules libnss3 libnss3-tools openssl gnutls-bin opensc
-		wine64 gcc-mingw-w64-x86-64 ca-certificates gcc dbus gnome-keyring libsecret-tools)
-	local missing=()
-	for p in "${pkgs[@]}"; do
-		dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+	if ! command -v dpkg >/dev/null || ! command -v apt-get >/dev/null; then
+		echo "summary: FAIL: not a Debian/Ubuntu system (no dpkg/apt-get): install the packages listed in ci/test.sh (deb_packages) by hand"
+		return 1
+	fi
+	local missing=() p
+	for p in "${deb_packages[@]}"; do
+		pkg_present "$p" || missing+=("$p")
 	done
 	if [ ${#missing[@]} -eq 0 ]; then
-		echo "summary: all ${#pkgs[@]} Debian packages present"
+		echo "summary: all ${#deb_packages[@]} Debian packages present"
 		return 0
 	fi
 	local sudo=""
 	[ "$(id -u)" -ne 0 ] && sudo="sudo"
 	export DEBIAN_FRONTEND=noninteractive
-	$sudo apt-get update -qq && $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" &&
-		echo "summary: installed ${missing[*]}"
+	$sudo apt-get update -qq || return 1
+	local pick=() name
+	for p in "${missing[@]}"; do
+		name=$(pkg_pick "$p") || { echo "summary: FAIL: no package $p in this distribution's index"; return 1; }
+		pick+=("$name")
+	done
+	$sudo apt-get install -y -qq --no-install-recommends "${pick[@]}" &&
+		echo "summary: installed ${pick[*]}"
+}
+
+# find_lib prints the path of a shared library in the usual directories.
+find_lib() {
+	find /usr/lib /usr/lib64 /usr/local/lib -name "$1" \( -type f -o -type l \) 2>/dev/null | head -n 1
+}
+
+# pkg_version prints an installed package's version (dpkg, else rpm).
+pkg_version() {
+	dpkg-query -W -f '${Version}' "$1" 2>/dev/null || rpm -q --qf '%{VERSION}' "$1" 2>/dev/null || echo unknown
+}
+
+# wine_cmd prints the Wine loader the Windows tests use.
+wine_cmd() {
+	local w
+	for w in wine64 /usr/lib/wine/wine64 wine; do
+		command -v "$w" 2>/dev/null && return 0
+	done
+	return 1
+}
+
+# tools_check fails when a command or module a test needs is missing, and
+# records the distribution and tool versions for the summary.
+tools_check() {
+	local rc=0 c l
+	for c in "${required_cmds[@]}"; do
+		command -v "$c" >/dev/null || { echo "missing command: $c"; rc=1; }
+	done
+	wine_cmd >/dev/null || { echo "missing command: wine64 (or wine)"; rc=1; }
+	for l in "${required_libs[@]}"; do
+		[ -n "$(find_lib "$l")" ] || { echo "missing module: $l"; rc=1; }
+	done
+	local os="unknown OS"
+	[ -r /etc/os-release ] && os=$(. /etc/os-release && echo "${PRETTY_NAME:-$ID $VERSION_ID}")
+	local wine_v=""
+	wine_v=$("$(wine_cmd)" --version 2>/dev/null) || wine_v="none"
+	versions="$os; $(go version 2>/dev/null | awk '{print $3}'); $(openssl version 2>/dev/null | awk '{print $1, $2}')"
+	versions+="; p11-kit $(pkg_version p11-kit); softhsm2 $(softhsm2-util --version 2>/dev/null || echo none)"
+	versions+="; nss $(pkg_version libnss3); ca-certificates $(pkg_version ca-certificates)"
+	versions+="; gnutls $(gnutls-cli --version 2>/dev/null | head -n 1 | awk '{print $2}'); opensc $(pkg_version opensc); $wine_v; $(nproc) cores"
+	echo "$versions" >"$logdir/versions"
+	echo "$versions"
+	echo "summary: ${#required_cmds[@]} commands and ${#required_libs[@]} modules present (versions on the \"ran on\" line)"
+	return $rc
 }
 
 check_gofmt() {
@@ -94,26 +183,43 @@ vet_all() {
 }
 
 
+# skipped_tests lists the tests a -v run skipped, with their reasons, and
+# prints how many.
+skipped_tests() {
+	local n
+	n=$(grep -c -- '--- SKIP:' "$1")
+	if [ "$n" -gt 0 ]; then
+		echo "skipped tests:"
+		# go test -v prints a test's t.Skip message just before its SKIP line.
+		awk '/^ +[^ ].*\.go:[0-9]+: / { last = $0; sub(/^ +/, "", last) }
+			/--- SKIP:/ { name = $0; sub(/^.*--- SKIP: /, "", name); print "  " name ": " last; last = "" }' "$1"
+	fi
+	echo "$n"
+}
+
 go_test_race_summary() {
-	local out rc
-	out=$(go test -race -count=1 -timeout 15m ./... 2>&1)
+	local out="$logdir/test-race-v.log" rc
+	go test -race -count=1 -timeout 15m -v ./... >"$out" 2>&1
 	rc=$?
-	echo "$out"
-	local okc failc
-	okc=$(grep -c '^ok ' <<<"$out")
-	failc=$(grep -c '^FAIL' <<<"$out")
-	echo "summary: $okc packages ok, $failc FAIL lines"
+	grep -vE '^(=== (RUN|PAUSE|CONT|NAME)|--- PASS|    --- PASS)' "$out"
+	local skipped
+	skipped=$(skipped_tests "$out")
+	sed '$d' <<<"$skipped" # the list; the last line is the count
+	echo "summary: $(grep -c '^ok ' "$out") packages ok, $(grep -c '^FAIL' "$out") FAIL lines, $(tail -n 1 <<<"$skipped") tests skipped (listed above, with reasons)"
 	return $rc
 }
 
 # A CGO_ENABLED=0 build degrades (bundles only on Linux, no pkcs11:) and
 # must say so rather than fail: its tests run too.
 go_test_nocgo() {
-	local out rc
-	out=$(CGO_ENABLED=0 go test -count=1 -timeout 10m ./... 2>&1)
+	local out="$logdir/test-nocgo-v.log" rc
+	CGO_ENABLED=0 go test -count=1 -timeout 10m -v ./... >"$out" 2>&1
 	rc=$?
-	echo "$out"
-	echo "summary: $(grep -c '^ok ' <<<"$out") packages ok without cgo, $(grep -c '^FAIL' <<<"$out") FAIL lines"
+	grep -vE '^(=== (RUN|PAUSE|CONT|NAME)|--- PASS|    --- PASS)' "$out"
+	local skipped
+	skipped=$(skipped_tests "$out")
+	sed '$d' <<<"$skipped"
+	echo "summary: $(grep -c '^ok ' "$out") packages ok without cgo, $(grep -c '^FAIL' "$out") FAIL lines, $(tail -n 1 <<<"$skipped") tests skipped (listed above)"
 	return $rc
 }
 
@@ -164,19 +270,39 @@ actionlint() {
 hsm_walkthrough() { bash docs/hsm-walkthrough.sh; }
 # --- end cli ---
 
-part deps install_deps
-part gofmt check_gofmt
-part vet vet_all
-part test-race go_test_race_summary
-part test-nocgo go_test_nocgo
-part limbo limbo
-part windows-wine wine_tests
-part actionlint actionlint
-part hsm-walkthrough hsm_walkthrough
+# The parts, in order. To add one: write a function (or a script) that
+# prints a last "summary: ..." line and exits non-zero on failure, and add a
+# line here. `./ci/test.sh NAME...` runs only the named parts.
+parts=(
+	"deps install_deps"
+	"tools tools_check"
+	"gofmt check_gofmt"
+	"vet vet_all"
+	"test-race go_test_race_summary"
+	"test-nocgo go_test_nocgo"
+	"limbo limbo"
+	"windows-wine wine_tests"
+	"actionlint actionlint"
+	"hsm-walkthrough hsm_walkthrough"
+)
+
+versions="unknown (the tools part did not run)"
+total_start=$(date +%s)
+for p in "${parts[@]}"; do
+	name=${p%% *}
+	if [ $# -gt 0 ] && [[ " $* " != *" $name "* ]]; then
+		continue
+	fi
+	# shellcheck disable=SC2086 # the command is words by design
+	part $p
+	[ -f "$logdir/versions" ] && versions=$(cat "$logdir/versions")
+done
 
 echo
 echo "==== nativetls ci/test.sh summary"
+echo "ran on: $versions"
 printf '%s\n' "${summary[@]}"
+echo "total: $(( $(date +%s) - total_start ))s"
 if [ $failed -ne 0 ]; then
 	echo "RESULT: FAIL (logs in $logdir)"
 	exit 1

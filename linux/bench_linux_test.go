@@ -41,6 +41,14 @@ func TestColdChild(t *testing.T) {
 		if _, err := Load(Options{IncludeNSS: true, P11KitFullRead: true}); err != nil {
 			t.Fatal(err)
 		}
+	case "fedora-fast", "fedora-full":
+		// The Fedora-layout fixture (NATIVETLS_COLD_PATHS), read by the
+		// fast path or by the module.
+		_, err := Load(Options{Getenv: noEnv, CertFiles: []string{}, CertDirs: []string{},
+			P11KitPaths: strings.Split(os.Getenv("NATIVETLS_COLD_PATHS"), ":"), P11KitFullRead: what == "fedora-full"})
+		if err != nil {
+			t.Fatal(err)
+		}
 	case "go":
 		p, err := x509.SystemCertPool()
 		if err != nil {
@@ -146,6 +154,17 @@ func TestBenchTable(t *testing.T) {
 	} {
 		o, g := coldMedians(t, n, c.what, c.systemOnly)
 		fmt.Printf("%-44s %12s %12s %7.2f %s\n", c.name, o.Round(10*time.Microsecond), g.Round(10*time.Microsecond), float64(o)/float64(g), "<=1.5 (vs x509.SystemCertPool cold)")
+	}
+	if findP11KitModule(&Options{}) != "" {
+		f := newFedoraFixture(t)
+		t.Setenv("NATIVETLS_COLD_PATHS", strings.Join(f.paths, ":"))
+		for _, c := range []struct{ name, what string }{
+			{"cold load, Fedora layout (files read directly)", "fedora-fast"},
+			{"  same, the p11-kit module parses the files", "fedora-full"},
+		} {
+			o, g := coldMedians(t, n, c.what, true)
+			fmt.Printf("%-44s %12s %12s %7.2f %s\n", c.name, o.Round(10*time.Microsecond), g.Round(10*time.Microsecond), float64(o)/float64(g), "<=1.0 (vs x509.SystemCertPool cold, issue 19)")
+		}
 	}
 	if findP11KitModule(&Options{}) != "" {
 		// On this machine, the fast path must give what the module gives.

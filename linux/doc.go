@@ -4,7 +4,7 @@
 //
 // # Sources
 //
-// Load consults, in this order:
+// System (and Load) consult, in this order:
 //
 //   - the p11-kit trust module (p11-kit-trust.so) through the project's
 //     pkcs11 package: anchors, blocklisted (CKA_X_DISTRUSTED) certificates,
@@ -16,8 +16,12 @@
 //     names its trust paths; when every one is a plain PEM file (Debian's
 //     /etc/ssl/certs/ca-certificates.crt), the file fully determines the
 //     module's answer and is read directly, which avoids the module's own
-//     parse (about twice as slow as all of x509.SystemCertPool);
-//     Options.P11KitFullRead turns this off;
+//     parse (about twice as slow as all of x509.SystemCertPool); Fedora
+//     and RHEL's trust paths (directories of .p11-kit persist files with
+//     anchors/ and blocklist/) are read directly too when they hold only
+//     what the fast path models (certificates, trust and distrust flags,
+//     stapled extended key usage, distrust-after), and by the module
+//     otherwise; Options.P11KitFullRead turns both off;
 //   - otherwise the CA bundle files and certificate directories that Go's
 //     crypto/x509 and OpenSSL probe across Debian/Ubuntu, Fedora/RHEL,
 //     openSUSE, Alpine and Arch (the first bundle file found, every
@@ -38,10 +42,25 @@
 //
 // # When changes are seen
 //
-// System loads the sources once, lazily, on first use; later changes to the
-// operating system's trust configuration are not seen until Store.Reload is
-// called, which re-reads every source and changes the store's generation (the
-// verification cache keys on it).
+// System loads the sources once per process, lazily, on first use, and then
+// notices their changes by itself: when the store is used (Verify, or
+// Generation, which the verification cache asks on every handshake) and at
+// least DefaultCheckInterval has passed since the last look, a background
+// goroutine stats every source (bundle files and directories, including
+// SSL_CERT_FILE and SSL_CERT_DIR, the p11-kit trust paths with their anchors
+// and blocklist directories, NSS databases) and, if any changed, reloads
+// the store. The handshake never waits for the check: it costs the
+// handshake an atomic load and a clock read, and the check goroutine ends
+// by itself (Store.Close stops detection). A reload changes the store's
+// generation, so the verification cache, which keys on it, never answers
+// from the old content: the next handshake after the reload sees the new
+// roots and the new distrust. A reload that fails keeps the old content.
+// Sources report each source's last change (trust.SourceReport.Modified).
+//
+// WithRoots makes a store like System's with extra roots. Load takes
+// explicit Options (sources, paths, NSS databases) for programs and tests
+// that choose what to read; its stores detect changes only when
+// Options.CheckInterval is set, and Store.Reload re-reads on demand.
 //
 // # Builds without cgo
 //
@@ -54,7 +73,12 @@
 // Install and Uninstall add or remove a CA certificate in the system store
 // (update-ca-certificates on Debian-like systems, update-ca-trust on
 // Fedora-like systems, `trust anchor --store` elsewhere) and in NSS
-// databases (certutil, every Firefox profile found and ~/.pki/nssdb). A
+// databases (certutil, every Firefox profile found and ~/.pki/nssdb), with
+// the options every platform takes (trust.InstallOptions). Every change is
+// checked: the store is read back with the loader the trust store uses, and
+// a certificate that is not there afterwards (or still there after
+// Uninstall) is a *NotInstalledError wrapping trust.ErrNotInstalled, so a
+// tool that exits 0 without doing the work never looks like success. A
 // failing or missing tool is reported as a *CmdError carrying the command
 // and its output; DryRun prints what would run without running it.
 //

@@ -83,8 +83,15 @@ type NoAnchorsError struct {
 }
 
 func (e *NoAnchorsError) Error() string {
+	return "linux: no trusted certificates found; looked at: " + describeSources(e.Sources) +
+		"; install ca-certificates, or set SSL_CERT_FILE to a PEM bundle"
+}
+
+// describeSources renders source reports as one line: "bundle /x (3
+// anchors); p11-kit (skipped: …)".
+func describeSources(reports []trust.SourceReport) string {
 	var parts []string
-	for _, r := range e.Sources {
+	for _, r := range reports {
 		p := r.Name
 		if r.Path != "" {
 			p += " " + r.Path
@@ -95,16 +102,14 @@ func (e *NoAnchorsError) Error() string {
 		case r.Err != nil:
 			p += " (" + r.Err.Error() + ")"
 		default:
-			p += " (no anchors)"
+			p += fmt.Sprintf(" (%d trusted, %d distrusted)", r.Anchors, r.Distrusted)
 		}
 		parts = append(parts, p)
 	}
-	where := "no source was found"
-	if len(parts) > 0 {
-		where = "looked at: " + strings.Join(parts, "; ")
+	if len(parts) == 0 {
+		return "no source was found"
 	}
-	return "linux: no trusted certificates found; " + where +
-		"; install ca-certificates, or set SSL_CERT_FILE to a PEM bundle"
+	return strings.Join(parts, "; ")
 }
 
 // Unwrap returns trust.ErrNoTrustAnchors.

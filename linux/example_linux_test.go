@@ -18,7 +18,7 @@ func ExampleSystem() {
 	if err != nil {
 		log.Fatal(err) // says where it looked and how to fix it
 	}
-	for _, src := range store.Sources() {
+	for _, src := range store.(trust.SourceReporter).Sources() {
 		switch {
 		case src.Skipped != "":
 			fmt.Printf("%s: skipped: %s\n", src.Name, src.Skipped)
@@ -42,13 +42,16 @@ func ExampleInstall() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	_, err = linux.Install(certs[0], linux.InstallOptions{
-		Targets: linux.TargetAll,
-		DryRun:  true,
-		Stdout:  os.Stdout,
+	_, err = linux.Install(certs[0], trust.InstallOptions{
+		Stores: []string{"system", "nss"},
+		DryRun: true,
+		Stdout: os.Stdout,
 	})
 	if err != nil {
-		log.Fatal(err) // a *linux.CmdError names the command and its output
+		// A *linux.CmdError names the command and its output; after a real
+		// change, an error wrapping trust.ErrNotInstalled says the store,
+		// read back, does not show the certificate.
+		log.Fatal(err)
 	}
 }
 

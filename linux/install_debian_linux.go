@@ -5,16 +5,21 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+
+	"github.com/nativetls/nativetls/trust"
 )
 
 // debianLocalDir is where update-ca-certificates picks up local CAs.
 const debianLocalDir = "/usr/local/share/ca-certificates"
 
+// debianBundle is the bundle update-ca-certificates writes, relative to the
+// root.
+const debianBundle = "/etc/ssl/certs/ca-certificates.crt"
+
 // debianActions copies the certificate into (root)/usr/local/share/
-// ca-certificates as NAME.crt and runs update-ca-certificates, with
-// --sysroot when root is set. Removal runs it with --fresh so the hashed
-// links of the removed file go too.
-func debianActions(cert *x509.Certificate, name, root string, install bool) ([]Action, error) {
+// ca-certificates as NAME.crt and runs update-ca-certificates. Removal runs
+// it with --fresh so the hashed links of the removed file go too.
+func debianActions(cert *x509.Certificate, name, root string, install bool) ([]action, error) {
 	const store = "system (debian)"
 	dir := filepath.Join(root, debianLocalDir)
 	file := filepath.Join(dir, name+".crt")
@@ -23,12 +28,15 @@ func debianActions(cert *x509.Certificate, name, root string, install bool) ([]A
 		if err := checkDebianRoot(root); err != nil {
 			return nil, err
 		}
-		cmd = append(cmd, "--sysroot", root)
+		cmd = append(cmd, debianRootArgs(root)...)
+	}
+	run := func(args []string) action {
+		return action{InstallAction: trust.InstallAction{Store: store, Op: "run", Cmd: args}}
 	}
 	if !install {
-		return []Action{
-			{Store: store, Op: "remove", Path: file},
-			{Store: store, Op: "run", Cmd: append(cmd, "--fresh")},
+		return []action{
+			{InstallAction: trust.InstallAction{Store: store, Op: "remove", Path: file}},
+			run(append(cmd, "--fresh")),
 		}, nil
 	}
 	if root != "" {
@@ -37,10 +45,25 @@ func debianActions(cert *x509.Certificate, name, root string, install bool) ([]A
 			return nil, fmt.Errorf("linux: cannot create %s: %w", dir, err)
 		}
 	}
-	return []Action{
-		{Store: store, Op: "write", Path: file, data: certPEM(cert)},
-		{Store: store, Op: "run", Cmd: cmd},
+	return []action{
+		{InstallAction: trust.InstallAction{Store: store, Op: "write", Path: file}, data: certPEM(cert)},
+		run(cmd),
 	}, nil
+}
+
+// debianRootArgs points update-ca-certificates at root with the options
+// every version knows (ca-certificates 2011 onwards; --sysroot came only in
+// 2024, and older versions answer an unknown option with their usage and
+// exit status 0, doing nothing). The hooks directory is root's too, so no
+// host hook (Java keystores, Mono) sees the change.
+func debianRootArgs(root string) []string {
+	return []string{
+		"--certsconf", filepath.Join(root, "etc/ca-certificates.conf"),
+		"--certsdir", filepath.Join(root, "usr/share/ca-certificates"),
+		"--localcertsdir", filepath.Join(root, debianLocalDir),
+		"--etccertsdir", filepath.Join(root, "etc/ssl/certs"),
+		"--hooksdir", filepath.Join(root, "etc/ca-certificates/update.d"),
+	}
 }
 
 // checkDebianRoot checks that root has the directories update-ca-certificates
@@ -52,4 +75,14 @@ func checkDebianRoot(root string) error {
 		}
 	}
 	return nil
+}
+
+// absPath makes an install root absolute: update-ca-certificates changes
+// directory before it links, so a relative root would make dangling links.
+func absPath(p string) (string, error) {
+	a, err := filepath.Abs(p)
+	if err != nil {
+		return "", fmt.Errorf("linux: install root %s: %w", p, err)
+	}
+	return a, nil
 }

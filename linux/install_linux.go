@@ -4,84 +4,181 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
+
+	"github.com/nativetls/nativetls/trust"
 )
 
 // Install adds cert as a trusted CA to the stores opts selects and returns
-// the actions performed (or, with DryRun, planned and printed). A tool that
-// fails or is missing is reported as a *CmdError. The system store needs
-// root; NSS databases need write access to them.
-func Install(cert *x509.Certificate, opts InstallOptions) ([]Action, error) {
+// the actions performed (or, with DryRun, planned and printed to Stdout).
+//
+// opts.Stores takes "system" (update-ca-certificates, update-ca-trust or
+// `trust anchor`, per opts.Method), "nss" (certutil on every NSS database
+// found: each Firefox profile and ~/.pki/nssdb under opts.Home, or
+// opts.NSSDatabases) and "all"; empty means "nss" for trust.ScopeUser and
+// "system" otherwise. opts.Root changes the Debian-layout file system under
+// that directory instead of /. opts.Keychain is a *trust.ConfigurationError.
+//
+// Every change is verified: each store is read back afterwards with the
+// loader the trust store uses, and an error wrapping trust.ErrNotInstalled
+// says so when the certificate is not there. A tool that fails or is
+// missing is a *CmdError. The system store needs root; NSS databases need
+// write access to them.
+func Install(cert *x509.Certificate, opts trust.InstallOptions) ([]trust.InstallAction, error) {
 	return change(cert, opts, true)
 }
 
 // Uninstall removes cert (installed by Install with the same Name) from the
-// stores opts selects.
-func Uninstall(cert *x509.Certificate, opts InstallOptions) ([]Action, error) {
+// stores opts selects (see Install) and verifies, by reading each store
+// back, that the certificate is no longer trusted there; if it still is,
+// the error wraps trust.ErrNotInstalled.
+func Uninstall(cert *x509.Certificate, opts trust.InstallOptions) ([]trust.InstallAction, error) {
 	return change(cert, opts, false)
 }
 
-func change(cert *x509.Certificate, opts InstallOptions, install bool) ([]Action, error) {
+// installPlan is trust.InstallOptions checked and resolved for Linux.
+type installPlan struct {
+	system, nss bool
+	method      string // resolved system method (when system)
+	root        string // absolute, or empty
+	name        string
+	opts        trust.InstallOptions
+	out         io.Writer
+}
+
+func change(cert *x509.Certificate, opts trust.InstallOptions, install bool) ([]trust.InstallAction, error) {
 	if cert == nil {
 		return nil, errors.New("linux: no certificate given to install or uninstall")
 	}
-	targets := opts.Targets
-	if targets == 0 {
-		targets = TargetSystem
+	p, err := newInstallPlan(opts)
+	if err != nil {
+		return nil, err
 	}
-	name := certName(cert, &opts)
-	var actions []Action
-	if targets&TargetSystem != 0 {
-		as, err := systemActions(cert, name, &opts, install)
+	name := certName(cert, p.name)
+	var done []action
+	if p.system {
+		as, err := systemActions(cert, name, &p, install)
 		if err != nil {
 			return nil, err
 		}
-		actions = append(actions, as...)
-	}
-	if targets&TargetNSS != 0 {
-		as, err := nssActions(cert, name, &opts, install)
+		ran, err := run(as, p.out, opts.DryRun)
+		done = append(done, ran...)
 		if err != nil {
-			return nil, err
+			return public(done), err
 		}
-		actions = append(actions, as...)
+		if !opts.DryRun {
+			chk, err := checkSystem(cert, &p, install)
+			done = append(done, chk)
+			if err != nil {
+				return public(done), err
+			}
+		}
 	}
-	return run(actions, &opts)
+	if p.nss {
+		ran, err := changeNSS(cert, name, &p, install)
+		done = append(done, ran...)
+		if err != nil {
+			return public(done), err
+		}
+	}
+	return public(done), nil
+}
+
+// newInstallPlan checks opts: known stores and method, a plain Name, no
+// macOS-only field, an absolute Root.
+func newInstallPlan(opts trust.InstallOptions) (installPlan, error) {
+	p := installPlan{opts: opts, method: opts.Method, out: opts.Stdout}
+	if p.out == nil {
+		p.out = io.Discard
+	}
+	if opts.Keychain != "" {
+		return p, &trust.ConfigurationError{Backend: "linux", Field: "Keychain",
+			Msg: "is macOS only; on Linux choose Stores \"system\" or \"nss\""}
+	}
+	if err := trust.ValidateInstallName(opts.Name); err != nil {
+		return p, &trust.ConfigurationError{Backend: "linux", Field: "Name", Msg: "refused", Err: err}
+	}
+	p.name = opts.Name
+	if err := p.parseStores(); err != nil {
+		return p, err
+	}
+	switch p.method {
+	case "", methodDebian, methodFedora, methodP11Kit:
+	default:
+		return p, &trust.ConfigurationError{Backend: "linux", Field: "Method",
+			Msg: fmt.Sprintf("unknown system store method %q: use debian, fedora or p11-kit", p.method)}
+	}
+	if opts.Root != "" {
+		if p.method != "" && p.method != methodDebian {
+			return p, &trust.ConfigurationError{Backend: "linux", Field: "Root",
+				Msg: fmt.Sprintf("only the debian method can change another root, not %q", p.method)}
+		}
+		p.method = methodDebian
+		root, err := absPath(opts.Root)
+		if err != nil {
+			return p, err
+		}
+		p.root = root
+	}
+	return p, nil
+}
+
+// parseStores maps opts.Stores (and, when empty, opts.Scope) to the stores.
+func (p *installPlan) parseStores() error {
+	if len(p.opts.Stores) == 0 {
+		if p.opts.Scope == trust.ScopeUser {
+			p.nss = true
+		} else {
+			p.system = true
+		}
+		return nil
+	}
+	for _, s := range p.opts.Stores {
+		switch s {
+		case "system":
+			p.system = true
+		case "nss":
+			p.nss = true
+		case "all":
+			p.system, p.nss = true, true
+		default:
+			return &trust.ConfigurationError{Backend: "linux", Field: "Stores",
+				Msg: fmt.Sprintf("unknown store %q: use system, nss or all", s)}
+		}
+	}
+	return nil
 }
 
 // systemActions plans the change of the system store.
-func systemActions(cert *x509.Certificate, name string, opts *InstallOptions, install bool) ([]Action, error) {
-	m := opts.Method
-	if opts.Root != "" {
-		m = MethodDebian
+func systemActions(cert *x509.Certificate, name string, p *installPlan, install bool) ([]action, error) {
+	if p.method == "" {
+		p.method = detectMethod()
 	}
-	if m == MethodAuto {
-		m = detectMethod()
-	}
-	switch m {
-	case MethodDebian:
-		return debianActions(cert, name, opts.Root, install)
-	case MethodFedora:
+	switch p.method {
+	case methodDebian:
+		return debianActions(cert, name, p.root, install)
+	case methodFedora:
 		return fedoraActions(cert, name, install), nil
-	case MethodP11Kit:
-		return p11KitActions(cert, name, install, opts.DryRun)
-	case MethodAuto:
-		return nil, ErrNoSystemStore
+	case methodP11Kit:
+		return p11KitActions(cert, name, install, p.opts.DryRun)
 	}
-	return nil, fmt.Errorf("linux: unknown system store method %q (use debian, fedora or p11-kit)", m)
+	return nil, ErrNoSystemStore
 }
 
-// detectMethod picks the system store method from what is installed.
-func detectMethod() SystemMethod {
+// detectMethod picks the system store method from what is installed, or
+// returns "" when none applies.
+func detectMethod() string {
 	has := func(tool string) bool { _, err := exec.LookPath(tool); return err == nil }
 	isDir := func(p string) bool { st, err := os.Stat(p); return err == nil && st.IsDir() }
 	switch {
 	case has("update-ca-certificates") && isDir(debianLocalDir):
-		return MethodDebian
+		return methodDebian
 	case has("update-ca-trust") && isDir(fedoraAnchorDir):
-		return MethodFedora
+		return methodFedora
 	case has("trust"):
-		return MethodP11Kit
+		return methodP11Kit
 	}
-	return MethodAuto
+	return ""
 }

@@ -44,12 +44,15 @@ func TestInstallUninstallDebianRoot(t *testing.T) {
 	root := newDebianRoot(t)
 	ca := newChain(t, "Install", "install.test")
 	var out bytes.Buffer
-	actions, err := Install(ca.root.cert, InstallOptions{Root: root, Stdout: &out})
+	actions, err := Install(ca.root.cert, trust.InstallOptions{Root: root, Stdout: &out})
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("%v\n%s", err, out.String())
 	}
-	if len(actions) != 2 || actions[1].Cmd[0] != "update-ca-certificates" {
+	if len(actions) != 3 || actions[1].Cmd[0] != "update-ca-certificates" || actions[2].Op != "check" {
 		t.Fatalf("actions = %v", actions)
+	}
+	if !bundleHas(t, filepath.Join(root, debianBundle), ca.root.cert) {
+		t.Fatalf("the bundle does not hold the certificate after install:\n%s", out.String())
 	}
 	s, err := loadDebianRoot(t, root)
 	if err != nil {
@@ -58,8 +61,11 @@ func TestInstallUninstallDebianRoot(t *testing.T) {
 	if err := verifyServer(s, ca, "install.test"); err != nil {
 		t.Fatalf("after install: %v", err)
 	}
-	if _, err := Uninstall(ca.root.cert, InstallOptions{Root: root, Stdout: &out}); err != nil {
-		t.Fatal(err)
+	if _, err := Uninstall(ca.root.cert, trust.InstallOptions{Root: root, Stdout: &out}); err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	if bundleHas(t, filepath.Join(root, debianBundle), ca.root.cert) {
+		t.Fatal("the bundle still holds the certificate after uninstall")
 	}
 	s, err = loadDebianRoot(t, root)
 	if err != nil {
@@ -75,7 +81,7 @@ func TestInstallUninstallDebianRoot(t *testing.T) {
 func TestInstallUninstallNSS(t *testing.T) {
 	db := newNSSDB(t)
 	ca := newChain(t, "NSS Install", "nssinstall.test")
-	opts := InstallOptions{Targets: TargetNSS, NSSDatabases: []string{db}}
+	opts := trust.InstallOptions{Stores: []string{"nss"}, NSSDatabases: []string{db}}
 	if _, err := Install(ca.root.cert, opts); err != nil {
 		t.Fatal(err)
 	}
@@ -108,18 +114,18 @@ func TestInstallFindsFirefoxProfiles(t *testing.T) {
 	sh(t, "certutil", "-N", "-d", "sql:"+p1, "--empty-password")
 	sh(t, "certutil", "-N", "-d", "sql:"+p2, "--empty-password")
 	ca := newCert(t, "Profile Root", true, nil)
-	actions, err := Install(ca.cert, InstallOptions{Targets: TargetNSS, Home: home})
+	actions, err := Install(ca.cert, trust.InstallOptions{Scope: trust.ScopeUser, Home: home})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(actions) != 2 || actions[0].Store != "nss:sql:"+p2 || actions[1].Store != "nss:sql:"+p1 {
+	if len(actions) != 4 || actions[0].Store != "nss:sql:"+p2 || actions[2].Store != "nss:sql:"+p1 || actions[3].Op != "check" {
 		t.Fatalf("actions = %v", actions)
 	}
 	out, _ := exec.Command("certutil", "-L", "-d", "sql:"+p1).CombinedOutput()
 	if !strings.Contains(string(out), "nativetls-profile-root-") {
 		t.Fatalf("certificate not in the Firefox profile:\n%s", out)
 	}
-	if _, err := Install(ca.cert, InstallOptions{Targets: TargetNSS, Home: t.TempDir()}); !errors.Is(err, ErrNoNSSDatabase) {
+	if _, err := Install(ca.cert, trust.InstallOptions{Stores: []string{"nss"}, Home: t.TempDir()}); !errors.Is(err, ErrNoNSSDatabase) {
 		t.Fatalf("empty home: %v, want ErrNoNSSDatabase", err)
 	}
 }
@@ -128,13 +134,13 @@ func TestInstallDryRun(t *testing.T) {
 	root := newDebianRoot(t)
 	ca := newCert(t, "Dry Root", true, nil)
 	var out bytes.Buffer
-	actions, err := Install(ca.cert, InstallOptions{Root: root, DryRun: true, Stdout: &out,
-		Targets: TargetAll, NSSDatabases: []string{"/nonexistent/db"}, Name: "dry"})
+	actions, err := Install(ca.cert, trust.InstallOptions{Root: root, DryRun: true, Stdout: &out,
+		Stores: []string{"all"}, NSSDatabases: []string{"/nonexistent/db"}, Name: "dry"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := "[system (debian)] write certificate to " + filepath.Join(root, debianLocalDir, "dry.crt") + "\n" +
-		"[system (debian)] update-ca-certificates --sysroot " + root + "\n" +
+		"[system (debian)] update-ca-certificates " + strings.Join(debianRootArgs(root), " ") + "\n" +
 		"[nss:sql:/nonexistent/db] certutil -A -d sql:/nonexistent/db -t 'C,,' -n dry -a < certificate.pem\n"
 	if out.String() != want {
 		t.Fatalf("dry run printed\n%s\nwant\n%s", out.String(), want)
@@ -150,7 +156,7 @@ func TestInstallDryRun(t *testing.T) {
 func TestInstallToolMissingAndFailing(t *testing.T) {
 	ca := newCert(t, "Missing Tool Root", true, nil)
 	t.Setenv("PATH", t.TempDir())
-	_, err := Install(ca.cert, InstallOptions{Method: MethodP11Kit})
+	_, err := Install(ca.cert, trust.InstallOptions{Method: methodP11Kit})
 	var ce *CmdError
 	if !errors.As(err, &ce) || !errors.Is(err, ErrToolMissing) || ce.Cmd[0] != "trust" {
 		t.Fatalf("err = %v, want *CmdError for missing trust", err)
@@ -163,7 +169,7 @@ func TestInstallToolMissingAndFailing(t *testing.T) {
 func TestInstallCommandFails(t *testing.T) {
 	needTool(t, "certutil", "libnss3-tools")
 	ca := newCert(t, "Fail Root", true, nil)
-	_, err := Install(ca.cert, InstallOptions{Targets: TargetNSS, NSSDatabases: []string{filepath.Join(t.TempDir(), "nodb")}})
+	_, err := Install(ca.cert, trust.InstallOptions{Stores: []string{"nss"}, NSSDatabases: []string{filepath.Join(t.TempDir(), "nodb")}})
 	var ce *CmdError
 	if !errors.As(err, &ce) || len(ce.Output) == 0 || ce.Cmd[0] != "certutil" {
 		t.Fatalf("err = %v, want *CmdError with certutil's output", err)
@@ -172,7 +178,7 @@ func TestInstallCommandFails(t *testing.T) {
 
 func TestInstallBadRoot(t *testing.T) {
 	ca := newCert(t, "Bad Root", true, nil)
-	if _, err := Install(ca.cert, InstallOptions{Root: t.TempDir()}); err == nil || !strings.Contains(err.Error(), "Debian-layout") {
+	if _, err := Install(ca.cert, trust.InstallOptions{Root: t.TempDir()}); err == nil || !strings.Contains(err.Error(), "Debian-layout") {
 		t.Fatalf("err = %v", err)
 	}
 }
@@ -180,14 +186,14 @@ func TestInstallBadRoot(t *testing.T) {
 func TestInstallDryRunFedoraAndP11Kit(t *testing.T) {
 	ca := newCert(t, "Plan Root", true, nil)
 	for _, tc := range []struct {
-		m    SystemMethod
+		m    string
 		want []string
 	}{
-		{MethodFedora, []string{"[system (fedora)] write certificate to /etc/pki/ca-trust/source/anchors/plan.pem", "[system (fedora)] update-ca-trust extract"}},
-		{MethodP11Kit, []string{"write certificate to", "trust anchor --store", "rm -f"}},
+		{methodFedora, []string{"[system (fedora)] write certificate to /etc/pki/ca-trust/source/anchors/plan.pem", "[system (fedora)] update-ca-trust extract"}},
+		{methodP11Kit, []string{"write certificate to", "trust anchor --store", "rm -f"}},
 	} {
 		var out bytes.Buffer
-		if _, err := Install(ca.cert, InstallOptions{Method: tc.m, DryRun: true, Stdout: &out, Name: "plan"}); err != nil {
+		if _, err := Install(ca.cert, trust.InstallOptions{Method: tc.m, DryRun: true, Stdout: &out, Name: "plan"}); err != nil {
 			t.Fatal(err)
 		}
 		for _, w := range tc.want {
@@ -197,7 +203,7 @@ func TestInstallDryRunFedoraAndP11Kit(t *testing.T) {
 		}
 	}
 	var out bytes.Buffer
-	if _, err := Uninstall(ca.cert, InstallOptions{Method: MethodP11Kit, DryRun: true, Stdout: &out, Name: "plan"}); err != nil || !strings.Contains(out.String(), "trust anchor --remove") {
+	if _, err := Uninstall(ca.cert, trust.InstallOptions{Method: methodP11Kit, DryRun: true, Stdout: &out, Name: "plan"}); err != nil || !strings.Contains(out.String(), "trust anchor --remove") {
 		t.Fatalf("uninstall plan: %v\n%s", err, out.String())
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/nativetls/nativetls/trust"
 )
 
 // firefoxProfileGlobs are where Firefox keeps profiles (classic, snap,
@@ -39,10 +41,9 @@ func fileExists(p string) bool {
 	return err == nil
 }
 
-// nssActions adds (certutil -A -t C,,) or deletes (certutil -D) the
-// certificate under the nickname name in each database. The certificate is
-// given on standard input.
-func nssActions(cert *x509.Certificate, name string, opts *InstallOptions, install bool) ([]Action, error) {
+// nssDatabasesFor lists the databases to change: opts.NSSDatabases, or
+// those found under opts.Home (the user's home directory when empty).
+func nssDatabasesFor(opts *trust.InstallOptions) ([]string, error) {
 	dbs := make([]string, 0, len(opts.NSSDatabases))
 	for _, d := range opts.NSSDatabases {
 		dbs = append(dbs, strings.TrimPrefix(d, "sql:"))
@@ -60,17 +61,44 @@ func nssActions(cert *x509.Certificate, name string, opts *InstallOptions, insta
 	if len(dbs) == 0 {
 		return nil, ErrNoNSSDatabase
 	}
-	var actions []Action
+	return dbs, nil
+}
+
+// nssAction adds (certutil -A -t C,,) or deletes (certutil -D) the
+// certificate under the nickname name in db. The certificate is given on
+// standard input.
+func nssAction(cert *x509.Certificate, name, db string, install bool) action {
+	store := "nss:sql:" + db
+	if install {
+		return action{InstallAction: trust.InstallAction{Store: store, Op: "run",
+			Cmd:    []string{"certutil", "-A", "-d", "sql:" + db, "-t", "C,,", "-n", name, "-a"},
+			Detail: "certificate on standard input"}, data: certPEM(cert)}
+	}
+	return action{InstallAction: trust.InstallAction{Store: store, Op: "run",
+		Cmd: []string{"certutil", "-D", "-d", "sql:" + db, "-n", name}}}
+}
+
+// changeNSS changes every database in turn and reads each back.
+func changeNSS(cert *x509.Certificate, name string, p *installPlan, install bool) ([]action, error) {
+	dbs, err := nssDatabasesFor(&p.opts)
+	if err != nil {
+		return nil, err
+	}
+	var done []action
 	for _, db := range dbs {
-		store := "nss:sql:" + db
-		if install {
-			actions = append(actions, Action{Store: store, Op: "run",
-				Cmd:  []string{"certutil", "-A", "-d", "sql:" + db, "-t", "C,,", "-n", name, "-a"},
-				data: certPEM(cert)})
-		} else {
-			actions = append(actions, Action{Store: store, Op: "run",
-				Cmd: []string{"certutil", "-D", "-d", "sql:" + db, "-n", name}})
+		ran, err := run([]action{nssAction(cert, name, db, install)}, p.out, p.opts.DryRun)
+		done = append(done, ran...)
+		if err != nil {
+			return done, err
+		}
+		if p.opts.DryRun {
+			continue
+		}
+		chk, err := checkNSS(cert, name, db, install)
+		done = append(done, chk)
+		if err != nil {
+			return done, err
 		}
 	}
-	return actions, nil
+	return done, nil
 }

@@ -5,12 +5,14 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+
+	"github.com/nativetls/nativetls/trust"
 )
 
 // p11KitActions stores or removes the certificate as an anchor with
 // p11-kit's `trust anchor`, which takes a file: the certificate is written
 // to a file in the temporary directory first.
-func p11KitActions(cert *x509.Certificate, name string, install, dryRun bool) ([]Action, error) {
+func p11KitActions(cert *x509.Certificate, name string, install, dryRun bool) ([]action, error) {
 	const store = "system (p11-kit)"
 	dir := filepath.Join(os.TempDir(), "nativetls-trust-XXXX")
 	if !dryRun {
@@ -24,10 +26,13 @@ func p11KitActions(cert *x509.Certificate, name string, install, dryRun bool) ([
 	if !install {
 		op = "--remove"
 	}
-	return []Action{
-		{Store: store, Op: "write", Path: file, data: certPEM(cert)},
-		{Store: store, Op: "run", Cmd: []string{"trust", "anchor", op, file}},
-		{Store: store, Op: "remove", Path: file},
-		{Store: store, Op: "remove", Path: dir},
+	ia := func(op, path string, cmd ...string) trust.InstallAction {
+		return trust.InstallAction{Store: store, Op: op, Path: path, Cmd: cmd}
+	}
+	return []action{
+		{InstallAction: ia("write", file), data: certPEM(cert)},
+		{InstallAction: ia("run", "", "trust", "anchor", op, file)},
+		{InstallAction: ia("remove", file)},
+		{InstallAction: ia("remove", dir)},
 	}, nil
 }

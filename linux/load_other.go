@@ -8,3 +8,6 @@ import "github.com/nativetls/nativetls/trust"
 func loadSources(*Options) ([]trust.Anchor, []trust.SourceReport, error) {
 	return nil, nil, ErrUnsupported
 }
+
+// watchPaths watches nothing outside Linux.
+func watchPaths(opts *Options) []string { return nil }

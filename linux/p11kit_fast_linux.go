@@ -18,14 +18,15 @@ import (
 // x509.SystemCertPool takes for everything. Listing the module's slots does
 // not load the tokens, and p11-kit puts each token's path in its slot
 // description. When every token is a plain PEM file (only CERTIFICATE
-// blocks: no OpenSSL trust attributes, no p11-kit object format, no
-// directory with anchors/ and blocklist/), p11-kit's answer is fully
-// determined by the file: each certificate is trusted for the purposes its
-// own extended key usage allows (all of them without the extension). The
-// fast path computes that answer from the file, through the shared parse
-// cache, and the module never parses the file. Any other shape of
-// configuration takes the full path. TestP11KitFastPathMatchesModule checks
-// the two paths agree.
+// blocks: no OpenSSL trust attributes, no p11-kit object format), p11-kit's
+// answer is fully determined by the file: each certificate is trusted for
+// the purposes its own extended key usage allows (all of them without the
+// extension). The fast path computes that answer from the file, through the
+// shared parse cache, and the module never parses the file. Fedora/RHEL's
+// trust paths (directories of .p11-kit persist files, anchors/ and
+// blocklist/) take a fast path too (p11kit_tree_linux.go). Any other shape
+// of configuration takes the full path. TestP11KitFastPathMatchesModule and
+// TestP11KitTreeFastPathMatchesModule check the paths agree.
 
 // slotDescriptionMax is the size of CK_SLOT_INFO.slotDescription: a path
 // this long may have been truncated.
@@ -33,28 +34,44 @@ const slotDescriptionMax = 64
 
 var p11KitObjectMarker = []byte("[p11-kit-object")
 
-// plainPEMTokens returns the token files when every slot's description is
-// a plain PEM file; ok is false otherwise.
-func plainPEMTokens(slots []pkcs11.Slot) (files map[uint][]byte, ok bool) {
+// fastToken is what the fast path read for one token: a plain PEM file,
+// or (Fedora/RHEL) a tree or persist file in p11-kit's layout, parsed.
+type fastToken struct {
+	pem  []byte
+	tree *tokenObjects
+}
+
+// plainPEMTokens returns what the fast path read for every slot when
+// every slot's token is a plain PEM file or a tree the fast path models
+// (p11kit_tree_linux.go); ok is false otherwise, and the module reads the
+// tokens.
+func plainPEMTokens(slots []pkcs11.Slot) (files map[uint]fastToken, ok bool) {
 	if len(slots) == 0 {
 		return nil, false
 	}
-	files = map[uint][]byte{}
+	files = map[uint]fastToken{}
 	for _, sl := range slots {
 		p := sl.Description
 		if len(p) >= slotDescriptionMax || !filepath.IsAbs(p) {
 			return nil, false
 		}
 		st, err := os.Stat(p)
-		if err != nil || !st.Mode().IsRegular() {
+		if err != nil {
 			return nil, false
 		}
-		data, err := os.ReadFile(p)
-		if err != nil || !bytes.Contains(data, pemBegin) || bytes.Contains(data, pemTrustedBlock) ||
-			bytes.Contains(data, pemPKCS7Block) || bytes.Contains(data, p11KitObjectMarker) {
+		if st.Mode().IsRegular() {
+			data, err := os.ReadFile(p)
+			if err == nil && bytes.Contains(data, pemBegin) && !bytes.Contains(data, pemTrustedBlock) &&
+				!bytes.Contains(data, pemPKCS7Block) && !bytes.Contains(data, p11KitObjectMarker) {
+				files[sl.ID] = fastToken{pem: data}
+				continue
+			}
+		}
+		tree, err := readTokenTree(p)
+		if err != nil {
 			return nil, false
 		}
-		files[sl.ID] = data
+		files[sl.ID] = fastToken{tree: tree}
 	}
 	return files, true
 }
@@ -100,12 +117,19 @@ func ownPurposes(c *x509.Certificate) []trust.Usage {
 }
 
 // readPlainPEMTokens is the fast path of readTrustModule.
-func readPlainPEMTokens(module, name string, slots []pkcs11.Slot, files map[uint][]byte, cache certCache) ([]trust.Anchor, []trust.SourceReport) {
+func readPlainPEMTokens(module, name string, slots []pkcs11.Slot, files map[uint]fastToken, cache certCache) ([]trust.Anchor, []trust.SourceReport) {
 	var anchors []trust.Anchor
 	var reports []trust.SourceReport
 	for _, sl := range slots {
+		ft := files[sl.ID]
+		if ft.tree != nil {
+			as, rep := readTreeToken(module, name, sl, ft.tree, cache)
+			reports = append(reports, rep)
+			anchors = append(anchors, as...)
+			continue
+		}
 		rep := trust.SourceReport{Name: name, Path: tokenPath(module, sl) + " (plain PEM file, read directly)"}
-		as, err := anchorsFromPlainPEM(sl.Description, name+":"+sl.Token.Label, files[sl.ID], cache)
+		as, err := anchorsFromPlainPEM(sl.Description, name+":"+sl.Token.Label, ft.pem, cache)
 		countInto(&rep, as)
 		if err != nil {
 			rep.Err = &SourceError{Source: name, Path: rep.Path, Err: err}
@@ -125,4 +149,16 @@ func anchorsFromPEMData(path string, data []byte, cache certCache) ([]trust.Anch
 		err = fmt.Errorf("%s: %w", path, errNoCertsInToken)
 	}
 	return as, err
+}
+
+// readTreeToken decides the anchors of a tree token read by the fast path.
+func readTreeToken(module, name string, sl pkcs11.Slot, t *tokenObjects, cache certCache) ([]trust.Anchor, trust.SourceReport) {
+	rep := trust.SourceReport{Name: name, Path: tokenPath(module, sl) + " (p11-kit files, read directly)"}
+	t.source, t.cache = name+":"+sl.Token.Label, cache
+	res := anchorsFromTree(t)
+	countInto(&rep, res.anchors)
+	if len(res.errs) > 0 {
+		rep.Err = &SourceError{Source: name, Path: rep.Path, Err: joinErrs(res.errs)}
+	}
+	return res.anchors, rep
 }

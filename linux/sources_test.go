@@ -46,17 +46,6 @@ func TestPlanBundlesPrecedence(t *testing.T) {
 	}
 }
 
-func TestParseTarget(t *testing.T) {
-	for in, want := range map[string]Target{"system": TargetSystem, "nss": TargetNSS, "all": TargetAll, "system,nss": TargetAll} {
-		if got, err := ParseTarget(in); err != nil || got != want {
-			t.Errorf("ParseTarget(%q) = %v, %v", in, got, err)
-		}
-	}
-	if _, err := ParseTarget("keychain"); err == nil {
-		t.Error("unknown target accepted")
-	}
-}
-
 func TestZeroStoreTrustsNothing(t *testing.T) {
 	var s Store
 	if _, err := s.Verify(context.Background(), []*x509.Certificate{newCert(t, "x", true, nil).cert}, trust.VerifyOptions{}); err == nil {

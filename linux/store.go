@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/nativetls/nativetls/trust"
 )
@@ -55,6 +56,15 @@ type Options struct {
 	// Home is the home directory for ~/.pki/nssdb; empty means the
 	// user's home directory.
 	Home string
+
+	// CheckInterval, when positive, makes the store notice changes to its
+	// sources by itself: at most once per interval (one second at least),
+	// when the store is used, a background check stats every source
+	// (bundle files and directories, p11-kit trust paths and their
+	// anchors/blocklist directories, NSS databases) and reloads the store
+	// if any changed. Zero: changes are seen only after Reload. System and
+	// WithRoots use DefaultCheckInterval.
+	CheckInterval time.Duration
 }
 
 // Store is the Linux TrustStore (obtain one from System or Load; the zero
@@ -63,9 +73,11 @@ type Options struct {
 // distrust, per-purpose restrictions and distrust-after dates. It is safe
 // for concurrent use; Reload swaps its content atomically.
 type Store struct {
-	opts Options
-	mu   sync.Mutex // serialises Reload
-	cur  atomic.Pointer[snapshot]
+	opts  Options
+	extra []*x509.Certificate // WithRoots
+	watch *watcher            // nil: no change detection
+	mu    sync.Mutex          // serialises Reload
+	cur   atomic.Pointer[snapshot]
 }
 
 // snapshot is one loaded content of a Store.
@@ -73,6 +85,8 @@ type snapshot struct {
 	*trust.AnchorStore
 	distrusted []*x509.Certificate // distrusted entries, for distrustedIssuerError
 	sources    map[*x509.Certificate]string
+	watched    []string // the paths the content depends on
+	stamp      uint64   // their fingerprint, taken before they were read
 }
 
 // Compile-time conformance.
@@ -90,41 +104,86 @@ var (
 	systemErr   error
 )
 
-// System returns the store of what this machine trusts, loaded once,
-// lazily, on first call with the zero Options. Later changes to the
-// system's trust configuration are seen only after Reload.
-func System() (*Store, error) {
-	systemOnce.Do(func() { systemStore, systemErr = Load(Options{}) })
-	return systemStore, systemErr
+// System returns the store of what this machine trusts (the zero Options),
+// loaded once per process, lazily, on first call. It notices changes to
+// its sources by itself (Options.CheckInterval = DefaultCheckInterval):
+// a new root appended to the bundle, an anchor or blocklist file added to
+// a p11-kit trust path, a new SSL_CERT_FILE written, are used from the
+// next handshake after the check that sees them, within about a second,
+// without Reload. The store is a *Store (Reload, Sources, Anchors).
+func System() (trust.TrustStore, error) {
+	systemOnce.Do(func() { systemStore, systemErr = Load(Options{CheckInterval: DefaultCheckInterval}) })
+	if systemErr != nil {
+		return nil, systemErr
+	}
+	return systemStore, nil
 }
 
-// Load reads the sources selected by opts and returns a new store. Sources
-// that cannot be read are reported by Sources (with the reason); Load fails
+// WithRoots returns a new store of what this machine trusts plus extra
+// roots (trusted for every purpose, unless a system source distrusts
+// them), with change detection as System. It is not shared: Close it when
+// done.
+func WithRoots(extra ...*x509.Certificate) (trust.TrustStore, error) {
+	for i, c := range extra {
+		if c == nil {
+			return nil, fmt.Errorf("linux: WithRoots: root %d is nil", i)
+		}
+	}
+	s := &Store{opts: Options{CheckInterval: DefaultCheckInterval}, extra: append([]*x509.Certificate(nil), extra...)}
+	return s.start()
+}
+
+// Load reads the sources selected by opts and returns a new store: for
+// programs and tests that choose the sources (explicit bundles, p11-kit
+// trust paths, NSS databases), which System does not take. Sources that
+// cannot be read are reported by Sources (with the reason); Load fails
 // only when no source yielded any anchor, with an error that says where it
 // looked.
 func Load(opts Options) (*Store, error) {
-	s := &Store{opts: opts}
+	return (&Store{opts: opts}).start()
+}
+
+func (s *Store) start() (*Store, error) {
+	s.watch = newWatcher(s.opts.CheckInterval)
 	if err := s.Reload(); err != nil {
 		return nil, err
 	}
 	return s, nil
 }
 
+// Close stops change detection (waiting for a check in progress); the
+// store keeps verifying with its current content. Closing the store
+// returned by System is allowed but stops detection for the whole
+// process.
+func (s *Store) Close() error {
+	if s.watch != nil {
+		s.watch.stop()
+	}
+	return nil
+}
+
 // Reload re-reads every source and replaces the store's content; the
 // generation changes, so cached verifications are not reused. On failure
-// the previous content is kept.
+// the previous content is kept. A store with change detection calls it by
+// itself when a source changes.
 func (s *Store) Reload() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	watched := watchPaths(&s.opts)
+	stamp := fingerprint(watched) // before reading: a change during the read is seen next time
 	anchors, reports, err := loadSources(&s.opts)
 	if err != nil {
 		return err
 	}
+	for _, c := range s.extra {
+		anchors = append(anchors, trust.Anchor{Certificate: c, Source: "linux.WithRoots"})
+	}
 	if countTrustedAnchors(anchors) == 0 {
 		return &NoAnchorsError{Sources: reports}
 	}
+	stampReports(reports, watched)
 	snap := &snapshot{AnchorStore: trust.NewAnchorStore("linux system trust", anchors, reports...),
-		sources: map[*x509.Certificate]string{}}
+		sources: map[*x509.Certificate]string{}, watched: watched, stamp: stamp}
 	for _, a := range anchors {
 		if a.Distrusted {
 			snap.distrusted = append(snap.distrusted, a.Certificate)
@@ -155,6 +214,7 @@ func (s *Store) String() string {
 
 // Verify implements trust.TrustStore over the current content.
 func (s *Store) Verify(ctx context.Context, chain []*x509.Certificate, opts trust.VerifyOptions) ([][]*x509.Certificate, error) {
+	s.poke()
 	snap := s.cur.Load()
 	if snap == nil {
 		return nil, &trust.VerificationError{Reason: trust.ReasonUnknownAuthority, Depth: -1, Host: opts.ServerName,
@@ -187,12 +247,22 @@ func (s *Store) Sources() []trust.SourceReport {
 	return nil
 }
 
-// Generation identifies the current content; it changes on every Reload.
+// Generation identifies the current content; it changes on every Reload
+// (including those change detection makes). The verification cache keys
+// on it, so a changed store never answers from an older content's entries.
 func (s *Store) Generation() uint64 {
+	s.poke()
 	if snap := s.cur.Load(); snap != nil {
 		return snap.Generation()
 	}
 	return 0
+}
+
+// poke starts a background check of the sources when one is due.
+func (s *Store) poke() {
+	if s.watch != nil {
+		s.watch.poke(s)
+	}
 }
 
 // IsDistrusted reports whether c (or its public key) is distrusted by any

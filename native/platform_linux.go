@@ -2,8 +2,6 @@ package native
 
 import (
 	"crypto/x509"
-	"io"
-	"strings"
 	"sync"
 
 	"github.com/nativetls/nativetls/linux"
@@ -25,8 +23,8 @@ var (
 	linuxErr   error
 )
 
-// linuxSystem loads the Linux system store once per process; OS changes are
-// seen after (*linux.Store).Reload.
+// linuxSystem loads the Linux system store once per process; the store
+// notices changes to its sources by itself (see package linux).
 func linuxSystem() (trust.TrustStore, error) {
 	linuxOnce.Do(func() {
 		s, err := linux.System()
@@ -47,40 +45,13 @@ func init() {
 	linuxBackend.capabilities = linuxCapabilities
 }
 
-// linuxInstall adapts package linux's Install/Uninstall (today's
-// linux.InstallOptions shape) to trust.InstallOptions. Stores are "system",
-// "nss" or "all" (empty: "system"; ScopeUser alone means "nss").
+// linuxInstall is package linux's Install/Uninstall, which take
+// trust.InstallOptions as they are (Stores "system", "nss", "all").
 func linuxInstall(cert *x509.Certificate, opts trust.InstallOptions, uninstall bool) ([]trust.InstallAction, error) {
-	if opts.Keychain != "" {
-		return nil, &trust.ConfigurationError{Backend: "linux", Field: "install keychain", Msg: "InstallOptions.Keychain is for macOS; Linux changes the system store and NSS databases"}
-	}
-	stores := strings.Join(opts.Stores, ",")
-	switch {
-	case stores == "" && opts.Scope == trust.ScopeUser:
-		stores = "nss"
-	case stores == "":
-		stores = "system"
-	}
-	targets, err := linux.ParseTarget(stores)
-	if err != nil {
-		return nil, &trust.ConfigurationError{Backend: "linux", Field: "install stores", Msg: err.Error()}
-	}
-	out := opts.Stdout
-	if out == nil {
-		out = io.Discard
-	}
-	lo := linux.InstallOptions{Targets: targets, DryRun: opts.DryRun, Root: opts.Root, Method: linux.SystemMethod(opts.Method),
-		NSSDatabases: opts.NSSDatabases, Home: opts.Home, Name: opts.Name, Stdout: out}
-	f := linux.Install
 	if uninstall {
-		f = linux.Uninstall
+		return linux.Uninstall(cert, opts)
 	}
-	acts, err := f(cert, lo)
-	res := make([]trust.InstallAction, 0, len(acts))
-	for _, a := range acts {
-		res = append(res, trust.InstallAction{Store: a.Store, Op: a.Op, Path: a.Path, Cmd: a.Cmd})
-	}
-	return res, err
+	return linux.Install(cert, opts)
 }
 
 // linuxCapabilities marks the keychain: password source unavailable when

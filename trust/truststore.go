@@ -199,6 +199,10 @@ type SourceReport struct {
 	Distrusted int    // distrusted certificates it gave
 	Skipped    string // why it was not consulted, if it was not
 	Err        error  // what could not be read, if anything
+	// Modified is when the source last changed (its file's, directory's
+	// or database's modification time) as of the last load; zero when
+	// unknown or not applicable.
+	Modified time.Time
 }
 
 // SourceReporter is implemented by stores that can say which sources they

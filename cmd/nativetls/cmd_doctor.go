@@ -33,12 +33,13 @@ func init() {
 }
 
 type sourceJSON struct {
-	Name       string `json:"name"`
-	Path       string `json:"path,omitempty"`
-	Anchors    int    `json:"anchors"`
-	Distrusted int    `json:"distrusted"`
-	Skipped    string `json:"skipped,omitempty"`
-	Error      string `json:"error,omitempty"`
+	Name       string     `json:"name"`
+	Path       string     `json:"path,omitempty"`
+	Anchors    int        `json:"anchors"`
+	Distrusted int        `json:"distrusted"`
+	Skipped    string     `json:"skipped,omitempty"`
+	Error      string     `json:"error,omitempty"`
+	Modified   *time.Time `json:"modified,omitempty"` // the source's last change
 }
 
 type policyJSON struct {
@@ -71,6 +72,7 @@ type doctorReport struct {
 	Cgo        bool         `json:"cgo"`
 	TrustStore string       `json:"trust_store"`
 	StoreError string       `json:"trust_store_error,omitempty"`
+	Generation uint64       `json:"generation,omitempty"` // changes whenever the store's content does
 	Anchors    int          `json:"anchors"`
 	Sources    []sourceJSON `json:"sources"`
 	Policy     policyJSON   `json:"policy"`
@@ -99,6 +101,9 @@ func runDoctor(e *env, args []string) error {
 			r.StoreError = serr.Error()
 		}
 		r.Sources, r.Anchors = storeSources(store)
+		if g, ok := store.(trust.Generationer); ok {
+			r.Generation = g.Generation()
+		}
 	}
 	p := native.Policy()
 	r.Policy = policyJSON{Verify: p.Verify(), Setting: p.Setting.String(), Source: p.Source,
@@ -133,6 +138,10 @@ func storeSources(store trust.TrustStore) ([]sourceJSON, int) {
 			if s.Err != nil {
 				j.Error = s.Err.Error()
 			}
+			if !s.Modified.IsZero() {
+				m := s.Modified.UTC()
+				j.Modified = &m
+			}
 			total += s.Anchors
 			out = append(out, j)
 		}
@@ -159,6 +168,9 @@ func printDoctor(w io.Writer, r doctorReport) {
 	}
 	fmt.Fprintf(w, "backend:     %s (%s, %s, cgo %s)\n", r.Backend, r.Go, r.Platform, cgo)
 	fmt.Fprintf(w, "trust store: %s\n", r.TrustStore)
+	if r.Generation != 0 {
+		fmt.Fprintf(w, "  generation %d (changes when the store reloads)\n", r.Generation)
+	}
 	if r.StoreError != "" {
 		fmt.Fprintf(w, "  problem:   %s\n", r.StoreError)
 	}
@@ -192,7 +204,7 @@ func printSources(w io.Writer, sources []sourceJSON) {
 		case s.Anchors < 0:
 			fmt.Fprintf(w, "  - %s\n", loc)
 		default:
-			fmt.Fprintf(w, "  - %s: %s, %d distrusted\n", loc, count(s.Anchors, "anchor", ""), s.Distrusted)
+			fmt.Fprintf(w, "  - %s: %s, %d distrusted%s\n", loc, count(s.Anchors, "anchor", ""), s.Distrusted, changedNote(s.Modified))
 		}
 		if s.Error != "" {
 			fmt.Fprintf(w, "      error: %s\n", s.Error)
@@ -348,4 +360,12 @@ func versionName(v uint16) string {
 		return "TLS 1.0"
 	}
 	return fmt.Sprintf("TLS 0x%04x", v)
+}
+
+// changedNote renders a source's last change for the text output.
+func changedNote(t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return "; changed " + t.UTC().Format("2006-01-02 15:04:05 UTC")
 }

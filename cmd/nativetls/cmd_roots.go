@@ -79,8 +79,33 @@ func runRoots(e *env, args []string) error {
 		return e.printJSON(out)
 	}
 	printRoots(e, out)
-	e.outf("%s listed (of %d in %s)\n", count(len(out), "anchor", ""), len(anchors), store)
+	e.outf("%s listed (of %d in %s%s)\n", count(len(out), "anchor", ""), len(anchors), store, generationNote(store))
+	printSourceChanges(e, store)
 	return nil
+}
+
+// generationNote names the store's generation, when it has one: it
+// changes whenever the store reloads its sources.
+func generationNote(store trust.TrustStore) string {
+	if g, ok := store.(trust.Generationer); ok {
+		return fmt.Sprintf("; generation %d", g.Generation())
+	}
+	return ""
+}
+
+// printSourceChanges prints when each source last changed, as far as the
+// store knows.
+func printSourceChanges(e *env, store trust.TrustStore) {
+	sr, ok := store.(trust.SourceReporter)
+	if !ok {
+		return
+	}
+	for _, s := range sr.Sources() {
+		if !s.Modified.IsZero() {
+			m := s.Modified
+			e.outf("  source %s %s%s\n", s.Name, s.Path, changedNote(&m))
+		}
+	}
 }
 
 // anchorFilter is what the flags select.

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strings"
 	"syscall"
@@ -117,11 +118,18 @@ func normalize(t *testing.T, s string, extra map[string]string) string {
 	s = strings.ReplaceAll(s, pkiDir(t), "TESTDATA")
 	s = strings.ReplaceAll(s, runtime.Version(), "GOVERSION")
 	s = strings.ReplaceAll(s, runtime.GOOS+"/"+runtime.GOARCH, "GOOS/GOARCH")
+	s = changedRE.ReplaceAllString(s, "changed TIME")
+	s = generationRE.ReplaceAllString(s, "generation N")
 	for k, v := range extra {
 		s = strings.ReplaceAll(s, k, v)
 	}
 	return s
 }
+
+var (
+	changedRE    = regexp.MustCompile(`changed \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC`)
+	generationRE = regexp.MustCompile(`generation \d+`)
+)
 
 // golden compares r with testdata/golden/name.golden.
 func golden(t *testing.T, name string, r result, extra map[string]string) {
