@@ -48,8 +48,10 @@ const (
 	aiaCacheTTL          = time.Hour
 )
 
-// DefaultAIAFetcher is the fetcher of verifiers that name none.
-var DefaultAIAFetcher = &AIAFetcher{}
+// defaultAIAFetcher is the fetcher of verifiers that name none. It is not
+// exported: a program that needs other settings gives its Verifier an
+// AIAFetcher, rather than changing one every verifier shares.
+var defaultAIAFetcher = &AIAFetcher{}
 
 // AIAFetcher downloads issuer certificates from caIssuers URLs and caches
 // them by URL. The zero value uses the defaults above, a plain HTTP client

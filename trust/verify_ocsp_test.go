@@ -202,7 +202,7 @@ func TestOCSPOnline(t *testing.T) {
 
 func TestMustStapleParsing(t *testing.T) {
 	p := newVTPKI(t, vtChainOpts{leaf: mustStapleLeaf})
-	if !MustStaple(p.Leaf.Cert) || MustStaple(p.Inter.Cert) {
+	if !mustStaple(p.Leaf.Cert) || mustStaple(p.Inter.Cert) {
 		t.Fatal("must-staple not recognised")
 	}
 }
