@@ -64,7 +64,7 @@ func TestAIARefusesNonPublicAddresses(t *testing.T) {
 	var inter []byte
 	srv, hits := countingServer(t, func() []byte { return inter })
 	port := srv.URL[strings.LastIndex(srv.URL, ":"):]
-	for _, u := range []string{srv.URL + "/r3.cer", "http://localhost" + port + "/r3.cer", "http://[::ffff:127.0.0.1]" + port + "/r3.cer"} {
+	for _, u := range []string{srv.URL + "/r3.cer", "http://localhost" + port + "/r3.cer", "http://[::ffff:127.0.0.1]" + port + "/r3.cer", "http://0.0.0.0" + port + "/r3.cer"} {
 		t.Run(u, func(t *testing.T) {
 			p := aiaLeafPKI(t, x509.ExtKeyUsageServerAuth, u)
 			inter = p.Inter.Cert.Raw
