@@ -91,6 +91,9 @@ func checkOCSPResponse(der []byte, leaf, issuer *x509.Certificate, now time.Time
 	if err := checkOCSPSigner(resp, issuer, now); err != nil {
 		return nil, err
 	}
+	if err := checkOCSPCertID(der, resp, leaf, issuer); err != nil {
+		return nil, err
+	}
 	if resp.ThisUpdate.After(now.Add(OCSPSkew)) {
 		return nil, fmt.Errorf("thisUpdate %s is in the future", fmtTime(resp.ThisUpdate))
 	}
