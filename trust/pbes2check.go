@@ -19,7 +19,7 @@ import (
 // leave room for keys made with far stronger settings while bounding the
 // work a hostile file can ask for to a few seconds.
 const (
-	MaxPBKDF2Iterations = 10_000_000
+	maxPBKDF2Iterations = 10_000_000
 	maxScryptMemory     = 256 << 20 // 128·N·r bytes
 	maxScryptP          = 4
 )
@@ -115,8 +115,8 @@ func checkKDF(kdf pkix.AlgorithmIdentifier) error {
 		if _, err := asn1.Unmarshal(kdf.Parameters.FullBytes, &p); err != nil {
 			return keyParamErr("malformed PBKDF2 parameters (%v)", err)
 		}
-		if p.Iterations < 1 || p.Iterations > MaxPBKDF2Iterations {
-			return keyParamErr("PBKDF2 iteration count %d is outside 1..%d", p.Iterations, MaxPBKDF2Iterations)
+		if p.Iterations < 1 || p.Iterations > maxPBKDF2Iterations {
+			return keyParamErr("PBKDF2 iteration count %d is outside 1..%d", p.Iterations, maxPBKDF2Iterations)
 		}
 	case kdf.Algorithm.Equal(oidScrypt):
 		var p scryptParams
