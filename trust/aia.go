@@ -48,8 +48,10 @@ const (
 	aiaCacheTTL          = time.Hour
 )
 
-// DefaultAIAFetcher is the fetcher of verifiers that name none.
-var DefaultAIAFetcher = &AIAFetcher{}
+// defaultAIAFetcher is the fetcher of verifiers that name none. It is not
+// exported: a program that needs other settings gives its Verifier an
+// AIAFetcher, rather than changing one every verifier shares.
+var defaultAIAFetcher = &AIAFetcher{}
 
 // AIAFetcher downloads issuer certificates from caIssuers URLs and caches
 // them by URL. The zero value uses the defaults above, a plain HTTP client
@@ -188,11 +190,7 @@ func aiaRedirect(req *http.Request, via []*http.Request) error {
 // left. On failure the original error is returned, with what was tried.
 func (f *AIAFetcher) retryWithIssuers(ctx context.Context, store TrustStore, chain []*x509.Certificate, opts VerifyOptions, firstErr error) ([][]*x509.Certificate, error) {
 	if opts.Usage == UsageClientAuth && !opts.FetchClientIntermediates {
-		if nextIssuerURL(chain, map[string]bool{}) == "" {
-			return nil, firstErr
-		}
-		return nil, withNotes(firstErr, []string{"the issuer named by the client certificate's caIssuers URL was not fetched: " +
-			"a server does not make requests for a client it has not authenticated (set VerifyOptions.FetchClientIntermediates to allow)"}, nil)
+		return nil, clientNotFetched(chain, firstErr)
 	}
 	maxFetches, _, budget := f.limits()
 	ctx, cancel := context.WithTimeout(ctx, budget)
@@ -226,6 +224,16 @@ func (f *AIAFetcher) retryWithIssuers(ctx context.Context, store TrustStore, cha
 		notes = append(notes, "fetched "+u+" but the chain still does not reach a trusted root")
 	}
 	return nil, withNotes(firstErr, notes, cause)
+}
+
+// clientNotFetched is the failure of a client certificate whose missing
+// issuer is not fetched, saying why when there was a URL to fetch.
+func clientNotFetched(chain []*x509.Certificate, firstErr error) error {
+	if nextIssuerURL(chain, map[string]bool{}) == "" {
+		return firstErr
+	}
+	return withNotes(firstErr, []string{"the issuer named by the client certificate's caIssuers URL was not fetched: " +
+		"a server does not make requests for a client it has not authenticated (set VerifyOptions.FetchClientIntermediates to allow)"}, nil)
 }
 
 // withNotes returns a copy of err, a *VerificationError, with notes added

@@ -121,7 +121,7 @@ func parsePEMCertificates(data []byte, source string) ([]*x509.Certificate, erro
 			certs = append(certs, c)
 			i++
 		case "TRUSTED CERTIFICATE":
-			c, _, err := ParseTrustedCertificate(block.Bytes)
+			c, _, err := parseTrustedCertificate(block.Bytes)
 			if err != nil {
 				return nil, &CertificateError{Source: source, Index: i, Err: err}
 			}

@@ -4,12 +4,12 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/netip"
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -65,26 +65,42 @@ func guardClient(base *http.Client, allowPrivate bool, proxy func(*http.Request)
 	return &c, nil
 }
 
-// wrapProxy records the address of every proxy the program's proxy
-// function chooses (the guard lets the transport dial it) and, for a
-// proxied request, refuses a target the guard would refuse if it were an
-// IP literal or a localhost name. A DNS name is resolved by the proxy,
-// which the guard cannot see: the proxy's own egress policy applies.
+// fetchState travels in the context of one fetch (redirects included,
+// which net/http sends one after another with the same context): whether
+// the request being sent goes through the program's proxy. The transport
+// then dials only the proxy, which the operator chose, so that dial is
+// exempt from the guard; a dial for a direct request never is.
+type fetchState struct{ proxied atomic.Bool }
+
+type fetchStateKey struct{}
+
+func proxiedDial(ctx context.Context) bool {
+	st, ok := ctx.Value(fetchStateKey{}).(*fetchState)
+	return ok && st.proxied.Load()
+}
+
+// wrapProxy notes in the fetch's state whether the program's proxy function
+// sends req through a proxy and, for a proxied request, refuses a target
+// the guard would refuse if it were an IP literal or a localhost name. A
+// DNS name is resolved by the proxy, which the guard cannot see: the
+// proxy's own egress policy applies.
 func (g *dialGuard) wrapProxy(proxy func(*http.Request) (*url.URL, error)) func(*http.Request) (*url.URL, error) {
 	if proxy == nil {
 		return nil
 	}
 	return func(req *http.Request) (*url.URL, error) {
 		u, err := proxy(req)
-		if err != nil || u == nil {
-			return u, err
+		if err != nil {
+			return nil, err
 		}
-		if !g.allowPrivate {
+		if u != nil && !g.allowPrivate {
 			if err := checkProxiedTarget(req.URL.Hostname()); err != nil {
 				return nil, err
 			}
 		}
-		g.proxies.Store(canonicalProxyAddr(u), true)
+		if st, ok := req.Context().Value(fetchStateKey{}).(*fetchState); ok {
+			st.proxied.Store(u != nil)
+		}
 		return u, nil
 	}
 }
@@ -102,26 +118,10 @@ func checkProxiedTarget(host string) error {
 	return nil
 }
 
-// canonicalProxyAddr is the "host:port" net/http dials for proxy u.
-func canonicalProxyAddr(u *url.URL) string {
-	port := u.Port()
-	if port == "" {
-		switch u.Scheme {
-		case "https":
-			port = "443"
-		case "socks5", "socks5h":
-			port = "1080"
-		default:
-			port = "80"
-		}
-	}
-	return net.JoinHostPort(u.Hostname(), port)
-}
-
 // fetchLimited sends req with c and returns the body of a 200 response,
 // refusing one longer than maxBytes.
 func fetchLimited(ctx context.Context, c *http.Client, req *http.Request, maxBytes int64) ([]byte, error) {
-	resp, err := c.Do(req.WithContext(ctx))
+	resp, err := c.Do(req.WithContext(context.WithValue(ctx, fetchStateKey{}, &fetchState{})))
 	if err != nil {
 		return nil, err
 	}

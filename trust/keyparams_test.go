@@ -85,6 +85,9 @@ func TestEncryptedKeyHostileParameters(t *testing.T) {
 		{"scrypt r huge", scrypt(1<<14, 1<<20, 1), "outside the limits"},
 		{"scrypt p huge", scrypt(1<<14, 8, 1<<20), "outside the limits"},
 		{"scrypt N not a power of two", scrypt(1000, 8, 1), "outside the limits"},
+		{"PBKDF2 key length unlike the cipher's", func(_ *epkInfo, p *pbes2Params, k *pbkdf2Params) {
+			p.KDF.Parameters = asn1.RawValue{FullBytes: asn1Bytes(t, pbkdf2ParamsFull{Salt: k.Salt, Iterations: k.Iterations, KeyLength: 3, PRF: k.PRF})}
+		}, "PBKDF2 key length 3 does not match the cipher's 32-byte key"},
 		{"unknown cipher", func(_ *epkInfo, p *pbes2Params, _ *pbkdf2Params) { p.Scheme.Algorithm = asn1.ObjectIdentifier{1, 2, 3} }, "unsupported cipher 1.2.3"},
 		{"not PBES2", func(i *epkInfo, _ *pbes2Params, _ *pbkdf2Params) {
 			i.Algo.Algorithm = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 12, 1, 3}

@@ -183,3 +183,29 @@ func FuzzParsePrivateKey(f *testing.F) {
 		}
 	})
 }
+
+// FuzzDecryptPKCS8 feeds arbitrary EncryptedPrivateKeyInfo DER to the
+// parameter check and, when it passes, to the decoder: an error or a key,
+// never a panic.
+func FuzzDecryptPKCS8(f *testing.F) {
+	k, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	enc, _ := pkcs8.MarshalPrivateKey(k, []byte("pw"), nil)
+	f.Add(enc)
+	for _, b := range []string{"3-byte IV", "scrypt"} {
+		block, _ := pem.Decode(mutateEncryptedKey(f, func(_ *epkInfo, p *pbes2Params, _ *pbkdf2Params) {
+			if b == "scrypt" {
+				p.KDF = pkix.AlgorithmIdentifier{Algorithm: oidScrypt,
+					Parameters: asn1.RawValue{FullBytes: asn1Bytes(f, scryptParams{Salt: []byte("salt"), N: 1 << 10, R: 8, P: 1})}}
+				return
+			}
+			p.Scheme.Parameters = ivParam(f, 3)
+		}))
+		f.Add(block.Bytes)
+	}
+	f.Fuzz(func(t *testing.T, der []byte) {
+		key, err := decryptPKCS8(der, []byte("pw"))
+		if (err == nil) == (key == nil) {
+			t.Fatalf("key %v with error %v", key, err)
+		}
+	})
+}

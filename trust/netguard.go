@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
-	"sync"
 	"syscall"
 	"time"
 )
@@ -119,13 +118,12 @@ func checkAddress(address string) error {
 }
 
 // dialGuard dials for one fetcher: every connection to a peer-chosen host
-// goes through checkAddress unless allowPrivate; connections to the proxy
-// the program configured (recorded by the proxy wrapper) are exempt, since
-// the operator chose that address, not the peer.
+// goes through checkAddress unless allowPrivate; a connection to the proxy
+// the program configured, for a request its proxy function sent there, is
+// exempt, since the operator chose that address, not the peer.
 type dialGuard struct {
 	allowPrivate bool
 	check        func(address string) error // checkAddress; tests narrow it
-	proxies      sync.Map                   // "host:port" of configured proxies
 }
 
 // guardCheck is the check of new guards; tests narrow it to refuse one
@@ -138,7 +136,7 @@ func newDialGuard(allowPrivate bool) *dialGuard {
 
 func (g *dialGuard) dialContext(ctx context.Context, network, addr string) (net.Conn, error) {
 	d := net.Dialer{Timeout: 30 * time.Second}
-	if _, proxy := g.proxies.Load(addr); !proxy && !g.allowPrivate {
+	if !g.allowPrivate && !proxiedDial(ctx) {
 		d.Control = func(_, address string, _ syscall.RawConn) error { return g.check(address) }
 	}
 	return d.DialContext(ctx, network, addr)

@@ -64,7 +64,7 @@ func TestAIARefusesNonPublicAddresses(t *testing.T) {
 	var inter []byte
 	srv, hits := countingServer(t, func() []byte { return inter })
 	port := srv.URL[strings.LastIndex(srv.URL, ":"):]
-	for _, u := range []string{srv.URL + "/r3.cer", "http://localhost" + port + "/r3.cer", "http://[::ffff:127.0.0.1]" + port + "/r3.cer"} {
+	for _, u := range []string{srv.URL + "/r3.cer", "http://localhost" + port + "/r3.cer", "http://[::ffff:127.0.0.1]" + port + "/r3.cer", "http://0.0.0.0" + port + "/r3.cer"} {
 		t.Run(u, func(t *testing.T) {
 			p := aiaLeafPKI(t, x509.ExtKeyUsageServerAuth, u)
 			inter = p.Inter.Cert.Raw
@@ -142,7 +142,13 @@ func TestAIAThroughConfiguredProxy(t *testing.T) {
 		w.Write(inter)
 	})
 	pu, _ := url.Parse(proxy.URL)
-	f := &AIAFetcher{Client: &http.Client{Transport: &http.Transport{Proxy: http.ProxyURL(pu)}}}
+	viaProxy := func(r *http.Request) (*url.URL, error) { // like NO_PROXY naming the proxy itself
+		if r.URL.Host == pu.Host {
+			return nil, nil
+		}
+		return pu, nil
+	}
+	f := &AIAFetcher{Client: &http.Client{Transport: &http.Transport{Proxy: viaProxy}}}
 	o := vtOpts()
 	o.DisableFetch = false
 	p := aiaLeafPKI(t, x509.ExtKeyUsageServerAuth, "http://aia.example/r3.cer")
@@ -150,7 +156,9 @@ func TestAIAThroughConfiguredProxy(t *testing.T) {
 	if _, err := (&Verifier{Fetcher: f}).Verify(context.Background(), p.Store(), p.Chain()[:1], o); err != nil {
 		t.Fatalf("through the program's proxy (on loopback): %v", err)
 	}
-	q := aiaLeafPKI(t, x509.ExtKeyUsageServerAuth, "http://169.254.169.254/latest/meta-data/", "http://localhost/r3.cer")
+	// A non-public literal or localhost through the proxy, and the proxy's
+	// own loopback address requested directly: all refused.
+	q := aiaLeafPKI(t, x509.ExtKeyUsageServerAuth, "http://169.254.169.254/latest/meta-data/", "http://localhost/r3.cer", proxy.URL+"/r3.cer")
 	inter = q.Inter.Cert.Raw
 	_, err := (&Verifier{Fetcher: f}).Verify(context.Background(), q.Store(), q.Chain()[:1], o)
 	if !errors.Is(err, ErrNonPublicAddress) || hits.Load() != 1 || hosts[0] != "aia.example" {

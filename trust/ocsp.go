@@ -41,9 +41,9 @@ const ocspMaxAgeWithoutNextUpdate = 10 * 24 * time.Hour
 // tlsFeatureStatusRequest is the TLS extension number of status_request.
 const tlsFeatureStatusRequest = 5
 
-// MustStaple reports whether c carries the TLS feature extension with
+// mustStaple reports whether c carries the TLS feature extension with
 // status_request (RFC 7633 "OCSP must-staple").
-func MustStaple(c *x509.Certificate) bool {
+func mustStaple(c *x509.Certificate) bool {
 	e := findExt(c, oidExtTLSFeature)
 	if e == nil {
 		return false
@@ -73,11 +73,11 @@ func (e *OCSPError) detail() string { return fmt.Sprintf("%s OCSP response: %v",
 // Unwrap returns the cause.
 func (e *OCSPError) Unwrap() error { return e.Err }
 
-// CheckOCSPResponse parses der, an OCSP response for leaf, and checks its
+// checkOCSPResponse parses der, an OCSP response for leaf, and checks its
 // signature, the responder's authority (issuer or delegated responder with
 // id-kp-OCSPSigning), and its freshness at now. It returns the response;
 // the caller looks at Status.
-func CheckOCSPResponse(der []byte, leaf, issuer *x509.Certificate, now time.Time) (*ocsp.Response, error) {
+func checkOCSPResponse(der []byte, leaf, issuer *x509.Certificate, now time.Time) (*ocsp.Response, error) {
 	// No issuer here: given one, x/crypto/ocsp requires an embedded
 	// certificate to be signed by the issuer, which rejects the common
 	// response signed by the issuer with the issuer's own certificate
@@ -89,6 +89,9 @@ func CheckOCSPResponse(der []byte, leaf, issuer *x509.Certificate, now time.Time
 		return nil, err
 	}
 	if err := checkOCSPSigner(resp, issuer, now); err != nil {
+		return nil, err
+	}
+	if err := checkOCSPCertID(der, resp, leaf, issuer); err != nil {
 		return nil, err
 	}
 	if resp.ThisUpdate.After(now.Add(OCSPSkew)) {
@@ -155,10 +158,10 @@ func (v *Verifier) checkRevocation(ctx context.Context, chains [][]*x509.Certifi
 		return time.Time{}, &VerificationError{Reason: r, Certificate: leaf, Depth: 0, Host: opts.ServerName, Time: now,
 			IntermediatesSent: len(presented) - 1, Detail: detail, Err: err}
 	}
-	mustStaple := MustStaple(leaf)
+	mustStaple := mustStaple(leaf)
 	var problems []string
 	if len(opts.OCSPResponse) > 0 {
-		resp, err := CheckOCSPResponse(opts.OCSPResponse, leaf, issuer, now)
+		resp, err := checkOCSPResponse(opts.OCSPResponse, leaf, issuer, now)
 		if err == nil {
 			if until, done, ferr := ocspVerdict(resp, "stapled", fail); done {
 				return until, ferr

@@ -17,8 +17,9 @@ const (
 	DefaultOCSPMaxBytes = 64 << 10
 )
 
-// DefaultOCSPClient is the OCSP client of verifiers that name none.
-var DefaultOCSPClient = &OCSPClient{}
+// defaultOCSPClient is the OCSP client of verifiers that name none (see
+// defaultAIAFetcher for why it is not exported).
+var defaultOCSPClient = &OCSPClient{}
 
 // OCSPClient queries the leaf's OCSP responder (VerifyOptions.OnlineOCSP):
 // one POST to the first http:// responder URL of the certificate, within
@@ -47,7 +48,7 @@ type OCSPClient struct {
 func noRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 
 // Query asks leaf's OCSP responder for its status and checks the answer
-// like a stapled response (CheckOCSPResponse).
+// like a stapled response (checkOCSPResponse).
 func (c *OCSPClient) Query(ctx context.Context, leaf, issuer *x509.Certificate, now time.Time) (*ocsp.Response, error) {
 	var responder string
 	for _, u := range leaf.OCSPServer {
@@ -72,7 +73,7 @@ func (c *OCSPClient) Query(ctx context.Context, leaf, issuer *x509.Certificate, 
 	if err != nil {
 		return nil, &OCSPError{Source: responder, Err: err}
 	}
-	resp, err := CheckOCSPResponse(der, leaf, issuer, now)
+	resp, err := checkOCSPResponse(der, leaf, issuer, now)
 	if err != nil {
 		return nil, &OCSPError{Source: responder, Err: err}
 	}

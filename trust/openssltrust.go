@@ -32,8 +32,8 @@ func UsageForOID(oid asn1.ObjectIdentifier) (Usage, bool) {
 
 // openSSLTrusts indexes the trust attributes of TRUSTED CERTIFICATE blocks by
 // certificate DER.
-func openSSLTrusts(data []byte) map[string]*OpenSSLTrust {
-	var out map[string]*OpenSSLTrust
+func openSSLTrusts(data []byte) map[string]*openSSLTrust {
+	var out map[string]*openSSLTrust
 	rest := data
 	for {
 		var b *pem.Block
@@ -44,12 +44,12 @@ func openSSLTrusts(data []byte) map[string]*OpenSSLTrust {
 		if b.Type != "TRUSTED CERTIFICATE" {
 			continue
 		}
-		c, t, err := ParseTrustedCertificate(b.Bytes)
+		c, t, err := parseTrustedCertificate(b.Bytes)
 		if err != nil {
 			continue // reported by the certificate parser
 		}
 		if out == nil {
-			out = map[string]*OpenSSLTrust{}
+			out = map[string]*openSSLTrust{}
 		}
 		out[string(c.Raw)] = t
 	}
@@ -59,7 +59,7 @@ func openSSLTrusts(data []byte) map[string]*OpenSSLTrust {
 // naming a purpose (or anyExtendedKeyUsage) removes it; a trust list
 // restricts the anchor to the purposes it names. Rejecting every purpose is
 // distrust.
-func applyOpenSSLTrust(a *Anchor, t *OpenSSLTrust) {
+func applyOpenSSLTrust(a *Anchor, t *openSSLTrust) {
 	rejected := map[Usage]bool{}
 	for _, oid := range t.Reject {
 		if u, ok := UsageForOID(oid); ok {

@@ -19,7 +19,7 @@ import (
 // leave room for keys made with far stronger settings while bounding the
 // work a hostile file can ask for to a few seconds.
 const (
-	MaxPBKDF2Iterations = 10_000_000
+	maxPBKDF2Iterations = 10_000_000
 	maxScryptMemory     = 256 << 20 // 128·N·r bytes
 	maxScryptP          = 4
 )
@@ -54,6 +54,15 @@ type pbkdf2Params struct {
 	PRF        pkix.AlgorithmIdentifier `asn1:"optional"`
 }
 
+// pbkdf2ParamsFull is RFC 8018's PBKDF2-params, with the optional key
+// length the decoder ignores (it always derives the cipher's key size).
+type pbkdf2ParamsFull struct {
+	Salt       []byte
+	Iterations int
+	KeyLength  int                      `asn1:"optional"`
+	PRF        pkix.AlgorithmIdentifier `asn1:"optional"`
+}
+
 type scryptParams struct {
 	Salt    []byte
 	N, R, P int
@@ -77,46 +86,53 @@ func checkPBES2(der []byte) error {
 	if _, err := asn1.Unmarshal(info.Algo.Parameters.FullBytes, &p); err != nil {
 		return keyParamErr("malformed PBES2 parameters (%v)", err)
 	}
-	block, err := checkScheme(p.Scheme)
+	block, keySize, err := checkScheme(p.Scheme)
 	if err != nil {
 		return err
 	}
 	if len(info.Data) == 0 || len(info.Data)%block != 0 {
 		return keyParamErr("the encrypted data is %d bytes, not a whole number of %d-byte cipher blocks", len(info.Data), block)
 	}
-	return checkKDF(p.KDF)
+	return checkKDF(p.KDF, keySize)
 }
 
-// checkScheme checks the cipher's IV and returns its block size.
-func checkScheme(s pkix.AlgorithmIdentifier) (int, error) {
-	block := 0
+// aesKeySizes maps the last arc of an AES OID (CBC, and the GCM arcs the
+// decoder also accepts) to its key size.
+var aesKeySizes = map[int]int{2: 16, 6: 16, 22: 24, 26: 24, 42: 32, 46: 32}
+
+// checkScheme checks the cipher's IV and returns its block and key sizes.
+func checkScheme(s pkix.AlgorithmIdentifier) (block, keySize int, err error) {
+	n := len(oidAESPrefix)
 	switch {
 	case s.Algorithm.Equal(oidDESEDE3):
-		block = 8
-	case len(s.Algorithm) == len(oidAESPrefix)+1 && s.Algorithm[:len(oidAESPrefix)].Equal(oidAESPrefix):
-		block = 16
+		block, keySize = 8, 24
+	case len(s.Algorithm) == n+1 && s.Algorithm[:n].Equal(oidAESPrefix) && aesKeySizes[s.Algorithm[n]] > 0:
+		block, keySize = 16, aesKeySizes[s.Algorithm[n]]
 	default:
-		return 0, keyParamErr("unsupported cipher %s (supported: AES-CBC, DES-EDE3-CBC)", s.Algorithm)
+		return 0, 0, keyParamErr("unsupported cipher %s (supported: AES-CBC, DES-EDE3-CBC)", s.Algorithm)
 	}
 	var iv []byte
 	if _, err := asn1.Unmarshal(s.Parameters.FullBytes, &iv); err != nil {
-		return 0, keyParamErr("malformed cipher parameters (%v)", err)
+		return 0, 0, keyParamErr("malformed cipher parameters (%v)", err)
 	}
 	if len(iv) != block {
-		return 0, keyParamErr("the IV is %d bytes; the cipher needs %d", len(iv), block)
+		return 0, 0, keyParamErr("the IV is %d bytes; the cipher needs %d", len(iv), block)
 	}
-	return block, nil
+	return block, keySize, nil
 }
 
-func checkKDF(kdf pkix.AlgorithmIdentifier) error {
+func checkKDF(kdf pkix.AlgorithmIdentifier, keySize int) error {
 	switch {
 	case kdf.Algorithm.Equal(oidPBKDF2):
-		var p pbkdf2Params
+		var p pbkdf2ParamsFull
 		if _, err := asn1.Unmarshal(kdf.Parameters.FullBytes, &p); err != nil {
 			return keyParamErr("malformed PBKDF2 parameters (%v)", err)
 		}
-		if p.Iterations < 1 || p.Iterations > MaxPBKDF2Iterations {
-			return keyParamErr("PBKDF2 iteration count %d is outside 1..%d", p.Iterations, MaxPBKDF2Iterations)
+		if p.Iterations < 1 || p.Iterations > maxPBKDF2Iterations {
+			return keyParamErr("PBKDF2 iteration count %d is outside 1..%d", p.Iterations, maxPBKDF2Iterations)
+		}
+		if p.KeyLength != 0 && p.KeyLength != keySize {
+			return keyParamErr("PBKDF2 key length %d does not match the cipher's %d-byte key", p.KeyLength, keySize)
 		}
 	case kdf.Algorithm.Equal(oidScrypt):
 		var p scryptParams

@@ -6,10 +6,10 @@ import (
 	"fmt"
 )
 
-// OpenSSLTrust holds the trust attributes of an OpenSSL "TRUSTED CERTIFICATE"
+// openSSLTrust holds the trust attributes of an OpenSSL "TRUSTED CERTIFICATE"
 // (X509_CERT_AUX): the purposes the certificate is trusted for and those it
 // is explicitly rejected for.
-type OpenSSLTrust struct {
+type openSSLTrust struct {
 	Trust  []asn1.ObjectIdentifier
 	Reject []asn1.ObjectIdentifier
 	Alias  string
@@ -27,9 +27,9 @@ type x509CertAux struct {
 	Other  asn1.RawValue           `asn1:"optional,tag:1"`
 }
 
-// ParseTrustedCertificate parses the DER body of a PEM "TRUSTED CERTIFICATE"
+// parseTrustedCertificate parses the DER body of a PEM "TRUSTED CERTIFICATE"
 // block: a certificate followed by OpenSSL's trust attributes.
-func ParseTrustedCertificate(der []byte) (*x509.Certificate, *OpenSSLTrust, error) {
+func parseTrustedCertificate(der []byte) (*x509.Certificate, *openSSLTrust, error) {
 	var raw asn1.RawValue
 	rest, err := asn1.Unmarshal(der, &raw)
 	if err != nil {
@@ -39,7 +39,7 @@ func ParseTrustedCertificate(der []byte) (*x509.Certificate, *OpenSSLTrust, erro
 	if err != nil {
 		return nil, nil, err
 	}
-	t := &OpenSSLTrust{}
+	t := &openSSLTrust{}
 	if len(rest) == 0 {
 		return c, t, nil
 	}

@@ -36,15 +36,17 @@ import (
 // The chains it returns (and hands to the callback) are the caller's own
 // copies: changing them never changes a cached result.
 //
-// The zero Verifier has no cache and uses DefaultAIAFetcher and
-// DefaultOCSPClient. A Verifier is safe for concurrent use.
+// The zero Verifier has no cache and uses a shared zero AIAFetcher and
+// OCSPClient (default limits, public addresses only). A Verifier is safe
+// for concurrent use.
 type Verifier struct {
 	// Cache holds successful verifications; nil disables caching.
 	Cache *VerifyCache
-	// Fetcher fetches missing intermediates; nil means DefaultAIAFetcher.
+	// Fetcher fetches missing intermediates; nil means a shared zero
+	// AIAFetcher.
 	Fetcher *AIAFetcher
 	// OCSP queries OCSP responders when VerifyOptions.OnlineOCSP is set;
-	// nil means DefaultOCSPClient.
+	// nil means a shared zero OCSPClient.
 	OCSP *OCSPClient
 }
 
@@ -127,14 +129,14 @@ func (v *Verifier) fetcher() *AIAFetcher {
 	if v.Fetcher != nil {
 		return v.Fetcher
 	}
-	return DefaultAIAFetcher
+	return defaultAIAFetcher
 }
 
 func (v *Verifier) ocspClient() *OCSPClient {
 	if v.OCSP != nil {
 		return v.OCSP
 	}
-	return DefaultOCSPClient
+	return defaultOCSPClient
 }
 
 // fetchable reports a failure that a missing intermediate could explain.

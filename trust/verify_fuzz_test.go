@@ -18,7 +18,7 @@ func FuzzCheckOCSPResponse(f *testing.F) {
 	f.Add(makeOCSP(f, p, ocspSpec{status: ocsp.Revoked, responder: responderCert(f, p.Inter, true)}))
 	f.Add([]byte{0x30, 0x03, 0x0a, 0x01, 0x01})
 	f.Fuzz(func(t *testing.T, der []byte) {
-		resp, err := CheckOCSPResponse(der, p.Leaf.Cert, p.Inter.Cert, vtNow)
+		resp, err := checkOCSPResponse(der, p.Leaf.Cert, p.Inter.Cert, vtNow)
 		if err == nil && resp == nil {
 			t.Fatal("nil response without error")
 		}
@@ -37,7 +37,7 @@ func FuzzMustStaple(f *testing.F) {
 				c.Extensions[i].Value = v
 			}
 		}
-		MustStaple(&c)
+		mustStaple(&c)
 	})
 }
 

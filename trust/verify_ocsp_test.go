@@ -29,6 +29,7 @@ type ocspSpec struct {
 	nextUpdate time.Time
 	responder  *vtCert // nil: the issuer signs
 	embed      *vtCert // with no responder: a certificate embedded anyway
+	certIDOf   *vtCert // the issuer the CertID names; nil: the real one
 }
 
 func makeOCSP(t testing.TB, p *vtPKI, s ocspSpec) []byte {
@@ -52,7 +53,11 @@ func makeOCSP(t testing.TB, p *vtPKI, s ocspSpec) []byte {
 	if s.embed != nil {
 		tmpl.Certificate = s.embed.Cert
 	}
-	der, err := ocsp.CreateResponse(p.Inter.Cert, cert, tmpl, signer)
+	certIDIssuer := p.Inter.Cert
+	if s.certIDOf != nil {
+		certIDIssuer = s.certIDOf.Cert
+	}
+	der, err := ocsp.CreateResponse(certIDIssuer, cert, tmpl, signer)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,6 +103,8 @@ func TestOCSPStapled(t *testing.T) {
 		{"issuer's own certificate embedded, revoked", p, makeOCSP(t, p, ocspSpec{status: ocsp.Revoked, embed: p.Inter}), RevocationSoftFail, ReasonRevoked, "revoked"},
 		{"impostor with the issuer's name", p, makeOCSP(t, p, ocspSpec{status: ocsp.Good, responder: other.Inter}), RevocationHardFail, ReasonRevocationUnknown, "did not authorise for OCSP"},
 		{"issuer signs, impostor embedded", p, makeOCSP(t, p, ocspSpec{status: ocsp.Good, embed: other.Inter}), RevocationHardFail, ReasonRevocationUnknown, "bad signature on embedded certificate"},
+		{"about another issuer's certificate with the same serial", p, makeOCSP(t, p, ocspSpec{status: ocsp.Good, certIDOf: other.Inter}), RevocationHardFail, ReasonRevocationUnknown, "another issuer with the same serial number"},
+		{"revoked, about another issuer's certificate, soft", p, makeOCSP(t, p, ocspSpec{status: ocsp.Revoked, certIDOf: other.Inter}), RevocationSoftFail, -1, ""},
 		{"responder of another CA", p, makeOCSP(t, p, ocspSpec{status: ocsp.Good, responder: responderCert(t, other.Inter, true)}), RevocationHardFail, ReasonRevocationUnknown, "stapled OCSP response"},
 		{"stale, soft", p, makeOCSP(t, p, ocspSpec{status: ocsp.Good, thisUpdate: vtNow.Add(-10 * 24 * time.Hour), nextUpdate: vtNow.Add(-3 * 24 * time.Hour)}), RevocationSoftFail, -1, ""},
 		{"stale, hard", p, makeOCSP(t, p, ocspSpec{status: ocsp.Good, thisUpdate: vtNow.Add(-10 * 24 * time.Hour), nextUpdate: vtNow.Add(-3 * 24 * time.Hour)}), RevocationHardFail, ReasonRevocationUnknown, "stale: nextUpdate 2026-11-20 00:00 UTC has passed"},
@@ -202,7 +209,7 @@ func TestOCSPOnline(t *testing.T) {
 
 func TestMustStapleParsing(t *testing.T) {
 	p := newVTPKI(t, vtChainOpts{leaf: mustStapleLeaf})
-	if !MustStaple(p.Leaf.Cert) || MustStaple(p.Inter.Cert) {
+	if !mustStaple(p.Leaf.Cert) || mustStaple(p.Inter.Cert) {
 		t.Fatal("must-staple not recognised")
 	}
 }
