@@ -28,6 +28,12 @@ type PlatformAnchorer interface {
 	IsPlatformAnchor(anchor *x509.Certificate) bool
 }
 
+// Compile-time checks.
+var (
+	_ PlatformAnchorer = (*AnchorStore)(nil)
+	_ PlatformAnchorer = (*unionStore)(nil)
+)
+
 // applyPolicy runs max depth, the profile checks and the explicit CRLs on
 // each chain the store accepted and keeps the chains that pass. When none
 // does, the first chain's failure is returned.
