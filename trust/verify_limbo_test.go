@@ -209,7 +209,11 @@ func conformanceReport(def, strict limboTally, base baselineTally) string {
 		"profile checks, CRLs and max depth) run on every testcase of the C2SP/x509-limbo vectors in\n" +
 		"`../shared/testdata/x509-limbo/limbo.json` (not part of this repository). Trusted certs become the anchors,\n" +
 		"untrusted intermediates and the peer the presented chain, and the expected peer name, validation time,\n" +
-		"extended key usage, max chain depth and CRLs the verification options. No testcase id is special-cased.\n\n")
+		"extended key usage, max chain depth and CRLs the verification options. No testcase id is special-cased.\n\n" +
+		"The default profile is a relying-party profile (see [VERIFICATION.md](VERIFICATION.md)): it rejects no case the suite\n" +
+		"accepts beyond crypto/x509's own rejections, and accepts no case crypto/x509 rejects. The FAILURE cases it accepts are\n" +
+		"pedantic, one side of a conflicting pair, or rules for what a CA may issue, which the strict profile enforces\n" +
+		"(\"issuance rule\" below). The strict profile accepts no FAILURE case.\n\n")
 	b.WriteString("| outcome | default profile | strict profile |\n|---|---|---|\n")
 	for _, o := range []limboOutcome{outPass, outFalseAccept, outFalseReject, outPedantic, outConflict, outStrictRule, outIssuance, outSkip} {
 		fmt.Fprintf(&b, "| %s | %d | %d |\n", o, def.counts[o], strict.counts[o])
