@@ -2,12 +2,13 @@ package trust
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/x509"
 	"errors"
 	"math/big"
 	"testing"
 	"time"
+
+	"github.com/nativetls/nativetls/internal/testpki"
 )
 
 // The exact messages of the common verification failures: the sentence a
@@ -32,18 +33,14 @@ func verifyPKI(p *vtPKI, chain []*x509.Certificate, edit func(*VerifyOptions)) e
 }
 
 func revokingCRL(t *testing.T, p *vtPKI) *x509.RevocationList {
-	der, err := x509.CreateRevocationList(rand.Reader, &x509.RevocationList{
+	crl, err := testpki.IssueCRL(&x509.RevocationList{
 		Number:     big.NewInt(7),
 		ThisUpdate: vtNow.Add(-24 * time.Hour),
 		NextUpdate: vtNow.Add(6 * 24 * time.Hour),
 		RevokedCertificateEntries: []x509.RevocationListEntry{
 			{SerialNumber: p.Leaf.Cert.SerialNumber, RevocationTime: vtNow.Add(-48 * time.Hour)},
 		},
-	}, p.Inter.Cert, p.Inter.Key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	crl, err := x509.ParseRevocationList(der)
+	}, &testpki.Cert{Cert: p.Inter.Cert, Key: p.Inter.Key})
 	if err != nil {
 		t.Fatal(err)
 	}
