@@ -166,7 +166,7 @@ func (s *AnchorStore) emptyError(chain []*x509.Certificate, opts VerifyOptions) 
 	if now.IsZero() {
 		now = time.Now()
 	}
-	ve := newVerificationError(ReasonUnknownAuthority, chain, chain[0], opts, now, s.name, nil)
+	ve := newVerificationError(ReasonUnknownAuthority, chain, chain[0], opts, now, s.name, ErrNoTrustAnchors)
 	ve.Detail = "no anchors in " + strings.Join(where, ", ") + ": the trust store holds no trusted certificate, so nothing can verify; add the CA certificates to trust there"
 	return ve
 }

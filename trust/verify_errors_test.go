@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"math/big"
+	"strings"
 	"testing"
 	"time"
 
@@ -125,7 +126,7 @@ var errCases = []errCase{
 			return verifyPKI(p, p.Chain(), func(o *VerifyOptions) { o.ServerName = "bücher.example" })
 		}},
 	{name: "empty anchor directory", reason: ReasonUnknownAuthority,
-		want: `trust: certificate for "www.example.com" is issued by "R3", which is not a trusted root and was not found among the 1 intermediate the peer sent: no anchors in `,
+		want: `trust: no anchors in `,
 		run: func(t *testing.T) error {
 			p := newVTPKI(t, vtChainOpts{})
 			s, err := FromDirectory(t.TempDir())
@@ -207,5 +208,25 @@ func TestPunycode(t *testing.T) {
 	}
 	if got := aLabel("Bücher.example"); got != "xn--bcher-kva.example" {
 		t.Errorf("aLabel = %q", got)
+	}
+}
+
+// TestEmptyStoreIsNoTrustAnchors: programs can tell an empty anchor store
+// from an unknown CA with errors.Is.
+func TestEmptyStoreIsNoTrustAnchors(t *testing.T) {
+	p := newVTPKI(t, vtChainOpts{})
+	dir := t.TempDir()
+	s, err := FromDirectory(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = (&Verifier{}).Verify(context.Background(), s, p.Chain(), vtOpts())
+	if !errors.Is(err, ErrNoTrustAnchors) || !strings.Contains(err.Error(), "no anchors in "+dir) {
+		t.Fatalf("got %v", err)
+	}
+	// A store that has anchors, none of them the right one, is not empty.
+	_, err = (&Verifier{}).Verify(context.Background(), FromCertificates("other", newVTPKI(t, vtChainOpts{}).Root.Cert), p.Chain(), vtOpts())
+	if errors.Is(err, ErrNoTrustAnchors) {
+		t.Fatalf("non-empty store reported as empty: %v", err)
 	}
 }

@@ -2,6 +2,7 @@ package trust
 
 import (
 	"crypto/x509"
+	"errors"
 	"fmt"
 	"net"
 	"slices"
@@ -137,6 +138,9 @@ func (e *VerificationError) Message() string {
 			s += fmt.Sprintf(": certificates hold internationalized names in their A-label (punycode) form; ask for %q", a)
 		}
 	case ReasonUnknownAuthority:
+		if errors.Is(e.Err, ErrNoTrustAnchors) && e.Detail != "" {
+			return e.Detail
+		}
 		if c == nil {
 			s = "certificate is signed by an unknown authority"
 			break
