@@ -230,24 +230,20 @@ func TestPlatformAnchorSkipsAnchorProfileChecks(t *testing.T) {
 	bc, _ := asn1.Marshal(struct{ IsCA bool }{true})
 	tmpl := &x509.Certificate{
 		SerialNumber: big.NewInt(7), Subject: pkix.Name{CommonName: "Old Root"}, SubjectKeyId: []byte{1, 2, 3, 4},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour * 24 * 365),
+		NotBefore: testpki.Clock.Add(-time.Hour), NotAfter: testpki.Clock.Add(time.Hour * 24 * 365),
 		KeyUsage:        x509.KeyUsageCertSign | x509.KeyUsageCRLSign,
 		ExtraExtensions: []pkix.Extension{{Id: asn1.ObjectIdentifier{2, 5, 29, 19}, Critical: false, Value: bc}},
 	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	oldRoot, err := x509.ParseCertificate(der)
-	if err != nil || !oldRoot.IsCA {
+	issuer, err := testpki.Issue(tmpl, key, nil)
+	if err != nil || !issuer.Cert.IsCA {
 		t.Fatalf("fixture: %v", err)
 	}
-	issuer := &testpki.Cert{Cert: oldRoot, Key: key}
-	inter := issuer.Intermediate("Old Intermediate", testpki.Options{})
-	leaf := inter.Leaf(testpki.Options{DNSNames: []string{"old.test"}})
+	oldRoot := issuer.Cert
+	inter := issuer.Intermediate("Old Intermediate", testpki.At(testpki.Clock))
+	leaf := inter.Leaf(testpki.Options{DNSNames: []string{"old.test"}, NotBefore: testpki.Clock.Add(-time.Hour)})
 	chain := []*x509.Certificate{leaf.Cert, inter.Cert}
 	// The anchor checks are issuance rules: strict profile only.
-	opts := trust.VerifyOptions{ServerName: "old.test", Strict: true}
+	opts := trust.VerifyOptions{ServerName: "old.test", Strict: true, Time: testpki.Clock}
 
 	program := trust.NewAnchorStore("program roots", []trust.Anchor{{Certificate: oldRoot}})
 	_, err = trust.Verify(context.Background(), program, chain, opts)
@@ -260,7 +256,7 @@ func TestPlatformAnchorSkipsAnchorProfileChecks(t *testing.T) {
 		t.Fatalf("platform root with non-critical basicConstraints: %v", err)
 	}
 	// The other checks still apply to chains ending at a platform root.
-	noEKU := inter.Leaf(testpki.Options{DNSNames: []string{"old.test"}, EKUs: []x509.ExtKeyUsage{}})
+	noEKU := inter.Leaf(testpki.Options{DNSNames: []string{"old.test"}, EKUs: []x509.ExtKeyUsage{}, NotBefore: testpki.Clock.Add(-time.Hour)})
 	_, err = trust.Verify(context.Background(), platform, []*x509.Certificate{noEKU.Cert, inter.Cert}, opts)
 	if !errors.As(err, &ce) || ce.Check != "leaf-eku-strict" {
 		t.Fatalf("leaf without EKU under a platform root: %v", err)

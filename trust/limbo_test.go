@@ -48,9 +48,11 @@ type limboCase struct {
 }
 
 // limboPath finds limbo.json: $NATIVETLS_LIMBO if set, otherwise
-// ../shared/testdata/x509-limbo/limbo.json relative to the module root (the
-// directory holding go.mod, found from the working directory, which go test
-// sets to the package directory, or from this file's path).
+// shared/testdata/x509-limbo/limbo.json in the nearest directory above the
+// module root (the directory holding go.mod, found from the working
+// directory, which go test sets to the package directory, or from this
+// file's path) that has one: ../shared next to a checkout, ../../shared
+// next to a worktree directory.
 func limboPath() (string, error) {
 	if p := os.Getenv("NATIVETLS_LIMBO"); p != "" {
 		return p, nil
@@ -59,9 +61,17 @@ func limboPath() (string, error) {
 	_, file, _, _ := runtime.Caller(0)
 	for _, dir := range []string{wd, filepath.Dir(file)} {
 		for d := dir; d != "" && d != "." && filepath.Dir(d) != d; d = filepath.Dir(d) {
-			if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-				return filepath.Join(filepath.Dir(d), "shared", "testdata", "x509-limbo", "limbo.json"), nil
+			if _, err := os.Stat(filepath.Join(d, "go.mod")); err != nil {
+				continue
 			}
+			first := filepath.Join(filepath.Dir(d), "shared", "testdata", "x509-limbo", "limbo.json")
+			for up := filepath.Dir(d); filepath.Dir(up) != up; up = filepath.Dir(up) {
+				p := filepath.Join(up, "shared", "testdata", "x509-limbo", "limbo.json")
+				if _, err := os.Stat(p); err == nil {
+					return p, nil
+				}
+			}
+			return first, nil
 		}
 	}
 	return "", errors.New("module root (go.mod) not found above " + wd)

@@ -14,6 +14,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/nativetls/nativetls/internal/testpki"
 )
 
 // Test certificates for the verification tests: generated in the test with
@@ -88,19 +90,15 @@ func vtRSAKey(t testing.TB, i int) crypto.Signer {
 // vtIssue signs tmpl with parent (self-signed when parent is nil) for key.
 func vtIssue(t testing.TB, tmpl *x509.Certificate, parent *vtCert, key crypto.Signer) *vtCert {
 	t.Helper()
-	signer, parentCert := key, tmpl
+	var p *testpki.Cert
 	if parent != nil {
-		signer, parentCert = parent.Key, parent.Cert
+		p = &testpki.Cert{Cert: parent.Cert, Key: parent.Key}
 	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, parentCert, key.Public(), signer)
+	c, err := testpki.Issue(tmpl, key, p)
 	if err != nil {
-		t.Fatalf("creating %q: %v", tmpl.Subject.CommonName, err)
+		t.Fatal(err)
 	}
-	c, err := x509.ParseCertificate(der)
-	if err != nil {
-		t.Fatalf("parsing %q: %v", tmpl.Subject.CommonName, err)
-	}
-	return &vtCert{Cert: c, Key: key}
+	return &vtCert{Cert: c.Cert, Key: key}
 }
 
 // vtPKI is a root, an intermediate and a leaf.

@@ -2,7 +2,6 @@ package trust
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"errors"
@@ -10,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/nativetls/nativetls/internal/testpki"
 )
 
 // CRLs given explicitly: revoked, valid list, invalid lists (cRLNumber
@@ -40,11 +41,7 @@ func makeCRL(t *testing.T, issuer *vtCert, serial *big.Int, s crlSpec) *x509.Rev
 	// of the issuer that claims cRLSign, and strip the number by hand.
 	parent := *issuer.Cert
 	parent.KeyUsage |= x509.KeyUsageCRLSign
-	der, err := x509.CreateRevocationList(rand.Reader, tmpl, &parent, issuer.Key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	crl, err := x509.ParseRevocationList(der)
+	crl, err := testpki.IssueCRL(tmpl, &testpki.Cert{Cert: &parent, Key: issuer.Key})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,12 +2,14 @@ package trust
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/x509"
 	"errors"
 	"math/big"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/nativetls/nativetls/internal/testpki"
 )
 
 // The exact messages of the common verification failures: the sentence a
@@ -32,18 +34,14 @@ func verifyPKI(p *vtPKI, chain []*x509.Certificate, edit func(*VerifyOptions)) e
 }
 
 func revokingCRL(t *testing.T, p *vtPKI) *x509.RevocationList {
-	der, err := x509.CreateRevocationList(rand.Reader, &x509.RevocationList{
+	crl, err := testpki.IssueCRL(&x509.RevocationList{
 		Number:     big.NewInt(7),
 		ThisUpdate: vtNow.Add(-24 * time.Hour),
 		NextUpdate: vtNow.Add(6 * 24 * time.Hour),
 		RevokedCertificateEntries: []x509.RevocationListEntry{
 			{SerialNumber: p.Leaf.Cert.SerialNumber, RevocationTime: vtNow.Add(-48 * time.Hour)},
 		},
-	}, p.Inter.Cert, p.Inter.Key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	crl, err := x509.ParseRevocationList(der)
+	}, &testpki.Cert{Cert: p.Inter.Cert, Key: p.Inter.Key})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,7 +106,7 @@ var errCases = []errCase{
 			return verifyPKI(p, p.Chain()[:1], func(o *VerifyOptions) { o.Usage, o.ServerName = UsageClientAuth, "" })
 		}},
 	{name: "leaf alone from an unknown root", reason: ReasonUnknownAuthority,
-		want: `trust: certificate for "www.example.com" is issued by "R3", which is not a trusted root and was not found among the intermediates (the peer sent none)`,
+		want: `trust: certificate for "www.example.com" is issued by "R3", which is not a trusted root and was not found among the intermediates (the peer sent none), and the certificate does not say where to fetch its issuer (no AIA caIssuers URL): "R3" is a CA this system does not trust, or an intermediate the server must send after its certificate`,
 		run: func(t *testing.T) error {
 			p := newVTPKI(t, vtChainOpts{})
 			return verifyPKI(p, p.Chain()[:1], nil)
@@ -128,7 +126,7 @@ var errCases = []errCase{
 			return verifyPKI(p, p.Chain(), func(o *VerifyOptions) { o.ServerName = "bücher.example" })
 		}},
 	{name: "empty anchor directory", reason: ReasonUnknownAuthority,
-		want: `trust: certificate for "www.example.com" is issued by "R3", which is not a trusted root and was not found among the 1 intermediate the peer sent: no anchors in `,
+		want: `trust: no anchors in `,
 		run: func(t *testing.T) error {
 			p := newVTPKI(t, vtChainOpts{})
 			s, err := FromDirectory(t.TempDir())
@@ -210,5 +208,25 @@ func TestPunycode(t *testing.T) {
 	}
 	if got := aLabel("Bücher.example"); got != "xn--bcher-kva.example" {
 		t.Errorf("aLabel = %q", got)
+	}
+}
+
+// TestEmptyStoreIsNoTrustAnchors: programs can tell an empty anchor store
+// from an unknown CA with errors.Is.
+func TestEmptyStoreIsNoTrustAnchors(t *testing.T) {
+	p := newVTPKI(t, vtChainOpts{})
+	dir := t.TempDir()
+	s, err := FromDirectory(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = (&Verifier{}).Verify(context.Background(), s, p.Chain(), vtOpts())
+	if !errors.Is(err, ErrNoTrustAnchors) || !strings.Contains(err.Error(), "no anchors in "+dir) {
+		t.Fatalf("got %v", err)
+	}
+	// A store that has anchors, none of them the right one, is not empty.
+	_, err = (&Verifier{}).Verify(context.Background(), FromCertificates("other", newVTPKI(t, vtChainOpts{}).Root.Cert), p.Chain(), vtOpts())
+	if errors.Is(err, ErrNoTrustAnchors) {
+		t.Fatalf("non-empty store reported as empty: %v", err)
 	}
 }

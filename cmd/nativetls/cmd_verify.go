@@ -102,7 +102,7 @@ func runVerify(e *env, args []string) error {
 	var verified [][]*x509.Certificate
 	verr := error(malformed)
 	if malformed == nil {
-		verified, verr = o.verifier().Verify(context.Background(), store, chain, opts)
+		verified, verr = o.verify(context.Background(), store, chain, opts)
 	}
 	res := verifyResult{Valid: verr == nil, Host: opts.ServerName, Usage: opts.Usage.String(), Time: opts.Time.UTC(),
 		Store: storeName, Chain: describeAll(chain)}
@@ -320,11 +320,12 @@ func malformedCert(err error, role string, opts trust.VerifyOptions) *trust.Veri
 		IntermediatesSent: -1, Detail: fmt.Sprintf("the %s certificate #%d in %s cannot be parsed: %v", role, ce.Index+1, ce.Source, ce.Err), Err: err}
 }
 
-// verifier is the pipeline the command runs: the default one, or one whose
-// AIA fetcher may reach private networks (--fetch-private).
-func (o *verifyOpts) verifier() *trust.Verifier {
+// verify runs the pipeline: the package's default one, or one whose AIA
+// fetcher may reach private networks (--fetch-private).
+func (o *verifyOpts) verify(ctx context.Context, store trust.TrustStore, chain []*x509.Certificate, opts trust.VerifyOptions) ([][]*x509.Certificate, error) {
 	if !o.fetchPrivate {
-		return trust.DefaultVerifier
+		return trust.Verify(ctx, store, chain, opts)
 	}
-	return &trust.Verifier{Fetcher: &trust.AIAFetcher{AllowPrivateNetworks: true}}
+	v := &trust.Verifier{Fetcher: &trust.AIAFetcher{AllowPrivateNetworks: true}}
+	return v.Verify(ctx, store, chain, opts)
 }

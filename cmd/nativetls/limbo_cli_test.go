@@ -31,8 +31,8 @@ type cliLimboCase struct {
 }
 
 // cliLimboPath finds the x509-limbo vectors as trust's harness does:
-// $NATIVETLS_LIMBO, or ../shared/testdata/x509-limbo/limbo.json next to
-// the module root.
+// $NATIVETLS_LIMBO, or shared/testdata/x509-limbo/limbo.json in the nearest
+// directory above the module root that has one.
 func cliLimboPath() string {
 	if p := os.Getenv("NATIVETLS_LIMBO"); p != "" {
 		return p
@@ -41,9 +41,16 @@ func cliLimboPath() string {
 	wd, _ := os.Getwd()
 	for _, dir := range []string{wd, filepath.Dir(file)} {
 		for d := dir; filepath.Dir(d) != d; d = filepath.Dir(d) {
-			if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-				return filepath.Join(filepath.Dir(d), "shared", "testdata", "x509-limbo", "limbo.json")
+			if _, err := os.Stat(filepath.Join(d, "go.mod")); err != nil {
+				continue
 			}
+			for up := filepath.Dir(d); filepath.Dir(up) != up; up = filepath.Dir(up) {
+				p := filepath.Join(up, "shared", "testdata", "x509-limbo", "limbo.json")
+				if _, err := os.Stat(p); err == nil {
+					return p
+				}
+			}
+			return filepath.Join(filepath.Dir(d), "shared", "testdata", "x509-limbo", "limbo.json")
 		}
 	}
 	return ""

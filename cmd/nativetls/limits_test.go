@@ -1,18 +1,14 @@
 package main
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/pem"
-	"math/big"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/nativetls/nativetls/internal/testpki"
 )
 
 // TestVerifyMaxDepth: the test chain has one intermediate, so --max-depth 1
@@ -36,38 +32,19 @@ func TestVerifyMaxDepth(t *testing.T) {
 // into exit 1 with reason revoked; an unreadable CRL is exit 2.
 func TestVerifyCRL(t *testing.T) {
 	dir := tempDir(t)
-	nb, na := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
-	caKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	caT := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "CRL Test CA"},
-		NotBefore: nb, NotAfter: na, IsCA: true, BasicConstraintsValid: true,
-		KeyUsage: x509.KeyUsageCertSign | x509.KeyUsageCRLSign}
-	caDER, _ := x509.CreateCertificate(rand.Reader, caT, caT, &caKey.PublicKey, caKey)
-	ca, _ := x509.ParseCertificate(caDER)
-	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	lT := &x509.Certificate{SerialNumber: big.NewInt(42), Subject: pkix.Name{CommonName: "crl.example.test"},
-		DNSNames: []string{"crl.example.test"}, NotBefore: nb, NotAfter: na,
-		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}
-	lDER, err := x509.CreateCertificate(rand.Reader, lT, ca, &key.PublicKey, caKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	crlDER, err := x509.CreateRevocationList(rand.Reader, &x509.RevocationList{
-		Number: big.NewInt(1), ThisUpdate: time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC), NextUpdate: time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC),
-		RevokedCertificateEntries: []x509.RevocationListEntry{{SerialNumber: big.NewInt(42), RevocationTime: time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)}},
-	}, ca, caKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	write := func(name, typ string, der []byte) string {
+	ca := testpki.Root("CRL Test CA", testpki.At(testpki.Clock))
+	l := ca.Leaf(testpki.Options{DNSNames: []string{"crl.example.test"}, NotBefore: testpki.Clock.Add(-time.Hour)})
+	list := ca.CRL(testpki.Clock.Add(-time.Hour), l)
+	write := func(name string, data []byte) string {
 		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: der}), 0o600); err != nil {
+		if err := os.WriteFile(p, data, 0o600); err != nil {
 			t.Fatal(err)
 		}
 		return p
 	}
-	leaf, root := write("leaf.pem", "CERTIFICATE", lDER), write("root.pem", "CERTIFICATE", caDER)
-	crl := write("ca.crl", "X509 CRL", crlDER)
-	args := []string{"verify", "--leaf", leaf, "--roots", root, "--host", "crl.example.test", "--time", "2026-06-01T00:00:00Z"}
+	leaf, root := write("leaf.pem", l.PEM()), write("root.pem", ca.PEM())
+	crl := write("ca.crl", pem.EncodeToMemory(&pem.Block{Type: "X509 CRL", Bytes: list.Raw}))
+	args := []string{"verify", "--leaf", leaf, "--roots", root, "--host", "crl.example.test", "--time", testpki.Clock.Format(time.RFC3339)}
 	if r := runCLI(t, baseEnv(), args...); r.code != 0 {
 		t.Fatalf("without CRL: exit %d, %s", r.code, r.stderr)
 	}

@@ -274,3 +274,33 @@ func (ca *Cert) CRL(thisUpdate time.Time, revoked ...*Cert) *x509.RevocationList
 	}
 	return crl
 }
+
+// Issue signs a hand-made template for key's public key with parent's key
+// (self-signed when parent is nil), for tests that need fields Root,
+// Intermediate and Leaf do not offer. tmpl's validity is used as it is: set
+// it from Clock for a fixed clock.
+func Issue(tmpl *x509.Certificate, key crypto.Signer, parent *Cert) (*Cert, error) {
+	issuer, signer := tmpl, key
+	if parent != nil {
+		issuer, signer = parent.Cert, parent.Key
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, issuer, key.Public(), signer)
+	if err != nil {
+		return nil, fmt.Errorf("testpki: %q: %w", tmpl.Subject.CommonName, err)
+	}
+	c, err := x509.ParseCertificate(der)
+	if err != nil {
+		return nil, fmt.Errorf("testpki: %q: %w", tmpl.Subject.CommonName, err)
+	}
+	return &Cert{Cert: c, Key: key}, nil
+}
+
+// IssueCRL signs a hand-made CRL template with issuer (whose Cert may be
+// a modified copy, e.g. without keyUsage, to test CRL validation).
+func IssueCRL(tmpl *x509.RevocationList, issuer *Cert) (*x509.RevocationList, error) {
+	der, err := x509.CreateRevocationList(rand.Reader, tmpl, issuer.Cert, issuer.Key)
+	if err != nil {
+		return nil, fmt.Errorf("testpki: CRL: %w", err)
+	}
+	return x509.ParseRevocationList(der)
+}
