@@ -34,7 +34,7 @@ func (o *serveOpts) define(fs *flag.FlagSet) {
 func init() {
 	register(&command{
 		name:     "serve",
-		synopsis: "run an HTTPS server through the native server context until SIGINT/SIGTERM",
+		synopsis: "run an HTTPS server through the native server context until SIGINT/SIGTERM; certificate changes (and SIGHUP) reload it",
 		usage:    "--listen ADDR --cert URI --key URI [--client-ca FILE] [--password SOURCE] [--json]",
 		examples: `  nativetls serve --listen :8443 --cert server.pem --key server-key.pem
   nativetls serve --listen 127.0.0.1:0 --cert server.p12 --password env:P12_PASSWORD
@@ -51,14 +51,13 @@ func runServe(e *env, args []string) error {
 	if err := e.parseNoArgs(args, o.define); err != nil {
 		return err
 	}
-	chain, err := o.identity()
+	w, err := o.watch(e)
 	if err != nil {
 		return err
 	}
-	if c, ok := chain.PrivateKey.(interface{ Close() error }); ok {
-		defer c.Close()
-	}
-	sctx, err := o.context(chain)
+	defer w.Close()
+	chain, _ := w.Identity()
+	sctx, err := o.context(w)
 	if err != nil {
 		return err
 	}
@@ -72,42 +71,49 @@ func runServe(e *env, args []string) error {
 	srv := &http.Server{Handler: http.HandlerFunc(helloHandler), ReadHeaderTimeout: 10 * time.Second,
 		TLSConfig: sctx.TLSConfig(), ErrorLog: log.New(io.Discard, "", 0)}
 	printListening(e, ln.Addr().String(), chain.Certificates)
-	return serveUntilSignal(e, srv, ln)
+	return serveUntilSignal(e, srv, ln, w)
 }
 
-// identity loads the chain and key the flags name: --cert and --key
+// watch loads the chain and key the flags name — --cert and --key
 // together, or either alone (a token or OS-store URI, a PEM file holding
-// both, a PKCS#12 bundle). Chains from tokens and OS stores are completed
-// from their CA certificates by the library.
-func (o *serveOpts) identity() (trust.CertificateChain, error) {
+// both, a PKCS#12 bundle) — and keeps them current: a changed file or
+// token certificate is loaded, checked against its key and served from the
+// next handshake, the previous identity staying when the new one does not
+// fit. Chains from tokens and OS stores are completed from their CA
+// certificates by the library.
+func (o *serveOpts) watch(e *env) (*native.IdentityWatcher, error) {
 	if o.cert == "" && o.key == "" {
-		return trust.CertificateChain{}, usagef("give --cert URI and/or --key URI")
+		return nil, usagef("give --cert URI and/or --key URI")
 	}
 	var lopts []native.LoadOption
 	if o.password != "" {
 		if _, err := native.PasswordSource(o.password); err != nil {
-			return trust.CertificateChain{}, usagef("--password: %v", err)
+			return nil, usagef("--password: %v", err)
 		}
 		lopts = append(lopts, native.WithPasswordSource(o.password))
 	}
-	uri := o.cert
+	uri, wo := o.cert, native.WatchOptions{Load: lopts}
 	switch {
 	case o.cert != "" && o.key != "":
-		lopts = append(lopts, native.WithKey(o.key))
+		wo.Key = o.key
 	case o.cert == "":
 		uri = o.key
 	}
-	chain, err := native.LoadIdentity(uri, lopts...)
-	if err != nil {
-		return chain, inputErr(err)
+	wo.OnChange = func(ch trust.CertificateChain) { printServing(e, "identity changed", ch.Certificates) }
+	wo.OnError = func(err error) {
+		fmt.Fprintf(e.stderr, "nativetls serve: keeping the current certificate: %v\n", err)
 	}
-	return chain, nil
+	w, err := native.WatchIdentity(uri, wo)
+	if err != nil {
+		return nil, inputErr(err)
+	}
+	return w, nil
 }
 
-// context builds the server context: the chain, h2 and HTTP/1.1, and
+// context builds the server context: the watched identity, h2 and HTTP/1.1, and
 // required client certificates when --client-ca is given.
-func (o *serveOpts) context(chain trust.CertificateChain) (*native.ServerContext, error) {
-	cfg := trust.DefaultConfiguration().WithCertificateChains(chain).WithInnerProtocols(trust.H2, trust.HTTP1_1)
+func (o *serveOpts) context(id trust.IdentitySource) (*native.ServerContext, error) {
+	cfg := trust.DefaultConfiguration().WithIdentitySource(id).WithInnerProtocols(trust.H2, trust.HTTP1_1)
 	if o.clientCA != "" {
 		store, err := native.TrustStore(o.clientCA)
 		if store == nil {
@@ -132,45 +138,94 @@ type servedCertJSON struct {
 // printListening prints the bound address first (scripts read that line),
 // then the chain the server sends.
 func printListening(e *env, addr string, certs []*x509.Certificate) {
-	sent := make([]servedCertJSON, 0, len(certs))
-	for _, c := range certs {
-		sent = append(sent, servedCertJSON{Subject: c.Subject.String(), Serial: c.SerialNumber.Text(16), NotAfter: c.NotAfter.UTC()})
-	}
+	sent := servedChain(certs)
 	if e.json {
 		_ = e.printJSON(struct {
 			Listening string           `json:"listening"`
 			Chain     []servedCertJSON `json:"chain"`
 		}{addr, sent})
 	} else {
-		e.outf("listening on %s\nsending a chain of %s:\n", addr, count(len(sent), "certificate", ""))
-		for i, c := range sent {
-			e.outf("  %d %s\n      serial %s, not after %s\n", i, c.Subject, c.Serial, c.NotAfter.Format(time.RFC3339))
-		}
+		e.outf("listening on %s\n", addr)
+		printChainLines(e, sent)
 	}
+	syncStdout(e)
+}
+
+// printServing says what the server sends from now on (after a reload).
+func printServing(e *env, why string, certs []*x509.Certificate) {
+	sent := servedChain(certs)
+	if e.json {
+		_ = e.printJSON(struct {
+			Event string           `json:"event"`
+			Chain []servedCertJSON `json:"chain"`
+		}{why, sent})
+	} else {
+		e.outf("%s at %s\n", why, time.Now().UTC().Format(time.RFC3339))
+		printChainLines(e, sent)
+	}
+	syncStdout(e)
+}
+
+func servedChain(certs []*x509.Certificate) []servedCertJSON {
+	sent := make([]servedCertJSON, 0, len(certs))
+	for _, c := range certs {
+		sent = append(sent, servedCertJSON{Subject: c.Subject.String(), Serial: c.SerialNumber.Text(16), NotAfter: c.NotAfter.UTC()})
+	}
+	return sent
+}
+
+func printChainLines(e *env, sent []servedCertJSON) {
+	e.outf("sending a chain of %s:\n", count(len(sent), "certificate", ""))
+	for i, c := range sent {
+		e.outf("  %d %s\n      serial %s, not after %s\n", i, c.Subject, c.Serial, c.NotAfter.Format(time.RFC3339))
+	}
+}
+
+func syncStdout(e *env) {
 	if f, ok := e.stdout.(*os.File); ok {
 		_ = f.Sync()
 	}
 }
 
-// serveUntilSignal serves until SIGINT/SIGTERM (exit 0) or a server error.
-func serveUntilSignal(e *env, srv *http.Server, ln net.Listener) error {
+// serveUntilSignal serves until SIGINT/SIGTERM (exit 0) or a server error;
+// SIGHUP reloads the identity at once.
+func serveUntilSignal(e *env, srv *http.Server, ln net.Listener, w *native.IdentityWatcher) error {
 	sig := make(chan os.Signal, 1)
-	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer signal.Stop(sig)
 	done := make(chan error, 1)
 	go func() { done <- srv.ServeTLS(ln, "", "") }()
-	select {
-	case s := <-sig:
-		fmt.Fprintf(e.stderr, "nativetls serve: %v: shutting down\n", s)
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = srv.Shutdown(ctx)
-		return nil
-	case err := <-done:
-		if errors.Is(err, http.ErrServerClosed) {
+	for {
+		select {
+		case s := <-sig:
+			if s == syscall.SIGHUP {
+				reloadOnSignal(e, w)
+				continue
+			}
+			fmt.Fprintf(e.stderr, "nativetls serve: %v: shutting down\n", s)
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			_ = srv.Shutdown(ctx)
 			return nil
+		case err := <-done:
+			if errors.Is(err, http.ErrServerClosed) {
+				return nil
+			}
+			return &failError{err.Error()}
 		}
-		return &failError{err.Error()}
+	}
+}
+
+// reloadOnSignal re-reads the identity (SIGHUP); a change is printed by
+// the watcher's OnChange, a failure here.
+func reloadOnSignal(e *env, w *native.IdentityWatcher) {
+	before := w.Generation()
+	if err := w.Reload(); err != nil {
+		fmt.Fprintf(e.stderr, "nativetls serve: SIGHUP: keeping the current certificate: %v\n", err)
+		return
+	}
+	if w.Generation() == before {
+		fmt.Fprintf(e.stderr, "nativetls serve: SIGHUP: the identity is unchanged\n")
 	}
 }
 
