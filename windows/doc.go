@@ -11,7 +11,7 @@
 // certificate). Group-policy and enterprise roots, AuthRoot auto-update,
 // the Disallowed store and Windows' own intermediate fetching all apply
 // exactly as they do for the OS and its browsers. The chain flags are
-// chosen per call from trust.VerifyOptions; see [ChainFlags] for the
+// chosen per call from trust.VerifyOptions; see [chainFlags] for the
 // mapping (revocation off / soft-fail / hard-fail, URL-retrieval budget,
 // cache-only retrieval when fetching is disabled). A stapled OCSP response
 // is handed to the chain engine as the leaf's CERT_OCSP_RESPONSE_PROP_ID.

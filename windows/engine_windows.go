@@ -13,12 +13,18 @@ import (
 )
 
 // WithRoots returns the system trust store plus extra roots. Verification
-// asks the OS default engine first; only when it finds no trusted root is
-// the chain rebuilt by a custom chain engine (CertCreateCertificateChainEngine)
-// whose hExclusiveRoot is a collection of the system ROOT and AuthRoot
-// stores of both locations and an in-memory store with extra. The
-// Disallowed stores still apply. The value is a *Store: call Close to free
-// the engine.
+// asks the OS default engine first; only when the chain it built does not
+// reach a trusted root is the chain rebuilt by a custom chain engine
+// (CertCreateCertificateChainEngine) whose hExclusiveRoot is a collection
+// of the system ROOT and AuthRoot stores of both locations and an
+// in-memory store with extra. The Disallowed stores still apply. The value
+// is a *Store: call Close to free the engine.
+//
+// An extra certificate that is not self-signed (an intermediate) is an
+// anchor only where the OS supports CERT_CHAIN_EXCLUSIVE_ENABLE_CA_FLAG
+// (Windows 8 and later); on Windows 7 and under Wine only self-signed extra
+// roots anchor a chain, and [Store.CAAnchors] reports false. The engine
+// bounds its own intermediate fetching by URLRetrievalTimeout.
 func WithRoots(extra ...*x509.Certificate) (trust.TrustStore, error) {
 	if len(extra) == 0 {
 		return System()
@@ -65,20 +71,39 @@ func (s *Store) buildEngine() error {
 			return engineErr("CertAddStoreToCollection", err)
 		}
 	}
-	cfg := win32.CertChainEngineConfig{
-		ExclusiveRoot:       roots,
-		URLRetrievalTimeout: uint32(URLRetrievalTimeout.Milliseconds()),
-	}
-	// The Windows 7 layout (up to hExclusiveTrustedPeople, without
-	// dwExclusiveFlags) is accepted by every Windows since 7 and by Wine,
-	// which rejects the longer Windows 8 size with E_INVALIDARG.
-	cfg.Size = uint32(unsafe.Offsetof(cfg.ExclusiveFlags))
-	eng, err := win32.CertCreateCertificateChainEngine(&cfg)
+	eng, caAnchors, err := createEngine(roots)
 	if err != nil {
 		return engineErr("CertCreateCertificateChainEngine", err)
 	}
+	s.caAnchors = caAnchors
 	s.engine = uintptr(eng)
 	return nil
+}
+
+// createEngine creates the WithRoots chain engine over roots. It asks for
+// the Windows 8 layout of CERT_CHAIN_ENGINE_CONFIG with dwExclusiveFlags =
+// CERT_CHAIN_EXCLUSIVE_ENABLE_CA_FLAG, so that a CA certificate (an
+// intermediate) in the exclusive root store is an anchor too; an OS that
+// rejects that size (Windows 7, Wine) gets the Windows 7 layout, where only
+// self-signed certificates are anchors, and caAnchors is false.
+func createEngine(roots syswin.Handle) (eng syswin.Handle, caAnchors bool, err error) {
+	cfg := win32.CertChainEngineConfig{
+		ExclusiveRoot:       roots,
+		URLRetrievalTimeout: uint32(URLRetrievalTimeout.Milliseconds()),
+		ExclusiveFlags:      win32.CERT_CHAIN_EXCLUSIVE_ENABLE_CA_FLAG,
+	}
+	cfg.Size = uint32(unsafe.Sizeof(cfg))
+	eng, err = win32.CertCreateCertificateChainEngine(&cfg)
+	if err == nil {
+		return eng, true, nil
+	}
+	// The Windows 7 layout ends before dwExclusiveFlags.
+	cfg.Size, cfg.ExclusiveFlags = uint32(unsafe.Offsetof(cfg.ExclusiveFlags)), 0
+	eng, err2 := win32.CertCreateCertificateChainEngine(&cfg)
+	if err2 != nil {
+		return 0, false, errors.Join(err, err2)
+	}
+	return eng, false, nil
 }
 
 func addContext(store syswin.Handle, c *x509.Certificate) error {

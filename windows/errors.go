@@ -69,7 +69,7 @@ func storeErrorFor(code uint32, osErr error) error {
 
 // codeName names a Windows error code for messages.
 func codeName(code uint32) string {
-	if n := StatusName(code); n != "" {
+	if n := statusName(code); n != "" {
 		return n
 	}
 	if n := nteName(code); n != "" {

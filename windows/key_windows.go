@@ -95,12 +95,18 @@ func utf16Bytes(s string) []byte {
 
 // providerName reads the key's storage provider name, "" if unavailable.
 func providerName(key syswin.Handle) string {
-	var buf [8]byte
-	n, err := win32.NCryptGetProperty(key, "Provider Handle", buf[:], 0) // NCRYPT_PROVIDER_HANDLE_PROPERTY
-	if err != nil || n != len(buf) {
+	// NCRYPT_PROVIDER_HANDLE_PROPERTY is an NCRYPT_PROV_HANDLE: pointer
+	// sized, 4 bytes on 386 and arm, 8 on amd64 and arm64.
+	buf := make([]byte, handleSize)
+	n, err := win32.NCryptGetProperty(key, "Provider Handle", buf, 0)
+	if err != nil {
 		return ""
 	}
-	prov := syswin.Handle(binary.LittleEndian.Uint64(buf[:]))
+	h, ok := handleFromProperty(buf[:n])
+	if !ok {
+		return ""
+	}
+	prov := syswin.Handle(h)
 	defer win32.NCryptFreeObject(prov)
 	name := make([]byte, 512)
 	n, err = win32.NCryptGetProperty(prov, "Name", name, 0) // NCRYPT_NAME_PROPERTY

@@ -2,7 +2,6 @@ package windows
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/x509"
 	"math/big"
 	"testing"
@@ -36,7 +35,6 @@ func TestStapledOCSP(t *testing.T) {
 		}
 		return resp
 	}
-	_ = rand.Reader
 	opts := trust.VerifyOptions{ServerName: testHost, Time: verifyTime, Revocation: trust.RevocationHardFail, DisableFetch: true}
 
 	opts.OCSPResponse = staple(ocsp.Good)

@@ -20,10 +20,13 @@ type Store struct {
 	name  string
 	extra []*x509.Certificate // WithRoots' additional roots
 
-	mu      sync.RWMutex
-	engine  uintptr // HCERTCHAINENGINE of the custom engine, 0 for none
-	handles []uintptr
-	closed  bool
+	mu     sync.RWMutex
+	engine uintptr // HCERTCHAINENGINE of the custom engine, 0 for none
+	// caAnchors: the engine takes non-self-signed extra roots as anchors
+	// (CERT_CHAIN_EXCLUSIVE_ENABLE_CA_FLAG).
+	caAnchors bool
+	handles   []uintptr
+	closed    bool
 }
 
 // Compile-time conformance.
@@ -38,6 +41,12 @@ func (s *Store) String() string { return s.name }
 
 // ExtraRoots returns the roots added by WithRoots.
 func (s *Store) ExtraRoots() []*x509.Certificate { return append([]*x509.Certificate(nil), s.extra...) }
+
+// CAAnchors reports whether an extra root given to WithRoots that is not
+// self-signed (an intermediate) anchors chains: true where the OS accepted
+// CERT_CHAIN_EXCLUSIVE_ENABLE_CA_FLAG (Windows 8 and later), false on
+// Windows 7, under Wine and for a store without extra roots.
+func (s *Store) CAAnchors() bool { return s.caAnchors }
 
 // anchorStores are the stores listed as anchors, in listing order
 // (LocalMachine first, so that CurrentUser lists only what the user added).

@@ -2,6 +2,7 @@ package windows
 
 import (
 	"context"
+	"crypto/sha256"
 	"crypto/x509"
 	"errors"
 	"fmt"
@@ -83,39 +84,61 @@ type storeEntry struct {
 	disabled bool // the property is present and empty: disabled for all purposes
 }
 
-func listEntries(loc Location, store string) ([]storeEntry, error) {
+// storeListing is what readStore found in one store.
+type storeListing struct {
+	entries  []storeEntry
+	unparsed [][]byte // DER of entries crypto/x509 cannot parse
+	problems []error  // one per entry that could not be read fully
+}
+
+// readStore reads every entry of one system store; its error is only for
+// a store that cannot be opened. Entries crypto/x509 rejects (old
+// auto-updated Disallowed entries, negative serial numbers) are kept as
+// DER in unparsed and described in problems.
+func readStore(loc Location, store string) (storeListing, error) {
+	var l storeListing
 	h, err := openStore(loc, store, true)
 	if err != nil {
-		return nil, err
+		return l, err
 	}
 	defer win32.CertCloseStore(h)
-	var out []storeEntry
-	var bad []error
 	for c := win32.CertEnumCertificatesInStore(h, nil); c != nil; c = win32.CertEnumCertificatesInStore(h, c) {
-		x, err := x509.ParseCertificate(win32.CertContextBytes(c))
+		der := win32.CertContextBytes(c)
+		x, err := x509.ParseCertificate(der)
 		if err != nil {
-			bad = append(bad, err)
+			l.unparsed = append(l.unparsed, der)
+			l.problems = append(l.problems, fmt.Errorf("entry with SHA-256 %x: %w", sha256.Sum256(der), err))
 			continue
 		}
 		e := storeEntry{cert: x}
 		if prop, err := win32.CertGetCertificateContextProperty(c, win32.CERT_ENHKEY_USAGE_PROP_ID); err == nil {
-			p, disabled, unknown, perr := PurposesFromEKUProperty(prop)
+			p, disabled, unknown, perr := purposesFromEKUProperty(prop)
 			switch {
 			case perr != nil:
-				bad = append(bad, fmt.Errorf("%s: %w", x.Subject, perr))
+				l.problems = append(l.problems, fmt.Errorf("%s: %w", x.Subject, perr))
 			case len(p) == 0 && unknown > 0:
 				e.disabled = true // enabled only for purposes TLS never asks for
 			default:
 				e.purposes, e.disabled = p, disabled
 			}
 		}
-		out = append(out, e)
+		l.entries = append(l.entries, e)
 	}
-	if len(bad) > 0 {
-		return out, &StoreError{Op: "list", Location: loc, Store: store,
-			Err: fmt.Errorf("%d certificates could not be read and were skipped: %w", len(bad), errors.Join(bad...))}
+	return l, nil
+}
+
+// listEntries reads one store; entries that could not be read are skipped
+// and described in a *StoreError returned with the others.
+func listEntries(loc Location, store string) ([]storeEntry, error) {
+	l, err := readStore(loc, store)
+	if err != nil {
+		return nil, err
 	}
-	return out, nil
+	if len(l.problems) > 0 {
+		return l.entries, &StoreError{Op: "list", Location: loc, Store: store,
+			Err: fmt.Errorf("%d certificates could not be read and were skipped: %w", len(l.problems), errors.Join(l.problems...))}
+	}
+	return l.entries, nil
 }
 
 // Anchors implements trust.AnchorLister: the ROOT and AuthRoot stores of
@@ -215,16 +238,24 @@ func Intermediates(ctx context.Context) ([]trust.Anchor, error) {
 	return out, errors.Join(errs...)
 }
 
-// loadDistrust reads both Disallowed stores.
+// loadDistrust reads both Disallowed stores. An entry crypto/x509 cannot
+// parse still distrusts a certificate with exactly its bytes, but is not
+// matched by public key; it does not make verification fail (Sources
+// reports it, for doctor). A store that cannot be opened, other than a
+// missing one, fails verification: distrust must not be skipped silently.
 func loadDistrust() (*distrustSet, error) {
 	d := newDistrustSet()
 	for _, loc := range []Location{LocalMachine, CurrentUser} {
-		certs, err := ListStore(loc, StoreDisallowed)
+		l, err := readStore(loc, StoreDisallowed)
 		if err != nil && !storeMissing(err) {
 			return nil, err
 		}
-		for _, c := range certs {
-			d.add(c, Source(loc, StoreDisallowed))
+		src := Source(loc, StoreDisallowed)
+		for _, e := range l.entries {
+			d.add(e.cert, src)
+		}
+		for _, der := range l.unparsed {
+			d.addRaw(der, src)
 		}
 	}
 	return d, nil

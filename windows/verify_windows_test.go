@@ -3,17 +3,17 @@ package windows
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"crypto/x509"
 	"errors"
 	"fmt"
 	"net"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/nativetls/nativetls/trust"
 )
-
-const testHost = "test.nativetls.example"
 
 // installedPKI returns a PKI whose root TestMain installed into CurrentUser
 // ROOT before the first chain was built. (Wine's default chain engine reads
@@ -59,22 +59,6 @@ func TestMain(m *testing.M) {
 		}
 	}
 	os.Exit(code)
-}
-
-// tamperSignature returns c with the last byte of its signature flipped: it
-// still parses, but its issuer's signature no longer verifies.
-func tamperSignature(t *testing.T, c *x509.Certificate) *x509.Certificate {
-	t.Helper()
-	der := bytes.Clone(c.Raw)
-	der[len(der)-1] ^= 0x01
-	bad, err := x509.ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if bytes.Equal(bad.Signature, c.Signature) {
-		t.Fatal("tampering did not change the signature")
-	}
-	return bad
 }
 
 func wantReason(t *testing.T, err error, want trust.Reason) *trust.VerificationError {
@@ -128,6 +112,7 @@ func TestSystemVerify(t *testing.T) {
 		{"good/soft-fail", []*x509.Certificate{p.leaf, p.inter}, func(o *trust.VerifyOptions) { o.Revocation = trust.RevocationSoftFail }, trust.ReasonUnknown},
 		{"good/no-fetch", []*x509.Certificate{p.leaf, p.inter}, func(o *trust.VerifyOptions) { o.DisableFetch = true }, trust.ReasonUnknown},
 		{"good/client", []*x509.Certificate{p.leaf, p.inter}, func(o *trust.VerifyOptions) { o.Usage, o.ServerName = trust.UsageClientAuth, "" }, trust.ReasonUnknown},
+		{"good/trailing-dot", []*x509.Certificate{p.leaf, p.inter}, func(o *trust.VerifyOptions) { o.ServerName = testHost + "." }, trust.ReasonUnknown},
 		{"good/no-name", []*x509.Certificate{p.leaf, p.inter}, func(o *trust.VerifyOptions) { o.ServerName = "" }, trust.ReasonUnknown},
 		{"wrong-host", []*x509.Certificate{p.leaf, p.inter}, func(o *trust.VerifyOptions) { o.ServerName = "other.nativetls.example" }, trust.ReasonHostnameMismatch},
 		{"expired", []*x509.Certificate{p.expired, p.inter}, nil, trust.ReasonExpired},
@@ -384,6 +369,43 @@ func TestVerifyConcurrent(t *testing.T) {
 	for range 8 {
 		if err := <-errs; err != nil {
 			t.Fatal(err)
+		}
+	}
+}
+
+// TestTrace: with the trace on, a verification logs the flags, each chain
+// element with its status bits by name and SHA-256, the policy's verdict
+// and the WithRoots fallback.
+func TestTrace(t *testing.T) {
+	p := installedPKI(t, "nativetls Verify Test")
+	extra := newPKI(t, "nativetls Trace Extra", testHost)
+	var buf bytes.Buffer
+	old := traceOut
+	traceOut = &buf
+	defer func() { traceOut = old }()
+	ts, err := WithRoots(extra.root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ts.(*Store).Close()
+	for _, pk := range []*testPKI{p, extra} {
+		if _, err := ts.Verify(context.Background(), []*x509.Certificate{pk.leaf, pk.inter}, trustOpts(testHost)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out := buf.String()
+	t.Log(out)
+	for _, want := range []string{
+		"default engine: flags=[CERT_CHAIN_RETURN_LOWER_QUALITY_CONTEXTS]",
+		fmt.Sprintf("sha256=%x", sha256.Sum256(p.root.Raw)),
+		"CERT_TRUST_IS_SELF_SIGNED",
+		"policy returned 0 (accepted)",
+		"fallback: the default engine's chain has [CERT_TRUST_IS_",
+		"WithRoots engine chain 1 of",
+		"verdict: accepted",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the trace lacks %q", want)
 		}
 	}
 }

@@ -19,14 +19,18 @@ const backendName = "windows"
 // with each element's CERT_TRUST_STATUS.dwErrorStatus.
 type builtChain struct {
 	Certs []*x509.Certificate
-	Bits  []uint32
+	Bits  []uint32 // each element's dwErrorStatus
+	Info  []uint32 // each element's dwInfoStatus
+	Rev   []string // each element's revocation result, for the trace
+
+	ChainBits, ChainInfo uint32 // the chain context's own CERT_TRUST_STATUS
 }
 
 // policyError turns a failed CertVerifyCertificateChainPolicy verdict
 // (status code and the element it names, -1 if none) into a
 // *trust.VerificationError about the right certificate.
 func policyError(presented []*x509.Certificate, built builtChain, code uint32, elem int, opts trust.VerifyOptions) *trust.VerificationError {
-	reason := StatusReason(code)
+	reason := statusReason(code)
 	idx := blameElement(built, reason, elem)
 	var cert *x509.Certificate
 	if idx >= 0 && idx < len(built.Certs) {
@@ -121,6 +125,12 @@ func (d *distrustSet) add(c *x509.Certificate, source string) {
 	d.pubkey[sha256.Sum256(c.RawSubjectPublicKeyInfo)] = source
 }
 
+// addRaw distrusts exactly the certificate encoded as der: for entries
+// crypto/x509 cannot parse, whose public key is unknown.
+func (d *distrustSet) addRaw(der []byte, source string) {
+	d.cert[sha256.Sum256(der)] = source
+}
+
 // check returns a distrust error for the first certificate of chain found
 // in the set, or nil.
 func (d *distrustSet) check(presented, chain []*x509.Certificate, opts trust.VerifyOptions) *trust.VerificationError {
@@ -162,7 +172,7 @@ func chainBuildError(presented []*x509.Certificate, opts trust.VerifyOptions, ap
 		leaf = presented[0]
 	}
 	return &trust.VerificationError{
-		Reason: StatusReason(code), Certificate: leaf, Depth: 0, Host: opts.ServerName, Time: opts.Time,
+		Reason: statusReason(code), Certificate: leaf, Depth: 0, Host: opts.ServerName, Time: opts.Time,
 		IntermediatesSent: len(presented) - 1, Backend: backendName,
 		PlatformCode: int64(code), PlatformCodeName: codeName(code),
 		Detail: fmt.Sprintf("%s failed: %v", api, err), Err: err,
@@ -179,8 +189,8 @@ func chainBuildError(presented []*x509.Certificate, opts trust.VerifyOptions, ap
 // difference from Windows is deliberate: Windows may fall back to the
 // subject common name when a leaf has no DNS subjectAltName; crypto/x509
 // (like every browser) does not, so neither do we.
-func checkName(presented []*x509.Certificate, built builtChain, opts trust.VerifyOptions, p ChainParams) *trust.VerificationError {
-	host := strings.TrimSuffix(strings.TrimPrefix(opts.ServerName, "["), "]")
+func checkName(presented []*x509.Certificate, built builtChain, opts trust.VerifyOptions, p chainParams) *trust.VerificationError {
+	host := strings.TrimSuffix(strings.TrimSuffix(strings.TrimPrefix(opts.ServerName, "["), "]"), ".")
 	if p.AuthType != authTypeServer || p.Policy != policySSL || host == "" || len(presented) == 0 {
 		return nil
 	}
@@ -201,7 +211,10 @@ func policyServerName(host string) string {
 	if isIPLiteral(host) {
 		return ""
 	}
-	return host
+	// The SSL policy does not match "example.com." against a certificate
+	// for example.com (CERT_E_CN_NO_MATCH); a trailing dot only says the
+	// name is absolute (golang/go#59846).
+	return strings.TrimSuffix(host, ".")
 }
 
 func isIPLiteral(host string) bool {
