@@ -23,7 +23,7 @@ func TestUnparseableDisallowedEntry(t *testing.T) {
 	other := newPKI(t, "nativetls Negative Serial", testHost)
 	der := testpki.NegativeSerialDER(other.inter)
 	// Wine's registry store writes its changes back when it is closed.
-	withStore(t, CurrentUser, StoreDisallowed, func(h syswin.Handle) {
+	withStore(t, testLoc, StoreDisallowed, func(h syswin.Handle) {
 		c, err := win32.CertCreateCertificateContext(der)
 		if err != nil {
 			t.Fatalf("crypt32 does not decode a negative serial number either: %v", err)
@@ -33,10 +33,10 @@ func TestUnparseableDisallowedEntry(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
-	defer withStore(t, CurrentUser, StoreDisallowed, func(h syswin.Handle) { removeDER(t, h, der) })
-	l, err := readStore(CurrentUser, StoreDisallowed)
+	defer withStore(t, testLoc, StoreDisallowed, func(h syswin.Handle) { removeDER(t, h, der) })
+	l, err := readStore(testLoc, StoreDisallowed)
 	if err != nil || len(l.unparsed) != 1 {
-		t.Fatalf("reading CurrentUser Disallowed back: %d entries, %d unparseable (%v), error %v", len(l.entries), len(l.unparsed), l.problems, err)
+		t.Fatalf("reading testLoc Disallowed back: %d entries, %d unparseable (%v), error %v", len(l.entries), len(l.unparsed), l.problems, err)
 	}
 	store, _ := System()
 	if _, err := store.Verify(context.Background(), []*x509.Certificate{p.leaf, p.inter}, trustOpts(testHost)); err != nil {
@@ -44,7 +44,7 @@ func TestUnparseableDisallowedEntry(t *testing.T) {
 	}
 	var rep *trust.SourceReport
 	for _, r := range store.(*Store).Sources() {
-		if r.Name == Source(CurrentUser, StoreDisallowed) {
+		if r.Name == Source(testLoc, StoreDisallowed) {
 			rep = &r
 		}
 	}

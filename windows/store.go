@@ -48,6 +48,24 @@ func (s *Store) ExtraRoots() []*x509.Certificate { return append([]*x509.Certifi
 // Windows 7, under Wine and for a store without extra roots.
 func (s *Store) CAAnchors() bool { return s.caAnchors }
 
+// IsPlatformAnchor reports whether anchor, the top of a chain Verify
+// returned, is trusted by Windows itself (the ROOT and AuthRoot stores,
+// group policy, root auto-update) rather than given to WithRoots by the
+// program: trust.Verifier then skips the profile checks of the anchor's own
+// extensions, as it does for every OS-trusted root. It implements the
+// trust.Verifier's PlatformAnchorer contract (IsPlatformAnchor(*x509.Certificate) bool).
+func (s *Store) IsPlatformAnchor(anchor *x509.Certificate) bool {
+	if anchor == nil {
+		return false
+	}
+	for _, c := range s.extra {
+		if c.Equal(anchor) {
+			return false
+		}
+	}
+	return true
+}
+
 // anchorStores are the stores listed as anchors, in listing order
 // (LocalMachine first, so that CurrentUser lists only what the user added).
 var anchorStores = []struct {

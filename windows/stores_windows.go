@@ -261,29 +261,7 @@ func loadDistrust() (*distrustSet, error) {
 	return d, nil
 }
 
-// Install adds cert to the ROOT store of loc. On real Windows, adding to
-// CurrentUser ROOT shows a confirmation dialog (declining gives
-// ErrCancelled) and LocalMachine needs an elevated process
-// (ErrAccessDenied). Installing a certificate that is already there
-// succeeds.
-func Install(cert *x509.Certificate, loc Location) error { return addCert(cert, loc, StoreRoot) }
-
-// Uninstall removes cert from the ROOT store of loc; ErrNotFound (wrapped
-// in a *StoreError) if it is not there.
-func Uninstall(cert *x509.Certificate, loc Location) error { return deleteCert(cert, loc, StoreRoot) }
-
-// Distrust adds cert to the Disallowed store of loc: Windows (and Verify)
-// then reject every chain containing it.
-func Distrust(cert *x509.Certificate, loc Location) error {
-	return addCert(cert, loc, StoreDisallowed)
-}
-
-// Undistrust removes cert from the Disallowed store of loc.
-func Undistrust(cert *x509.Certificate, loc Location) error {
-	return deleteCert(cert, loc, StoreDisallowed)
-}
-
-func addCert(cert *x509.Certificate, loc Location, store string) error {
+func addCert(cert *x509.Certificate, name string, loc Location, store string) error {
 	if cert == nil {
 		return &StoreError{Op: "add", Location: loc, Store: store, Err: errors.New("no certificate given")}
 	}
@@ -297,7 +275,14 @@ func addCert(cert *x509.Certificate, loc Location, store string) error {
 		return &StoreError{Op: "add", Location: loc, Store: store, Subject: cert.Subject.String(), Code: errCode(err), Err: err}
 	}
 	defer win32.CertFreeCertificateContext(c)
-	if err := win32.CertAddCertificateContextToStore(h, c, syswin.CERT_STORE_ADD_USE_EXISTING); err != nil {
+	disposition := uint32(syswin.CERT_STORE_ADD_USE_EXISTING)
+	if name != "" {
+		if err := win32.CertSetCertificateContextProperty(c, certFriendlyNamePropID, utf16Bytes(name)); err != nil {
+			return &StoreError{Op: "name", Location: loc, Store: store, Subject: cert.Subject.String(), Code: errCode(err), Err: err}
+		}
+		disposition = syswin.CERT_STORE_ADD_REPLACE_EXISTING_INHERIT_PROPERTIES
+	}
+	if err := win32.CertAddCertificateContextToStore(h, c, disposition); err != nil {
 		code := errCode(err)
 		return &StoreError{Op: "add", Location: loc, Store: store, Subject: cert.Subject.String(), Code: code, Err: storeErrorFor(code, err)}
 	}

@@ -37,20 +37,7 @@ func Intermediates(ctx context.Context) ([]trust.Anchor, error) { return nil, Er
 // ListStore lists one system store; on this OS it returns ErrUnsupported.
 func ListStore(loc Location, store string) ([]*x509.Certificate, error) { return nil, ErrUnsupported }
 
-// Install adds cert to loc's ROOT store; on this OS it returns ErrUnsupported.
-func Install(cert *x509.Certificate, loc Location) error { return ErrUnsupported }
-
-// Uninstall removes cert from loc's ROOT store; on this OS it returns
-// ErrUnsupported.
-func Uninstall(cert *x509.Certificate, loc Location) error { return ErrUnsupported }
-
-// Distrust adds cert to loc's Disallowed store; on this OS it returns
-// ErrUnsupported.
-func Distrust(cert *x509.Certificate, loc Location) error { return ErrUnsupported }
-
-// Undistrust removes cert from loc's Disallowed store; on this OS it
-// returns ErrUnsupported.
-func Undistrust(cert *x509.Certificate, loc Location) error { return ErrUnsupported }
+func applyStep(*x509.Certificate, string, installStep, bool) error { return ErrUnsupported }
 
 // OpenKey opens the CNG key of a certificate named by a capi: URI; on this
 // OS it returns ErrUnsupported (after checking the URI).

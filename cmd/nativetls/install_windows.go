@@ -2,44 +2,37 @@ package main
 
 import (
 	"crypto/x509"
-	"fmt"
 	"strings"
 
+	"github.com/nativetls/nativetls/trust"
 	"github.com/nativetls/nativetls/windows"
 )
 
 // platformInstall adds cert to (or removes it from) the ROOT store of the
-// current user ("user", the default for "system" is LocalMachine).
+// current user ("user") or of the machine ("system", LocalMachine).
 func platformInstall(cert *x509.Certificate, o installOpts, uninstall bool) ([]actionJSON, error) {
-	var locs []windows.Location
+	var scopes []trust.InstallScope
 	for _, s := range strings.Split(o.store, ",") {
 		switch strings.ToLower(strings.TrimSpace(s)) {
 		case "user":
-			locs = append(locs, windows.CurrentUser)
+			scopes = append(scopes, trust.ScopeUser)
 		case "system", "machine":
-			locs = append(locs, windows.LocalMachine)
+			scopes = append(scopes, trust.ScopeSystem)
 		case "all":
-			locs = append(locs, windows.CurrentUser, windows.LocalMachine)
+			scopes = append(scopes, trust.ScopeUser, trust.ScopeSystem)
 		default:
 			return nil, usagef("--store %q: on Windows use user, system (LocalMachine) or all", s)
 		}
 	}
+	change := windows.Install
+	if uninstall {
+		change = windows.Uninstall
+	}
 	var out []actionJSON
-	for _, loc := range locs {
-		op, verb := "add", "add to"
-		if uninstall {
-			op, verb = "remove", "remove from"
-		}
-		store := windows.Source(loc, "ROOT")
-		out = append(out, actionJSON{Store: store, Op: op, Text: fmt.Sprintf("[%s] %s %s", store, verb, store)})
-		if o.dryRun {
-			continue
-		}
-		var err error
-		if uninstall {
-			err = windows.Uninstall(cert, loc)
-		} else {
-			err = windows.Install(cert, loc)
+	for _, sc := range scopes {
+		acts, err := change(cert, trust.InstallOptions{Scope: sc, DryRun: o.dryRun, Name: o.name})
+		for _, a := range acts {
+			out = append(out, actionJSON{Store: a.Store, Op: a.Op, Text: a.String()})
 		}
 		if err != nil {
 			return out, err
