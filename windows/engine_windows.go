@@ -37,6 +37,19 @@ func WithRoots(extra ...*x509.Certificate) (trust.TrustStore, error) {
 	return s, nil
 }
 
+// exclusiveRoots returns a store whose chain engine trusts exactly roots
+// and none of the system's (the OS default engine is never asked): the
+// Disallowed stores still apply. It isolates the conformance table from
+// the machine's roots; programs use WithRoots.
+func exclusiveRoots(roots ...*x509.Certificate) (*Store, error) {
+	s := &Store{name: fmt.Sprintf("Windows chain engine with exactly %d roots", len(roots)), extra: append([]*x509.Certificate(nil), roots...), exclusive: true}
+	if err := s.buildEngine(); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
 func (s *Store) keep(h syswin.Handle) { s.handles = append(s.handles, uintptr(h)) }
 
 func (s *Store) buildEngine() error {
@@ -59,7 +72,7 @@ func (s *Store) buildEngine() error {
 		return engineErr("CertAddStoreToCollection", err)
 	}
 	for _, st := range anchorStores {
-		if st.distrusted {
+		if st.distrusted || s.exclusive {
 			continue
 		}
 		h, err := openStore(st.loc, st.name, true)

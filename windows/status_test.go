@@ -156,14 +156,6 @@ func TestDistrustSet(t *testing.T) {
 	if ve := raw.check(nil, []*x509.Certificate{p.leaf, p.inter, p.root}, trust.VerifyOptions{}); ve == nil || ve.Reason != trust.ReasonDistrusted {
 		t.Errorf("byte equality does not distrust: %v", ve)
 	}
-	if ve := depthError([]*x509.Certificate{p.leaf, p.inter}, []*x509.Certificate{p.leaf, p.inter, p.root}, trust.VerifyOptions{MaxDepth: 1}); ve != nil {
-		t.Errorf("one intermediate within MaxDepth 1: %v", ve)
-	}
-	p2 := newPKI(t, "deep", "a.example")
-	long := []*x509.Certificate{p.leaf, p.inter, p2.inter, p2.root}
-	if ve := depthError(long[:2], long, trust.VerifyOptions{MaxDepth: 1}); ve == nil || ve.Reason != trust.ReasonPolicy {
-		t.Errorf("two intermediates over MaxDepth 1: %v", ve)
-	}
 }
 
 func TestCheckName(t *testing.T) {

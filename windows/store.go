@@ -25,6 +25,9 @@ type Store struct {
 	// caAnchors: the engine takes non-self-signed extra roots as anchors
 	// (CERT_CHAIN_EXCLUSIVE_ENABLE_CA_FLAG).
 	caAnchors bool
+	// exclusive: only the custom engine, over the extra roots alone, is
+	// asked (exclusiveRoots).
+	exclusive bool
 	handles   []uintptr
 	closed    bool
 }
@@ -55,7 +58,7 @@ func (s *Store) CAAnchors() bool { return s.caAnchors }
 // extensions, as it does for every OS-trusted root. It implements the
 // trust.Verifier's PlatformAnchorer contract (IsPlatformAnchor(*x509.Certificate) bool).
 func (s *Store) IsPlatformAnchor(anchor *x509.Certificate) bool {
-	if anchor == nil {
+	if anchor == nil || s.exclusive {
 		return false
 	}
 	for _, c := range s.extra {

@@ -48,9 +48,17 @@ func (s *Store) Verify(ctx context.Context, chain []*x509.Certificate, opts trus
 	p := chainFlags(ctx, opts)
 	tr := newTracer()
 	tr.printf("verify %q for %q (usage %v, revocation %v), %d certificates presented", chain[0].Subject.String(), opts.ServerName, opts.Usage, opts.Revocation, len(chain))
-	tr.params("default", p)
-	built, bits, err := verifyWithEngine(0, chain, opts, p, tr)
-	if err != nil && s.engine != 0 && needsExtraRoots(bits) {
+	var built []*x509.Certificate
+	var bits uint32
+	var err error
+	if s.exclusive {
+		tr.params("exclusive", p)
+		built, _, err = verifyWithEngine(syswin.Handle(s.engine), chain, opts, p, tr)
+	} else {
+		tr.params("default", p)
+		built, bits, err = verifyWithEngine(0, chain, opts, p, tr)
+	}
+	if err != nil && !s.exclusive && s.engine != 0 && needsExtraRoots(bits) {
 		tr.printf("fallback: the default engine's chain has [%s]; asking the WithRoots engine", errorBitNames(bits&(trustIsUntrustedRoot|trustIsPartialChain)))
 		built, _, err = verifyWithEngine(syswin.Handle(s.engine), chain, opts, p, tr)
 	}
@@ -64,10 +72,9 @@ func (s *Store) Verify(ctx context.Context, chain []*x509.Certificate, opts trus
 	return [][]*x509.Certificate{built}, nil
 }
 
+// checkDistrust applies the Disallowed stores. (Max depth, the profile
+// checks and explicit CRLs are trust.Verifier's, for every store.)
 func (s *Store) checkDistrust(chain, built []*x509.Certificate, opts trust.VerifyOptions) error {
-	if ve := depthError(chain, built, opts); ve != nil {
-		return ve
-	}
 	d, derr := loadDistrust()
 	if derr != nil {
 		return chainBuildError(chain, opts, "opening the Disallowed store", errCode(derr), derr)

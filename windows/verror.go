@@ -153,18 +153,6 @@ func (d *distrustSet) check(presented, chain []*x509.Certificate, opts trust.Ver
 	return nil
 }
 
-// depthError reports a chain longer than opts.MaxDepth allows.
-func depthError(presented, chain []*x509.Certificate, opts trust.VerifyOptions) *trust.VerificationError {
-	if opts.MaxDepth <= 0 || len(chain)-2 <= opts.MaxDepth {
-		return nil
-	}
-	return &trust.VerificationError{
-		Reason: trust.ReasonPolicy, Certificate: presented[0], Depth: 0, Host: opts.ServerName,
-		Time: opts.Time, IntermediatesSent: len(presented) - 1, Backend: backendName,
-		Detail: fmt.Sprintf("the chain has %d intermediates, more than the configured maximum of %d", len(chain)-2, opts.MaxDepth),
-	}
-}
-
 // chainBuildError reports CertGetCertificateChain itself failing.
 func chainBuildError(presented []*x509.Certificate, opts trust.VerifyOptions, api string, code uint32, err error) *trust.VerificationError {
 	var leaf *x509.Certificate
@@ -190,7 +178,7 @@ func chainBuildError(presented []*x509.Certificate, opts trust.VerifyOptions, ap
 // subject common name when a leaf has no DNS subjectAltName; crypto/x509
 // (like every browser) does not, so neither do we.
 func checkName(presented []*x509.Certificate, built builtChain, opts trust.VerifyOptions, p chainParams) *trust.VerificationError {
-	host := strings.TrimSuffix(strings.TrimSuffix(strings.TrimPrefix(opts.ServerName, "["), "]"), ".")
+	host := normalizeHost(strings.TrimSuffix(strings.TrimPrefix(opts.ServerName, "["), "]"))
 	if p.AuthType != authTypeServer || p.Policy != policySSL || host == "" || len(presented) == 0 {
 		return nil
 	}
@@ -211,10 +199,21 @@ func policyServerName(host string) string {
 	if isIPLiteral(host) {
 		return ""
 	}
-	// The SSL policy does not match "example.com." against a certificate
-	// for example.com (CERT_E_CN_NO_MATCH); a trailing dot only says the
-	// name is absolute (golang/go#59846).
-	return strings.TrimSuffix(host, ".")
+	return normalizeHost(host)
+}
+
+// normalizeHost strips one trailing dot: the SSL policy does not match
+// "example.com." against a certificate for example.com
+// (CERT_E_CN_NO_MATCH), and a trailing dot only says the name is absolute
+// (golang/go#59846). trust.Verifier strips it already; this is defence in
+// depth for callers of Store.Verify. A name with two trailing dots, or "."
+// alone, is left as it is and fails the name check.
+func normalizeHost(host string) string {
+	trimmed, ok := strings.CutSuffix(host, ".")
+	if !ok || trimmed == "" || strings.HasSuffix(trimmed, ".") {
+		return host
+	}
+	return trimmed
 }
 
 func isIPLiteral(host string) bool {
