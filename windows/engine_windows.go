@@ -8,34 +8,8 @@ import (
 
 	syswin "golang.org/x/sys/windows"
 
-	"github.com/nativetls/nativetls/trust"
 	"github.com/nativetls/nativetls/windows/internal/win32"
 )
-
-// WithRoots returns the system trust store plus extra roots. Verification
-// asks the OS default engine first; only when the chain it built does not
-// reach a trusted root is the chain rebuilt by a custom chain engine
-// (CertCreateCertificateChainEngine) whose hExclusiveRoot is a collection
-// of the system ROOT and AuthRoot stores of both locations and an
-// in-memory store with extra. The Disallowed stores still apply. The value
-// is a *Store: call Close to free the engine.
-//
-// An extra certificate that is not self-signed (an intermediate) is an
-// anchor only where the OS supports CERT_CHAIN_EXCLUSIVE_ENABLE_CA_FLAG
-// (Windows 8 and later); on Windows 7 and under Wine only self-signed extra
-// roots anchor a chain, and [Store.CAAnchors] reports false. The engine
-// bounds its own intermediate fetching by URLRetrievalTimeout.
-func WithRoots(extra ...*x509.Certificate) (trust.TrustStore, error) {
-	if len(extra) == 0 {
-		return System()
-	}
-	s := &Store{name: fmt.Sprintf("Windows system trust (CryptoAPI) plus %d extra roots", len(extra)), extra: append([]*x509.Certificate(nil), extra...)}
-	if err := s.buildEngine(); err != nil {
-		s.Close()
-		return nil, err
-	}
-	return s, nil
-}
 
 // exclusiveRoots returns a store whose chain engine trusts exactly roots
 // and none of the system's (the OS default engine is never asked): the
@@ -147,15 +121,8 @@ func engineErr(api string, err error) error {
 	return &EngineError{API: api, Code: errCode(err), Err: err}
 }
 
-// Close frees the store's chain engine and root stores. Verify fails after
-// Close. Closing twice is harmless.
-func (s *Store) Close() error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.closed {
-		return nil
-	}
-	s.closed = true
+// freeEngine frees the chain engine and its root stores; s.mu is held.
+func (s *Store) freeEngine() error {
 	if s.engine != 0 {
 		win32.CertFreeCertificateChainEngine(syswin.Handle(s.engine))
 		s.engine = 0

@@ -43,7 +43,7 @@ func ExampleWithRoots() {
 }
 
 func ExampleOpenKey() {
-	key, err := windows.OpenKey("capi:store-location=user;store=My;cn=client.example.com")
+	key, err := windows.OpenKey("capi:store-location=user;store=My;cn=client.example.com", nil)
 	if err != nil {
 		log.Print(err) // errors.Is(err, windows.ErrKeyNotFound) …
 		return

@@ -16,11 +16,11 @@ func TestUnsupportedElsewhere(t *testing.T) {
 	if _, err := WithRoots(); !errors.Is(err, ErrUnsupported) {
 		t.Errorf("WithRoots: %v", err)
 	}
-	if _, err := OpenKey("capi:cn=x"); !errors.Is(err, ErrUnsupported) {
+	if _, err := OpenKey("capi:cn=x", nil); !errors.Is(err, ErrUnsupported) {
 		t.Errorf("OpenKey: %v", err)
 	}
 	var ue *URIError
-	if _, err := OpenKey("capi:"); !errors.As(err, &ue) {
+	if _, err := OpenKey("capi:", nil); !errors.As(err, &ue) {
 		t.Errorf("OpenKey with a bad URI: %v", err)
 	}
 	p := newPKI(t, "other", testHost)

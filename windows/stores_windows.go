@@ -39,51 +39,6 @@ func openStore(loc Location, name string, readOnly bool) (syswin.Handle, error) 
 	return h, nil
 }
 
-// ListStore returns the certificates of one system store, e.g.
-// ListStore(CurrentUser, StoreRoot). Certificates Go cannot parse are
-// skipped and reported in the error (the others are still returned).
-func ListStore(loc Location, store string) ([]*x509.Certificate, error) {
-	entries, err := listEntries(loc, store)
-	certs := make([]*x509.Certificate, len(entries))
-	for i, e := range entries {
-		certs[i] = e.cert
-	}
-	return certs, err
-}
-
-// FindCertificates returns the certificates of a system store that a capi:
-// URI names (see ParseCAPIURI), without touching private keys: e.g.
-// "capi:store-location=machine;store=Root;cn=Corp Root CA". It is an error
-// (wrapping ErrNotFound) if none matches.
-func FindCertificates(uri string) ([]*x509.Certificate, error) {
-	u, err := ParseCAPIURI(uri)
-	if err != nil {
-		return nil, err
-	}
-	certs, err := ListStore(u.Location, u.Store)
-	if err != nil && len(certs) == 0 {
-		return nil, err
-	}
-	var out []*x509.Certificate
-	for _, c := range certs {
-		if u.Matches(c) {
-			out = append(out, c)
-		}
-	}
-	if len(out) == 0 {
-		return nil, &StoreError{Op: "find " + u.String() + " in", Location: u.Location, Store: u.Store, Err: ErrNotFound}
-	}
-	return out, nil
-}
-
-// storeEntry is a certificate of a store with its enabled purposes
-// (CERT_ENHKEY_USAGE_PROP_ID), when the store restricts them.
-type storeEntry struct {
-	cert     *x509.Certificate
-	purposes []trust.Usage
-	disabled bool // the property is present and empty: disabled for all purposes
-}
-
 // storeListing is what readStore found in one store.
 type storeListing struct {
 	entries  []storeEntry
@@ -141,33 +96,6 @@ func listEntries(loc Location, store string) ([]storeEntry, error) {
 	return l.entries, nil
 }
 
-// Anchors implements trust.AnchorLister: the ROOT and AuthRoot stores of
-// LocalMachine and CurrentUser (a certificate in both is listed once, under
-// LocalMachine), then the Disallowed stores as Distrusted anchors. Purposes
-// an administrator restricted a root to (certmgr "Enable only the following
-// purposes", CERT_ENHKEY_USAGE_PROP_ID) become Anchor.Purposes; a root
-// disabled for all purposes, or enabled only for purposes TLS never uses, is
-// listed as Distrusted. Source
-// is e.g. "windows:CurrentUser/ROOT". A store that cannot be opened is
-// skipped (see Sources); an error is returned only if no store could be read.
-func (s *Store) Anchors(ctx context.Context) ([]trust.Anchor, error) {
-	anchors, _, err := listAnchors(ctx)
-	for _, c := range s.extra {
-		anchors = append(anchors, trust.Anchor{Certificate: c, Source: "windows:WithRoots"})
-	}
-	return anchors, err
-}
-
-// Sources implements trust.SourceReporter: one report per system store
-// the store consults, with counts, and the extra roots of WithRoots.
-func (s *Store) Sources() []trust.SourceReport {
-	_, reports, _ := listAnchors(context.Background())
-	if len(s.extra) > 0 {
-		reports = append(reports, trust.SourceReport{Name: "windows:WithRoots", Path: "extra roots given to WithRoots", Anchors: len(s.extra)})
-	}
-	return reports
-}
-
 func listAnchors(ctx context.Context) ([]trust.Anchor, []trust.SourceReport, error) {
 	seen := map[string]bool{}
 	var anchors []trust.Anchor
@@ -207,35 +135,6 @@ func listAnchors(ctx context.Context) ([]trust.Anchor, []trust.SourceReport, err
 		return anchors, reports, errors.Join(errs...)
 	}
 	return anchors, reports, nil
-}
-
-// storeMissing reports an open that failed because the store does not
-// exist (ERROR_FILE_NOT_FOUND): a fresh profile has no Disallowed store,
-// which means nothing is distrusted.
-func storeMissing(err error) bool {
-	var se *StoreError
-	return errors.As(err, &se) && se.Op == "open" && (se.Code == 2 || se.Code == 0x80070002)
-}
-
-// Intermediates lists the intermediate CA stores (CA of LocalMachine and
-// CurrentUser) as anchors with Source "windows:<Location>/CA". They are
-// not trust anchors: the chain engine uses them to complete chains.
-func Intermediates(ctx context.Context) ([]trust.Anchor, error) {
-	var out []trust.Anchor
-	var errs []error
-	for _, loc := range []Location{LocalMachine, CurrentUser} {
-		if err := ctx.Err(); err != nil {
-			return out, err
-		}
-		certs, err := ListStore(loc, StoreCA)
-		if err != nil && !storeMissing(err) {
-			errs = append(errs, err)
-		}
-		for _, c := range certs {
-			out = append(out, trust.Anchor{Certificate: c, Source: Source(loc, StoreCA)})
-		}
-	}
-	return out, errors.Join(errs...)
 }
 
 // loadDistrust reads both Disallowed stores. An entry crypto/x509 cannot

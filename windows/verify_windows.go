@@ -15,36 +15,8 @@ import (
 	"github.com/nativetls/nativetls/windows/internal/win32"
 )
 
-// System returns the Windows system trust store: every verification asks
-// the CryptoAPI chain engine of the current user (HCCE_CURRENT_USER) and
-// the SSL chain policy, see the package documentation. The value is a
-// *Store; it holds no native handle, so Close is optional.
-func System() (trust.TrustStore, error) {
-	return &Store{name: "Windows system trust (CryptoAPI)"}, nil
-}
-
-// Verify implements trust.TrustStore: CertGetCertificateChain over an
-// in-memory store holding chain[1:], then CertVerifyCertificateChainPolicy
-// on the best chain and, if it fails, on each lower-quality chain the
-// engine also returned. A store made by WithRoots asks the OS default
-// engine first and, only if the chain that engine built did not reach a
-// root it trusts (the chain's trust-status bits, see needsExtraRoots), its
-// own engine with the extra roots. The Disallowed stores are checked on
-// every chain the engine accepts, and every ECDSA signature of it is
-// checked again with crypto/x509.
-func (s *Store) Verify(ctx context.Context, chain []*x509.Certificate, opts trust.VerifyOptions) ([][]*x509.Certificate, error) {
-	if len(chain) == 0 {
-		return nil, &trust.VerificationError{Reason: trust.ReasonMalformed, Depth: -1, Host: opts.ServerName,
-			Detail: "the peer presented no certificate", Backend: backendName}
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	if s.closed {
-		return nil, errors.New("windows: the trust store is closed")
-	}
+// verify is Verify after its checks, with s.mu held for reading.
+func (s *Store) verify(ctx context.Context, chain []*x509.Certificate, opts trust.VerifyOptions) ([][]*x509.Certificate, error) {
 	p := chainFlags(ctx, opts)
 	tr := newTracer()
 	tr.printf("verify %q for %q (usage %v, revocation %v), %d certificates presented", chain[0].Subject.String(), opts.ServerName, opts.Usage, opts.Revocation, len(chain))
@@ -333,6 +305,9 @@ func revocationResult(ri *syswin.CertRevocationInfo) string {
 	}
 	return fmt.Sprintf("%s(oid %s)", policyCodeName(ri.RevocationResult), oid)
 }
+
+// available reports nil: this is Windows.
+func available() error { return nil }
 
 // errCode extracts the Windows code of an error from x/sys or win32.
 func errCode(err error) uint32 {
