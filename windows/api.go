@@ -19,14 +19,15 @@ import (
 // *Store; it holds no native handle, so Close is optional. On other
 // operating systems it returns ErrUnsupported.
 //
-// There is no Reload: every Verify asks the chain engine, which sees the
-// stores as they are. Windows' engine notices a changed ROOT, CA or
-// Disallowed store by itself (its store-change notification,
-// CertControlStore CERT_STORE_CTRL_RESYNC, within the next chain build),
-// the Disallowed stores are read again by every Verify, and Anchors and
-// Sources read the stores when called. The exception is Wine, whose
-// default engine reads the ROOT store once per process. The store
-// implements no trust.Generationer, so trust.Verifier's cache never holds
+// There is no Reload, and no polling: every Verify asks the chain engine,
+// which sees the stores as they are. Windows' default engine notices a
+// change to the system stores by itself (a root installed while the
+// process runs is used by the next Verify, as Go's crypto/x509 relies on
+// too); the Disallowed stores are read again by every Verify; Anchors and
+// Sources read the stores when called. The exceptions: Wine's default
+// engine reads the ROOT store once per process, and a WithRoots engine's
+// root collection is opened when WithRoots is called. The store
+// implements no trust.Generationer, so trust.Verifier's cache never keeps
 // a verdict of this store across a store change.
 func System() (trust.TrustStore, error) {
 	if err := available(); err != nil {

@@ -2,6 +2,7 @@ package windows
 
 import (
 	"crypto/x509"
+	"errors"
 	"fmt"
 
 	"github.com/nativetls/nativetls/trust"
@@ -41,6 +42,29 @@ const (
 // name) is not retried: the extra roots cannot change that verdict.
 func needsExtraRoots(chainBits uint32) bool {
 	return chainBits&(trustIsUntrustedRoot|trustIsPartialChain) != 0
+}
+
+// firstAccepted tries n candidate chains in the engine's rank order (the
+// best chain, then the lower-quality ones of
+// CERT_CHAIN_RETURN_LOWER_QUALITY_CONTEXTS, e.g. the other path of a
+// cross-signed hierarchy) and returns the index of the first that decide
+// accepts. When none does, the best-ranked chain's error is returned: it
+// is the one that explains the failure, as in Go's root_windows.go.
+func firstAccepted(n int, decide func(i int) error) (int, error) {
+	var first error
+	for i := 0; i < n; i++ {
+		err := decide(i)
+		if err == nil {
+			return i, nil
+		}
+		if first == nil {
+			first = err
+		}
+	}
+	if first == nil {
+		first = errors.New("windows: the chain engine returned no chain")
+	}
+	return -1, first
 }
 
 // elementRevIgnoreFlag is the policy flag that excuses an unknown

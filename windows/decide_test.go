@@ -2,6 +2,7 @@ package windows
 
 import (
 	"bytes"
+	"errors"
 	"strings"
 	"testing"
 
@@ -140,5 +141,36 @@ func TestBitNames(t *testing.T) {
 	}
 	if errorBitNames(0) != "" {
 		t.Error("no bits named")
+	}
+}
+
+// TestLowerQualityChains: a lower-ranked chain the policy accepts wins
+// over a best chain it rejects; when none passes, the best chain's error
+// is reported.
+func TestLowerQualityChains(t *testing.T) {
+	errBest, errLower := errors.New("best: untrusted root"), errors.New("lower: expired")
+	rows := []struct {
+		name    string
+		verdict []error
+		want    int
+		wantErr error
+	}{
+		{"best accepted", []error{nil, errLower}, 0, nil},
+		{"cross-signed: the lower path is trusted", []error{errBest, nil}, 1, nil},
+		{"third of three", []error{errBest, errLower, nil}, 2, nil},
+		{"none", []error{errBest, errLower}, -1, errBest},
+	}
+	for _, r := range rows {
+		tried := 0
+		i, err := firstAccepted(len(r.verdict), func(i int) error { tried++; return r.verdict[i] })
+		if i != r.want || err != r.wantErr {
+			t.Errorf("%s: firstAccepted = %d, %v; want %d, %v", r.name, i, err, r.want, r.wantErr)
+		}
+		if r.want >= 0 && tried != r.want+1 {
+			t.Errorf("%s: %d chains judged, want %d (stop at the first accepted)", r.name, tried, r.want+1)
+		}
+	}
+	if _, err := firstAccepted(0, nil); err == nil {
+		t.Error("no chain accepted")
 	}
 }

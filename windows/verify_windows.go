@@ -79,24 +79,23 @@ func verifyWithEngine(engine syswin.Handle, chain []*x509.Certificate, opts trus
 	if engine != 0 {
 		label = "WithRoots"
 	}
-	var firstErr error
 	// LowerQualityChains points to LowerQualityChainCount chain contexts
 	// owned by cc, which is freed only when this function returns.
 	candidates := []*syswin.CertChainContext{cc}
 	if cc.LowerQualityChainCount > 0 && cc.LowerQualityChains != nil {
 		candidates = append(candidates, unsafe.Slice(cc.LowerQualityChains, cc.LowerQualityChainCount)...)
 	}
-	for i, cand := range candidates {
+	var certs []*x509.Certificate
+	_, err = firstAccepted(len(candidates), func(i int) error {
 		name := fmt.Sprintf("%s engine chain %d of %d", label, i+1, len(candidates))
-		certs, err := decideChain(cand, chain, opts, p, tr, name)
-		if err == nil {
-			return certs, cc.TrustStatus.ErrorStatus, nil
-		}
-		if firstErr == nil {
-			firstErr = err
-		}
+		var derr error
+		certs, derr = decideChain(candidates[i], chain, opts, p, tr, name)
+		return derr
+	})
+	if err != nil {
+		return nil, cc.TrustStatus.ErrorStatus, err
 	}
-	return nil, cc.TrustStatus.ErrorStatus, firstErr
+	return certs, cc.TrustStatus.ErrorStatus, nil
 }
 
 // buildChain runs CertGetCertificateChain for the presented chain.
