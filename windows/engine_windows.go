@@ -102,21 +102,6 @@ func addContext(store syswin.Handle, c *x509.Certificate) error {
 	return win32.CertAddCertificateContextToStore(store, cc, syswin.CERT_STORE_ADD_USE_EXISTING)
 }
 
-// EngineError reports a custom chain engine that could not be built.
-type EngineError struct {
-	API  string
-	Code uint32
-	Err  error
-}
-
-// Error names the failing call and the Windows code.
-func (e *EngineError) Error() string {
-	return fmt.Sprintf("windows: cannot build the chain engine for extra roots: %s failed: %v (%s)", e.API, e.Err, codeName(e.Code))
-}
-
-// Unwrap returns the OS error.
-func (e *EngineError) Unwrap() error { return e.Err }
-
 func engineErr(api string, err error) error {
 	return &EngineError{API: api, Code: errCode(err), Err: err}
 }
