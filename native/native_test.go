@@ -35,6 +35,13 @@ func newPKI(t testing.TB, o testpki.Options) *pki {
 		o.DNSNames = []string{"www.example.test"}
 		o.IPs = []net.IP{net.ParseIP("127.0.0.1")}
 	}
+	if o.AIA == nil {
+		// Like leaves under public and enterprise intermediates, name the
+		// issuer's location (a closed local port: nothing is served), so a
+		// server that omits the intermediate is diagnosed as
+		// missing_intermediate rather than an unknown CA.
+		o.AIA = []string{"http://127.0.0.1:9/test-intermediate.crt"}
+	}
 	leaf := inter.Leaf(o)
 	return &pki{root: root, inter: inter, leaf: leaf, store: trust.FromCertificates("test roots", root.Cert)}
 }

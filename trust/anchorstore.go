@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"crypto/x509"
-	"fmt"
 	"strings"
 	"sync"
 	"time"
@@ -194,8 +193,4 @@ func (s *CertPoolStore) Verify(ctx context.Context, chain []*x509.Certificate, o
 		return nil, &VerificationError{Reason: ReasonMalformed, Depth: -1, Detail: "the peer presented no certificate", Backend: s.name}
 	}
 	return verifyWithPool(ctx, s.as, s.pool, chain, opts)
-}
-
-func (s *AnchorStore) describe() string {
-	return fmt.Sprintf("%s (%d anchors)", s.name, len(s.anchors))
 }

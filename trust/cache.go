@@ -10,11 +10,16 @@ import (
 	"time"
 )
 
-// DefaultCacheSize is the number of verifications DefaultVerifyCache keeps.
+// DefaultCacheSize is the number of verifications the cache of the package
+// function Verify keeps.
 const DefaultCacheSize = 1024
 
-// DefaultVerifyCache is the cache of DefaultVerifier.
-var DefaultVerifyCache = NewVerifyCache(DefaultCacheSize)
+var defaultVerifyCache = NewVerifyCache(DefaultCacheSize)
+
+// DefaultVerifyCache returns the cache the package function Verify uses,
+// for Len and Purge (after changing a store that has no generation, say).
+// It is shared by every caller of Verify in the process.
+func DefaultVerifyCache() *VerifyCache { return defaultVerifyCache }
 
 // VerifyCache remembers successful verifications, so that a client
 // reconnecting to the same server does not verify the same chain again.

@@ -4,6 +4,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"net"
 	"strings"
 	"time"
 )
@@ -26,6 +27,12 @@ type PlatformAnchorer interface {
 	// IsPlatformAnchor reports whether anchor is trusted by the OS itself.
 	IsPlatformAnchor(anchor *x509.Certificate) bool
 }
+
+// Compile-time checks.
+var (
+	_ PlatformAnchorer = (*AnchorStore)(nil)
+	_ PlatformAnchorer = (*unionStore)(nil)
+)
 
 // applyPolicy runs max depth, the profile checks and the explicit CRLs on
 // each chain the store accepted and keeps the chains that pass. When none
@@ -84,11 +91,13 @@ func nilIndex(chain []*x509.Certificate) int {
 // normalizeServerName strips one trailing dot from a DNS name
 // ("example.com." is the fully qualified spelling of "example.com"; Go's
 // crypto/x509 and browsers treat them alike, Windows' SSL policy does not).
-// A name with two trailing dots, or "." alone, is left as it is, so it
-// still fails the name check rather than turning into no name at all.
+// A name with two trailing dots, "." alone, or an IP address followed by
+// a dot ("10.0.0.1." is no IP literal, and Go never matches it against an
+// iPAddress) is left as it is, so it still fails the name check rather
+// than turning into no name or into an address.
 func normalizeServerName(name string) string {
 	trimmed, ok := strings.CutSuffix(name, ".")
-	if !ok || trimmed == "" || strings.HasSuffix(trimmed, ".") {
+	if !ok || trimmed == "" || strings.HasSuffix(trimmed, ".") || net.ParseIP(trimmed) != nil {
 		return name
 	}
 	return trimmed

@@ -127,10 +127,13 @@ type TrustStore interface {
 	// presented, in any order) and returns the verified chains, each from
 	// the leaf to an anchor. A failure is a *VerificationError.
 	//
-	// Verify performs only the store's own decision; [Verify] (the package
-	// function) adds pins, OCSP, fetching of missing intermediates, the
-	// callback and caching on top of it. TLS contexts call the package
-	// function.
+	// Verify performs only the store's own decision (path building,
+	// signatures, validity, name, usage, name constraints, the store's own
+	// distrust); [Verifier] (and the package function [Verify]) adds max
+	// depth, the profile checks, CRLs, fetching of missing intermediates,
+	// OCSP, pins, the callback and caching on top of it, the same for every
+	// store. A store may ignore MaxDepth, Strict and CRLs. TLS contexts call
+	// the package function.
 	Verify(ctx context.Context, chain []*x509.Certificate, opts VerifyOptions) ([][]*x509.Certificate, error)
 	// String names the store for messages, e.g. "PEM file /etc/ssl/cert.pem".
 	String() string

@@ -48,15 +48,17 @@ type Verifier struct {
 	OCSP *OCSPClient
 }
 
-// DefaultVerifier is the Verifier behind the package function Verify. It
-// caches in DefaultVerifyCache.
-var DefaultVerifier = &Verifier{Cache: DefaultVerifyCache}
+// defaultVerifier is the Verifier behind the package function Verify. It
+// caches in DefaultVerifyCache() and cannot be replaced: a program that
+// wants another cache or fetcher makes its own Verifier.
+var defaultVerifier = &Verifier{Cache: defaultVerifyCache}
 
-// Verify runs a full verification of chain with store through
-// DefaultVerifier (see Verifier for the steps). TLS contexts call this,
-// never store.Verify directly.
+// Verify runs a full verification of chain with store through the
+// package's default Verifier, which caches in DefaultVerifyCache() (see
+// Verifier for the steps). TLS contexts call this, never store.Verify
+// directly.
 func Verify(ctx context.Context, store TrustStore, chain []*x509.Certificate, opts VerifyOptions) ([][]*x509.Certificate, error) {
-	return DefaultVerifier.Verify(ctx, store, chain, opts)
+	return defaultVerifier.Verify(ctx, store, chain, opts)
 }
 
 // Verify runs a full verification of chain (leaf first) with store.

@@ -84,12 +84,24 @@ func TestBenchTable(t *testing.T) {
 		t.Skip("set NATIVETLS_BENCH=1 to measure the verification benchmarks and print the ratio table")
 	}
 	fmt.Printf("%-22s %12s %12s %8s  %s\n", "name", "ours", "baseline", "ratio", "target")
+	// The machine may be shared: each side is measured three times,
+	// interleaved, and the fastest run of each is compared.
 	for _, bc := range benchChains(t) {
-		base := testing.Benchmark(benchX509(bc))
-		cold := testing.Benchmark(benchOurs(bc, nil))
-		warm := testing.Benchmark(benchOurs(bc, NewVerifyCache(16)))
-		bn := float64(base.NsPerOp())
-		fmt.Printf("%-22s %10.1fµs %10.1fµs %7.2fx  ≤ 1.10x of x509\n", bc.name+" cold", float64(cold.NsPerOp())/1e3, bn/1e3, float64(cold.NsPerOp())/bn)
-		fmt.Printf("%-22s %10.2fµs %10.1fµs %7.1fx  ≥ 20x faster than x509\n", bc.name+" warm (speed-up)", float64(warm.NsPerOp())/1e3, bn/1e3, bn/float64(warm.NsPerOp()))
+		var base, cold, warm int64
+		for range 3 {
+			base = fastest(base, testing.Benchmark(benchX509(bc)).NsPerOp())
+			cold = fastest(cold, testing.Benchmark(benchOurs(bc, nil)).NsPerOp())
+			warm = fastest(warm, testing.Benchmark(benchOurs(bc, NewVerifyCache(16))).NsPerOp())
+		}
+		bn := float64(base)
+		fmt.Printf("%-22s %10.1fµs %10.1fµs %7.2fx  ≤ 1.10x of x509\n", bc.name+" cold", float64(cold)/1e3, bn/1e3, float64(cold)/bn)
+		fmt.Printf("%-22s %10.2fµs %10.1fµs %7.1fx  ≥ 20x faster than x509\n", bc.name+" warm (speed-up)", float64(warm)/1e3, bn/1e3, bn/float64(warm))
 	}
+}
+
+func fastest(a, b int64) int64 {
+	if a == 0 || b < a {
+		return b
+	}
+	return a
 }

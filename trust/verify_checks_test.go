@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/nativetls/nativetls/internal/testpki"
+	"github.com/nativetls/nativetls/trust/internal/profile"
 )
 
 // One test per profile check, each with a generated certificate that
@@ -206,14 +207,19 @@ func policyExt(critical bool, qualifier asn1.ObjectIdentifier) pkix.Extension {
 }
 
 // profileOf returns the check named name.
-func profileOf(t *testing.T, name string) chainCheck {
-	for _, ck := range chainChecks {
-		if ck.name == name {
+func profileOf(t *testing.T, name string) profile.Check {
+	for _, ck := range profile.Checks {
+		if ck.Name == name {
 			return ck
 		}
 	}
 	t.Fatalf("no check %s", name)
-	return chainCheck{}
+	return profile.Check{}
+}
+
+// CheckChain is checkChain for a program-supplied anchor.
+func CheckChain(chain []*x509.Certificate, opts VerifyOptions) error {
+	return checkChain(chain, opts, false)
 }
 
 // TestKeyIdentifiersOnlyRequiredForServers: a client certificate of a
@@ -285,7 +291,7 @@ func TestProfileChecks(t *testing.T) {
 			if tc.opts != nil {
 				tc.opts(&o)
 			}
-			o.Strict = profileOf(t, tc.check).strict
+			o.Strict = profileOf(t, tc.check).Strict
 			err := CheckChain(tc.chain(t), o)
 			var ce *ChainCheckError
 			if !errors.As(err, &ce) || ce.Check != tc.check {
@@ -303,9 +309,12 @@ func TestProfileChecks(t *testing.T) {
 			}
 		})
 	}
-	for _, ck := range chainChecks {
-		if !tested[ck.name] {
-			t.Errorf("check %s has no test", ck.name)
+	for _, ck := range profile.Checks {
+		if !tested[ck.Name] {
+			t.Errorf("check %s has no test", ck.Name)
+		}
+		if ck.Rule == "" || ck.EnforcedBy == "" {
+			t.Errorf("check %s does not cite its rule and who enforces it", ck.Name)
 		}
 	}
 }

@@ -108,7 +108,7 @@ var errCases = []errCase{
 			return verifyPKI(p, p.Chain()[:1], func(o *VerifyOptions) { o.Usage, o.ServerName = UsageClientAuth, "" })
 		}},
 	{name: "leaf alone from an unknown root", reason: ReasonUnknownAuthority,
-		want: `trust: certificate for "www.example.com" is issued by "R3", which is not a trusted root and was not found among the intermediates (the peer sent none)`,
+		want: `trust: certificate for "www.example.com" is issued by "R3", which is not a trusted root and was not found among the intermediates (the peer sent none), and the certificate does not say where to fetch its issuer (no AIA caIssuers URL): "R3" is a CA this system does not trust, or an intermediate the server must send after its certificate`,
 		run: func(t *testing.T) error {
 			p := newVTPKI(t, vtChainOpts{})
 			return verifyPKI(p, p.Chain()[:1], nil)

@@ -1,9 +1,6 @@
 package trust
 
 import (
-	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/asn1"
 	"testing"
 
 	"golang.org/x/crypto/ocsp"
@@ -38,34 +35,5 @@ func FuzzMustStaple(f *testing.F) {
 			}
 		}
 		MustStaple(&c)
-	})
-}
-
-// FuzzExtraConstraints parses arbitrary nameConstraints and subjectAltName
-// values with the directoryName / otherName code.
-func FuzzExtraConstraints(f *testing.F) {
-	f.Add(ncExt([][]byte{dirGN(pkix.Name{Organization: []string{"Acme"}})}, [][]byte{otherNameGN("x")}).Value, nameDER(pkix.Name{CommonName: "a"}))
-	f.Fuzz(func(t *testing.T, nc, name []byte) {
-		c := &x509.Certificate{Extensions: []pkix.Extension{{Id: oidExtNameConstraints, Value: nc}, {Id: oidExtSubjectAltName, Value: nc}}, RawSubject: name}
-		ec, _ := parseExtraConstraints(c)
-		sanForms(c)
-		for _, b := range append(ec.permittedDN, ec.excludedDN...) {
-			nameWithin(name, b)
-		}
-		checkExtraConstraints([]*x509.Certificate{c, c})
-	})
-}
-
-// FuzzPolicyQualifiers parses arbitrary certificatePolicies values: the
-// parser returns a verdict, never panics, and accepts a value only when it
-// is a well-formed list.
-func FuzzPolicyQualifiers(f *testing.F) {
-	f.Add(policyExt(true, oidQualifierCPS).Value)
-	f.Add(policyExt(true, asn1.ObjectIdentifier{1, 2, 3}).Value)
-	f.Add([]byte{0x30, 0x00})
-	f.Fuzz(func(t *testing.T, der []byte) {
-		if unknownPolicyQualifier(der) == "" && len(der) < 4 {
-			t.Fatalf("accepted %x, too short to hold a policy", der)
-		}
 	})
 }

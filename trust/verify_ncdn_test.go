@@ -11,7 +11,7 @@ import (
 )
 
 // Directory-name and otherName constraints, which crypto/x509 leaves
-// unhandled (strictncdn.go).
+// unhandled (trust/internal/profile/ncdn.go).
 
 func tlv(tag byte, content ...[]byte) []byte {
 	var body []byte
@@ -54,7 +54,7 @@ func ncExt(permitted, excluded [][]byte) pkix.Extension {
 		}
 		return tlv(tag, all...)
 	}
-	return pkix.Extension{Id: oidExtNameConstraints, Critical: true,
+	return pkix.Extension{Id: asn1.ObjectIdentifier{2, 5, 29, 30}, Critical: true,
 		Value: tlv(0x30, subtrees(0xa0, permitted), subtrees(0xa1, excluded))}
 }
 

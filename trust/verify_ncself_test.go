@@ -8,7 +8,7 @@ import (
 )
 
 // Name constraints skip self-issued intermediates (RFC 5280 6.1.3 (b)),
-// never the leaf or other certificates (strictnc.go relaxSelfIssuedSANs).
+// never the leaf or other certificates (profile.RelaxSelfIssuedSANs).
 
 func TestNameConstraintsSkipSelfIssued(t *testing.T) {
 	constrained := func(c *x509.Certificate) {

@@ -9,7 +9,7 @@ import (
 )
 
 // pathLenConstraint counted as RFC 5280 says: self-issued intermediates
-// (key rollover) do not count; crypto/x509 counts them (strictpathlen.go).
+// (key rollover) do not count; crypto/x509 counts them (trust/internal/profile/pathlen.go).
 
 func TestPathLenSkipsSelfIssued(t *testing.T) {
 	p := newVTPKI(t, vtChainOpts{inter: func(c *x509.Certificate) { c.MaxPathLen, c.MaxPathLenZero = 0, true }})

@@ -146,6 +146,9 @@ func (e *VerificationError) Message() string {
 			break
 		}
 		s = fmt.Sprintf("%s is issued by %q, which is not a trusted root and was not found among the %s", e.certPhrase(), issuerName(c), sentPhrase(e.IntermediatesSent))
+		if e.IntermediatesSent == 0 && e.Depth == 0 {
+			s += fmt.Sprintf(", and the certificate does not say where to fetch its issuer (no AIA caIssuers URL): %q is a CA this system does not trust, or an intermediate the %s must send after its certificate", issuerName(c), e.peer())
+		}
 	case ReasonMissingIntermediate:
 		if c == nil {
 			s = "the peer did not send the intermediate certificate needed to reach a trusted root"

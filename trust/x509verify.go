@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/nativetls/nativetls/trust/internal/profile"
 )
 
 // verifyWithAnchors verifies chain against the anchors of s trusted for
@@ -74,7 +76,7 @@ func verifyWithPool(_ context.Context, s *AnchorStore, roots *x509.CertPool, cha
 	return filterChains(s, chains, chain, opts, now)
 }
 
-// retryIfRelaxable retries (see strictrelax.go) when crypto/x509 refused the
+// retryIfRelaxable retries (see relax.go) when crypto/x509 refused the
 // chain only for an unhandled name-constraint form, or for a path length or
 // name constraint that it applied to self-issued intermediates.
 func retryIfRelaxable(s *AnchorStore, chain []*x509.Certificate, vo x509.VerifyOptions, u Usage, err error) ([][]*x509.Certificate, bool, error) {
@@ -82,11 +84,11 @@ func retryIfRelaxable(s *AnchorStore, chain []*x509.Certificate, vo x509.VerifyO
 	var ci x509.CertificateInvalidError
 	switch {
 	case errors.As(err, &uce):
-		return retryRelaxed(s, chain, vo, u, relaxNC, checkExtraConstraints, ReasonNameConstraints)
+		return retryRelaxed(s, chain, vo, u, profile.RelaxNC, profile.CheckExtraConstraints, ReasonNameConstraints)
 	case errors.As(err, &ci) && ci.Reason == x509.TooManyIntermediates:
-		return retryRelaxed(s, chain, vo, u, relaxPathLen, checkPathLen, ReasonPolicy)
+		return retryRelaxed(s, chain, vo, u, profile.RelaxPathLen, profile.CheckPathLen, ReasonPolicy)
 	case errors.As(err, &ci) && ci.Reason == x509.CANotAuthorizedForThisName:
-		return retryRelaxed(s, chain, vo, u, relaxSelfIssuedSANs(chain[0]), noPostCheck, ReasonNameConstraints)
+		return retryRelaxed(s, chain, vo, u, profile.RelaxSelfIssuedSANs(chain[0]), profile.NoPostCheck, ReasonNameConstraints)
 	}
 	return nil, false, nil
 }

@@ -24,6 +24,7 @@ func Rows() []Row {
 		{Name: "good chain, strict profile", Chain: func(f *Fixture) []*x509.Certificate { return chainOf(f.Leaf, f.Inter) }, Options: strict, Want: accept()},
 		{Name: "good chain by IP", Chain: func(f *Fixture) []*x509.Certificate { return chainOf(f.Leaf, f.Inter) }, Options: host(IP), Want: accept()},
 		{Name: "trailing-dot host", Chain: func(f *Fixture) []*x509.Certificate { return chainOf(f.Leaf, f.Inter) }, Options: host(Host + "."), Want: accept()},
+		{Name: "IP with a trailing dot", Chain: func(f *Fixture) []*x509.Certificate { return chainOf(f.Leaf, f.Inter) }, Options: host(IP + "."), Want: reject(trust.ReasonHostnameMismatch)},
 		{Name: "two trailing dots", Chain: func(f *Fixture) []*x509.Certificate { return chainOf(f.Leaf, f.Inter) }, Options: host(Host + ".."), Want: reject(trust.ReasonHostnameMismatch)},
 		{Name: "expired leaf", Chain: func(f *Fixture) []*x509.Certificate { return chainOf(f.Expired, f.Inter) }, Want: reject(trust.ReasonExpired)},
 		{Name: "leaf not yet valid", Chain: func(f *Fixture) []*x509.Certificate { return chainOf(f.NotYetValid, f.Inter) }, Want: reject(trust.ReasonNotYetValid)},

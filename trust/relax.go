@@ -1,6 +1,10 @@
 package trust
 
-import "crypto/x509"
+import (
+	"crypto/x509"
+
+	"github.com/nativetls/nativetls/trust/internal/profile"
+)
 
 // Some rules crypto/x509 applies more strictly than RFC 5280 (it counts
 // self-issued intermediates against pathLenConstraint) or refuses to
@@ -11,15 +15,11 @@ import "crypto/x509"
 // signature is still checked by crypto/x509; the returned chains hold the
 // original certificates.
 
-// relaxer returns a relaxed copy of c, nil when c needs none, or ok=false
-// when c cannot be relaxed (the retry is then abandoned).
-type relaxer func(c *x509.Certificate) (cp *x509.Certificate, ok bool)
-
 // retryRelaxed re-runs crypto/x509 with relax applied to the presented
 // certificates and, for an AnchorStore, to its anchors; post checks each
 // resulting chain. handled is false when nothing could be relaxed.
 func retryRelaxed(s *AnchorStore, chain []*x509.Certificate, vo x509.VerifyOptions, u Usage,
-	relax relaxer, post func([]*x509.Certificate) (*x509.Certificate, string), reason Reason) (chains [][]*x509.Certificate, handled bool, err error) {
+	relax profile.Relaxer, post func([]*x509.Certificate) (*x509.Certificate, string), reason Reason) (chains [][]*x509.Certificate, handled bool, err error) {
 	originals := map[*x509.Certificate]*x509.Certificate{}
 	get := func(c *x509.Certificate) (*x509.Certificate, bool) {
 		cp, ok := relax(c)

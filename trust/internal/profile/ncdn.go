@@ -1,4 +1,4 @@
-package trust
+package profile
 
 import (
 	"crypto/x509"
@@ -144,9 +144,9 @@ func rdns(name []byte) [][]byte {
 	return out
 }
 
-// checkExtraConstraints enforces directoryName and otherName constraints
+// CheckExtraConstraints enforces directoryName and otherName constraints
 // of every CA in chain (leaf first) on the certificates below it.
-func checkExtraConstraints(chain []*x509.Certificate) (*x509.Certificate, string) {
+func CheckExtraConstraints(chain []*x509.Certificate) (*x509.Certificate, string) {
 	for i := 1; i < len(chain); i++ {
 		ec, ok := parseExtraConstraints(chain[i])
 		if !ok || (len(ec.permittedDN) == 0 && len(ec.excludedDN) == 0 && !ec.otherName) {
@@ -154,7 +154,7 @@ func checkExtraConstraints(chain []*x509.Certificate) (*x509.Certificate, string
 		}
 		for j := 0; j < i; j++ {
 			c := chain[j]
-			if j > 0 && isSelfIssued(c) {
+			if j > 0 && IsSelfIssued(c) {
 				continue
 			}
 			if msg := extraConstraintViolation(c, chain[i], ec); msg != "" {
@@ -196,11 +196,11 @@ func anyWithin(name []byte, bases [][]byte) bool {
 	return false
 }
 
-// relaxNC makes a copy of c without the "unhandled" mark of a
-// nameConstraints extension whose forms checkExtraConstraints handles.
+// RelaxNC makes a copy of c without the "unhandled" mark of a
+// nameConstraints extension whose forms CheckExtraConstraints handles.
 // It returns nil when c needs no copy; ok is false when c cannot be
 // relaxed (another unhandled extension, an unsupported form).
-func relaxNC(c *x509.Certificate) (cp *x509.Certificate, ok bool) {
+func RelaxNC(c *x509.Certificate) (cp *x509.Certificate, ok bool) {
 	if len(c.UnhandledCriticalExtensions) == 0 {
 		return nil, true
 	}

@@ -1,4 +1,4 @@
-package trust
+package profile
 
 import (
 	"crypto/x509"
@@ -16,13 +16,13 @@ import (
 // configuration.
 
 // serverUsage reports whether the WebPKI server-certificate rules apply.
-func (in *checkInput) serverUsage() bool {
-	return in.opts.Usage == UsageServerAuth && !in.leafIsAnchor()
+func (in *Input) serverUsage() bool {
+	return in.Usage == ServerAuth && !in.leafIsAnchor()
 }
 
 // checkLeafNotCA: CA/B BR 7.1.2.7.8, a subscriber certificate's cA MUST be
 // FALSE.
-func checkLeafNotCA(in *checkInput) (*x509.Certificate, string) {
+func checkLeafNotCA(in *Input) (*x509.Certificate, string) {
 	if l := in.leaf(); !in.leafIsAnchor() && isCACert(l) {
 		return l, "the end-entity certificate is a CA certificate (basicConstraints cA=TRUE); it must not be used as a leaf (CA/B BR 7.1.2.7.8)"
 	}
@@ -31,7 +31,7 @@ func checkLeafNotCA(in *checkInput) (*x509.Certificate, string) {
 
 // checkLeafKeyCertSign: RFC 5280 4.2.1.3, keyCertSign without cA=TRUE is
 // forbidden.
-func checkLeafKeyCertSign(in *checkInput) (*x509.Certificate, string) {
+func checkLeafKeyCertSign(in *Input) (*x509.Certificate, string) {
 	if l := in.leaf(); !in.leafIsAnchor() && !isCACert(l) && l.KeyUsage&x509.KeyUsageCertSign != 0 {
 		return l, "the end-entity certificate asserts keyCertSign without being a CA (RFC 5280 4.2.1.3)"
 	}
@@ -40,8 +40,8 @@ func checkLeafKeyCertSign(in *checkInput) (*x509.Certificate, string) {
 
 // checkEKUNotEmpty: RFC 5280 4.2.1.12, extKeyUsage lists one or more
 // purposes.
-func checkEKUNotEmpty(in *checkInput) (*x509.Certificate, string) {
-	for _, c := range in.chain {
+func checkEKUNotEmpty(in *Input) (*x509.Certificate, string) {
+	for _, c := range in.Chain {
 		if findExt(c, oidExtExtKeyUsage) != nil && len(c.ExtKeyUsage) == 0 && len(c.UnknownExtKeyUsage) == 0 {
 			return c, "the extKeyUsage extension lists no purpose (RFC 5280 4.2.1.12)"
 		}
@@ -54,8 +54,8 @@ func checkEKUNotEmpty(in *checkInput) (*x509.Certificate, string) {
 // CA issues (the anchor is exempt). Outside the strict profile it applies
 // to server authentication only: private PKIs made with older tools issue
 // client certificates without it.
-func checkAKIPresent(in *checkInput) (*x509.Certificate, string) {
-	if !in.strict && in.opts.Usage != UsageServerAuth {
+func checkAKIPresent(in *Input) (*x509.Certificate, string) {
+	if !in.Strict && in.Usage != ServerAuth {
 		return nil, ""
 	}
 	for _, c := range in.nonAnchors() {
@@ -68,7 +68,7 @@ func checkAKIPresent(in *checkInput) (*x509.Certificate, string) {
 
 // checkSANCriticality: RFC 5280 4.2.1.6 and CA/B BR 7.1.2.7.12, subjectAltName
 // is critical exactly when the subject is empty.
-func checkSANCriticality(in *checkInput) (*x509.Certificate, string) {
+func checkSANCriticality(in *Input) (*x509.Certificate, string) {
 	if !in.serverUsage() {
 		return nil, ""
 	}
@@ -86,7 +86,7 @@ func checkSANCriticality(in *checkInput) (*x509.Certificate, string) {
 
 // checkSANDNSSyntax: RFC 5280 4.2.1.6, dNSName entries use the preferred
 // name syntax (letters, digits, hyphens; a leading "*." wildcard label).
-func checkSANDNSSyntax(in *checkInput) (*x509.Certificate, string) {
+func checkSANDNSSyntax(in *Input) (*x509.Certificate, string) {
 	if !in.serverUsage() {
 		return nil, ""
 	}
@@ -124,7 +124,7 @@ func validDNSName(n string) bool {
 // are any, and is also accepted when it is an exact parent domain of one
 // (the organisation's base domain, as older CAs wrote it). Common names that
 // are not host-like (spaces, no dot) are left alone.
-func checkCommonNameInSAN(in *checkInput) (*x509.Certificate, string) {
+func checkCommonNameInSAN(in *Input) (*x509.Certificate, string) {
 	if !in.serverUsage() {
 		return nil, ""
 	}
@@ -192,7 +192,7 @@ var maxSerial = new(big.Int).Lsh(big.NewInt(1), 159) // 20 octets of positive DE
 
 // checkSerialNumbers (strict): RFC 5280 4.1.2.2, serial numbers are
 // positive and at most 20 octets.
-func checkSerialNumbers(in *checkInput) (*x509.Certificate, string) {
+func checkSerialNumbers(in *Input) (*x509.Certificate, string) {
 	for _, c := range in.nonAnchors() {
 		if c.SerialNumber == nil || c.SerialNumber.Sign() <= 0 {
 			return c, "the certificate's serial number is not positive (RFC 5280 4.1.2.2)"
@@ -206,8 +206,8 @@ func checkSerialNumbers(in *checkInput) (*x509.Certificate, string) {
 
 // ekuUsage reports whether the strict EKU rules apply: a TLS usage and a
 // leaf that is not itself the anchor.
-func (in *checkInput) ekuUsage() bool {
-	return (in.opts.Usage == UsageServerAuth || in.opts.Usage == UsageClientAuth) && !in.leafIsAnchor()
+func (in *Input) ekuUsage() bool {
+	return (in.Usage == ServerAuth || in.Usage == ClientAuth) && !in.leafIsAnchor()
 }
 
 // checkLeafEKUStrict (strict): Chrome's strict EKU rules for TLS leaves,
@@ -216,11 +216,11 @@ func (in *checkInput) ekuUsage() bool {
 // purpose itself (anyExtendedKeyUsage does not do, and a server
 // certificate must not carry it), and does not also name codeSigning,
 // OCSPSigning or timeStamping.
-func checkLeafEKUStrict(in *checkInput) (*x509.Certificate, string) {
+func checkLeafEKUStrict(in *Input) (*x509.Certificate, string) {
 	if !in.ekuUsage() {
 		return nil, ""
 	}
-	l, want := in.leaf(), in.opts.Usage.ExtKeyUsage()
+	l, want := in.leaf(), in.EKU
 	e := findExt(l, oidExtExtKeyUsage)
 	switch {
 	case e == nil:
@@ -244,11 +244,11 @@ func checkLeafEKUStrict(in *checkInput) (*x509.Certificate, string) {
 // checkIntermediateEKUStrict (strict): Chrome's strict EKU rule for
 // issuing certificates: an intermediate with an extKeyUsage extension must
 // name the purpose being verified (anyExtendedKeyUsage does not do).
-func checkIntermediateEKUStrict(in *checkInput) (*x509.Certificate, string) {
+func checkIntermediateEKUStrict(in *Input) (*x509.Certificate, string) {
 	if !in.ekuUsage() {
 		return nil, ""
 	}
-	want := in.opts.Usage.ExtKeyUsage()
+	want := in.EKU
 	for _, c := range in.cas(false) {
 		if findExt(c, oidExtExtKeyUsage) != nil && !slices.Contains(c.ExtKeyUsage, want) {
 			return c, fmt.Sprintf("the intermediate's extKeyUsage does not name %s (anyExtendedKeyUsage does not count)", ekuName(want))
@@ -264,12 +264,12 @@ func checkIntermediateEKUStrict(in *checkInput) (*x509.Certificate, string) {
 // only when no exact subjectAltName matches it; without one, to every
 // wildcard. Uses the public suffix list compiled into
 // golang.org/x/net/publicsuffix, private section included.
-func checkWildcardPublicSuffix(in *checkInput) (*x509.Certificate, string) {
+func checkWildcardPublicSuffix(in *Input) (*x509.Certificate, string) {
 	if !in.serverUsage() {
 		return nil, ""
 	}
 	l := in.leaf()
-	host := strings.ToLower(strings.TrimSuffix(in.opts.ServerName, "."))
+	host := strings.ToLower(strings.TrimSuffix(in.ServerName, "."))
 	for _, n := range l.DNSNames {
 		if host != "" && strings.ToLower(n) == host {
 			return nil, ""

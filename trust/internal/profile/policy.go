@@ -1,4 +1,4 @@
-package trust
+package profile
 
 import (
 	"crypto/x509"
@@ -19,7 +19,7 @@ var (
 // understands (id-qt-cps and id-qt-unotice); Chrome refuses any other, as
 // it cannot know what the issuer made its use conditional on. Checked for
 // every certificate below the anchor.
-func checkCriticalPolicyQualifiers(in *checkInput) (*x509.Certificate, string) {
+func checkCriticalPolicyQualifiers(in *Input) (*x509.Certificate, string) {
 	for _, c := range in.nonAnchors() {
 		e := findExt(c, oidExtCertPolicies)
 		if e == nil || !e.Critical {

@@ -1,4 +1,4 @@
-package trust
+package profile
 
 import (
 	"crypto/x509"
@@ -9,11 +9,11 @@ import (
 // non-self-issued intermediates that may follow a CA. crypto/x509 counts
 // self-issued intermediates too (a CA's key-rollover certificates), so a
 // chain it refuses for that reason is retried with the constraint lifted
-// (strictrelax.go) and checked here.
+// (trust/relax.go) and checked here.
 
-// relaxPathLen copies a certificate that has a pathLenConstraint, without
+// RelaxPathLen copies a certificate that has a pathLenConstraint, without
 // it.
-func relaxPathLen(c *x509.Certificate) (*x509.Certificate, bool) {
+func RelaxPathLen(c *x509.Certificate) (*x509.Certificate, bool) {
 	if !c.BasicConstraintsValid || c.MaxPathLen < 0 || (c.MaxPathLen == 0 && !c.MaxPathLenZero) {
 		return nil, true
 	}
@@ -22,9 +22,9 @@ func relaxPathLen(c *x509.Certificate) (*x509.Certificate, bool) {
 	return &cp, true
 }
 
-// checkPathLen enforces every pathLenConstraint of chain (leaf first),
+// CheckPathLen enforces every pathLenConstraint of chain (leaf first),
 // counting only non-self-issued intermediates below each CA.
-func checkPathLen(chain []*x509.Certificate) (*x509.Certificate, string) {
+func CheckPathLen(chain []*x509.Certificate) (*x509.Certificate, string) {
 	for i := 1; i < len(chain); i++ {
 		ca := chain[i]
 		if !ca.BasicConstraintsValid || ca.MaxPathLen < 0 || (ca.MaxPathLen == 0 && !ca.MaxPathLenZero) {
@@ -32,7 +32,7 @@ func checkPathLen(chain []*x509.Certificate) (*x509.Certificate, string) {
 		}
 		n := 0
 		for j := 1; j < i; j++ {
-			if !isSelfIssued(chain[j]) {
+			if !IsSelfIssued(chain[j]) {
 				n++
 			}
 		}

@@ -1,4 +1,4 @@
-package trust
+package profile
 
 import (
 	"crypto/ecdsa"
@@ -11,25 +11,17 @@ import (
 // Checks on issuing certificates: intermediates and, where stated, the
 // anchor.
 
-// MaxDepthNoIntermediates, as VerifyOptions.MaxDepth, allows no
-// intermediate at all: the leaf must be issued directly by an anchor. (A
-// MaxDepth of zero means no limit.)
-const MaxDepthNoIntermediates = -1
-
-// checkMaxDepth enforces VerifyOptions.MaxDepth: the number of
+// checkMaxDepth enforces Input.MaxIntermediates: the number of
 // intermediates between leaf and anchor, not counting self-issued ones
 // (RFC 5280 6.1.4 (l) does not count them against path lengths either).
-func checkMaxDepth(in *checkInput) (*x509.Certificate, string) {
-	limit := in.opts.MaxDepth
-	if limit == 0 {
-		return nil, ""
-	}
+func checkMaxDepth(in *Input) (*x509.Certificate, string) {
+	limit := in.MaxIntermediates
 	if limit < 0 {
-		limit = 0
+		return nil, ""
 	}
 	n := 0
 	for _, c := range in.cas(false) {
-		if isSelfIssued(c) {
+		if IsSelfIssued(c) {
 			continue
 		}
 		n++
@@ -43,8 +35,8 @@ func checkMaxDepth(in *checkInput) (*x509.Certificate, string) {
 // checkSKIPresent: RFC 5280 4.2.1.2, the subjectKeyIdentifier MUST appear in
 // all conforming CA certificates. Like checkAKIPresent, outside the strict
 // profile it applies to server authentication only.
-func checkSKIPresent(in *checkInput) (*x509.Certificate, string) {
-	if !in.strict && in.opts.Usage != UsageServerAuth {
+func checkSKIPresent(in *Input) (*x509.Certificate, string) {
+	if !in.Strict && in.Usage != ServerAuth {
 		return nil, ""
 	}
 	for _, c := range in.cas(false) {
@@ -57,7 +49,7 @@ func checkSKIPresent(in *checkInput) (*x509.Certificate, string) {
 
 // checkAnchorSKIPresent is checkSKIPresent for the anchor. (A few roots of
 // public programs lack it; see docs/VERIFICATION.md.)
-func checkAnchorSKIPresent(in *checkInput) (*x509.Certificate, string) {
+func checkAnchorSKIPresent(in *Input) (*x509.Certificate, string) {
 	if a := in.anchor(); !in.leafIsAnchor() && isCACert(a) && len(a.SubjectKeyId) == 0 {
 		return a, "the trust anchor has no subjectKeyIdentifier extension (RFC 5280 4.2.1.2)"
 	}
@@ -66,9 +58,9 @@ func checkAnchorSKIPresent(in *checkInput) (*x509.Certificate, string) {
 
 // checkAnchorAKIPresent (strict): an anchor that is not self-issued (a
 // cross-signed root used as anchor) must carry an authorityKeyIdentifier.
-func checkAnchorAKIPresent(in *checkInput) (*x509.Certificate, string) {
+func checkAnchorAKIPresent(in *Input) (*x509.Certificate, string) {
 	a := in.anchor()
-	if in.leafIsAnchor() || isSelfIssued(a) {
+	if in.leafIsAnchor() || IsSelfIssued(a) {
 		return nil, ""
 	}
 	if !parseAKI(a).hasKeyID {
@@ -79,7 +71,7 @@ func checkAnchorAKIPresent(in *checkInput) (*x509.Certificate, string) {
 
 // checkCABasicConstraintsCritical: RFC 5280 4.2.1.9, CA certificates MUST
 // mark basicConstraints critical.
-func checkCABasicConstraintsCritical(in *checkInput) (*x509.Certificate, string) {
+func checkCABasicConstraintsCritical(in *Input) (*x509.Certificate, string) {
 	for _, c := range in.cas(false) {
 		if e := findExt(c, oidExtBasicConstraints); e != nil && !e.Critical {
 			return c, "the CA certificate's basicConstraints extension is not marked critical (RFC 5280 4.2.1.9)"
@@ -90,7 +82,7 @@ func checkCABasicConstraintsCritical(in *checkInput) (*x509.Certificate, string)
 
 // checkAnchorBasicConstraintsCritical is the same rule for the anchor. (A
 // few legacy roots of public programs violate it; see docs/VERIFICATION.md.)
-func checkAnchorBasicConstraintsCritical(in *checkInput) (*x509.Certificate, string) {
+func checkAnchorBasicConstraintsCritical(in *Input) (*x509.Certificate, string) {
 	a := in.anchor()
 	if in.leafIsAnchor() {
 		return nil, ""
@@ -107,7 +99,7 @@ func checkAnchorBasicConstraintsCritical(in *checkInput) (*x509.Certificate, str
 // authorityCertSerialNumber. Several long-lived roots of public programs
 // carry those (naming themselves), so this is an issuance rule: strict
 // profile only.
-func checkAnchorAKIForm(in *checkInput) (*x509.Certificate, string) {
+func checkAnchorAKIForm(in *Input) (*x509.Certificate, string) {
 	a := in.anchor()
 	if in.leafIsAnchor() {
 		return nil, ""
@@ -122,7 +114,7 @@ func checkAnchorAKIForm(in *checkInput) (*x509.Certificate, string) {
 		return a, "the trust anchor's authorityKeyIdentifier has no keyIdentifier (CA/B BR 7.1.2.1.3)"
 	case s.hasIssuer || s.hasSerial:
 		return a, "the trust anchor's authorityKeyIdentifier carries authorityCertIssuer/authorityCertSerialNumber (CA/B BR 7.1.2.1.3)"
-	case isSelfIssued(a) && len(a.SubjectKeyId) > 0 && string(s.keyID) != string(a.SubjectKeyId):
+	case IsSelfIssued(a) && len(a.SubjectKeyId) > 0 && string(s.keyID) != string(a.SubjectKeyId):
 		return a, "the self-issued trust anchor's authorityKeyIdentifier differs from its subjectKeyIdentifier"
 	}
 	return nil, ""
@@ -130,7 +122,7 @@ func checkAnchorAKIForm(in *checkInput) (*x509.Certificate, string) {
 
 // checkCASubjectNotEmpty: RFC 5280 4.1.2.6, a CA's subject MUST be a
 // non-empty distinguished name.
-func checkCASubjectNotEmpty(in *checkInput) (*x509.Certificate, string) {
+func checkCASubjectNotEmpty(in *Input) (*x509.Certificate, string) {
 	for _, c := range in.cas(true) {
 		if len(c.Subject.Names) == 0 {
 			return c, "the CA certificate has an empty subject name (RFC 5280 4.1.2.6)"
@@ -141,7 +133,7 @@ func checkCASubjectNotEmpty(in *checkInput) (*x509.Certificate, string) {
 
 // checkCAKeyUsageConsistent: a CA certificate whose keyUsage is present
 // must assert keyCertSign (RFC 5280 4.2.1.3 and 4.2.1.9).
-func checkCAKeyUsageConsistent(in *checkInput) (*x509.Certificate, string) {
+func checkCAKeyUsageConsistent(in *Input) (*x509.Certificate, string) {
 	for _, c := range in.cas(true) {
 		if isCACert(c) && findExt(c, oidExtKeyUsage) != nil && c.KeyUsage&x509.KeyUsageCertSign == 0 {
 			return c, "the CA certificate's keyUsage does not include keyCertSign (RFC 5280 4.2.1.3)"
@@ -152,8 +144,8 @@ func checkCAKeyUsageConsistent(in *checkInput) (*x509.Certificate, string) {
 
 // checkPolicyConstraintsCritical: RFC 5280 4.2.1.11, conforming CAs MUST
 // mark policyConstraints critical.
-func checkPolicyConstraintsCritical(in *checkInput) (*x509.Certificate, string) {
-	for _, c := range in.chain {
+func checkPolicyConstraintsCritical(in *Input) (*x509.Certificate, string) {
+	for _, c := range in.Chain {
 		if e := findExt(c, oidExtPolicyConstr); e != nil && !e.Critical {
 			return c, "the policyConstraints extension is not marked critical (RFC 5280 4.2.1.11)"
 		}
@@ -165,8 +157,8 @@ func checkPolicyConstraintsCritical(in *checkInput) (*x509.Certificate, string) 
 // and leaf included, are refused (Chrome treats them as weak keys and
 // rejects the chain; Go's crypto/rsa refuses to use them; NIST SP 800-131A
 // disallowed them long ago).
-func checkWeakRSAKey(in *checkInput) (*x509.Certificate, string) {
-	for _, c := range in.chain {
+func checkWeakRSAKey(in *Input) (*x509.Certificate, string) {
+	for _, c := range in.Chain {
 		if k, ok := c.PublicKey.(*rsa.PublicKey); ok && k.N.BitLen() < 1024 {
 			return c, fmt.Sprintf("the certificate has a %d-bit RSA key; keys below 1024 bits are refused as weak", k.N.BitLen())
 		}
@@ -177,8 +169,8 @@ func checkWeakRSAKey(in *checkInput) (*x509.Certificate, string) {
 // checkKeyStrength (strict): CA/B BR 6.1.5, RSA moduli of at least 2048 bits
 // and a multiple of 8, ECDSA only on P-256, P-384 or P-521, no DSA, for
 // every certificate of the chain including the anchor.
-func checkKeyStrength(in *checkInput) (*x509.Certificate, string) {
-	for _, c := range in.chain {
+func checkKeyStrength(in *Input) (*x509.Certificate, string) {
+	for _, c := range in.Chain {
 		if msg := keyProblem(c); msg != "" {
 			return c, msg
 		}
@@ -211,7 +203,7 @@ func keyProblem(c *x509.Certificate) string {
 
 // checkAnchorNoEKU (strict): CA/B BR 7.1.2.1.2, root certificates MUST NOT
 // carry extKeyUsage.
-func checkAnchorNoEKU(in *checkInput) (*x509.Certificate, string) {
+func checkAnchorNoEKU(in *Input) (*x509.Certificate, string) {
 	a := in.anchor()
 	if !in.leafIsAnchor() && findExt(a, oidExtExtKeyUsage) != nil {
 		return a, "the trust anchor carries an extKeyUsage extension (CA/B BR 7.1.2.1.2)"

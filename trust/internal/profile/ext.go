@@ -1,4 +1,4 @@
-package trust
+package profile
 
 import (
 	"crypto/x509"
@@ -81,10 +81,10 @@ func parseAKI(c *x509.Certificate) akiShape {
 	return s
 }
 
-// isSelfIssued reports whether c's issuer and subject names are equal
+// IsSelfIssued reports whether c's issuer and subject names are equal
 // (RFC 5280 6.1: such certificates do not count against path lengths and
 // are exempt from name constraints).
-func isSelfIssued(c *x509.Certificate) bool {
+func IsSelfIssued(c *x509.Certificate) bool {
 	return string(c.RawIssuer) == string(c.RawSubject)
 }
 
@@ -102,4 +102,43 @@ func commonNames(c *x509.Certificate) []string {
 		}
 	}
 	return out
+}
+
+// Relaxer returns a relaxed copy of c, nil when c needs none, or ok=false
+// when c cannot be relaxed (trust's retry is then abandoned). See trust's
+// relax.go: for rules crypto/x509 applies more strictly than RFC 5280, the
+// chain is verified again on relaxed copies and the rule checked here.
+type Relaxer func(c *x509.Certificate) (cp *x509.Certificate, ok bool)
+
+// NoPostCheck is the post-check of a retry that needs none.
+func NoPostCheck([]*x509.Certificate) (*x509.Certificate, string) { return nil, "" }
+
+func ekuName(e x509.ExtKeyUsage) string {
+	switch e {
+	case x509.ExtKeyUsageAny:
+		return "any"
+	case x509.ExtKeyUsageServerAuth:
+		return "serverAuth"
+	case x509.ExtKeyUsageClientAuth:
+		return "clientAuth"
+	case x509.ExtKeyUsageCodeSigning:
+		return "codeSigning"
+	case x509.ExtKeyUsageEmailProtection:
+		return "emailProtection"
+	case x509.ExtKeyUsageTimeStamping:
+		return "timeStamping"
+	case x509.ExtKeyUsageOCSPSigning:
+		return "OCSPSigning"
+	}
+	return "other"
+}
+
+func subjectName(c *x509.Certificate) string {
+	if c.Subject.CommonName != "" {
+		return c.Subject.CommonName
+	}
+	if len(c.DNSNames) > 0 {
+		return c.DNSNames[0]
+	}
+	return c.Subject.String()
 }

@@ -1,4 +1,4 @@
-package trust
+package profile
 
 import (
 	"crypto/x509"
@@ -10,7 +10,7 @@ import (
 
 // checkNameConstraintsOnlyInCA: RFC 5280 4.2.1.10, nameConstraints MUST be
 // used only in a CA certificate.
-func checkNameConstraintsOnlyInCA(in *checkInput) (*x509.Certificate, string) {
+func checkNameConstraintsOnlyInCA(in *Input) (*x509.Certificate, string) {
 	l := in.leaf()
 	if !in.leafIsAnchor() && !isCACert(l) && findExt(l, oidExtNameConstraints) != nil {
 		return l, "the end-entity certificate carries a nameConstraints extension, which only CA certificates may (RFC 5280 4.2.1.10)"
@@ -26,7 +26,7 @@ func checkNameConstraintsOnlyInCA(in *checkInput) (*x509.Certificate, string) {
 // profiles enforce the RFC: a verifier that keeps zero false accepts in its
 // default profile must take the rejecting side, and the constrained CAs
 // that relied on the allowance are long expired.
-func checkNameConstraintsCritical(in *checkInput) (*x509.Certificate, string) {
+func checkNameConstraintsCritical(in *Input) (*x509.Certificate, string) {
 	for _, c := range in.cas(true) {
 		if e := findExt(c, oidExtNameConstraints); e != nil && !e.Critical {
 			return c, "the nameConstraints extension is not marked critical (RFC 5280 4.2.1.10)"
@@ -39,7 +39,7 @@ func checkNameConstraintsCritical(in *checkInput) (*x509.Certificate, string) {
 // host name; a leading period is only meaningful in URI constraints.
 // crypto/x509 reads ".example.com" as "subdomains only", which is not what
 // the RFC says, so such a constraint makes the CA unusable.
-func checkNameConstraintDNSSyntax(in *checkInput) (*x509.Certificate, string) {
+func checkNameConstraintDNSSyntax(in *Input) (*x509.Certificate, string) {
 	for _, c := range in.cas(true) {
 		for _, d := range append(append([]string(nil), c.PermittedDNSDomains...), c.ExcludedDNSDomains...) {
 			if strings.HasPrefix(d, ".") {
@@ -59,7 +59,7 @@ const ncWorkBudget = 1 << 16
 
 // checkNameConstraintBudget rejects chains whose name-constraint work
 // exceeds ncWorkBudget for any constrained issuer.
-func checkNameConstraintBudget(in *checkInput) (*x509.Certificate, string) {
+func checkNameConstraintBudget(in *Input) (*x509.Certificate, string) {
 	names := 0
 	for _, c := range in.nonAnchors() {
 		n := len(c.DNSNames) + len(c.IPAddresses) + len(c.EmailAddresses) + len(c.URIs) + len(c.Subject.Names)
@@ -77,16 +77,16 @@ func checkNameConstraintBudget(in *checkInput) (*x509.Certificate, string) {
 	return nil, ""
 }
 
-// relaxSelfIssuedSANs makes copies of self-issued intermediates without
+// RelaxSelfIssuedSANs makes copies of self-issued intermediates without
 // their subjectAltName, for the retry of a chain crypto/x509 refused under
 // a name constraint: RFC 5280 6.1.3 (b) does not apply name constraints to
 // self-issued certificates other than the leaf (a CA's key-rollover
 // certificates), and crypto/x509 does. The leaf and every other
 // certificate keep their names, so crypto/x509 still checks them against
 // every constraint.
-func relaxSelfIssuedSANs(leaf *x509.Certificate) relaxer {
+func RelaxSelfIssuedSANs(leaf *x509.Certificate) Relaxer {
 	return func(c *x509.Certificate) (*x509.Certificate, bool) {
-		if c == leaf || !isSelfIssued(c) || findExt(c, oidExtSubjectAltName) == nil {
+		if c == leaf || !IsSelfIssued(c) || findExt(c, oidExtSubjectAltName) == nil {
 			return nil, true
 		}
 		cp := *c
@@ -100,5 +100,3 @@ func relaxSelfIssuedSANs(leaf *x509.Certificate) relaxer {
 		return &cp, true
 	}
 }
-
-func noPostCheck([]*x509.Certificate) (*x509.Certificate, string) { return nil, "" }
