@@ -124,7 +124,7 @@ func TestTrailingDot(t *testing.T) {
 	p := newPKI(t, "nativetls Dot Test", testHost)
 	built := builtChain{Certs: []*x509.Certificate{p.leaf, p.inter, p.root}, Bits: make([]uint32, 3)}
 	params := chainFlags(t.Context(), trust.VerifyOptions{})
-	for host, ok := range map[string]bool{testHost + ".": true, testHost: true, "other.example.": false, testHost + "..": false, ".": false} {
+	for host, ok := range map[string]bool{testHost + ".": true, testHost: true, "other.example.": false, testHost + "..": false, ".": false, "127.0.0.1.": false} {
 		ve := checkName(built.Certs[:2], built, trust.VerifyOptions{ServerName: host}, params)
 		if (ve == nil) != ok {
 			t.Errorf("checkName(%q) = %v, want accepted=%v", host, ve, ok)

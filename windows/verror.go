@@ -206,11 +206,12 @@ func policyServerName(host string) string {
 // "example.com." against a certificate for example.com
 // (CERT_E_CN_NO_MATCH), and a trailing dot only says the name is absolute
 // (golang/go#59846). trust.Verifier strips it already; this is defence in
-// depth for callers of Store.Verify. A name with two trailing dots, or "."
-// alone, is left as it is and fails the name check.
+// depth for callers of Store.Verify. A name with two trailing dots, "."
+// alone, or an IP address followed by a dot (not an IP literal) is left as
+// it is and fails the name check.
 func normalizeHost(host string) string {
 	trimmed, ok := strings.CutSuffix(host, ".")
-	if !ok || trimmed == "" || strings.HasSuffix(trimmed, ".") {
+	if !ok || trimmed == "" || strings.HasSuffix(trimmed, ".") || net.ParseIP(trimmed) != nil {
 		return host
 	}
 	return trimmed
