@@ -34,9 +34,10 @@ type Store struct {
 
 // Compile-time conformance.
 var (
-	_ trust.TrustStore     = (*Store)(nil)
-	_ trust.AnchorLister   = (*Store)(nil)
-	_ trust.SourceReporter = (*Store)(nil)
+	_ trust.TrustStore       = (*Store)(nil)
+	_ trust.AnchorLister     = (*Store)(nil)
+	_ trust.SourceReporter   = (*Store)(nil)
+	_ trust.PlatformAnchorer = (*Store)(nil)
 )
 
 // String names the store, e.g. "Windows system trust (CryptoAPI)".
@@ -55,8 +56,9 @@ func (s *Store) CAAnchors() bool { return s.caAnchors }
 // returned, is trusted by Windows itself (the ROOT and AuthRoot stores,
 // group policy, root auto-update) rather than given to WithRoots by the
 // program: trust.Verifier then skips the profile checks of the anchor's own
-// extensions, as it does for every OS-trusted root. It implements the
-// trust.Verifier's PlatformAnchorer contract (IsPlatformAnchor(*x509.Certificate) bool).
+// extensions, as it does for every OS-trusted root. It implements
+// trust.PlatformAnchorer; a store made for the conformance table, whose
+// roots are all the program's, reports false.
 func (s *Store) IsPlatformAnchor(anchor *x509.Certificate) bool {
 	if anchor == nil || s.exclusive {
 		return false
