@@ -47,7 +47,7 @@ func ClientIdentities(specs []string, opts ...LoadOption) (*ClientIdentitySet, e
 		switch scheme {
 		case "file", "pkcs11", "capi", "mackms":
 		default:
-			return nil, &LoadError{URI: s, Scheme: scheme, What: "client identities", Err: fmt.Errorf("%q: %w", scheme+":", ErrUnknownScheme)}
+			return nil, newLoadError(s, scheme, "client identities", fmt.Errorf("%q: %w", scheme+":", ErrUnknownScheme))
 		}
 	}
 	return &ClientIdentitySet{specs: append([]string(nil), specs...), load: append([]LoadOption(nil), opts...)}, nil
@@ -90,7 +90,7 @@ func (s *ClientIdentitySet) list(spec string) ([]trust.ClientIdentity, error) {
 		ids, err = listStoreIdentities(scheme, spec, s.load)
 	}
 	if err != nil {
-		return nil, &LoadError{URI: spec, Scheme: scheme, What: "client identities", Err: err}
+		return nil, newLoadError(spec, scheme, "client identities", err)
 	}
 	return ids, nil
 }

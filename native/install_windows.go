@@ -3,7 +3,6 @@ package native
 import (
 	"crypto/sha1"
 	"crypto/x509"
-	"fmt"
 	"strings"
 
 	"github.com/nativetls/nativetls/trust"
@@ -15,57 +14,50 @@ func init() {
 	windowsBackend.osKeyStores = windowsKeyStores
 }
 
-// windowsLocations maps InstallOptions to the store locations to change:
-// Stores "user", "system" (or "machine") and "all", or else the Scope
-// (default: CurrentUser). "ROOT" is the only store name taken.
-func windowsLocations(opts trust.InstallOptions) ([]windows.Location, error) {
-	var locs []windows.Location
+// windowsScopes splits InstallOptions into the calls package windows
+// takes: the CLI's words "user", "system" (or "machine") and "all" become
+// scopes (CurrentUser, LocalMachine), the rest ("ROOT", "CA",
+// "Disallowed") stay store names; no word means opts.Scope.
+func windowsScopes(opts trust.InstallOptions) []trust.InstallOptions {
+	var scopes []trust.InstallScope
+	var stores []string
 	for _, s := range opts.Stores {
 		switch strings.ToLower(strings.TrimSpace(s)) {
 		case "user":
-			locs = append(locs, windows.CurrentUser)
+			scopes = append(scopes, trust.ScopeUser)
 		case "system", "machine":
-			locs = append(locs, windows.LocalMachine)
+			scopes = append(scopes, trust.ScopeSystem)
 		case "all":
-			locs = append(locs, windows.CurrentUser, windows.LocalMachine)
-		case "root":
+			scopes = append(scopes, trust.ScopeUser, trust.ScopeSystem)
 		default:
-			return nil, &trust.ConfigurationError{Backend: "windows", Field: "install stores",
-				Msg: fmt.Sprintf("unknown store %q: on Windows use user, system (LocalMachine), all or ROOT", s)}
+			stores = append(stores, s)
 		}
 	}
-	if len(locs) == 0 && opts.Scope == trust.ScopeSystem {
-		locs = append(locs, windows.LocalMachine)
-	} else if len(locs) == 0 {
-		locs = append(locs, windows.CurrentUser)
+	if len(scopes) == 0 {
+		scopes = []trust.InstallScope{opts.Scope}
 	}
-	return locs, nil
+	var out []trust.InstallOptions
+	for _, sc := range scopes {
+		o := opts
+		o.Scope, o.Stores = sc, stores
+		out = append(out, o)
+	}
+	return out
 }
 
-// windowsInstall adapts windows.Install/Uninstall (today's
-// (cert, Location) shape) to trust.InstallOptions: the ROOT store of each
-// location.
+// windowsInstall is package windows' Install/Uninstall, once per scope the
+// options name.
 func windowsInstall(cert *x509.Certificate, opts trust.InstallOptions, uninstall bool) ([]trust.InstallAction, error) {
-	if opts.Root != "" || opts.Method != "" || opts.NSSDatabases != nil || opts.Home != "" || opts.Keychain != "" {
-		return nil, &trust.ConfigurationError{Backend: "windows", Field: "install options", Msg: "Root, Method, NSSDatabases and Home are for Linux, Keychain for macOS"}
-	}
-	locs, err := windowsLocations(opts)
-	if err != nil {
-		return nil, err
-	}
-	op, f := "add", windows.Install
+	calls := windowsScopes(opts)
+	change := windows.Install
 	if uninstall {
-		op, f = "delete", windows.Uninstall
+		change = windows.Uninstall
 	}
 	var out []trust.InstallAction
-	for _, loc := range locs {
-		a := trust.InstallAction{Store: windows.Source(loc, "ROOT"), Op: op}
-		out = append(out, a)
-		if opts.DryRun {
-			writePlan(opts.Stdout, a)
-			continue
-		}
-		if err := f(cert, loc); err != nil {
+	for _, o := range calls {
+		acts, err := change(cert, o)
+		out = append(out, acts...)
+		if err != nil {
 			return out, err
 		}
 	}

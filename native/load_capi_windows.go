@@ -31,11 +31,11 @@ func capiCertificates(uri string, c *loadConfig) ([]*x509.Certificate, error) {
 }
 
 func capiKey(uri string, _ *loadConfig) (crypto.Signer, error) {
-	return windows.OpenKey(uri)
+	return windows.OpenKey(uri, nil)
 }
 
 func capiIdentity(uri string, _ *loadConfig) (trust.CertificateChain, error) {
-	k, err := windows.OpenKey(uri)
+	k, err := windows.OpenKey(uri, nil)
 	if err != nil {
 		return trust.CertificateChain{}, err
 	}

@@ -239,18 +239,18 @@ func (w *IdentityWatcher) load() (trust.CertificateChain, error) {
 // accept is the gate a new identity passes before it is served.
 func (w *IdentityWatcher) accept(chain trust.CertificateChain) error {
 	if _, err := tlsCertificate(chain); err != nil {
-		return &LoadError{URI: w.uri, What: "identity", Err: err}
+		return newLoadError(w.uri, "", "identity", err)
 	}
 	leaf := chain.Certificates[0]
 	now := time.Now()
 	if now.Before(leaf.NotBefore) || now.After(leaf.NotAfter) {
-		return &LoadError{URI: w.uri, What: "identity", Err: fmt.Errorf(
+		return newLoadError(w.uri, "", "identity", fmt.Errorf(
 			"certificate %q (serial %s) is valid only from %s to %s: not serving it",
-			leaf.Subject.String(), leaf.SerialNumber, leaf.NotBefore.UTC().Format(time.RFC3339), leaf.NotAfter.UTC().Format(time.RFC3339))}
+			leaf.Subject.String(), leaf.SerialNumber, leaf.NotBefore.UTC().Format(time.RFC3339), leaf.NotAfter.UTC().Format(time.RFC3339)))
 	}
 	if w.opts.Verify != nil {
 		if err := w.opts.Verify(chain); err != nil {
-			return &LoadError{URI: w.uri, What: "identity", Err: fmt.Errorf("certificate %q (serial %s) was refused by the check: %w", leaf.Subject.String(), leaf.SerialNumber, err)}
+			return newLoadError(w.uri, "", "identity", fmt.Errorf("certificate %q (serial %s) was refused by the check: %w", leaf.Subject.String(), leaf.SerialNumber, err))
 		}
 	}
 	return nil
@@ -320,7 +320,7 @@ func (w *IdentityWatcher) state() (sourceState, error) {
 		if scheme == "file" {
 			fi, err := os.Stat(rest)
 			if err != nil {
-				return sourceState{}, &LoadError{URI: spec, Scheme: scheme, What: "identity", Err: err}
+				return sourceState{}, newLoadError(spec, scheme, "identity", err)
 			}
 			st.files = append(st.files, fi)
 			continue

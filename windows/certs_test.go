@@ -1,6 +1,7 @@
 package windows
 
 import (
+	"bytes"
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/elliptic"
@@ -8,10 +9,13 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"crypto/x509/pkix"
-	"encoding/asn1"
-	"math/big"
+	"testing"
 	"time"
+
+	"github.com/nativetls/nativetls/internal/testpki"
 )
+
+const testHost = "test.nativetls.example"
 
 // Fixed times: every fixture is valid at verifyTime, so nothing expires.
 var (
@@ -41,29 +45,16 @@ type testPKI struct {
 	leafKey, expiredKey crypto.Signer
 }
 
-var serial int64 = 1000
-
+// mkCert issues tmpl through internal/testpki. Wine gap
+// (TestWineShortECDSASignature): Wine 8 rejects an ECDSA signature whose r
+// or s is shorter than the curve size (about 1 in 128 P-256 signatures),
+// so fixtures are re-signed until both are full length; otherwise about 1
+// run in 4 failed at random under Wine.
 func mkCert(t fataler, tmpl *x509.Certificate, parent *x509.Certificate, pub crypto.PublicKey, signer crypto.Signer) *x509.Certificate {
 	t.Helper()
-	serial++
-	tmpl.SerialNumber = big.NewInt(serial)
-	if parent == nil {
-		parent = tmpl
-	}
-	// Wine gap (TestWineShortECDSASignature): Wine 8 rejects an ECDSA
-	// signature whose r or s is shorter than the curve size (about 1 in 128
-	// P-256 signatures), so fixtures are re-signed until both are full
-	// length; otherwise about 1 run in 4 failed at random under Wine.
 	for {
-		der, err := x509.CreateCertificate(rand.Reader, tmpl, parent, pub, signer)
-		if err != nil {
-			t.Fatal(err)
-		}
-		c, err := x509.ParseCertificate(der)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !shortECDSASignature(c, signer) {
+		c := testpki.SignTemplate(tmpl, pub, parent, signer)
+		if !testpki.ShortECDSASignature(c, signer.Public()) {
 			return c
 		}
 	}
@@ -72,16 +63,7 @@ func mkCert(t fataler, tmpl *x509.Certificate, parent *x509.Certificate, pub cry
 // shortECDSASignature reports whether c carries an ECDSA signature by
 // signer whose r or s has fewer bytes than signer's curve.
 func shortECDSASignature(c *x509.Certificate, signer crypto.Signer) bool {
-	k, ok := signer.Public().(*ecdsa.PublicKey)
-	if !ok {
-		return false
-	}
-	var sig struct{ R, S *big.Int }
-	if _, err := asn1.Unmarshal(c.Signature, &sig); err != nil {
-		return false
-	}
-	n := (k.Curve.Params().BitSize + 7) / 8
-	return (sig.R.BitLen()+7)/8 < n || (sig.S.BitLen()+7)/8 < n
+	return testpki.ShortECDSASignature(c, signer.Public())
 }
 
 func ecKey(t fataler) *ecdsa.PrivateKey {
@@ -122,10 +104,19 @@ func leafTemplate(cn string, dns ...string) *x509.Certificate {
 }
 
 // newPKI makes a root "name Root", an intermediate and two leaves for
-// host: one valid, one that expired in 2021.
+// host: one valid, one that expired in 2021, all ECDSA P-256.
 func newPKI(t fataler, name, host string) *testPKI {
+	return newPKIWith(t, name, host, func() crypto.Signer { return ecKey(t) })
+}
+
+// newRSAPKI is newPKI with RSA 2048 keys.
+func newRSAPKI(t fataler, name, host string) *testPKI {
+	return newPKIWith(t, name, host, func() crypto.Signer { return rsaKey(t) })
+}
+
+func newPKIWith(t fataler, name, host string, key func() crypto.Signer) *testPKI {
 	p := &testPKI{}
-	rk, ik, lk, ek := ecKey(t), ecKey(t), ecKey(t), ecKey(t)
+	rk, ik, lk, ek := key(), key(), key(), key()
 	p.rootKey, p.interKey, p.leafKey, p.expiredKey = rk, ik, lk, ek
 	p.root = mkCert(t, caTemplate(name+" Root"), nil, rk.Public(), rk)
 	p.inter = mkCert(t, caTemplate(name+" Intermediate"), p.root, ik.Public(), rk)
@@ -135,4 +126,20 @@ func newPKI(t fataler, name, host string) *testPKI {
 	et.NotAfter = time.Date(2021, 1, 1, 0, 0, 0, 0, time.UTC)
 	p.expired = mkCert(t, et, p.inter, ek.Public(), ik)
 	return p
+}
+
+// tamperSignature returns c with the last byte of its signature flipped: it
+// still parses, but its issuer's signature no longer verifies.
+func tamperSignature(t *testing.T, c *x509.Certificate) *x509.Certificate {
+	t.Helper()
+	der := bytes.Clone(c.Raw)
+	der[len(der)-1] ^= 0x01
+	bad, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Equal(bad.Signature, c.Signature) {
+		t.Fatal("tampering did not change the signature")
+	}
+	return bad
 }

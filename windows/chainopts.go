@@ -7,16 +7,28 @@ import (
 	"github.com/nativetls/nativetls/trust"
 )
 
-// URLRetrievalTimeout bounds each network retrieval (AIA intermediates,
-// CRLs, OCSP) the chain engine makes during one verification, and, with
-// CERT_CHAIN_REVOCATION_ACCUMULATIVE_TIMEOUT, all revocation retrievals of
-// the chain together. Windows' default is 15 s per URL; a TLS handshake
-// should not wait that long (compare rustls-platform-verifier #237).
+// URLRetrievalTimeout bounds the revocation retrievals (CRL and OCSP) of
+// one verification: it is CERT_CHAIN_PARA.dwUrlRetrievalTimeout (or the
+// context's deadline if sooner), accumulated over the whole chain with
+// CERT_CHAIN_REVOCATION_ACCUMULATIVE_TIMEOUT. Windows' default is 15 s per
+// URL; a TLS handshake should not wait that long (compare
+// rustls-platform-verifier #237).
+//
+// It does not bound the default engine's fetching of missing
+// intermediates (AIA caIssuers): the OS default engine (System) uses its
+// own URL timeout, 15 s per URL unless group policy
+// (ChainUrlRetrievalTimeout) says otherwise, and the call cannot be
+// cancelled. What can be bounded is: the WithRoots engine is created with
+// CERT_CHAIN_ENGINE_CONFIG.dwUrlRetrievalTimeout = URLRetrievalTimeout,
+// which covers its AIA fetching; and VerifyOptions.DisableFetch turns
+// every retrieval off (CERT_CHAIN_CACHE_ONLY_URL_RETRIEVAL), so a program
+// that cannot wait should set it.
 const URLRetrievalTimeout = 3 * time.Second
 
 // CertGetCertificateChain dwFlags (wincrypt.h).
 const (
 	chainCacheOnlyURLRetrieval      = 0x00000004 // CERT_CHAIN_CACHE_ONLY_URL_RETRIEVAL
+	chainReturnLowerQuality         = 0x00000080 // CERT_CHAIN_RETURN_LOWER_QUALITY_CONTEXTS
 	chainDisableAuthRootAutoUpdate  = 0x00000100 // CERT_CHAIN_DISABLE_AUTH_ROOT_AUTO_UPDATE
 	chainDisableAIA                 = 0x00002000 // CERT_CHAIN_DISABLE_AIA
 	chainRevocationAccumulativeTime = 0x08000000 // CERT_CHAIN_REVOCATION_ACCUMULATIVE_TIMEOUT
@@ -32,10 +44,10 @@ const (
 	policySSL  = 4 // CERT_CHAIN_POLICY_SSL
 )
 
-// ChainParams is what one verification asks of the chain engine, derived
-// from trust.VerifyOptions by [ChainFlags]. It is exported so that tools
+// chainParams is what one verification asks of the chain engine, derived
+// from trust.VerifyOptions by [chainFlags]. It is exported so that tools
 // (doctor) can show the decision; the verifier uses it directly.
-type ChainParams struct {
+type chainParams struct {
 	Flags       uint32        // CertGetCertificateChain dwFlags
 	PolicyFlags uint32        // CERT_CHAIN_POLICY_PARA.dwFlags
 	Policy      uintptr       // CERT_CHAIN_POLICY_SSL or CERT_CHAIN_POLICY_BASE
@@ -44,32 +56,41 @@ type ChainParams struct {
 	Timeout     time.Duration // dwUrlRetrievalTimeout
 }
 
-// ChainFlags chooses the chain-engine flags for opts. The choices:
+// chainFlags chooses the chain-engine flags for opts. The choices:
 //
 //   - Revocation off: no CERT_CHAIN_REVOCATION_CHECK_* flag at all.
 //   - Soft-fail (the default): CERT_CHAIN_REVOCATION_CHECK_CHAIN_EXCLUDE_ROOT,
 //     and the policy ignores "status unknown/offline" for every element
 //     (CERT_CHAIN_POLICY_IGNORE_ALL_REV_UNKNOWN_FLAGS): a revoked
 //     certificate fails, an unreachable responder does not.
-//   - Hard-fail: the same revocation check without the ignore flags: the
-//     status must be known good.
+//   - Hard-fail means the leaf: its revocation status must be known good
+//     (stapled, cached, or fetched with OnlineOCSP). The intermediates are
+//     checked as well, and a revoked one fails, but an intermediate whose
+//     status is unknown is excused (CERT_CHAIN_POLICY_IGNORE_CA_ and
+//     _ROOT_ and _CTL_SIGNER_REV_UNKNOWN_FLAG, not _END_): real chains
+//     rarely have cached CRL/OCSP data for every intermediate, and
+//     rustls-platform-verifier checks only the end certificate too.
 //   - Unless opts.OnlineOCSP is set, revocation uses only what is cached
 //     or stapled (CERT_CHAIN_REVOCATION_CHECK_CACHE_ONLY), so soft-fail adds
 //     no network round trip to a handshake; hard-fail then needs a stapled
-//     or cached response.
+//     or cached response for the leaf.
 //   - opts.DisableFetch: CERT_CHAIN_CACHE_ONLY_URL_RETRIEVAL (no network
 //     retrieval at all, and no AuthRoot auto-update download); with
 //     OnlineOCSP still set, only AIA fetching is turned off
 //     (CERT_CHAIN_DISABLE_AIA) so the OCSP query can happen.
-//   - Every retrieval is bounded by URLRetrievalTimeout (or the context's
-//     deadline if sooner), accumulated over the chain
-//     (CERT_CHAIN_REVOCATION_ACCUMULATIVE_TIMEOUT).
+//   - Revocation retrievals are bounded by URLRetrievalTimeout (or the
+//     context's deadline if sooner), accumulated over the chain
+//     (CERT_CHAIN_REVOCATION_ACCUMULATIVE_TIMEOUT); intermediate fetching
+//     is not (see URLRetrievalTimeout).
+//   - Always CERT_CHAIN_RETURN_LOWER_QUALITY_CONTEXTS: when the best chain
+//     fails the policy, the lower-ranked ones (another path of a
+//     cross-signed hierarchy) are tried before rejecting, as Go does.
 //   - Usage: the requested EKU (server or client auth, e-mail, code
 //     signing; none for UsageAny), then CERT_CHAIN_POLICY_SSL with
 //     AUTHTYPE_SERVER / AUTHTYPE_CLIENT for the TLS usages and
 //     CERT_CHAIN_POLICY_BASE otherwise.
-func ChainFlags(ctx context.Context, opts trust.VerifyOptions) ChainParams {
-	p := ChainParams{Policy: policySSL, AuthType: authTypeServer, Timeout: URLRetrievalTimeout}
+func chainFlags(ctx context.Context, opts trust.VerifyOptions) chainParams {
+	p := chainParams{Flags: chainReturnLowerQuality, Policy: policySSL, AuthType: authTypeServer, Timeout: URLRetrievalTimeout}
 	if dl, ok := ctx.Deadline(); ok {
 		if left := time.Until(dl); left < p.Timeout {
 			p.Timeout = max(left, time.Millisecond)
@@ -79,6 +100,7 @@ func ChainFlags(ctx context.Context, opts trust.VerifyOptions) ChainParams {
 	case trust.RevocationOff:
 	case trust.RevocationHardFail:
 		p.Flags |= chainRevocationCheckExcludeRoot
+		p.PolicyFlags |= policyHardFailLeaf
 	default:
 		p.Flags |= chainRevocationCheckExcludeRoot
 		p.PolicyFlags |= policyIgnoreAllRevUnknown
@@ -115,7 +137,7 @@ func ChainFlags(ctx context.Context, opts trust.VerifyOptions) ChainParams {
 }
 
 // TimeoutMillis is Timeout as dwUrlRetrievalTimeout.
-func (p ChainParams) TimeoutMillis() uint32 {
+func (p chainParams) TimeoutMillis() uint32 {
 	ms := p.Timeout.Milliseconds()
 	if ms < 1 {
 		ms = 1

@@ -21,7 +21,7 @@ func TestChainFlags(t *testing.T) {
 	}{
 		{"default soft-fail", trust.VerifyOptions{}, chainRevocationCheckExcludeRoot | chainRevocationAccumulativeTime | chainRevocationCheckCacheOnly, policyIgnoreAllRevUnknown, policySSL, authTypeServer, "1.3.6.1.5.5.7.3.1"},
 		{"off", trust.VerifyOptions{Revocation: trust.RevocationOff}, 0, 0, policySSL, authTypeServer, "1.3.6.1.5.5.7.3.1"},
-		{"hard-fail online", trust.VerifyOptions{Revocation: trust.RevocationHardFail, OnlineOCSP: true}, chainRevocationCheckExcludeRoot | chainRevocationAccumulativeTime, 0, policySSL, authTypeServer, "1.3.6.1.5.5.7.3.1"},
+		{"hard-fail online", trust.VerifyOptions{Revocation: trust.RevocationHardFail, OnlineOCSP: true}, chainRevocationCheckExcludeRoot | chainRevocationAccumulativeTime, policyHardFailLeaf, policySSL, authTypeServer, "1.3.6.1.5.5.7.3.1"},
 		{"no fetch", trust.VerifyOptions{Revocation: trust.RevocationOff, DisableFetch: true}, chainCacheOnlyURLRetrieval | chainDisableAuthRootAutoUpdate, 0, policySSL, authTypeServer, "1.3.6.1.5.5.7.3.1"},
 		{"no fetch, online OCSP", trust.VerifyOptions{DisableFetch: true, OnlineOCSP: true}, chainRevocationCheckExcludeRoot | chainRevocationAccumulativeTime | chainDisableAIA, policyIgnoreAllRevUnknown, policySSL, authTypeServer, "1.3.6.1.5.5.7.3.1"},
 		{"client", trust.VerifyOptions{Revocation: trust.RevocationOff, Usage: trust.UsageClientAuth}, 0, 0, policySSL, authTypeClient, "1.3.6.1.5.5.7.3.2"},
@@ -29,7 +29,8 @@ func TestChainFlags(t *testing.T) {
 		{"email", trust.VerifyOptions{Revocation: trust.RevocationOff, Usage: trust.UsageEmail}, 0, 0, policyBase, authTypeServer, "1.3.6.1.5.5.7.3.4"},
 	}
 	for _, r := range rows {
-		p := ChainFlags(bg, r.opts)
+		r.flags |= chainReturnLowerQuality // always: lower-ranked chains are tried too
+		p := chainFlags(bg, r.opts)
 		if p.Flags != r.flags || p.PolicyFlags != r.policyFlags || p.Policy != r.policy || p.AuthType != r.auth || p.UsageOID != r.oid {
 			t.Errorf("%s: got %+v", r.name, p)
 		}
@@ -39,12 +40,12 @@ func TestChainFlags(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(bg, 500*time.Millisecond)
 	defer cancel()
-	if p := ChainFlags(ctx, trust.VerifyOptions{}); p.Timeout > 500*time.Millisecond || p.TimeoutMillis() == 0 {
+	if p := chainFlags(ctx, trust.VerifyOptions{}); p.Timeout > 500*time.Millisecond || p.TimeoutMillis() == 0 {
 		t.Errorf("context deadline not honoured: %v", p.Timeout)
 	}
 	expired, cancel2 := context.WithDeadline(bg, time.Now().Add(-time.Second))
 	defer cancel2()
-	if p := ChainFlags(expired, trust.VerifyOptions{}); p.TimeoutMillis() != 1 {
+	if p := chainFlags(expired, trust.VerifyOptions{}); p.TimeoutMillis() != 1 {
 		t.Errorf("past deadline gives %v ms", p.TimeoutMillis())
 	}
 }

@@ -8,22 +8,15 @@ import (
 
 	syswin "golang.org/x/sys/windows"
 
-	"github.com/nativetls/nativetls/trust"
 	"github.com/nativetls/nativetls/windows/internal/win32"
 )
 
-// WithRoots returns the system trust store plus extra roots. Verification
-// asks the OS default engine first; only when it finds no trusted root is
-// the chain rebuilt by a custom chain engine (CertCreateCertificateChainEngine)
-// whose hExclusiveRoot is a collection of the system ROOT and AuthRoot
-// stores of both locations and an in-memory store with extra. The
-// Disallowed stores still apply. The value is a *Store: call Close to free
-// the engine.
-func WithRoots(extra ...*x509.Certificate) (trust.TrustStore, error) {
-	if len(extra) == 0 {
-		return System()
-	}
-	s := &Store{name: fmt.Sprintf("Windows system trust (CryptoAPI) plus %d extra roots", len(extra)), extra: append([]*x509.Certificate(nil), extra...)}
+// exclusiveRoots returns a store whose chain engine trusts exactly roots
+// and none of the system's (the OS default engine is never asked): the
+// Disallowed stores still apply. It isolates the conformance table from
+// the machine's roots; programs use WithRoots.
+func exclusiveRoots(roots ...*x509.Certificate) (*Store, error) {
+	s := &Store{name: fmt.Sprintf("Windows chain engine with exactly %d roots", len(roots)), extra: append([]*x509.Certificate(nil), roots...), exclusive: true}
 	if err := s.buildEngine(); err != nil {
 		s.Close()
 		return nil, err
@@ -53,7 +46,7 @@ func (s *Store) buildEngine() error {
 		return engineErr("CertAddStoreToCollection", err)
 	}
 	for _, st := range anchorStores {
-		if st.distrusted {
+		if st.distrusted || s.exclusive {
 			continue
 		}
 		h, err := openStore(st.loc, st.name, true)
@@ -65,20 +58,39 @@ func (s *Store) buildEngine() error {
 			return engineErr("CertAddStoreToCollection", err)
 		}
 	}
-	cfg := win32.CertChainEngineConfig{
-		ExclusiveRoot:       roots,
-		URLRetrievalTimeout: uint32(URLRetrievalTimeout.Milliseconds()),
-	}
-	// The Windows 7 layout (up to hExclusiveTrustedPeople, without
-	// dwExclusiveFlags) is accepted by every Windows since 7 and by Wine,
-	// which rejects the longer Windows 8 size with E_INVALIDARG.
-	cfg.Size = uint32(unsafe.Offsetof(cfg.ExclusiveFlags))
-	eng, err := win32.CertCreateCertificateChainEngine(&cfg)
+	eng, caAnchors, err := createEngine(roots)
 	if err != nil {
 		return engineErr("CertCreateCertificateChainEngine", err)
 	}
+	s.caAnchors = caAnchors
 	s.engine = uintptr(eng)
 	return nil
+}
+
+// createEngine creates the WithRoots chain engine over roots. It asks for
+// the Windows 8 layout of CERT_CHAIN_ENGINE_CONFIG with dwExclusiveFlags =
+// CERT_CHAIN_EXCLUSIVE_ENABLE_CA_FLAG, so that a CA certificate (an
+// intermediate) in the exclusive root store is an anchor too; an OS that
+// rejects that size (Windows 7, Wine) gets the Windows 7 layout, where only
+// self-signed certificates are anchors, and caAnchors is false.
+func createEngine(roots syswin.Handle) (eng syswin.Handle, caAnchors bool, err error) {
+	cfg := win32.CertChainEngineConfig{
+		ExclusiveRoot:       roots,
+		URLRetrievalTimeout: uint32(URLRetrievalTimeout.Milliseconds()),
+		ExclusiveFlags:      win32.CERT_CHAIN_EXCLUSIVE_ENABLE_CA_FLAG,
+	}
+	cfg.Size = uint32(unsafe.Sizeof(cfg))
+	eng, err = win32.CertCreateCertificateChainEngine(&cfg)
+	if err == nil {
+		return eng, true, nil
+	}
+	// The Windows 7 layout ends before dwExclusiveFlags.
+	cfg.Size, cfg.ExclusiveFlags = uint32(unsafe.Offsetof(cfg.ExclusiveFlags)), 0
+	eng, err2 := win32.CertCreateCertificateChainEngine(&cfg)
+	if err2 != nil {
+		return 0, false, errors.Join(err, err2)
+	}
+	return eng, false, nil
 }
 
 func addContext(store syswin.Handle, c *x509.Certificate) error {
@@ -90,34 +102,12 @@ func addContext(store syswin.Handle, c *x509.Certificate) error {
 	return win32.CertAddCertificateContextToStore(store, cc, syswin.CERT_STORE_ADD_USE_EXISTING)
 }
 
-// EngineError reports a custom chain engine that could not be built.
-type EngineError struct {
-	API  string
-	Code uint32
-	Err  error
-}
-
-// Error names the failing call and the Windows code.
-func (e *EngineError) Error() string {
-	return fmt.Sprintf("windows: cannot build the chain engine for extra roots: %s failed: %v (%s)", e.API, e.Err, codeName(e.Code))
-}
-
-// Unwrap returns the OS error.
-func (e *EngineError) Unwrap() error { return e.Err }
-
 func engineErr(api string, err error) error {
 	return &EngineError{API: api, Code: errCode(err), Err: err}
 }
 
-// Close frees the store's chain engine and root stores. Verify fails after
-// Close. Closing twice is harmless.
-func (s *Store) Close() error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.closed {
-		return nil
-	}
-	s.closed = true
+// freeEngine frees the chain engine and its root stores; s.mu is held.
+func (s *Store) freeEngine() error {
 	if s.engine != 0 {
 		win32.CertFreeCertificateChainEngine(syswin.Handle(s.engine))
 		s.engine = 0

@@ -69,7 +69,7 @@ func storeErrorFor(code uint32, osErr error) error {
 
 // codeName names a Windows error code for messages.
 func codeName(code uint32) string {
-	if n := StatusName(code); n != "" {
+	if n := statusName(code); n != "" {
 		return n
 	}
 	if n := nteName(code); n != "" {
@@ -80,3 +80,18 @@ func codeName(code uint32) string {
 	}
 	return fmt.Sprintf("HRESULT 0x%08X", code)
 }
+
+// EngineError reports a custom chain engine that could not be built.
+type EngineError struct {
+	API  string
+	Code uint32
+	Err  error
+}
+
+// Error names the failing call and the Windows code.
+func (e *EngineError) Error() string {
+	return fmt.Sprintf("windows: cannot build the chain engine for extra roots: %s failed: %v (%s)", e.API, e.Err, codeName(e.Code))
+}
+
+// Unwrap returns the OS error.
+func (e *EngineError) Unwrap() error { return e.Err }

@@ -43,7 +43,7 @@ func ExampleWithRoots() {
 }
 
 func ExampleOpenKey() {
-	key, err := windows.OpenKey("capi:store-location=user;store=My;cn=client.example.com")
+	key, err := windows.OpenKey("capi:store-location=user;store=My;cn=client.example.com", nil)
 	if err != nil {
 		log.Print(err) // errors.Is(err, windows.ErrKeyNotFound) …
 		return
@@ -55,7 +55,12 @@ func ExampleOpenKey() {
 
 func ExampleInstall() {
 	var ciRoot *x509.Certificate
-	if err := windows.Install(ciRoot, windows.CurrentUser); err != nil {
-		log.Print(err) // *windows.StoreError; errors.Is(err, windows.ErrCancelled) if the user said no
+	// LocalMachine ROOT: no confirmation dialog, needs an elevated process.
+	actions, err := windows.Install(ciRoot, trust.InstallOptions{Scope: trust.ScopeSystem})
+	if err != nil {
+		log.Print(err) // *windows.StoreError; errors.Is(err, trust.ErrNotInstalled) if the store did not take it
+	}
+	for _, a := range actions {
+		fmt.Println(a) // [LocalMachine\ROOT] add (CN=…, SHA-1 thumbprint …)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"math/big"
 	"sync"
+	"unsafe"
 
 	"golang.org/x/crypto/cryptobyte"
 	"golang.org/x/crypto/cryptobyte/asn1"
@@ -103,6 +104,22 @@ func signatureSchemes(pub crypto.PublicKey, provider string) []tls.SignatureSche
 		}
 	}
 	return nil
+}
+
+// handleSize is the size of a Windows handle (NCRYPT_PROV_HANDLE …) on
+// this GOARCH.
+const handleSize = int(unsafe.Sizeof(uintptr(0)))
+
+// handleFromProperty decodes a handle-valued NCrypt property (little
+// endian, pointer sized); ok is false if b is not exactly one handle.
+func handleFromProperty(b []byte) (h uintptr, ok bool) {
+	if len(b) != handleSize {
+		return 0, false
+	}
+	for i := len(b) - 1; i >= 0; i-- {
+		h = h<<8 | uintptr(b[i])
+	}
+	return h, true
 }
 
 // hashAlgID is the BCRYPT_*_ALGORITHM name of h for padding info, "" for

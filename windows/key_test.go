@@ -124,3 +124,22 @@ func TestKeyErrors(t *testing.T) {
 		t.Error("store error sentinels")
 	}
 }
+
+// TestHandleFromProperty: the provider handle is read at the platform's
+// pointer size (a fixed 8 bytes failed on 386, where the provider name was
+// then unknown and TPM keys were offered PSS).
+func TestHandleFromProperty(t *testing.T) {
+	b := make([]byte, handleSize)
+	b[0], b[1] = 0x34, 0x12
+	if h, ok := handleFromProperty(b); !ok || h != 0x1234 {
+		t.Errorf("handleFromProperty(% x) = %#x, %v", b, h, ok)
+	}
+	for _, n := range []int{0, 4, 8, 16} {
+		if n == handleSize {
+			continue
+		}
+		if _, ok := handleFromProperty(make([]byte, n)); ok {
+			t.Errorf("a %d-byte property accepted as a %d-byte handle", n, handleSize)
+		}
+	}
+}

@@ -6,7 +6,6 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"io"
 	"unsafe"
@@ -16,18 +15,8 @@ import (
 	"github.com/nativetls/nativetls/windows/internal/win32"
 )
 
-// OpenKey finds the certificate named by a capi: URI (see [ParseCAPIURI])
-// in its system store and opens its private key through CNG
-// (CryptAcquireCertificatePrivateKey with CRYPT_ACQUIRE_ONLY_NCRYPT_KEY_FLAG
-// and CRYPT_ACQUIRE_SILENT_FLAG: no legacy CryptoAPI providers, no UI).
-// When several certificates match, the first with a usable private key
-// wins. Errors are *URIError or *KeyError (errors.Is with ErrKeyNotFound,
-// ErrKeyNeedsUI …). Call Close when done.
-func OpenKey(uri string) (*Key, error) {
-	u, err := ParseCAPIURI(uri)
-	if err != nil {
-		return nil, err
-	}
+// openKey finds the certificate u names and opens its CNG key.
+func openKey(u *CAPIURI, opts *KeyOptions) (*Key, error) {
 	store, err := openStore(u.Location, u.Store, true)
 	if err != nil {
 		return nil, &KeyError{URI: u.String(), Op: "open", Err: err}
@@ -39,7 +28,7 @@ func OpenKey(uri string) (*Key, error) {
 		if err != nil || !u.Matches(x) {
 			continue
 		}
-		k, kerr := acquireKey(u, c, x)
+		k, kerr := acquireKey(u, opts, c, x)
 		if kerr == nil {
 			win32.CertFreeCertificateContext(c) // ends the enumeration early
 			return k, nil
@@ -53,7 +42,7 @@ func OpenKey(uri string) (*Key, error) {
 }
 
 // acquireKey opens the CNG key of c (the certificate x).
-func acquireKey(u *CAPIURI, c *syswin.CertContext, x *x509.Certificate) (*Key, *KeyError) {
+func acquireKey(u *CAPIURI, opts *KeyOptions, c *syswin.CertContext, x *x509.Certificate) (*Key, *KeyError) {
 	const flags = syswin.CRYPT_ACQUIRE_ONLY_NCRYPT_KEY_FLAG | syswin.CRYPT_ACQUIRE_SILENT_FLAG
 	h, spec, mustFree, err := win32.CryptAcquireCertificatePrivateKey(c, flags)
 	if err != nil {
@@ -72,8 +61,8 @@ func acquireKey(u *CAPIURI, c *syswin.CertContext, x *x509.Certificate) (*Key, *
 		k.Close()
 		return nil, &KeyError{URI: u.String(), Op: "open", Err: fmt.Errorf("%w: %T keys are not supported (RSA and ECDSA are)", ErrKeyNotSupported, x.PublicKey)}
 	}
-	if u.PIN != "" {
-		if err := win32.NCryptSetProperty(h, "SmartCardPin", utf16Bytes(u.PIN), win32.NCRYPT_SILENT_FLAG); err != nil { // NCRYPT_PIN_PROPERTY
+	if pin := opts.pin(u); pin != "" {
+		if err := win32.NCryptSetProperty(h, "SmartCardPin", utf16Bytes(pin), win32.NCRYPT_SILENT_FLAG); err != nil { // NCRYPT_PIN_PROPERTY
 			k.Close()
 			return nil, keyError(u.String(), "open", "NCryptSetProperty(NCRYPT_PIN_PROPERTY)", errCode(err), err)
 		}
@@ -95,12 +84,18 @@ func utf16Bytes(s string) []byte {
 
 // providerName reads the key's storage provider name, "" if unavailable.
 func providerName(key syswin.Handle) string {
-	var buf [8]byte
-	n, err := win32.NCryptGetProperty(key, "Provider Handle", buf[:], 0) // NCRYPT_PROVIDER_HANDLE_PROPERTY
-	if err != nil || n != len(buf) {
+	// NCRYPT_PROVIDER_HANDLE_PROPERTY is an NCRYPT_PROV_HANDLE: pointer
+	// sized, 4 bytes on 386 and arm, 8 on amd64 and arm64.
+	buf := make([]byte, handleSize)
+	n, err := win32.NCryptGetProperty(key, "Provider Handle", buf, 0)
+	if err != nil {
 		return ""
 	}
-	prov := syswin.Handle(binary.LittleEndian.Uint64(buf[:]))
+	h, ok := handleFromProperty(buf[:n])
+	if !ok {
+		return ""
+	}
+	prov := syswin.Handle(h)
 	defer win32.NCryptFreeObject(prov)
 	name := make([]byte, 512)
 	n, err = win32.NCryptGetProperty(prov, "Name", name, 0) // NCRYPT_NAME_PROPERTY
@@ -135,20 +130,8 @@ func chainOf(c *syswin.CertContext, x *x509.Certificate) []*x509.Certificate {
 	return certs
 }
 
-// Sign implements crypto.Signer with NCryptSignHash: PKCS#1 v1.5
-// (BCRYPT_PAD_PKCS1) or, for *rsa.PSSOptions, PSS (BCRYPT_PAD_PSS) for RSA
-// keys; for ECDSA keys CNG's r‖s signature is returned ASN.1-encoded.
-// rand is not used: the provider has its own.
-func (k *Key) Sign(_ io.Reader, digest []byte, opts crypto.SignerOpts) ([]byte, error) {
-	h := opts.HashFunc()
-	if h != 0 && len(digest) != h.Size() {
-		return nil, &KeyError{URI: k.uri, Op: "sign", Err: fmt.Errorf("%w: digest is %d bytes, %v needs %d", ErrKeyBadInput, len(digest), h, h.Size())}
-	}
-	k.mu.RLock()
-	defer k.mu.RUnlock()
-	if k.closed {
-		return nil, &KeyError{URI: k.uri, Op: "sign", Err: errClosed}
-	}
+// sign is Sign after its checks, with k.mu held for reading.
+func (k *Key) sign(digest []byte, opts crypto.SignerOpts) ([]byte, error) {
 	switch k.pub.(type) {
 	case *rsa.PublicKey:
 		return k.signRSA(digest, opts)
@@ -161,8 +144,6 @@ func (k *Key) Sign(_ io.Reader, digest []byte, opts crypto.SignerOpts) ([]byte, 
 	}
 	return nil, &KeyError{URI: k.uri, Op: "sign", Err: ErrKeyNotSupported}
 }
-
-var errClosed = errors.New("the key is closed")
 
 func (k *Key) signRSA(digest []byte, opts crypto.SignerOpts) ([]byte, error) {
 	alg, err := hashAlgID(opts.HashFunc())
@@ -202,20 +183,8 @@ func (k *Key) signHash(padding unsafe.Pointer, digest []byte, flags uint32) ([]b
 	return sig[:n], nil
 }
 
-// Decrypt implements crypto.Decrypter for RSA keys with NCryptDecrypt:
-// OAEP for *rsa.OAEPOptions, PKCS#1 v1.5 otherwise. With
-// rsa.PKCS1v15DecryptOptions.SessionKeyLen set, a failed or wrong-length
-// decryption returns random bytes of that length instead of an error, as
-// crypto/rsa does (this is not constant-time: CNG reports the failure).
-func (k *Key) Decrypt(rand io.Reader, msg []byte, opts crypto.DecrypterOpts) ([]byte, error) {
-	if _, ok := k.pub.(*rsa.PublicKey); !ok {
-		return nil, &KeyError{URI: k.uri, Op: "decrypt", Err: fmt.Errorf("%w: only RSA keys decrypt", ErrKeyNotSupported)}
-	}
-	k.mu.RLock()
-	defer k.mu.RUnlock()
-	if k.closed {
-		return nil, &KeyError{URI: k.uri, Op: "decrypt", Err: errClosed}
-	}
+// decryptMsg is Decrypt after its checks, with k.mu held for reading.
+func (k *Key) decryptMsg(rand io.Reader, msg []byte, opts crypto.DecrypterOpts) ([]byte, error) {
 	if o, ok := opts.(*rsa.OAEPOptions); ok {
 		alg, err := hashAlgID(o.Hash)
 		if err != nil || alg == "" {
@@ -254,15 +223,8 @@ func (k *Key) decrypt(padding unsafe.Pointer, msg []byte, flags uint32) ([]byte,
 	return out[:n], nil
 }
 
-// Close frees the NCrypt key handle (NCryptFreeObject). Sign and Decrypt
-// fail after Close; closing twice is harmless.
-func (k *Key) Close() error {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	if k.closed {
-		return nil
-	}
-	k.closed = true
+// release frees the NCrypt key handle; k.mu is held.
+func (k *Key) release() error {
 	if k.mustFree && k.handle != 0 {
 		if err := win32.NCryptFreeObject(syswin.Handle(k.handle)); err != nil {
 			return keyError(k.uri, "close", "NCryptFreeObject", errCode(err), err)

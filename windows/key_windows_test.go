@@ -155,7 +155,7 @@ func TestCNGKeys(t *testing.T) {
 func openStoreKey(t *testing.T, cert *x509.Certificate) *Key {
 	t.Helper()
 	uri := "capi:store-location=user;store=My;sha1=" + thumbprint(cert)
-	key, err := OpenKey(uri)
+	key, err := OpenKey(uri, nil)
 	if err != nil {
 		var ke *KeyError
 		if errors.As(err, &ke) && (wineGap(t, ke.API, syswin.Errno(ke.Code)) ||
@@ -173,7 +173,7 @@ func openStoreKey(t *testing.T, cert *x509.Certificate) *Key {
 		"capi:store-location=user;key-id=" + hex.EncodeToString(cert.SubjectKeyId),
 		"capi:issuer=" + cert.Issuer.CommonName + ";serial=" + cert.SerialNumber.String(),
 	} {
-		k2, err := OpenKey(alt)
+		k2, err := OpenKey(alt, nil)
 		if err != nil {
 			t.Fatalf("OpenKey(%s): %v", alt, err)
 		}

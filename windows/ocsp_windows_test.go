@@ -2,7 +2,6 @@ package windows
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/x509"
 	"math/big"
 	"testing"
@@ -25,18 +24,21 @@ func TestStapledOCSP(t *testing.T) {
 	leaf := mkCert(t, tmpl, p.inter, k.Public(), p.interKey)
 	store, _ := System()
 	chain := []*x509.Certificate{leaf, p.inter}
+	// The chain engine judges an OCSP response's freshness at the real
+	// current time, whatever time the chain is verified at: the responses
+	// are made valid now (the certificates are valid from 2025 to 2035).
+	now := time.Now()
 	staple := func(status int) []byte {
 		resp, err := ocsp.CreateResponse(p.inter, p.inter, ocsp.Response{
 			Status: status, SerialNumber: new(big.Int).Set(leaf.SerialNumber),
-			ThisUpdate: verifyTime.Add(-time.Hour), NextUpdate: verifyTime.Add(24 * time.Hour),
-			RevokedAt: verifyTime.Add(-48 * time.Hour), RevocationReason: ocsp.KeyCompromise,
+			ThisUpdate: now.Add(-time.Hour), NextUpdate: now.Add(24 * time.Hour),
+			RevokedAt: now.Add(-48 * time.Hour), RevocationReason: ocsp.KeyCompromise,
 		}, p.interKey)
 		if err != nil {
 			t.Fatal(err)
 		}
 		return resp
 	}
-	_ = rand.Reader
 	opts := trust.VerifyOptions{ServerName: testHost, Time: verifyTime, Revocation: trust.RevocationHardFail, DisableFetch: true}
 
 	opts.OCSPResponse = staple(ocsp.Good)

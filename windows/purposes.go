@@ -16,13 +16,13 @@ var ekuUsages = map[string]trust.Usage{
 	"2.5.29.37.0":       trust.UsageAny,         // anyExtendedKeyUsage
 }
 
-// PurposesFromEKUProperty decodes a store entry's CERT_ENHKEY_USAGE_PROP_ID
+// purposesFromEKUProperty decodes a store entry's CERT_ENHKEY_USAGE_PROP_ID
 // (the purposes an administrator enabled for it in certmgr: a DER SEQUENCE
 // OF OBJECT IDENTIFIER). An empty list means Windows disabled the
 // certificate for all purposes (disabled is true). OIDs trust has no usage
 // for are counted in unknown, so that a caller can tell "only purposes
 // nativetls does not use" from "no restriction".
-func PurposesFromEKUProperty(der []byte) (purposes []trust.Usage, disabled bool, unknown int, err error) {
+func purposesFromEKUProperty(der []byte) (purposes []trust.Usage, disabled bool, unknown int, err error) {
 	var oids []asn1.ObjectIdentifier
 	rest, err := asn1.Unmarshal(der, &oids)
 	if err != nil {

@@ -15,12 +15,12 @@ import (
 // TestAnchorPurposes restricts an installed root to serverAuth the way
 // certmgr does (CERT_ENHKEY_USAGE_PROP_ID) and expects Anchors to say so.
 func TestAnchorPurposes(t *testing.T) {
-	requireScratchStores(t)
+	loc := requireScratchStores(t)
 	p := newPKI(t, "nativetls Purposes Test", testHost)
 	// Set the property on a context, then add it: the store keeps the
 	// context's properties. (Setting it on a context already in a Wine
 	// registry store is not written back.)
-	h, err := openStore(CurrentUser, StoreRoot, false)
+	h, err := openStore(loc, StoreRoot, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,7 +38,7 @@ func TestAnchorPurposes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer Uninstall(p.root, CurrentUser)
+	defer uninstallFrom(loc, StoreRoot, p.root)
 	store, _ := System()
 	anchors, err := store.(*Store).Anchors(context.Background())
 	if err != nil {

@@ -66,9 +66,9 @@ var trustStatus = map[uint32]statusInfo{
 	0x80090008: {"NTE_BAD_ALGID", trust.ReasonBadSignature},
 }
 
-// StatusName returns the winerror.h name of a trust status code, or "" if
+// statusName returns the winerror.h name of a trust status code, or "" if
 // the code is not one this package knows.
-func StatusName(code uint32) string {
+func statusName(code uint32) string {
 	if s, ok := trustStatus[code]; ok {
 		return s.name
 	}
@@ -78,10 +78,10 @@ func StatusName(code uint32) string {
 	return ""
 }
 
-// StatusReason maps a CERT_E_* / TRUST_E_* / CRYPT_E_* HRESULT to a
+// statusReason maps a CERT_E_* / TRUST_E_* / CRYPT_E_* HRESULT to a
 // verification reason. The ASN.1 decoding errors (CRYPT_E_ASN1_*,
 // 0x800931xx) are ReasonMalformed; unknown codes are ReasonUnknown.
-func StatusReason(code uint32) trust.Reason {
+func statusReason(code uint32) trust.Reason {
 	if s, ok := trustStatus[code]; ok {
 		return s.reason
 	}
@@ -94,7 +94,7 @@ func StatusReason(code uint32) trust.Reason {
 // statusCodeName renders a status for messages: its name when known,
 // "HRESULT 0x…" otherwise.
 func statusCodeName(code uint32) string {
-	if n := StatusName(code); n != "" {
+	if n := statusName(code); n != "" {
 		return n
 	}
 	return fmt.Sprintf("HRESULT 0x%08X", code)
@@ -143,32 +143,10 @@ func isRevUnknownCode(code uint32) bool {
 	return code == 0x800B010E || code == 0x80092012 || code == 0x80092013
 }
 
-// residualStatus is the safety net over CertVerifyCertificateChainPolicy:
-// given the chain's CERT_TRUST_STATUS.dwErrorStatus and the policy flags,
-// it returns the HRESULT a conforming policy reports for the most
-// significant remaining error bit (and the bit's name), or 0. Windows'
-// policies never accept a chain with such bits; some implementations of
-// the API (Wine's accepts CERT_TRUST_IS_PARTIAL_CHAIN) do, and a verifier
-// must not. Revocation-unknown bits count only without the ignore flags.
-func residualStatus(bits, policyFlags uint32) (uint32, string) {
-	if policyFlags&policyIgnoreAllRevUnknown != 0 {
-		bits &^= revUnknownBits
-	}
-	// Windows' policies excuse unsupported / undefined name-constraint
-	// types that are not critical; leave those to the policy.
-	bits &^= 0x00001000 | 0x00002000
-	for _, b := range trustBits {
-		if bits&b.bit != 0 {
-			return b.code, b.name
-		}
-	}
-	return 0, ""
-}
-
-// TrustBitsReason returns the reason and CERT_TRUST_* name of the most
+// trustBitsReason returns the reason and CERT_TRUST_* name of the most
 // significant error bit in a CERT_TRUST_STATUS.dwErrorStatus, or
 // (ReasonUnknown, "") when no known bit is set.
-func TrustBitsReason(bits uint32) (trust.Reason, string) {
+func trustBitsReason(bits uint32) (trust.Reason, string) {
 	for _, b := range trustBits {
 		if bits&b.bit != 0 {
 			return b.reason, b.name

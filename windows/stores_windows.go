@@ -2,6 +2,7 @@ package windows
 
 import (
 	"context"
+	"crypto/sha256"
 	"crypto/x509"
 	"errors"
 	"fmt"
@@ -38,111 +39,61 @@ func openStore(loc Location, name string, readOnly bool) (syswin.Handle, error) 
 	return h, nil
 }
 
-// ListStore returns the certificates of one system store, e.g.
-// ListStore(CurrentUser, StoreRoot). Certificates Go cannot parse are
-// skipped and reported in the error (the others are still returned).
-func ListStore(loc Location, store string) ([]*x509.Certificate, error) {
-	entries, err := listEntries(loc, store)
-	certs := make([]*x509.Certificate, len(entries))
-	for i, e := range entries {
-		certs[i] = e.cert
-	}
-	return certs, err
+// storeListing is what readStore found in one store.
+type storeListing struct {
+	entries  []storeEntry
+	unparsed [][]byte // DER of entries crypto/x509 cannot parse
+	problems []error  // one per entry that could not be read fully
 }
 
-// FindCertificates returns the certificates of a system store that a capi:
-// URI names (see ParseCAPIURI), without touching private keys: e.g.
-// "capi:store-location=machine;store=Root;cn=Corp Root CA". It is an error
-// (wrapping ErrNotFound) if none matches.
-func FindCertificates(uri string) ([]*x509.Certificate, error) {
-	u, err := ParseCAPIURI(uri)
-	if err != nil {
-		return nil, err
-	}
-	certs, err := ListStore(u.Location, u.Store)
-	if err != nil && len(certs) == 0 {
-		return nil, err
-	}
-	var out []*x509.Certificate
-	for _, c := range certs {
-		if u.Matches(c) {
-			out = append(out, c)
-		}
-	}
-	if len(out) == 0 {
-		return nil, &StoreError{Op: "find " + u.String() + " in", Location: u.Location, Store: u.Store, Err: ErrNotFound}
-	}
-	return out, nil
-}
-
-// storeEntry is a certificate of a store with its enabled purposes
-// (CERT_ENHKEY_USAGE_PROP_ID), when the store restricts them.
-type storeEntry struct {
-	cert     *x509.Certificate
-	purposes []trust.Usage
-	disabled bool // the property is present and empty: disabled for all purposes
-}
-
-func listEntries(loc Location, store string) ([]storeEntry, error) {
+// readStore reads every entry of one system store; its error is only for
+// a store that cannot be opened. Entries crypto/x509 rejects (old
+// auto-updated Disallowed entries, negative serial numbers) are kept as
+// DER in unparsed and described in problems.
+func readStore(loc Location, store string) (storeListing, error) {
+	var l storeListing
 	h, err := openStore(loc, store, true)
 	if err != nil {
-		return nil, err
+		return l, err
 	}
 	defer win32.CertCloseStore(h)
-	var out []storeEntry
-	var bad []error
 	for c := win32.CertEnumCertificatesInStore(h, nil); c != nil; c = win32.CertEnumCertificatesInStore(h, c) {
-		x, err := x509.ParseCertificate(win32.CertContextBytes(c))
+		der := win32.CertContextBytes(c)
+		x, err := x509.ParseCertificate(der)
 		if err != nil {
-			bad = append(bad, err)
+			l.unparsed = append(l.unparsed, der)
+			l.problems = append(l.problems, fmt.Errorf("entry with SHA-256 %x: %w", sha256.Sum256(der), err))
 			continue
 		}
 		e := storeEntry{cert: x}
 		if prop, err := win32.CertGetCertificateContextProperty(c, win32.CERT_ENHKEY_USAGE_PROP_ID); err == nil {
-			p, disabled, unknown, perr := PurposesFromEKUProperty(prop)
+			p, disabled, unknown, perr := purposesFromEKUProperty(prop)
 			switch {
 			case perr != nil:
-				bad = append(bad, fmt.Errorf("%s: %w", x.Subject, perr))
+				l.problems = append(l.problems, fmt.Errorf("%s: %w", x.Subject, perr))
 			case len(p) == 0 && unknown > 0:
 				e.disabled = true // enabled only for purposes TLS never asks for
 			default:
 				e.purposes, e.disabled = p, disabled
 			}
 		}
-		out = append(out, e)
+		l.entries = append(l.entries, e)
 	}
-	if len(bad) > 0 {
-		return out, &StoreError{Op: "list", Location: loc, Store: store,
-			Err: fmt.Errorf("%d certificates could not be read and were skipped: %w", len(bad), errors.Join(bad...))}
-	}
-	return out, nil
+	return l, nil
 }
 
-// Anchors implements trust.AnchorLister: the ROOT and AuthRoot stores of
-// LocalMachine and CurrentUser (a certificate in both is listed once, under
-// LocalMachine), then the Disallowed stores as Distrusted anchors. Purposes
-// an administrator restricted a root to (certmgr "Enable only the following
-// purposes", CERT_ENHKEY_USAGE_PROP_ID) become Anchor.Purposes; a root
-// disabled for all purposes, or enabled only for purposes TLS never uses, is
-// listed as Distrusted. Source
-// is e.g. "windows:CurrentUser/ROOT". A store that cannot be opened is
-// skipped (see Sources); an error is returned only if no store could be read.
-func (s *Store) Anchors(ctx context.Context) ([]trust.Anchor, error) {
-	anchors, _, err := listAnchors(ctx)
-	for _, c := range s.extra {
-		anchors = append(anchors, trust.Anchor{Certificate: c, Source: "windows:WithRoots"})
+// listEntries reads one store; entries that could not be read are skipped
+// and described in a *StoreError returned with the others.
+func listEntries(loc Location, store string) ([]storeEntry, error) {
+	l, err := readStore(loc, store)
+	if err != nil {
+		return nil, err
 	}
-	return anchors, err
-}
-
-// Sources implements trust.SourceReporter: one report per system store
-// the store consults, with counts, and the extra roots of WithRoots.
-func (s *Store) Sources() []trust.SourceReport {
-	_, reports, _ := listAnchors(context.Background())
-	if len(s.extra) > 0 {
-		reports = append(reports, trust.SourceReport{Name: "windows:WithRoots", Path: "extra roots given to WithRoots", Anchors: len(s.extra)})
+	if len(l.problems) > 0 {
+		return l.entries, &StoreError{Op: "list", Location: loc, Store: store,
+			Err: fmt.Errorf("%d certificates could not be read and were skipped: %w", len(l.problems), errors.Join(l.problems...))}
 	}
-	return reports
+	return l.entries, nil
 }
 
 func listAnchors(ctx context.Context) ([]trust.Anchor, []trust.SourceReport, error) {
@@ -186,73 +137,30 @@ func listAnchors(ctx context.Context) ([]trust.Anchor, []trust.SourceReport, err
 	return anchors, reports, nil
 }
 
-// storeMissing reports an open that failed because the store does not
-// exist (ERROR_FILE_NOT_FOUND): a fresh profile has no Disallowed store,
-// which means nothing is distrusted.
-func storeMissing(err error) bool {
-	var se *StoreError
-	return errors.As(err, &se) && se.Op == "open" && (se.Code == 2 || se.Code == 0x80070002)
-}
-
-// Intermediates lists the intermediate CA stores (CA of LocalMachine and
-// CurrentUser) as anchors with Source "windows:<Location>/CA". They are
-// not trust anchors: the chain engine uses them to complete chains.
-func Intermediates(ctx context.Context) ([]trust.Anchor, error) {
-	var out []trust.Anchor
-	var errs []error
-	for _, loc := range []Location{LocalMachine, CurrentUser} {
-		if err := ctx.Err(); err != nil {
-			return out, err
-		}
-		certs, err := ListStore(loc, StoreCA)
-		if err != nil && !storeMissing(err) {
-			errs = append(errs, err)
-		}
-		for _, c := range certs {
-			out = append(out, trust.Anchor{Certificate: c, Source: Source(loc, StoreCA)})
-		}
-	}
-	return out, errors.Join(errs...)
-}
-
-// loadDistrust reads both Disallowed stores.
+// loadDistrust reads both Disallowed stores. An entry crypto/x509 cannot
+// parse still distrusts a certificate with exactly its bytes, but is not
+// matched by public key; it does not make verification fail (Sources
+// reports it, for doctor). A store that cannot be opened, other than a
+// missing one, fails verification: distrust must not be skipped silently.
 func loadDistrust() (*distrustSet, error) {
 	d := newDistrustSet()
 	for _, loc := range []Location{LocalMachine, CurrentUser} {
-		certs, err := ListStore(loc, StoreDisallowed)
+		l, err := readStore(loc, StoreDisallowed)
 		if err != nil && !storeMissing(err) {
 			return nil, err
 		}
-		for _, c := range certs {
-			d.add(c, Source(loc, StoreDisallowed))
+		src := Source(loc, StoreDisallowed)
+		for _, e := range l.entries {
+			d.add(e.cert, src)
+		}
+		for _, der := range l.unparsed {
+			d.addRaw(der, src)
 		}
 	}
 	return d, nil
 }
 
-// Install adds cert to the ROOT store of loc. On real Windows, adding to
-// CurrentUser ROOT shows a confirmation dialog (declining gives
-// ErrCancelled) and LocalMachine needs an elevated process
-// (ErrAccessDenied). Installing a certificate that is already there
-// succeeds.
-func Install(cert *x509.Certificate, loc Location) error { return addCert(cert, loc, StoreRoot) }
-
-// Uninstall removes cert from the ROOT store of loc; ErrNotFound (wrapped
-// in a *StoreError) if it is not there.
-func Uninstall(cert *x509.Certificate, loc Location) error { return deleteCert(cert, loc, StoreRoot) }
-
-// Distrust adds cert to the Disallowed store of loc: Windows (and Verify)
-// then reject every chain containing it.
-func Distrust(cert *x509.Certificate, loc Location) error {
-	return addCert(cert, loc, StoreDisallowed)
-}
-
-// Undistrust removes cert from the Disallowed store of loc.
-func Undistrust(cert *x509.Certificate, loc Location) error {
-	return deleteCert(cert, loc, StoreDisallowed)
-}
-
-func addCert(cert *x509.Certificate, loc Location, store string) error {
+func addCert(cert *x509.Certificate, name string, loc Location, store string) error {
 	if cert == nil {
 		return &StoreError{Op: "add", Location: loc, Store: store, Err: errors.New("no certificate given")}
 	}
@@ -266,7 +174,14 @@ func addCert(cert *x509.Certificate, loc Location, store string) error {
 		return &StoreError{Op: "add", Location: loc, Store: store, Subject: cert.Subject.String(), Code: errCode(err), Err: err}
 	}
 	defer win32.CertFreeCertificateContext(c)
-	if err := win32.CertAddCertificateContextToStore(h, c, syswin.CERT_STORE_ADD_USE_EXISTING); err != nil {
+	disposition := uint32(syswin.CERT_STORE_ADD_USE_EXISTING)
+	if name != "" {
+		if err := win32.CertSetCertificateContextProperty(c, certFriendlyNamePropID, utf16Bytes(name)); err != nil {
+			return &StoreError{Op: "name", Location: loc, Store: store, Subject: cert.Subject.String(), Code: errCode(err), Err: err}
+		}
+		disposition = syswin.CERT_STORE_ADD_REPLACE_EXISTING_INHERIT_PROPERTIES
+	}
+	if err := win32.CertAddCertificateContextToStore(h, c, disposition); err != nil {
 		code := errCode(err)
 		return &StoreError{Op: "add", Location: loc, Store: store, Subject: cert.Subject.String(), Code: code, Err: storeErrorFor(code, err)}
 	}

@@ -8,7 +8,7 @@ import (
 	"github.com/nativetls/nativetls/trust"
 )
 
-// usageEKUs maps the requested usage OIDs of ChainFlags to crypto/x509's.
+// usageEKUs maps the requested usage OIDs of chainFlags to crypto/x509's.
 var usageEKUs = map[string]x509.ExtKeyUsage{
 	"1.3.6.1.5.5.7.3.1": x509.ExtKeyUsageServerAuth,
 	"1.3.6.1.5.5.7.3.2": x509.ExtKeyUsageClientAuth,
@@ -37,7 +37,7 @@ var ekuNames = map[x509.ExtKeyUsage]string{
 // server certificate issued under a CA restricted to, say, client auth.
 // As crypto/x509 does, the Server Gated Crypto EKUs of old CAs count as
 // server auth.
-func checkIssuerUsage(presented []*x509.Certificate, built builtChain, opts trust.VerifyOptions, p ChainParams) *trust.VerificationError {
+func checkIssuerUsage(presented []*x509.Certificate, built builtChain, opts trust.VerifyOptions, p chainParams) *trust.VerificationError {
 	want, ok := usageEKUs[p.UsageOID]
 	if !ok {
 		return nil

@@ -22,13 +22,13 @@ func TestCheckIssuerUsage(t *testing.T) {
 	rootT := caTemplate("eku client root")
 	rootT.ExtKeyUsage = []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}
 	clientRoot := mkCert(t, rootT, nil, p.rootKey.Public(), p.rootKey)
-	server := ChainFlags(context.Background(), trust.VerifyOptions{ServerName: "a.example"})
-	client := ChainFlags(context.Background(), trust.VerifyOptions{Usage: trust.UsageClientAuth})
-	anyUse := ChainFlags(context.Background(), trust.VerifyOptions{Usage: trust.UsageAny})
+	server := chainFlags(context.Background(), trust.VerifyOptions{ServerName: "a.example"})
+	client := chainFlags(context.Background(), trust.VerifyOptions{Usage: trust.UsageClientAuth})
+	anyUse := chainFlags(context.Background(), trust.VerifyOptions{Usage: trust.UsageAny})
 	for _, tt := range []struct {
 		name   string
 		certs  []*x509.Certificate
-		params ChainParams
+		params chainParams
 		depth  int // -1: accepted
 	}{
 		{"no EKU on issuers", []*x509.Certificate{p.leaf, p.inter, p.root}, server, -1},

@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"runtime"
 	"syscall"
 	"unsafe"
 
@@ -14,60 +15,91 @@ import (
 	"github.com/nativetls/nativetls/windows/internal/win32"
 )
 
-// System returns the Windows system trust store: every verification asks
-// the CryptoAPI chain engine of the current user (HCCE_CURRENT_USER) and
-// the SSL chain policy, see the package documentation. The value is a
-// *Store; it holds no native handle, so Close is optional.
-func System() (trust.TrustStore, error) {
-	return &Store{name: "Windows system trust (CryptoAPI)"}, nil
-}
-
-// Verify implements trust.TrustStore: CertGetCertificateChain over an
-// in-memory store holding chain[1:], then CertVerifyCertificateChainPolicy.
-// A store made by WithRoots asks the OS default engine first and, only if
-// that finds no trusted root, its own engine with the extra roots. The
-// Disallowed stores are checked on every chain the engine accepts.
-func (s *Store) Verify(ctx context.Context, chain []*x509.Certificate, opts trust.VerifyOptions) ([][]*x509.Certificate, error) {
-	if len(chain) == 0 {
-		return nil, &trust.VerificationError{Reason: trust.ReasonMalformed, Depth: -1, Host: opts.ServerName,
-			Detail: "the peer presented no certificate", Backend: backendName}
+// verify is Verify after its checks, with s.mu held for reading.
+func (s *Store) verify(ctx context.Context, chain []*x509.Certificate, opts trust.VerifyOptions) ([][]*x509.Certificate, error) {
+	p := chainFlags(ctx, opts)
+	tr := newTracer()
+	tr.printf("verify %q for %q (usage %v, revocation %v), %d certificates presented", chain[0].Subject.String(), opts.ServerName, opts.Usage, opts.Revocation, len(chain))
+	var built []*x509.Certificate
+	var bits uint32
+	var err error
+	if s.exclusive {
+		tr.params("exclusive", p)
+		built, _, err = verifyWithEngine(syswin.Handle(s.engine), chain, opts, p, tr)
+	} else {
+		tr.params("default", p)
+		built, bits, err = verifyWithEngine(0, chain, opts, p, tr)
 	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
+	if err != nil && !s.exclusive && s.engine != 0 && needsExtraRoots(bits) {
+		tr.printf("fallback: the default engine's chain has [%s]; asking the WithRoots engine", errorBitNames(bits&(trustIsUntrustedRoot|trustIsPartialChain)))
+		built, _, err = verifyWithEngine(syswin.Handle(s.engine), chain, opts, p, tr)
 	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	if s.closed {
-		return nil, errors.New("windows: the trust store is closed")
+	if err == nil {
+		err = s.checkDistrust(chain, built, opts)
 	}
-	p := ChainFlags(ctx, opts)
-	built, err := verifyWithEngine(0, chain, opts, p)
-	if err != nil && s.engine != 0 && isUntrustedRoot(err) {
-		built, err = verifyWithEngine(syswin.Handle(s.engine), chain, opts, p)
-	}
+	tr.printf("verdict: %v", errOrOK(err))
 	if err != nil {
 		return nil, err
-	}
-	if ve := depthError(chain, built, opts); ve != nil {
-		return nil, ve
-	}
-	d, derr := loadDistrust()
-	if derr != nil {
-		return nil, chainBuildError(chain, opts, "opening the Disallowed store", errCode(derr), derr)
-	}
-	if ve := d.check(chain, built, opts); ve != nil {
-		return nil, ve
 	}
 	return [][]*x509.Certificate{built}, nil
 }
 
-func isUntrustedRoot(err error) bool {
-	var ve *trust.VerificationError
-	return errors.As(err, &ve) && (ve.Reason == trust.ReasonUnknownAuthority || ve.Reason == trust.ReasonMissingIntermediate)
+// checkDistrust applies the Disallowed stores. (Max depth, the profile
+// checks and explicit CRLs are trust.Verifier's, for every store.)
+func (s *Store) checkDistrust(chain, built []*x509.Certificate, opts trust.VerifyOptions) error {
+	d, derr := loadDistrust()
+	if derr != nil {
+		return chainBuildError(chain, opts, "opening the Disallowed store", errCode(derr), derr)
+	}
+	if ve := d.check(chain, built, opts); ve != nil {
+		return ve
+	}
+	return nil
 }
 
-// verifyWithEngine builds and checks one chain with engine (0: default).
-func verifyWithEngine(engine syswin.Handle, chain []*x509.Certificate, opts trust.VerifyOptions, p ChainParams) ([]*x509.Certificate, error) {
+func errOrOK(err error) any {
+	if err == nil {
+		return "accepted"
+	}
+	return err
+}
+
+// verifyWithEngine builds the chains for one verification with engine (0:
+// the default) and returns the first that every check accepts. It also
+// returns the best chain's error-status bits, which decide the WithRoots
+// fallback.
+func verifyWithEngine(engine syswin.Handle, chain []*x509.Certificate, opts trust.VerifyOptions, p chainParams, tr *tracer) ([]*x509.Certificate, uint32, error) {
+	cc, err := buildChain(engine, chain, opts, p)
+	if err != nil {
+		tr.printf("CertGetCertificateChain failed: %v", err)
+		return nil, 0, err
+	}
+	defer win32.CertFreeCertificateChain(cc)
+	label := "default"
+	if engine != 0 {
+		label = "WithRoots"
+	}
+	// LowerQualityChains points to LowerQualityChainCount chain contexts
+	// owned by cc, which is freed only when this function returns.
+	candidates := []*syswin.CertChainContext{cc}
+	if cc.LowerQualityChainCount > 0 && cc.LowerQualityChains != nil {
+		candidates = append(candidates, unsafe.Slice(cc.LowerQualityChains, cc.LowerQualityChainCount)...)
+	}
+	var certs []*x509.Certificate
+	_, err = firstAccepted(len(candidates), func(i int) error {
+		name := fmt.Sprintf("%s engine chain %d of %d", label, i+1, len(candidates))
+		var derr error
+		certs, derr = decideChain(candidates[i], chain, opts, p, tr, name)
+		return derr
+	})
+	if err != nil {
+		return nil, cc.TrustStatus.ErrorStatus, err
+	}
+	return certs, cc.TrustStatus.ErrorStatus, nil
+}
+
+// buildChain runs CertGetCertificateChain for the presented chain.
+func buildChain(engine syswin.Handle, chain []*x509.Certificate, opts trust.VerifyOptions, p chainParams) (*syswin.CertChainContext, error) {
 	leaf, pool, err := presentedContexts(chain, opts)
 	if err != nil {
 		return nil, err
@@ -79,8 +111,9 @@ func verifyWithEngine(engine syswin.Handle, chain []*x509.Certificate, opts trus
 	para.Size = uint32(unsafe.Sizeof(para))
 	para.URLRetrievalTimeout = p.TimeoutMillis()
 	var oids [1]*byte
+	var oid []byte
 	if p.UsageOID != "" {
-		oid := append([]byte(p.UsageOID), 0)
+		oid = append([]byte(p.UsageOID), 0)
 		oids[0] = &oid[0]
 		para.RequestedUsage.Type = syswin.USAGE_MATCH_TYPE_AND
 		para.RequestedUsage.Usage.Length = 1
@@ -92,20 +125,30 @@ func verifyWithEngine(engine syswin.Handle, chain []*x509.Certificate, opts trus
 		ft = &f
 	}
 	cc, err := win32.CertGetCertificateChain(engine, leaf, ft, pool, &para, p.Flags)
+	// para points at oids, which points at oid: keep all of them alive
+	// until the call has returned.
+	runtime.KeepAlive(oids)
+	runtime.KeepAlive(oid)
 	if err != nil {
 		return nil, chainBuildError(chain, opts, "CertGetCertificateChain", errCode(err), err)
 	}
-	defer win32.CertFreeCertificateChain(cc)
+	return cc, nil
+}
+
+// decideChain runs the chain policy and this package's checks on one chain
+// context; it returns the chain's certificates if all accept it.
+func decideChain(cc *syswin.CertChainContext, chain []*x509.Certificate, opts trust.VerifyOptions, p chainParams, tr *tracer, name string) ([]*x509.Certificate, error) {
 	built, err := copyChain(cc, chain)
 	if err != nil {
 		return nil, chainBuildError(chain, opts, "reading the built chain", 0, err)
 	}
+	tr.chain(name, built)
 	code, elem, err := checkPolicy(cc, opts, p)
 	if err != nil {
 		return nil, chainBuildError(chain, opts, "CertVerifyCertificateChainPolicy", errCode(err), err)
 	}
-	softFail := p.PolicyFlags&policyIgnoreAllRevUnknown != 0
-	if code != 0 && !(softFail && isRevUnknownCode(code)) {
+	tr.printf("%s: policy returned %s (element %d)", name, policyCodeName(code), elem)
+	if code != 0 && !(isRevUnknownCode(code) && revUnknownExcused(built.Bits, p.PolicyFlags)) {
 		return nil, policyError(chain, built, code, elem, opts)
 	}
 	if ve := checkName(chain, built, opts, p); ve != nil {
@@ -114,12 +157,22 @@ func verifyWithEngine(engine syswin.Handle, chain []*x509.Certificate, opts trus
 	if ve := checkIssuerUsage(chain, built, opts, p); ve != nil {
 		return nil, ve
 	}
-	if rc, bit := residualStatus(cc.TrustStatus.ErrorStatus, p.PolicyFlags); rc != 0 {
+	if ve := checkECDSASignatures(chain, built, opts); ve != nil {
+		return nil, ve
+	}
+	if rc, bit := residualStatus(built.ChainBits, built.Bits, p.PolicyFlags); rc != 0 {
 		ve := policyError(chain, built, rc, -1, opts)
 		ve.Err = fmt.Errorf("the chain engine reported %s, which the chain policy did not turn into an error", bit)
 		return nil, ve
 	}
 	return built.Certs, nil
+}
+
+func policyCodeName(code uint32) string {
+	if code == 0 {
+		return "0 (accepted)"
+	}
+	return statusCodeName(code)
 }
 
 // presentedContexts makes the leaf's context and an in-memory store with
@@ -190,7 +243,10 @@ func copyChain(cc *syswin.CertChainContext, presented []*x509.Certificate) (buil
 		}
 		b.Certs = append(b.Certs, c)
 		b.Bits = append(b.Bits, el.TrustStatus.ErrorStatus)
+		b.Info = append(b.Info, el.TrustStatus.InfoStatus)
+		b.Rev = append(b.Rev, revocationResult(el.RevocationInfo))
 	}
+	b.ChainBits, b.ChainInfo = cc.TrustStatus.ErrorStatus, cc.TrustStatus.InfoStatus
 	return b, nil
 }
 
@@ -205,7 +261,7 @@ func findRaw(certs []*x509.Certificate, der []byte) *x509.Certificate {
 
 // checkPolicy runs the SSL (or base) chain policy; it returns the policy's
 // status code (0: accepted) and the element index it names.
-func checkPolicy(cc *syswin.CertChainContext, opts trust.VerifyOptions, p ChainParams) (uint32, int, error) {
+func checkPolicy(cc *syswin.CertChainContext, opts trust.VerifyOptions, p chainParams) (uint32, int, error) {
 	para := syswin.CertChainPolicyPara{Flags: p.PolicyFlags}
 	para.Size = uint32(unsafe.Sizeof(para))
 	var ssl syswin.SSLExtraCertChainPolicyPara
@@ -224,11 +280,33 @@ func checkPolicy(cc *syswin.CertChainContext, opts trust.VerifyOptions, p ChainP
 	}
 	var st syswin.CertChainPolicyStatus
 	st.Size = uint32(unsafe.Sizeof(st))
-	if err := win32.CertVerifyCertificateChainPolicy(p.Policy, cc, &para, &st); err != nil {
+	err := win32.CertVerifyCertificateChainPolicy(p.Policy, cc, &para, &st)
+	// para points at ssl, which points at the server name.
+	runtime.KeepAlive(&ssl)
+	if err != nil {
 		return 0, 0, err
 	}
 	return st.Error, int(int32(st.ElementIndex)), nil
 }
+
+// revocationResult describes an element's CERT_REVOCATION_INFO for the
+// trace: the result code and the revocation method's OID; "" if the engine
+// did not check the element.
+func revocationResult(ri *syswin.CertRevocationInfo) string {
+	if ri == nil {
+		return ""
+	}
+	// pszRevocationOid is a string, or a small integer such as
+	// REVOCATION_OID_CRL_REVOCATION ((LPCSTR)1) that must not be read.
+	oid := fmt.Sprint(uintptr(unsafe.Pointer(ri.RevocationOid)))
+	if uintptr(unsafe.Pointer(ri.RevocationOid)) >= 0x10000 {
+		oid = syswin.BytePtrToString(ri.RevocationOid)
+	}
+	return fmt.Sprintf("%s(oid %s)", policyCodeName(ri.RevocationResult), oid)
+}
+
+// available reports nil: this is Windows.
+func available() error { return nil }
 
 // errCode extracts the Windows code of an error from x/sys or win32.
 func errCode(err error) uint32 {

@@ -3,17 +3,17 @@ package windows
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"crypto/x509"
 	"errors"
 	"fmt"
 	"net"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/nativetls/nativetls/trust"
 )
-
-const testHost = "test.nativetls.example"
 
 // installedPKI returns a PKI whose root TestMain installed into CurrentUser
 // ROOT before the first chain was built. (Wine's default chain engine reads
@@ -40,41 +40,29 @@ var (
 	installErr error
 )
 
+// testLoc is where TestMain installed the test roots (scratchLocation).
+var testLoc Location
+
 func TestMain(m *testing.M) {
-	scratch := underWine() || os.Getenv("NATIVETLS_WINDOWS_STORE_TESTS") == "1"
-	if scratch {
+	loc, why := scratchLocation()
+	if why == "" {
+		testLoc = loc
 		for _, n := range installedNames {
 			p := newPKI(panicker{}, n, testHost)
 			installed[n] = p
-			if err := Install(p.root, CurrentUser); err != nil {
+			if err := installIn(loc, StoreRoot, p.root); err != nil {
 				installErr = err
 			}
 		}
 	}
 	code := m.Run()
 	for _, p := range installed {
-		if err := Uninstall(p.root, CurrentUser); err != nil && installErr == nil {
+		if err := uninstallFrom(testLoc, StoreRoot, p.root); err != nil && installErr == nil {
 			fmt.Fprintf(os.Stderr, "cleanup: %v\n", err)
 			code = 1
 		}
 	}
 	os.Exit(code)
-}
-
-// tamperSignature returns c with the last byte of its signature flipped: it
-// still parses, but its issuer's signature no longer verifies.
-func tamperSignature(t *testing.T, c *x509.Certificate) *x509.Certificate {
-	t.Helper()
-	der := bytes.Clone(c.Raw)
-	der[len(der)-1] ^= 0x01
-	bad, err := x509.ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if bytes.Equal(bad.Signature, c.Signature) {
-		t.Fatal("tampering did not change the signature")
-	}
-	return bad
 }
 
 func wantReason(t *testing.T, err error, want trust.Reason) *trust.VerificationError {
@@ -128,6 +116,7 @@ func TestSystemVerify(t *testing.T) {
 		{"good/soft-fail", []*x509.Certificate{p.leaf, p.inter}, func(o *trust.VerifyOptions) { o.Revocation = trust.RevocationSoftFail }, trust.ReasonUnknown},
 		{"good/no-fetch", []*x509.Certificate{p.leaf, p.inter}, func(o *trust.VerifyOptions) { o.DisableFetch = true }, trust.ReasonUnknown},
 		{"good/client", []*x509.Certificate{p.leaf, p.inter}, func(o *trust.VerifyOptions) { o.Usage, o.ServerName = trust.UsageClientAuth, "" }, trust.ReasonUnknown},
+		{"good/trailing-dot", []*x509.Certificate{p.leaf, p.inter}, func(o *trust.VerifyOptions) { o.ServerName = testHost + "." }, trust.ReasonUnknown},
 		{"good/no-name", []*x509.Certificate{p.leaf, p.inter}, func(o *trust.VerifyOptions) { o.ServerName = "" }, trust.ReasonUnknown},
 		{"wrong-host", []*x509.Certificate{p.leaf, p.inter}, func(o *trust.VerifyOptions) { o.ServerName = "other.nativetls.example" }, trust.ReasonHostnameMismatch},
 		{"expired", []*x509.Certificate{p.expired, p.inter}, nil, trust.ReasonExpired},
@@ -188,7 +177,7 @@ func TestDisallowedWins(t *testing.T) {
 	if _, err := store.Verify(context.Background(), chain, opts); err != nil {
 		t.Fatalf("before Distrust: %v", err)
 	}
-	if err := Distrust(p.inter, CurrentUser); err != nil {
+	if err := installIn(testLoc, StoreDisallowed, p.inter); err != nil {
 		t.Fatal(err)
 	}
 	_, err := store.Verify(context.Background(), chain, opts)
@@ -200,10 +189,10 @@ func TestDisallowedWins(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !hasAnchor(anchors, p.inter, "windows:CurrentUser/Disallowed", true) {
-		t.Error("Anchors does not list the distrusted intermediate as windows:CurrentUser/Disallowed")
+	if !hasAnchor(anchors, p.inter, Source(testLoc, StoreDisallowed), true) {
+		t.Errorf("Anchors does not list the distrusted intermediate as %s", Source(testLoc, StoreDisallowed))
 	}
-	if err := Undistrust(p.inter, CurrentUser); err != nil {
+	if err := uninstallFrom(testLoc, StoreDisallowed, p.inter); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := store.Verify(context.Background(), chain, opts); err != nil {
@@ -239,12 +228,12 @@ func TestWithRoots(t *testing.T) {
 	o.ServerName = "wrong.nativetls.example"
 	_, err = ts.Verify(context.Background(), []*x509.Certificate{extra.leaf, extra.inter}, o)
 	wantReason(t, err, trust.ReasonHostnameMismatch)
-	if err := Distrust(extra.inter, CurrentUser); err != nil {
+	if err := installIn(testLoc, StoreDisallowed, extra.inter); err != nil {
 		t.Fatal(err)
 	}
 	_, err = ts.Verify(context.Background(), []*x509.Certificate{extra.leaf, extra.inter}, opts)
 	wantReason(t, err, trust.ReasonDistrusted)
-	if err := Undistrust(extra.inter, CurrentUser); err != nil {
+	if err := uninstallFrom(testLoc, StoreDisallowed, extra.inter); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.Close(); err != nil {
@@ -271,8 +260,8 @@ func TestAnchorsAndSources(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !hasAnchor(anchors, p.root, "windows:CurrentUser/ROOT", false) {
-		t.Fatalf("the installed test root is not among the %d anchors as windows:CurrentUser/ROOT", len(anchors))
+	if !hasAnchor(anchors, p.root, Source(testLoc, StoreRoot), false) {
+		t.Fatalf("the installed test root is not among the %d anchors as %s", len(anchors), Source(testLoc, StoreRoot))
 	}
 	t.Logf("%d anchors", len(anchors))
 	reports := store.(*Store).Sources()
@@ -282,7 +271,7 @@ func TestAnchorsAndSources(t *testing.T) {
 	for _, r := range reports {
 		t.Logf("source %s: %d anchors, %d distrusted, err %v", r.Name, r.Anchors, r.Distrusted, r.Err)
 	}
-	found, err := FindCertificates("capi:store-location=user;store=Root;cn=" + p.root.Subject.CommonName)
+	found, err := FindCertificates("capi:store-location=" + testLoc.String() + ";store=Root;cn=" + p.root.Subject.CommonName)
 	if err != nil || len(found) != 1 || !found[0].Equal(p.root) {
 		t.Fatalf("FindCertificates: %v, %v", found, err)
 	}
@@ -295,48 +284,50 @@ func TestAnchorsAndSources(t *testing.T) {
 }
 
 func TestInstallUninstall(t *testing.T) {
-	requireScratchStores(t)
+	loc := requireScratchStores(t)
 	p := newPKI(t, "nativetls Install Test", testHost)
+	opts := trust.InstallOptions{Scope: scopeOf(loc), Name: "nativetls-install-test"}
 	in := func() bool {
-		certs, err := ListStore(CurrentUser, StoreRoot)
+		ok, err := inSystemStore(p.root, loc, StoreRoot)
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, c := range certs {
-			if c.Equal(p.root) {
-				return true
-			}
-		}
-		return false
+		return ok
 	}
 	if in() {
 		t.Fatal("root present before Install")
 	}
+	dry := opts
+	dry.DryRun = true
+	var out bytes.Buffer
+	dry.Stdout = &out
+	acts, err := Install(p.root, dry)
+	if err != nil || len(acts) != 1 || acts[0].Op != "add" || acts[0].Store != loc.String()+`\ROOT` || in() {
+		t.Fatalf("dry run: %v, %v; present afterwards: %v", acts, err, in())
+	}
+	t.Log(out.String())
 	for i := 0; i < 2; i++ { // installing twice is not an error
-		if err := Install(p.root, CurrentUser); err != nil {
+		if _, err := Install(p.root, opts); err != nil {
 			t.Fatal(err)
 		}
 	}
 	if !in() {
 		t.Fatal("root missing after Install")
 	}
-	if err := Uninstall(p.root, CurrentUser); err != nil {
-		t.Fatal(err)
+	if acts, err := Uninstall(p.root, opts); err != nil || len(acts) != 1 || acts[0].Op != "delete" {
+		t.Fatalf("Uninstall: %v, %v", acts, err)
 	}
 	if in() {
 		t.Fatal("root present after Uninstall")
 	}
-	err := Uninstall(p.root, CurrentUser)
+	_, err = Uninstall(p.root, opts)
 	var se *StoreError
 	if !errors.Is(err, ErrNotFound) || !errors.As(err, &se) {
 		t.Fatalf("second Uninstall: %v, want a *StoreError wrapping ErrNotFound", err)
 	}
 	t.Log(err)
-	if err := Install(nil, CurrentUser); err == nil {
+	if _, err := Install(nil, opts); err == nil {
 		t.Error("Install(nil) succeeded")
-	}
-	if err := Install(p.root, Location(7)); err == nil {
-		t.Error("Install into an unknown location succeeded")
 	}
 }
 
@@ -384,6 +375,43 @@ func TestVerifyConcurrent(t *testing.T) {
 	for range 8 {
 		if err := <-errs; err != nil {
 			t.Fatal(err)
+		}
+	}
+}
+
+// TestTrace: with the trace on, a verification logs the flags, each chain
+// element with its status bits by name and SHA-256, the policy's verdict
+// and the WithRoots fallback.
+func TestTrace(t *testing.T) {
+	p := installedPKI(t, "nativetls Verify Test")
+	extra := newPKI(t, "nativetls Trace Extra", testHost)
+	var buf bytes.Buffer
+	old := traceOut
+	traceOut = &buf
+	defer func() { traceOut = old }()
+	ts, err := WithRoots(extra.root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ts.(*Store).Close()
+	for _, pk := range []*testPKI{p, extra} {
+		if _, err := ts.Verify(context.Background(), []*x509.Certificate{pk.leaf, pk.inter}, trustOpts(testHost)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out := buf.String()
+	t.Log(out)
+	for _, want := range []string{
+		"default engine: flags=[CERT_CHAIN_RETURN_LOWER_QUALITY_CONTEXTS]",
+		fmt.Sprintf("sha256=%x", sha256.Sum256(p.root.Raw)),
+		"CERT_TRUST_IS_SELF_SIGNED",
+		"policy returned 0 (accepted)",
+		"fallback: the default engine's chain has [CERT_TRUST_IS_",
+		"WithRoots engine chain 1 of",
+		"verdict: accepted",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the trace lacks %q", want)
 		}
 	}
 }

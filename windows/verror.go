@@ -19,14 +19,18 @@ const backendName = "windows"
 // with each element's CERT_TRUST_STATUS.dwErrorStatus.
 type builtChain struct {
 	Certs []*x509.Certificate
-	Bits  []uint32
+	Bits  []uint32 // each element's dwErrorStatus
+	Info  []uint32 // each element's dwInfoStatus
+	Rev   []string // each element's revocation result, for the trace
+
+	ChainBits, ChainInfo uint32 // the chain context's own CERT_TRUST_STATUS
 }
 
 // policyError turns a failed CertVerifyCertificateChainPolicy verdict
 // (status code and the element it names, -1 if none) into a
 // *trust.VerificationError about the right certificate.
 func policyError(presented []*x509.Certificate, built builtChain, code uint32, elem int, opts trust.VerifyOptions) *trust.VerificationError {
-	reason := StatusReason(code)
+	reason := statusReason(code)
 	idx := blameElement(built, reason, elem)
 	var cert *x509.Certificate
 	if idx >= 0 && idx < len(built.Certs) {
@@ -121,6 +125,12 @@ func (d *distrustSet) add(c *x509.Certificate, source string) {
 	d.pubkey[sha256.Sum256(c.RawSubjectPublicKeyInfo)] = source
 }
 
+// addRaw distrusts exactly the certificate encoded as der: for entries
+// crypto/x509 cannot parse, whose public key is unknown.
+func (d *distrustSet) addRaw(der []byte, source string) {
+	d.cert[sha256.Sum256(der)] = source
+}
+
 // check returns a distrust error for the first certificate of chain found
 // in the set, or nil.
 func (d *distrustSet) check(presented, chain []*x509.Certificate, opts trust.VerifyOptions) *trust.VerificationError {
@@ -143,18 +153,6 @@ func (d *distrustSet) check(presented, chain []*x509.Certificate, opts trust.Ver
 	return nil
 }
 
-// depthError reports a chain longer than opts.MaxDepth allows.
-func depthError(presented, chain []*x509.Certificate, opts trust.VerifyOptions) *trust.VerificationError {
-	if opts.MaxDepth <= 0 || len(chain)-2 <= opts.MaxDepth {
-		return nil
-	}
-	return &trust.VerificationError{
-		Reason: trust.ReasonPolicy, Certificate: presented[0], Depth: 0, Host: opts.ServerName,
-		Time: opts.Time, IntermediatesSent: len(presented) - 1, Backend: backendName,
-		Detail: fmt.Sprintf("the chain has %d intermediates, more than the configured maximum of %d", len(chain)-2, opts.MaxDepth),
-	}
-}
-
 // chainBuildError reports CertGetCertificateChain itself failing.
 func chainBuildError(presented []*x509.Certificate, opts trust.VerifyOptions, api string, code uint32, err error) *trust.VerificationError {
 	var leaf *x509.Certificate
@@ -162,7 +160,7 @@ func chainBuildError(presented []*x509.Certificate, opts trust.VerifyOptions, ap
 		leaf = presented[0]
 	}
 	return &trust.VerificationError{
-		Reason: StatusReason(code), Certificate: leaf, Depth: 0, Host: opts.ServerName, Time: opts.Time,
+		Reason: statusReason(code), Certificate: leaf, Depth: 0, Host: opts.ServerName, Time: opts.Time,
 		IntermediatesSent: len(presented) - 1, Backend: backendName,
 		PlatformCode: int64(code), PlatformCodeName: codeName(code),
 		Detail: fmt.Sprintf("%s failed: %v", api, err), Err: err,
@@ -179,8 +177,8 @@ func chainBuildError(presented []*x509.Certificate, opts trust.VerifyOptions, ap
 // difference from Windows is deliberate: Windows may fall back to the
 // subject common name when a leaf has no DNS subjectAltName; crypto/x509
 // (like every browser) does not, so neither do we.
-func checkName(presented []*x509.Certificate, built builtChain, opts trust.VerifyOptions, p ChainParams) *trust.VerificationError {
-	host := strings.TrimSuffix(strings.TrimPrefix(opts.ServerName, "["), "]")
+func checkName(presented []*x509.Certificate, built builtChain, opts trust.VerifyOptions, p chainParams) *trust.VerificationError {
+	host := normalizeHost(strings.TrimSuffix(strings.TrimPrefix(opts.ServerName, "["), "]"))
 	if p.AuthType != authTypeServer || p.Policy != policySSL || host == "" || len(presented) == 0 {
 		return nil
 	}
@@ -201,7 +199,22 @@ func policyServerName(host string) string {
 	if isIPLiteral(host) {
 		return ""
 	}
-	return host
+	return normalizeHost(host)
+}
+
+// normalizeHost strips one trailing dot: the SSL policy does not match
+// "example.com." against a certificate for example.com
+// (CERT_E_CN_NO_MATCH), and a trailing dot only says the name is absolute
+// (golang/go#59846). trust.Verifier strips it already; this is defence in
+// depth for callers of Store.Verify. A name with two trailing dots, "."
+// alone, or an IP address followed by a dot (not an IP literal) is left as
+// it is and fails the name check.
+func normalizeHost(host string) string {
+	trimmed, ok := strings.CutSuffix(host, ".")
+	if !ok || trimmed == "" || strings.HasSuffix(trimmed, ".") || net.ParseIP(trimmed) != nil {
+		return host
+	}
+	return trimmed
 }
 
 func isIPLiteral(host string) bool {

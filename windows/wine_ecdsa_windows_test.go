@@ -2,12 +2,11 @@ package windows
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/x509"
 	"errors"
-	"math/big"
 	"testing"
 
+	"github.com/nativetls/nativetls/internal/testpki"
 	"github.com/nativetls/nativetls/trust"
 )
 
@@ -24,16 +23,7 @@ func TestWineShortECDSASignature(t *testing.T) {
 		if i == 10000 {
 			t.Fatal("no short ECDSA signature in 10000 tries")
 		}
-		tmpl := leafTemplate(testHost, testHost)
-		tmpl.SerialNumber = big.NewInt(int64(900000 + i))
-		der, err := x509.CreateCertificate(rand.Reader, tmpl, p.inter, k.Public(), p.interKey)
-		if err != nil {
-			t.Fatal(err)
-		}
-		c, err := x509.ParseCertificate(der)
-		if err != nil {
-			t.Fatal(err)
-		}
+		c := testpki.SignTemplate(leafTemplate(testHost, testHost), k.Public(), p.inter, p.interKey)
 		if shortECDSASignature(c, p.interKey) {
 			leaf = c
 		}

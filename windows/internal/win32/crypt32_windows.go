@@ -1,6 +1,7 @@
 package win32
 
 import (
+	"runtime"
 	"syscall"
 	"unsafe"
 
@@ -26,8 +27,12 @@ func CertOpenSystemStore(flags uint32, name string) (syswin.Handle, error) {
 	if err != nil {
 		return 0, err
 	}
-	// The store name is a NUL-terminated UTF-16 string that outlives the call.
-	return syswin.CertOpenStore(syswin.CERT_STORE_PROV_SYSTEM, 0, 0, flags, uintptr(unsafe.Pointer(p)))
+	// The name reaches the syscall as a uintptr through an ordinary
+	// function, which does not keep p alive: KeepAlive does, until after
+	// the call.
+	h, err := syswin.CertOpenStore(syswin.CERT_STORE_PROV_SYSTEM, 0, 0, flags, uintptr(unsafe.Pointer(p)))
+	runtime.KeepAlive(p)
+	return h, err
 }
 
 // CertOpenSystemRegistryStore opens the registry (physical) part of a
@@ -38,8 +43,10 @@ func CertOpenSystemRegistryStore(flags uint32, name string) (syswin.Handle, erro
 	if err != nil {
 		return 0, err
 	}
-	// As in CertOpenSystemStore: p is a live NUL-terminated UTF-16 string.
-	return syswin.CertOpenStore(syswin.CERT_STORE_PROV_SYSTEM_REGISTRY, 0, 0, flags, uintptr(unsafe.Pointer(p)))
+	// As in CertOpenSystemStore: keep p alive until the call returned.
+	h, err := syswin.CertOpenStore(syswin.CERT_STORE_PROV_SYSTEM_REGISTRY, 0, 0, flags, uintptr(unsafe.Pointer(p)))
+	runtime.KeepAlive(p)
+	return h, err
 }
 
 // CertOpenMemoryStore opens an empty in-memory store (CertOpenStore with
@@ -122,8 +129,10 @@ func CertSetCertificateContextProperty(c *syswin.CertContext, id uint32, value [
 		return syswin.ERROR_INVALID_PARAMETER
 	}
 	blob := syswin.CryptDataBlob{Size: uint32(len(value)), Data: &value[0]}
-	// blob and value stay alive across the call; crypt32 copies the data.
+	// &blob is converted in the syscall expression; value is reached only
+	// through blob.Data, so it is kept alive explicitly. crypt32 copies it.
 	r, _, e := syscall.SyscallN(procCertSetCertificateContextProperty.Addr(), uintptr(unsafe.Pointer(c)), uintptr(id), 0, uintptr(unsafe.Pointer(&blob)))
+	runtime.KeepAlive(value)
 	if r == 0 {
 		return e
 	}
@@ -206,7 +215,9 @@ func PFXImportCertStore(pfx []byte, password string, flags uint32) (syswin.Handl
 		return 0, err
 	}
 	blob := syswin.CryptDataBlob{Size: uint32(len(pfx)), Data: &pfx[0]}
-	return syswin.PFXImportCertStore(&blob, pw, flags)
+	h, err := syswin.PFXImportCertStore(&blob, pw, flags)
+	runtime.KeepAlive(pfx)
+	return h, err
 }
 
 // CryptAcquireCertificatePrivateKey returns the key handle of c's private

@@ -19,6 +19,9 @@ const (
 	// CERT_CHAIN_POLICY_PARA dwFlags.
 	CERT_CHAIN_POLICY_IGNORE_ALL_REV_UNKNOWN_FLAGS = 0x00000F00
 
+	// CERT_CHAIN_ENGINE_CONFIG dwExclusiveFlags (Windows 8 and later).
+	CERT_CHAIN_EXCLUSIVE_ENABLE_CA_FLAG = 0x00000001
+
 	// Certificate context properties.
 	CERT_KEY_PROV_INFO_PROP_ID = 2
 	CERT_ENHKEY_USAGE_PROP_ID  = 9
@@ -38,8 +41,9 @@ const (
 	CERT_FIND_CERT_ID = 16 << 16
 )
 
-// CertChainEngineConfig is CERT_CHAIN_ENGINE_CONFIG (Windows 7 layout,
-// with hExclusiveRoot and hExclusiveTrustedPeople).
+// CertChainEngineConfig is CERT_CHAIN_ENGINE_CONFIG in its Windows 8
+// layout (with dwExclusiveFlags); its Windows 7 size is
+// unsafe.Offsetof(ExclusiveFlags).
 type CertChainEngineConfig struct {
 	Size                      uint32
 	RestrictedRoot            syswin.Handle
