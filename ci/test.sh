@@ -279,6 +279,7 @@ parts=(
 	"limbo limbo"
 	"windows-wine wine_tests"
 	"actionlint actionlint"
+	"hsm-walkthrough hsm_walkthrough"
 )
 
 versions="unknown (the tools part did not run)"

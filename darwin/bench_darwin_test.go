@@ -15,6 +15,8 @@ import (
 // ECDSA chain (custom anchor, no network) and reports its ratio to
 // crypto/x509's Verify of the same chain, measured in the same run.
 func BenchmarkVerify(b *testing.B) {
+	old := setTracer(nil) // thousands of evaluations: do not print them
+	defer setTracer(old)
 	p := newTestPKI(b)
 	store := (&Store{}).WithRoots(p.root)
 	chain := []*x509.Certificate{p.leaf, p.inter}
@@ -40,7 +42,7 @@ func BenchmarkVerify(b *testing.B) {
 // to crypto/ecdsa signing with a Go key, measured in the same run.
 func BenchmarkSign(b *testing.B) {
 	f := newIdentityFixture(b)
-	k, err := OpenIdentity(f.uri("label=" + f.ecLabel))
+	k, err := OpenKey(f.uri("label="+f.ecLabel), nil)
 	if err != nil {
 		b.Skipf("identity: %v", err)
 	}

@@ -104,8 +104,10 @@ func cfDate(t time.Time) sec.Ref {
 
 // toGo converts a property-list value to Go: CFString → string, CFNumber →
 // int64, CFBoolean → bool, CFData → []byte, CFArray → []any, CFDictionary
-// with string keys → map[string]any, SecPolicyRef → Policy (through
-// SecPolicyCopyProperties), anything else → opaqueValue.
+// with string keys → map[string]any, SecPolicyRef → tsPolicy with the OID of
+// SecPolicyCopyProperties (its kSecPolicyName is the host or e-mail the
+// policy checks, not the policy's name: a usage constraint names its policy
+// in kSecTrustSettingsPolicyName), anything else → opaqueValue.
 func toGo(r sec.Ref) any {
 	if r == 0 {
 		return nil
@@ -139,10 +141,7 @@ func toGo(r sec.Ref) any {
 	case sec.SecPolicyGetTypeID():
 		props := sec.SecPolicyCopyProperties(r)
 		defer sec.CFRelease(props)
-		return Policy{
-			OID:  stringValue(props, sec.KSecPolicyOid),
-			Name: stringValue(props, sec.KSecPolicyName),
-		}
+		return tsPolicy{OID: stringValue(props, sec.KSecPolicyOid)}
 	default:
 		return opaqueValue{TypeID: uint64(t)}
 	}

@@ -13,21 +13,29 @@ const backendName = "darwin"
 // evalFailure is what SecTrustEvaluateWithError reported: the CFError's
 // code, domain and description, and the per-certificate details of
 // SecTrustCopyResult (the names of the checks each certificate failed,
-// leaf first).
+// leaf first, and the OSStatus codes macOS attaches to each failing
+// certificate).
 type evalFailure struct {
 	Code        int64
 	Domain      string
 	Description string
 	Details     []map[string]bool
+	StatusCodes [][]int64 // per certificate, leaf first: the "StatusCodes" array of its details
+	Raw         any       // the whole SecTrustCopyResult dictionary, for logs
 }
 
 // detailReasons maps the check names of SecTrustCopyResult's
-// TrustResultDetails (SecPolicyChecks) to shared reasons, most specific
-// first: when a certificate fails several checks, the first listed wins.
+// TrustResultDetails to shared reasons, most specific first: when a
+// certificate fails several checks, the first listed wins. The names are
+// those of OSX/sec/Security/SecPolicyChecks.list (Security-61901); names
+// that never existed or were removed (BasicContraints, ValidIntermediates,
+// CertificateTransparency) are not listed.
 var detailReasons = []struct {
 	key    string
 	reason trust.Reason
 }{
+	// Blocklisted certificates and keys arrive as errSecCertificateRevoked
+	// (-67820); the detail says they are distrusted, not revoked.
 	{"BlackListedLeaf", trust.ReasonDistrusted},
 	{"BlackListedKey", trust.ReasonDistrusted},
 	{"GrayListedLeaf", trust.ReasonDistrusted},
@@ -36,29 +44,65 @@ var detailReasons = []struct {
 	{"Revocation", trust.ReasonRevoked},
 	{"RevocationResponseRequired", trust.ReasonRevocationUnknown},
 	{"TemporalValidity", trust.ReasonExpired},
-	{"ValidLeaf", trust.ReasonExpired}, // names used before TemporalValidity
-	{"ValidIntermediates", trust.ReasonExpired},
+	{"ValidLeaf", trust.ReasonExpired},
 	{"ValidRoot", trust.ReasonExpired},
+	{"NotValidBefore", trust.ReasonNotYetValid},
 	{"SSLHostname", trust.ReasonHostnameMismatch},
 	{"NameConstraints", trust.ReasonNameConstraints},
+	{"IssuerNameConstraints", trust.ReasonNameConstraints},
 	{"ExtendedKeyUsage", trust.ReasonWrongUsage},
 	{"ServerAuthEKU", trust.ReasonWrongUsage},
 	{"KeyUsage", trust.ReasonWrongUsage},
-	// Apple flags MissingIntermediate whenever the path stops short of an
-	// anchor; whether the peer failed to send an intermediate is decided
-	// from what it presented (classifyFailure), as for crypto/x509.
-	{"MissingIntermediate", trust.ReasonUnknownAuthority},
+	{"NotCA", trust.ReasonWrongUsage},
+	// AnchorTrusted: the path ends at a self-signed certificate that is not
+	// trusted; MissingIntermediate: it ends at one that is not self-signed
+	// (trust/trustd/SecPolicyServer.c,
+	// SecPolicyCheckBasicCertificateProcessing, Security-61901). Whether the
+	// peer failed to send an intermediate is decided in classifyFailure.
 	{"AnchorTrusted", trust.ReasonUnknownAuthority},
+	{"MissingIntermediate", trust.ReasonUnknownAuthority},
 	{"WeakSignature", trust.ReasonPolicy},
+	{"SystemTrustedWeakHash", trust.ReasonPolicy},
 	{"WeakKeySize", trust.ReasonPolicy},
+	{"KeySize", trust.ReasonPolicy},
+	{"SystemTrustedWeakKey", trust.ReasonPolicy},
 	{"ValidityPeriodMaximums", trust.ReasonPolicy},
+	{"SystemTrustValidityPeriod", trust.ReasonPolicy},
 	{"CTRequired", trust.ReasonPolicy},
+	{"SystemTrustedCTRequired", trust.ReasonPolicy},
+	{"NonTlsCTRequired", trust.ReasonPolicy},
 	{"BasicConstraints", trust.ReasonPolicy},
-	{"BasicContraints", trust.ReasonPolicy}, // sic, Apple's spelling
+	{"BasicConstraintsCA", trust.ReasonPolicy},
+	{"BasicConstraintsPathLen", trust.ReasonPolicy},
+	{"PolicyConstraints", trust.ReasonPolicy},
+	{"IssuerPolicyConstraints", trust.ReasonPolicy},
 	{"IdLinkage", trust.ReasonUnknownAuthority},
-	{"CertificateTransparency", trust.ReasonPolicy},
+	{"BasicCertificateProcessing", trust.ReasonMalformed},
 	{"NonEmptySubject", trust.ReasonMalformed},
 	{"CriticalExtensions", trust.ReasonMalformed},
+	{"UnparseableExtension", trust.ReasonMalformed},
+	{"DuplicateExtension", trust.ReasonMalformed},
+}
+
+// blocklisted reports whether the details name a blocklist check.
+func blocklisted(details []map[string]bool) (int, bool) {
+	for depth, d := range details {
+		if d["BlackListedLeaf"] || d["BlackListedKey"] || d["GrayListedLeaf"] || d["GrayListedKey"] {
+			return depth, true
+		}
+	}
+	return -1, false
+}
+
+// untrustedRoot reports whether the details say the path ended at a
+// self-signed certificate that is not trusted.
+func untrustedRoot(details []map[string]bool) bool {
+	for _, d := range details {
+		if d["AnchorTrusted"] {
+			return true
+		}
+	}
+	return false
 }
 
 // detailLocation returns the depth of the first certificate whose failed
@@ -92,19 +136,7 @@ func detailReason(details []map[string]bool) (trust.Reason, int, bool) {
 // certificate it is about. Unknown codes keep their number, their name if
 // any, and the CFError description.
 func classifyFailure(f evalFailure, presented, built []*x509.Certificate, opts trust.VerifyOptions, now time.Time) *trust.VerificationError {
-	r, known := ReasonForStatus(f.Code)
-	depth := -1
-	dr, dd, detailed := detailReason(f.Details)
-	switch {
-	case !known && detailed:
-		r, depth, known = dr, dd, true
-	case known && genericStatus(f.Code) && detailed && dr != trust.ReasonUnknownAuthority:
-		// errSecNotTrusted says only "not trusted"; the details name the
-		// check that failed (an expired intermediate, a wrong EKU …).
-		r, depth = dr, dd
-	case known:
-		depth = detailLocation(f.Details, r)
-	}
+	r, depth, known := reasonOf(f)
 	chain := built
 	if len(chain) == 0 {
 		chain = presented
@@ -113,7 +145,7 @@ func classifyFailure(f evalFailure, presented, built []*x509.Certificate, opts t
 	if r == trust.ReasonExpired && c != nil && now.Before(c.NotBefore) {
 		r = trust.ReasonNotYetValid
 	}
-	if r == trust.ReasonUnknownAuthority && len(presented) == 1 && !isSelfIssued(presented[0]) {
+	if r == trust.ReasonUnknownAuthority && len(presented) == 1 && !isSelfIssued(presented[0]) && !untrustedRoot(f.Details) {
 		r, c, depth = trust.ReasonMissingIntermediate, presented[0], 0
 	}
 	ve := &trust.VerificationError{
@@ -132,6 +164,28 @@ func classifyFailure(f evalFailure, presented, built []*x509.Certificate, opts t
 		ve.Detail = f.Description
 	}
 	return ve
+}
+
+// reasonOf picks the reason and the depth (in the built chain, -1 if
+// unknown) from the code and the details: a blocklist detail makes it
+// distrusted whatever the code (blocklisted certificates arrive as
+// errSecCertificateRevoked); a code that says only "not trusted" defers to
+// the detail that names the failed check.
+func reasonOf(f evalFailure) (trust.Reason, int, bool) {
+	if d, ok := blocklisted(f.Details); ok {
+		return trust.ReasonDistrusted, d, true
+	}
+	r, known := reasonForStatus(f.Code)
+	dr, dd, detailed := detailReason(f.Details)
+	switch {
+	case !known && detailed:
+		return dr, dd, true
+	case known && genericStatus(f.Code) && detailed && dr != trust.ReasonUnknownAuthority:
+		return dr, dd, true
+	case known:
+		return r, detailLocation(f.Details, r), true
+	}
+	return r, -1, false
 }
 
 // genericStatus reports codes that say only that the chain is not trusted.
@@ -187,19 +241,40 @@ func isSelfIssued(c *x509.Certificate) bool {
 // dictionary SecTrustCopyResult returns (converted to Go): its
 // "TrustResultDetails" array holds, leaf first, one dictionary per
 // certificate whose keys are the checks that certificate failed (with the
-// value false).
-func resultDetails(result map[string]any) []map[string]bool {
+// value false). On macOS each failing certificate's dictionary also holds
+// "StatusCodes", the OSStatus codes of its failures
+// (OSX/sec/Security/SecTrust.c, _SecTrustCopyDetails, Security-61901):
+// those are returned in codes, not as a failed check.
+func resultDetails(result map[string]any) (failed []map[string]bool, codes [][]int64) {
 	arr, _ := result["TrustResultDetails"].([]any)
-	out := make([]map[string]bool, 0, len(arr))
+	failed = make([]map[string]bool, 0, len(arr))
+	codes = make([][]int64, 0, len(arr))
 	for _, e := range arr {
 		m, _ := e.(map[string]any)
-		failed := map[string]bool{}
+		f := map[string]bool{}
+		var cs []int64
 		for k, v := range m {
+			if k == "StatusCodes" {
+				cs = statusCodes(v)
+				continue
+			}
 			if b, isBool := v.(bool); !isBool || !b {
-				failed[k] = true
+				f[k] = true
 			}
 		}
-		out = append(out, failed)
+		failed = append(failed, f)
+		codes = append(codes, cs)
+	}
+	return failed, codes
+}
+
+func statusCodes(v any) []int64 {
+	arr, _ := v.([]any)
+	var out []int64
+	for _, c := range arr {
+		if n, ok := c.(int64); ok {
+			out = append(out, n)
+		}
 	}
 	return out
 }

@@ -3,6 +3,7 @@ package darwin
 import (
 	"crypto/x509"
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -10,7 +11,12 @@ import (
 	"github.com/nativetls/nativetls/trust"
 )
 
-func TestClassifyFailure(t *testing.T) {
+// TestTrustSettingsClassify: check names and codes from
+// OSX/sec/Security/SecPolicyChecks.list, the AnchorTrusted /
+// MissingIntermediate split from trust/trustd/SecPolicyServer.c
+// (SecPolicyCheckBasicCertificateProcessing) and StatusCodes from
+// OSX/sec/Security/SecTrust.c (_SecTrustCopyDetails), all Security-61901.
+func TestTrustSettingsClassify(t *testing.T) {
 	p := newTestPKI(t)
 	full := []*x509.Certificate{p.leaf, p.inter}
 	built := []*x509.Certificate{p.leaf, p.inter, p.root}
@@ -37,6 +43,16 @@ func TestClassifyFailure(t *testing.T) {
 		{"not trusted, details say missing intermediate", evalFailure{Code: -67843, Details: []map[string]bool{{}, {"MissingIntermediate": true}}}, full, full, fixedNow, trust.ReasonUnknownAuthority, 1, "errSecNotTrusted"},
 		{"leaf only, details say missing intermediate", evalFailure{Code: -67843, Details: []map[string]bool{{"MissingIntermediate": true}}}, full[:1], full[:1], fixedNow, trust.ReasonMissingIntermediate, 0, "errSecNotTrusted"},
 		{"unknown code with details", evalFailure{Code: -12345, Details: []map[string]bool{{"SSLHostname": true}}}, full, built, fixedNow, trust.ReasonHostnameMismatch, 0, ""},
+		{"blocklisted leaf arrives as revoked", evalFailure{Code: -67820, Details: []map[string]bool{{"BlackListedLeaf": true}}}, full, built, fixedNow, trust.ReasonDistrusted, 0, "errSecCertificateRevoked"},
+		{"blocklisted intermediate key", evalFailure{Code: -67820, Details: []map[string]bool{{}, {"BlackListedKey": true}}}, full, built, fixedNow, trust.ReasonDistrusted, 1, "errSecCertificateRevoked"},
+		{"weak key", evalFailure{Code: -67735, Details: []map[string]bool{{"KeySize": true}}}, full, built, fixedNow, trust.ReasonPolicy, 0, "errSecUnsupportedKeySize"},
+		{"system-trusted weak key", evalFailure{Code: -67735, Details: []map[string]bool{{}, {"SystemTrustedWeakKey": true}}}, full, built, fixedNow, trust.ReasonPolicy, 1, "errSecUnsupportedKeySize"},
+		{"CT required", evalFailure{Code: -67825, Details: []map[string]bool{{"SystemTrustedCTRequired": true}}}, full, built, fixedNow, trust.ReasonPolicy, 0, "errSecVerifyActionFailed"},
+		{"non-TLS CT required", evalFailure{Code: -67825, Details: []map[string]bool{{"NonTlsCTRequired": true}}}, full, built, fixedNow, trust.ReasonPolicy, 0, "errSecVerifyActionFailed"},
+		{"basic certificate processing", evalFailure{Code: -67690, Details: []map[string]bool{{}, {"BasicCertificateProcessing": true}}}, full, built, fixedNow, trust.ReasonMalformed, 1, "errSecInvalidCertificateRef"},
+		{"basic certificate processing under not trusted", evalFailure{Code: -67843, Details: []map[string]bool{{}, {"BasicCertificateProcessing": true}}}, full, built, fixedNow, trust.ReasonMalformed, 1, "errSecNotTrusted"},
+		{"leaf only, path built to an untrusted root (AnchorTrusted)", evalFailure{Code: -67843, Details: []map[string]bool{{}, {}, {"AnchorTrusted": true}}}, full[:1], built, fixedNow, trust.ReasonUnknownAuthority, -1, "errSecNotTrusted"},
+		{"missing intermediate code", evalFailure{Code: -25318, Details: []map[string]bool{{"MissingIntermediate": true}}}, full[:1], full[:1], fixedNow, trust.ReasonMissingIntermediate, 0, "errSecCreateChainFailed"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -73,20 +89,23 @@ func TestClassifyUnknownCodeKeepsDescription(t *testing.T) {
 	}
 }
 
-func TestResultDetails(t *testing.T) {
+func TestTrustSettingsResultDetails(t *testing.T) {
 	in := map[string]any{
 		"TrustResultDetails": []any{
-			map[string]any{"SSLHostname": false},
+			map[string]any{"SSLHostname": false, "StatusCodes": []any{int64(-67602)}},
 			map[string]any{},
 			map[string]any{"AnchorTrusted": false, "Odd": true},
 		},
 		"TrustResultValue": int64(5),
 	}
-	got := resultDetails(in)
+	got, codes := resultDetails(in)
 	if len(got) != 3 || !got[0]["SSLHostname"] || len(got[1]) != 0 || !got[2]["AnchorTrusted"] || got[2]["Odd"] {
 		t.Fatalf("resultDetails = %v", got)
 	}
-	if len(resultDetails(map[string]any{})) != 0 {
+	if got[0]["StatusCodes"] || !reflect.DeepEqual(codes, [][]int64{{-67602}, nil, nil}) {
+		t.Fatalf("StatusCodes must be kept as codes, not a failed check: %v %v", got[0], codes)
+	}
+	if d, _ := resultDetails(map[string]any{}); len(d) != 0 {
 		t.Error("no details must give none")
 	}
 }

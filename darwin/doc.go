@@ -8,15 +8,26 @@
 //     Failures are *trust.VerificationError values with the shared reason,
 //     the OSStatus in PlatformCode and its SDK name in PlatformCodeName.
 //     The store also lists its anchors (trust.AnchorLister) and sources
-//     (trust.SourceReporter) for tools, evaluating trust settings with the
-//     basic X.509 policy, never the SSL policy (which sends trustd to the
-//     network).
-//   - [OpenIdentity] opens a keychain, Secure Enclave or smart-card
+//     (trust.SourceReporter) for tools, deciding from the trust settings
+//     the way trustd does (no evaluation, no network).
+//
+//     Like every platform package it offers System() and WithRoots(...);
+//     there is no Reload and no generation: the store keeps no copy of the
+//     trust configuration, every Verify asks trustd (which watches the
+//     trust settings itself) and every Anchors call reads the settings
+//     afresh, so a change made by Keychain Access, security(1), an MDM
+//     profile or Install is seen by the next call. The store does not
+//     implement trust.Generationer, so trust.Verifier's cache never keeps
+//     its results.
+//
+//   - [OpenKey] opens a keychain, Secure Enclave or smart-card
 //     identity named by a smallstep-style mackms: URI ([KeyURI]) as a
 //     crypto.Signer that signs with SecKeyCreateSignature and never exports
 //     the key.
-//   - [Install] and [Uninstall] add or remove a CA in the user's trust
-//     settings, as Keychain Access's "Always Trust" does.
+//
+//   - [Install] and [Uninstall] add or remove a CA in the user's (or, with
+//     trust.ScopeSystem, the admin) trust settings, as Keychain Access's
+//     "Always Trust" does, and read the settings back afterwards.
 //
 // The foreign calls go through github.com/ebitengine/purego in package
 // darwin/internal/sec, one Go function per C function. Every decision —
@@ -24,8 +35,11 @@
 // algorithm choice — is portable Go in this package, tested on every OS.
 // On other operating systems the entry points return [ErrUnsupported].
 //
-// Limits: VerifyOptions.Strict is not applied (Apple's policy is its own);
-// explicit CRLs and MaxDepth are checked in Go after the OS accepted the
-// chain; RSA-PSS signs with salt length equal to the hash length only;
+// Max depth, explicit CRLs and the profile checks (default and strict) are
+// applied by trust.Verifier to the chain SecTrust built, as for every store;
+// roots macOS itself trusts skip the anchor-only checks
+// (trust.PlatformAnchorer), extra roots from WithRoots keep them.
+//
+// Limits: RSA-PSS signs with salt length equal to the hash length only;
 // Ed25519 keys are not supported by the keychain.
 package darwin

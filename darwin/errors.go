@@ -52,7 +52,7 @@ type StatusError struct {
 
 // Error returns "darwin: Op: errSecName (code): description".
 func (e *StatusError) Error() string {
-	s := fmt.Sprintf("darwin: %s: %s", e.Op, StatusName(e.Code))
+	s := fmt.Sprintf("darwin: %s: %s", e.Op, statusName(e.Code))
 	if knownStatusName(e.Code) != "" {
 		s += fmt.Sprintf(" (%d)", e.Code)
 	}
@@ -92,6 +92,7 @@ func (e *KeyError) Unwrap() error { return e.Err }
 // InstallError reports a failed Install or Uninstall, naming the certificate.
 type InstallError struct {
 	Op          string // "install" or "uninstall"
+	Domain      Domain // the trust-settings domain changed (zero: the user's)
 	Certificate *x509.Certificate
 	Err         error
 }
@@ -102,8 +103,10 @@ func (e *InstallError) Error() string {
 	if e.Certificate != nil {
 		name = fmt.Sprintf("certificate %q", certLabel(e.Certificate))
 	}
-	s := fmt.Sprintf("darwin: cannot %s %s in the user trust settings: %v", e.Op, name, e.Err)
+	s := fmt.Sprintf("darwin: cannot %s %s in the %s trust settings: %v", e.Op, name, e.Domain, e.Err)
 	switch {
+	case e.Domain == DomainAdmin && (errors.Is(e.Err, ErrInteractionNotAllowed) || errors.Is(e.Err, ErrAuthFailed)):
+		s += " (the admin trust settings need root: run with sudo)"
 	case errors.Is(e.Err, ErrInteractionNotAllowed):
 		s += " (changing trust settings needs a logged-in GUI session to confirm; run from Terminal on the Mac, or use `sudo security add-trusted-cert -d` for the admin domain)"
 	case errors.Is(e.Err, ErrUserCanceled), errors.Is(e.Err, ErrAuthFailed):

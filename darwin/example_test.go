@@ -7,8 +7,10 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/nativetls/nativetls/darwin"
+	"github.com/nativetls/nativetls/internal/testpki"
 	"github.com/nativetls/nativetls/trust"
 )
 
@@ -28,8 +30,8 @@ func ExampleSystem() {
 }
 
 // Sign with a keychain identity without exporting its key.
-func ExampleOpenIdentity() {
-	key, err := darwin.OpenIdentity("mackms:label=server.example.com")
+func ExampleOpenKey() {
+	key, err := darwin.OpenKey("mackms:label=server.example.com", nil)
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -52,4 +54,23 @@ func ExampleParseKeyURI() {
 	// Output:
 	// my-key com.example true
 	// true
+}
+
+// Plan the trust of a company root in the admin trust settings without
+// changing anything (DryRun); drop DryRun, and run as root, to apply it.
+// Install reads the trust settings back afterwards and fails with
+// trust.ErrNotInstalled if macOS does not show the change.
+func ExampleInstall() {
+	root := testpki.Root("Example Company Root", testpki.Options{NotBefore: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}).Cert
+	actions, err := darwin.Install(root, trust.InstallOptions{Scope: trust.ScopeSystem, DryRun: true})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, a := range actions {
+		fmt.Println(a)
+	}
+	// Output:
+	// [keychain /Library/Keychains/System.keychain] add (certificate item Example Company Root)
+	// [admin trust settings] set-trust (TrustRoot for sslServer and basicX509)
 }

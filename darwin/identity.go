@@ -13,7 +13,7 @@ type Identity struct {
 	Label string
 	// SecureEnclave reports whether the private key is in the Secure Enclave.
 	SecureEnclave bool
-	// URI is the mackms: URI that opens this identity with OpenIdentity:
+	// URI is the mackms: URI that opens this identity with OpenKey:
 	// it names the key by its hash, which is unique.
 	URI string
 }

@@ -7,9 +7,9 @@ import (
 	"github.com/nativetls/nativetls/darwin/internal/sec"
 )
 
-// install adds the certificate to a keychain and writes the user trust
-// settings specs describes.
-func install(der []byte, specs []settingSpec, keychain string) error {
+// install adds the certificate to the plan's keychain and writes the trust
+// settings specs describes in the plan's domain.
+func install(der []byte, specs []settingSpec, p installPlan) error {
 	if err := available(); err != nil {
 		return err
 	}
@@ -23,12 +23,15 @@ func install(der []byte, specs []settingSpec, keychain string) error {
 	attrs := rel.add(sec.CFDictionaryCreateMutable())
 	sec.CFDictionarySetValue(attrs, sec.KSecClass, sec.KSecClassCertificate)
 	sec.CFDictionarySetValue(attrs, sec.KSecValueRef, c)
-	if keychain != "" {
-		kc, err := openKeychain(keychain)
+	if p.keychain != "" {
+		kc, err := openKeychain(p.keychain)
 		if err != nil {
 			return err
 		}
 		sec.CFDictionarySetValue(attrs, sec.KSecUseKeychain, rel.add(kc))
+	}
+	if p.label != "" {
+		sec.CFDictionarySetValue(attrs, sec.KSecAttrLabel, rel.add(sec.CFStringCreate(p.label)))
 	}
 	if err := statusErr("SecItemAdd", sec.SecItemAdd(attrs)); err != nil && !errors.Is(err, ErrDuplicate) {
 		return err
@@ -40,11 +43,12 @@ func install(der []byte, specs []settingSpec, keychain string) error {
 		sec.CFDictionarySetValue(d, rel.add(sec.CFStringCreate(keyResult)), rel.add(sec.CFNumberCreateInt64(int64(s.Result))))
 		sec.CFArrayAppendValue(settings, d)
 	}
-	return statusErr("SecTrustSettingsSetTrustSettings", sec.SecTrustSettingsSetTrustSettings(c, uint32(DomainUser), settings))
+	return statusErr("SecTrustSettingsSetTrustSettings", sec.SecTrustSettingsSetTrustSettings(c, uint32(p.domain), settings))
 }
 
-// uninstall removes the user trust settings and the keychain item.
-func uninstall(der []byte, keychain string) error {
+// uninstall removes the plan's domain's trust settings and the keychain
+// item.
+func uninstall(der []byte, p installPlan) error {
 	if err := available(); err != nil {
 		return err
 	}
@@ -55,14 +59,14 @@ func uninstall(der []byte, keychain string) error {
 		return err
 	}
 	rel.add(c)
-	if err := statusErr("SecTrustSettingsRemoveTrustSettings", sec.SecTrustSettingsRemoveTrustSettings(c, uint32(DomainUser))); err != nil {
+	if err := statusErr("SecTrustSettingsRemoveTrustSettings", sec.SecTrustSettingsRemoveTrustSettings(c, uint32(p.domain))); err != nil {
 		return err
 	}
 	q := rel.add(sec.CFDictionaryCreateMutable())
 	sec.CFDictionarySetValue(q, sec.KSecClass, sec.KSecClassCertificate)
 	sec.CFDictionarySetValue(q, sec.KSecValueRef, c)
-	if keychain != "" {
-		kc, err := openKeychain(keychain)
+	if p.keychain != "" {
+		kc, err := openKeychain(p.keychain)
 		if err != nil {
 			return err
 		}

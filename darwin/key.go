@@ -4,6 +4,7 @@ import (
 	"crypto"
 	"crypto/tls"
 	"crypto/x509"
+	"fmt"
 	"io"
 	"sync"
 
@@ -30,15 +31,28 @@ var (
 	_ trust.SignatureSchemer = (*Key)(nil)
 )
 
-// OpenIdentity opens the keychain identity (a certificate and its private
+// KeyOptions configures OpenKey. A nil *KeyOptions, like the zero value,
+// searches where the URI says.
+type KeyOptions struct {
+	// Keychain is the keychain file to search when the URI has no
+	// keychain= attribute; empty searches the user's keychain search list.
+	// A URI whose keychain= names another file is an error.
+	Keychain string
+}
+
+// OpenKey opens the keychain identity (a certificate and its private
 // key) that a mackms: URI names; see KeyURI for the attributes. The search
 // covers the user's keychain search list (login, System, smart cards and the
-// Secure Enclave's identities), or only the file given by keychain=.
-// Errors are *KeyError values; errors.Is finds ErrNotFound, ErrAmbiguous,
-// ErrInvalidURI, ErrInteractionNotAllowed and ErrUnsupported.
-func OpenIdentity(uri string) (*Key, error) {
+// Secure Enclave's identities), or only the file given by keychain= (or
+// opts.Keychain). opts may be nil. Errors are *KeyError values; errors.Is
+// finds ErrNotFound, ErrAmbiguous, ErrInvalidURI, ErrInteractionNotAllowed
+// and ErrUnsupported.
+func OpenKey(uri string, opts *KeyOptions) (*Key, error) {
 	u, err := ParseKeyURI(uri)
 	if err != nil {
+		return nil, &KeyError{URI: uri, Op: "open", Err: err}
+	}
+	if err := applyKeyOptions(u, opts); err != nil {
 		return nil, &KeyError{URI: uri, Op: "open", Err: err}
 	}
 	h, chain, err := openIdentity(u)
@@ -46,12 +60,25 @@ func OpenIdentity(uri string) (*Key, error) {
 		return nil, &KeyError{URI: uri, Op: "open", Err: err}
 	}
 	k := &Key{uri: uri, pub: chain[0].PublicKey, chain: chain, handle: h}
-	k.schemes = SignatureSchemes(k.pub, h.supports)
+	k.schemes = signatureSchemes(k.pub, h.supports)
 	if len(k.schemes) == 0 {
 		h.close()
 		return nil, &KeyError{URI: uri, Op: "open", Err: ErrUnsupported}
 	}
 	return k, nil
+}
+
+// applyKeyOptions merges opts into the parsed URI.
+func applyKeyOptions(u *KeyURI, opts *KeyOptions) error {
+	if opts == nil || opts.Keychain == "" {
+		return nil
+	}
+	if u.Keychain != "" && u.Keychain != opts.Keychain {
+		return &trust.ConfigurationError{Backend: backendName, Field: "KeyOptions.Keychain",
+			Msg: fmt.Sprintf("the URI names keychain %q and the options %q; give one", u.Keychain, opts.Keychain)}
+	}
+	u.Keychain = opts.Keychain
+	return nil
 }
 
 // Public returns the public key of the identity's certificate.
@@ -62,7 +89,7 @@ func (k *Key) Public() crypto.PublicKey { return k.pub }
 // length); ECDSA keys return an ASN.1 DER signature. rand is ignored: the
 // keychain uses its own randomness.
 func (k *Key) Sign(_ io.Reader, digest []byte, opts crypto.SignerOpts) ([]byte, error) {
-	alg, err := SignatureAlgorithm(k.pub, len(digest), opts)
+	alg, err := signatureAlgorithm(k.pub, len(digest), opts)
 	if err != nil {
 		return nil, &KeyError{URI: k.uri, Op: "sign with", Err: err}
 	}
@@ -122,7 +149,7 @@ func (k *Key) Close() error {
 // root) of the identity a mackms: URI names, for a Backend's Certificates
 // constructor. The key is opened and closed again.
 func Certificates(uri string) ([]*x509.Certificate, error) {
-	k, err := OpenIdentity(uri)
+	k, err := OpenKey(uri, nil)
 	if err != nil {
 		return nil, err
 	}

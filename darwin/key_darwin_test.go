@@ -58,7 +58,7 @@ func (f *identityFixture) uri(attrs string) string {
 
 func TestIdentitySigning(t *testing.T) {
 	f := newIdentityFixture(t)
-	ec, err := OpenIdentity(f.uri("label=" + f.ecLabel))
+	ec, err := OpenKey(f.uri("label="+f.ecLabel), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,11 +81,11 @@ func TestIdentitySigning(t *testing.T) {
 		}
 	}
 
-	hash, err := KeyHash(f.rsaCert.PublicKey)
+	hash, err := keyHash(f.rsaCert.PublicKey)
 	if err != nil {
 		t.Fatal(err)
 	}
-	rk, err := OpenIdentity(f.uri("hash=" + hex.EncodeToString(hash)))
+	rk, err := OpenKey(f.uri("hash="+hex.EncodeToString(hash)), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,14 +121,14 @@ func TestIdentityErrors(t *testing.T) {
 	if chain, err := Certificates(f.uri("label=" + f.rsaLabel)); err != nil || !chain[0].Equal(f.rsaCert) {
 		t.Errorf("Certificates: %v", err)
 	}
-	if _, err := OpenIdentity(f.uri("label=nobody")); !errors.Is(err, ErrNotFound) {
+	if _, err := OpenKey(f.uri("label=nobody"), nil); !errors.Is(err, ErrNotFound) {
 		t.Errorf("missing identity: %v", err)
 	}
-	if _, err := OpenIdentity(f.uri("label=" + f.ecLabel + ";se=true")); err == nil {
+	if _, err := OpenKey(f.uri("label="+f.ecLabel+";se=true"), nil); err == nil {
 		t.Error("se=true matched a keychain key")
 	}
 	var ke *KeyError
-	if _, err := OpenIdentity("mackms:label=x;bogus=1"); !errors.As(err, &ke) || !errors.Is(err, ErrInvalidURI) {
+	if _, err := OpenKey("mackms:label=x;bogus=1", nil); !errors.As(err, &ke) || !errors.Is(err, ErrInvalidURI) {
 		t.Errorf("bad URI: %v", err)
 	}
 }
@@ -141,7 +141,7 @@ func TestIdentityTLS(t *testing.T) {
 		label string
 		max   uint16
 	}{{f.ecLabel, tls.VersionTLS13}, {f.rsaLabel, tls.VersionTLS13}, {f.rsaLabel, tls.VersionTLS12}} {
-		k, err := OpenIdentity(f.uri("label=" + c.label))
+		k, err := OpenKey(f.uri("label="+c.label), nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -202,7 +202,7 @@ func TestListIdentities(t *testing.T) {
 			continue
 		}
 		found++
-		k, err := OpenIdentity(id.URI)
+		k, err := OpenKey(id.URI, nil)
 		if err != nil {
 			t.Fatalf("listed URI %q does not open: %v", id.URI, err)
 		}

@@ -130,9 +130,9 @@ func runWithContext(ctx context.Context, f func() (evalResult, error)) (evalResu
 }
 
 // postChecks applies, after the OS accepted the chain, what the chosen
-// policy did not check: the host name under the basic policy, the
-// extended key usage for e-mail and code signing, MaxDepth and explicit
-// CRLs.
+// SecPolicy did not check: the host name under the basic policy and the
+// extended key usage for e-mail and code signing. Max depth, explicit CRLs
+// and the profile checks are trust.Verifier's, as for every store.
 func postChecks(built, presented []*x509.Certificate, opts trust.VerifyOptions, now time.Time, pol policyKind) *trust.VerificationError {
 	leaf := built[0]
 	mk := func(r trust.Reason, c *x509.Certificate, detail string, err error) *trust.VerificationError {
@@ -149,12 +149,6 @@ func postChecks(built, presented []*x509.Certificate, opts trust.VerifyOptions, 
 			return mk(trust.ReasonWrongUsage, leaf, "", nil)
 		}
 	}
-	if opts.MaxDepth > 0 && len(built)-2 > opts.MaxDepth {
-		return mk(trust.ReasonPolicy, leaf, "the chain has more intermediates than the configured maximum", nil)
-	}
-	if c := revokedByCRL(built, opts.CRLs, now); c != nil {
-		return mk(trust.ReasonRevoked, c, "listed in a configured CRL", nil)
-	}
 	return nil
 }
 
@@ -170,24 +164,4 @@ func hasEKU(c *x509.Certificate, u x509.ExtKeyUsage) bool {
 		}
 	}
 	return false
-}
-
-// revokedByCRL returns the first certificate of chain that a CRL signed by
-// its issuer (the next certificate) lists, or nil. CRLs whose signature
-// does not verify against that issuer are not consulted.
-func revokedByCRL(chain []*x509.Certificate, crls []*x509.RevocationList, now time.Time) *x509.Certificate {
-	for i := 0; i+1 < len(chain); i++ {
-		c, issuer := chain[i], chain[i+1]
-		for _, crl := range crls {
-			if string(crl.RawIssuer) != string(issuer.RawSubject) || crl.CheckSignatureFrom(issuer) != nil {
-				continue
-			}
-			for _, e := range crl.RevokedCertificateEntries {
-				if e.SerialNumber.Cmp(c.SerialNumber) == 0 && !e.RevocationTime.After(now) {
-					return c
-				}
-			}
-		}
-	}
-	return nil
 }

@@ -2,11 +2,8 @@ package darwin
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/x509"
-	"crypto/x509/pkix"
 	"errors"
-	"math/big"
 	"reflect"
 	"testing"
 
@@ -95,38 +92,23 @@ func TestPostChecks(t *testing.T) {
 	if r := check(trust.VerifyOptions{Usage: trust.UsageEmail}, policyBasic); r != trust.ReasonWrongUsage {
 		t.Errorf("server leaf for e-mail: %v", r)
 	}
-	if r := check(trust.VerifyOptions{MaxDepth: 1}, policySSLServer); r != -1 {
-		t.Errorf("one intermediate within MaxDepth 1: %v", r)
-	}
+	// Max depth and CRLs are trust.Verifier's: the store does not look at them.
 	deep := []*x509.Certificate{p.leaf, p.inter, p.inter, p.root}
-	if ve := postChecks(deep, presented, trust.VerifyOptions{MaxDepth: 1}, fixedNow, policySSLServer); ve == nil || ve.Reason != trust.ReasonPolicy {
-		t.Errorf("two intermediates over MaxDepth 1: %v", ve)
+	if ve := postChecks(deep, presented, trust.VerifyOptions{MaxDepth: 1}, fixedNow, policySSLServer); ve != nil {
+		t.Errorf("the store applied MaxDepth itself: %v", ve)
 	}
-	crl, err := x509.CreateRevocationList(rand.Reader, &x509.RevocationList{
-		Number: big.NewInt(1), ThisUpdate: date(2026, 5, 1), NextUpdate: date(2026, 7, 1),
-		RevokedCertificateEntries: []x509.RevocationListEntry{{SerialNumber: p.leaf.SerialNumber, RevocationTime: date(2026, 5, 2)}},
-	}, p.inter, p.interKey)
-	if err != nil {
-		t.Fatal(err)
+}
+
+func TestIsPlatformAnchor(t *testing.T) {
+	p := newTestPKI(t)
+	s := (&Store{}).WithRoots(p.root, nil)
+	if s.IsPlatformAnchor(p.root) {
+		t.Error("an extra root given to WithRoots counted as trusted by macOS")
 	}
-	parsed, err := x509.ParseRevocationList(crl)
-	if err != nil {
-		t.Fatal(err)
+	if !s.IsPlatformAnchor(p.otherRoot) {
+		t.Error("an anchor SecTrust found (not an extra) must count as the OS's")
 	}
-	ve := postChecks(built, presented, trust.VerifyOptions{CRLs: []*x509.RevocationList{parsed}}, fixedNow, policySSLServer)
-	if ve == nil || ve.Reason != trust.ReasonRevoked || ve.Depth != 0 {
-		t.Errorf("leaf in CRL: %v", ve)
-	}
-	ve = postChecks(built, presented, trust.VerifyOptions{CRLs: []*x509.RevocationList{parsed}}, date(2026, 5, 1), policySSLServer)
-	if ve != nil {
-		t.Errorf("revocation in the future of the verification time must not count: %v", ve)
-	}
-	forged, _ := x509.CreateRevocationList(rand.Reader, &x509.RevocationList{
-		Number: big.NewInt(2), ThisUpdate: date(2026, 5, 1), NextUpdate: date(2026, 7, 1), Issuer: pkix.Name{CommonName: p.inter.Subject.CommonName},
-		RevokedCertificateEntries: []x509.RevocationListEntry{{SerialNumber: p.leaf.SerialNumber, RevocationTime: date(2026, 5, 2)}},
-	}, p.root, p.rootKey)
-	fp, _ := x509.ParseRevocationList(forged)
-	if ve := postChecks(built, presented, trust.VerifyOptions{CRLs: []*x509.RevocationList{fp}}, fixedNow, policySSLServer); ve != nil {
-		t.Errorf("a CRL not signed by the issuer must be ignored: %v", ve)
+	if s.IsPlatformAnchor(nil) {
+		t.Error("nil anchor")
 	}
 }

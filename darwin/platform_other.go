@@ -15,9 +15,9 @@ func available() error { return ErrUnsupported }
 
 func evaluate(*verifyPlan) (evalResult, error) { return evalResult{}, ErrUnsupported }
 
-func evaluateBasic([]byte) bool { return false }
+func currentPrecedence() domainPrecedence { return adminWins }
 
-func readTrustSettings() ([]CertSettings, []trust.SourceReport, error) {
+func readTrustSettings() ([]certSettings, []trust.SourceReport, error) {
 	return nil, nil, ErrUnsupported
 }
 
@@ -32,6 +32,6 @@ func openIdentity(*KeyURI) (*keyHandle, []*x509.Certificate, error) {
 	return nil, nil, ErrUnsupported
 }
 
-func install([]byte, []settingSpec, string) error { return ErrUnsupported }
+func install([]byte, []settingSpec, installPlan) error { return ErrUnsupported }
 
-func uninstall([]byte, string) error { return ErrUnsupported }
+func uninstall([]byte, installPlan) error { return ErrUnsupported }

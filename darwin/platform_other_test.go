@@ -18,25 +18,25 @@ func TestUnsupportedElsewhere(t *testing.T) {
 	if _, err := WithRoots(); !errors.Is(err, ErrUnsupported) {
 		t.Errorf("WithRoots: %v", err)
 	}
-	_, err := OpenIdentity("mackms:label=x")
+	_, err := OpenKey("mackms:label=x", nil)
 	var ke *KeyError
 	if !errors.As(err, &ke) || !errors.Is(err, ErrUnsupported) || ke.URI != "mackms:label=x" {
-		t.Errorf("OpenIdentity: %v", err)
+		t.Errorf("OpenKey: %v", err)
 	}
 	if _, err := Certificates("mackms:label=x"); !errors.Is(err, ErrUnsupported) {
 		t.Errorf("Certificates: %v", err)
 	}
-	if _, err := OpenIdentity("mackms:color=red"); !errors.Is(err, ErrInvalidURI) {
+	if _, err := OpenKey("mackms:color=red", nil); !errors.Is(err, ErrInvalidURI) {
 		t.Errorf("a bad URI is reported before the platform: %v", err)
 	}
 	p := newTestPKI(t)
-	if err := Install(p.root); !errors.Is(err, ErrUnsupported) {
+	if _, err := Install(p.root, trust.InstallOptions{}); !errors.Is(err, ErrUnsupported) {
 		t.Errorf("Install: %v", err)
 	}
-	if err := Install(p.leaf); !errors.Is(err, ErrNotCA) {
+	if _, err := Install(p.leaf, trust.InstallOptions{}); !errors.Is(err, ErrNotCA) {
 		t.Errorf("Install(leaf): %v", err)
 	}
-	if err := Uninstall(p.root); !errors.Is(err, ErrUnsupported) {
+	if _, err := Uninstall(p.root, trust.InstallOptions{}); !errors.Is(err, ErrUnsupported) {
 		t.Errorf("Uninstall: %v", err)
 	}
 	// A Store made by hand reports the platform error as a verification error.

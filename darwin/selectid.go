@@ -32,7 +32,7 @@ func (id identityInfo) hash() []byte {
 	if len(id.KeyHash) > 0 || id.Cert == nil {
 		return id.KeyHash
 	}
-	h, _ := KeyHash(id.Cert.PublicKey)
+	h, _ := keyHash(id.Cert.PublicKey)
 	return h
 }
 
@@ -57,7 +57,7 @@ func (id identityInfo) matches(u *KeyURI) bool {
 
 // selectIdentity picks the one identity u names. With tag= given, the key
 // tag must equal it ("tag=" matches any tag). Without tag=, identities whose
-// key carries DefaultTag are preferred and any tag is accepted when none
+// key carries defaultTag are preferred and any tag is accepted when none
 // does, as smallstep's mackms retries. No match is ErrNotFound; several are
 // ErrAmbiguous with the hash= of each, so the user can pick one.
 func selectIdentity(u *KeyURI, cands []identityInfo) (int, error) {
@@ -71,7 +71,7 @@ func selectIdentity(u *KeyURI, cands []identityInfo) (int, error) {
 			continue
 		case u.TagSet:
 			tagged = append(tagged, i)
-		case string(id.KeyTag) == DefaultTag:
+		case string(id.KeyTag) == defaultTag:
 			tagged = append(tagged, i)
 		}
 		all = append(all, i)

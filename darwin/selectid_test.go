@@ -10,10 +10,10 @@ import (
 
 func TestSelectIdentity(t *testing.T) {
 	p := newTestPKI(t)
-	leafHash, _ := KeyHash(p.leaf.PublicKey)
+	leafHash, _ := keyHash(p.leaf.PublicKey)
 	cands := []identityInfo{
 		{Cert: p.leaf, CertLabel: goodHost, KeyLabel: "Imported Private Key"},
-		{Cert: p.client, KeyLabel: "client-key", KeyTag: []byte(DefaultTag), KeyHash: []byte("01234567890123456789")},
+		{Cert: p.client, KeyLabel: "client-key", KeyTag: []byte(defaultTag), KeyHash: []byte("01234567890123456789")},
 		{Cert: p.client, KeyLabel: "client-key", KeyTag: []byte("com.example"), TokenID: seTokenID, KeyHash: []byte("abcdefghijabcdefghij")},
 	}
 	cases := []struct {

@@ -11,14 +11,14 @@ import (
 	"fmt"
 )
 
-// SignatureAlgorithm returns the name of the SecKeyAlgorithm constant that
+// signatureAlgorithm returns the name of the SecKeyAlgorithm constant that
 // signs digest-sized input for a key with public key pub under opts, e.g.
 // "kSecKeyAlgorithmRSASignatureDigestPSSSHA256". Digests are always
 // pre-hashed by the caller (crypto.Signer's contract), so only the
 // …SignatureDigest… algorithms are used. RSA-PSS requires the salt length
 // to equal the hash length (what TLS uses); Security.framework offers no
 // other.
-func SignatureAlgorithm(pub crypto.PublicKey, digestLen int, opts crypto.SignerOpts) (string, error) {
+func signatureAlgorithm(pub crypto.PublicKey, digestLen int, opts crypto.SignerOpts) (string, error) {
 	if opts == nil {
 		return "", fmt.Errorf("%w: signer options are nil (pass a crypto.Hash)", ErrUnsupported)
 	}
@@ -71,12 +71,12 @@ var rsaSchemes = []schemeAlgorithm{
 	{tls.PKCS1WithSHA512, "kSecKeyAlgorithmRSASignatureDigestPKCS1v15SHA512"},
 }
 
-// SignatureSchemes returns the TLS signature schemes a key with public key
+// signatureSchemes returns the TLS signature schemes a key with public key
 // pub can produce, best first. supported, if not nil, is asked about each
 // SecKeyAlgorithm name (SecKeyIsAlgorithmSupported); a smart card without
 // RSA-PSS thus reports only the PKCS#1 v1.5 schemes. ECDSA keys report the
 // one scheme TLS 1.3 allows for their curve.
-func SignatureSchemes(pub crypto.PublicKey, supported func(algorithm string) bool) []tls.SignatureScheme {
+func signatureSchemes(pub crypto.PublicKey, supported func(algorithm string) bool) []tls.SignatureScheme {
 	var cands []schemeAlgorithm
 	switch k := pub.(type) {
 	case *rsa.PublicKey:
@@ -113,10 +113,10 @@ func dropScheme(in []schemeAlgorithm, s tls.SignatureScheme) []schemeAlgorithm {
 	return out
 }
 
-// KeyHash returns the kSecAttrApplicationLabel the keychain gives a key
+// keyHash returns the kSecAttrApplicationLabel the keychain gives a key
 // pair: the SHA-1 of the PKCS#1 RSAPublicKey DER, or of the uncompressed
 // EC point (SEC 1 §2.3.3). It is the hash= of a mackms: URI.
-func KeyHash(pub crypto.PublicKey) ([]byte, error) {
+func keyHash(pub crypto.PublicKey) ([]byte, error) {
 	var b []byte
 	switch k := pub.(type) {
 	case *rsa.PublicKey:

@@ -38,7 +38,7 @@ func TestSignatureAlgorithm(t *testing.T) {
 		{&ecKey.PublicKey, crypto.SHA512, "kSecKeyAlgorithmECDSASignatureDigestX962SHA512"},
 	}
 	for _, c := range cases {
-		got, err := SignatureAlgorithm(c.pub, c.opts.HashFunc().Size(), c.opts)
+		got, err := signatureAlgorithm(c.pub, c.opts.HashFunc().Size(), c.opts)
 		if err != nil || got != c.want {
 			t.Errorf("%T %v: got %q, %v; want %q", c.pub, c.opts, got, err, c.want)
 		}
@@ -56,11 +56,11 @@ func TestSignatureAlgorithm(t *testing.T) {
 		{edPub, 0, crypto.Hash(0)},
 		{edPub, 32, crypto.SHA256},
 	} {
-		if _, err := SignatureAlgorithm(bad.pub, bad.digestLen, bad.opts); !errors.Is(err, ErrUnsupported) {
+		if _, err := signatureAlgorithm(bad.pub, bad.digestLen, bad.opts); !errors.Is(err, ErrUnsupported) {
 			t.Errorf("%T %v: want ErrUnsupported, got %v", bad.pub, bad.opts, err)
 		}
 	}
-	if _, err := SignatureAlgorithm(&ecKey.PublicKey, 20, crypto.SHA256); err == nil {
+	if _, err := signatureAlgorithm(&ecKey.PublicKey, 20, crypto.SHA256); err == nil {
 		t.Error("a 20-byte digest for SHA-256 must be refused")
 	}
 }
@@ -71,14 +71,14 @@ func TestSignatureSchemes(t *testing.T) {
 	p384, _ := ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
 	p521, _ := ecdsa.GenerateKey(elliptic.P521(), rand.Reader)
 	all := []tls.SignatureScheme{tls.PSSWithSHA256, tls.PSSWithSHA384, tls.PSSWithSHA512, tls.PKCS1WithSHA256, tls.PKCS1WithSHA384, tls.PKCS1WithSHA512}
-	if got := SignatureSchemes(&rsaKey.PublicKey, nil); !reflect.DeepEqual(got, all) {
+	if got := signatureSchemes(&rsaKey.PublicKey, nil); !reflect.DeepEqual(got, all) {
 		t.Errorf("RSA-2048: %v", got)
 	}
-	if got := SignatureSchemes(&small.PublicKey, nil); len(got) != 5 {
+	if got := signatureSchemes(&small.PublicKey, nil); len(got) != 5 {
 		t.Errorf("RSA-1024 cannot do PSS with SHA-512: %v", got)
 	}
 	noPSS := func(alg string) bool { return alg[len("kSecKeyAlgorithmRSASignatureDigest"):][:3] != "PSS" }
-	if got := SignatureSchemes(&rsaKey.PublicKey, noPSS); !reflect.DeepEqual(got, all[3:]) {
+	if got := signatureSchemes(&rsaKey.PublicKey, noPSS); !reflect.DeepEqual(got, all[3:]) {
 		t.Errorf("a key without PSS: %v", got)
 	}
 	for pub, want := range map[crypto.PublicKey]tls.SignatureScheme{
@@ -86,19 +86,19 @@ func TestSignatureSchemes(t *testing.T) {
 		&p384.PublicKey:        tls.ECDSAWithP384AndSHA384,
 		&p521.PublicKey:        tls.ECDSAWithP521AndSHA512,
 	} {
-		if got := SignatureSchemes(pub, nil); !reflect.DeepEqual(got, []tls.SignatureScheme{want}) {
+		if got := signatureSchemes(pub, nil); !reflect.DeepEqual(got, []tls.SignatureScheme{want}) {
 			t.Errorf("%v: %v", want, got)
 		}
 	}
 	edPub, _, _ := ed25519.GenerateKey(rand.Reader)
-	if got := SignatureSchemes(edPub, nil); len(got) != 0 {
+	if got := signatureSchemes(edPub, nil); len(got) != 0 {
 		t.Errorf("Ed25519: %v", got)
 	}
 }
 
 func TestKeyHash(t *testing.T) {
 	ec := newECKey(t)
-	h, err := KeyHash(&ec.PublicKey)
+	h, err := keyHash(&ec.PublicKey)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,12 +107,12 @@ func TestKeyHash(t *testing.T) {
 		t.Errorf("EC hash %x, want %x", h, want)
 	}
 	rk, _ := rsa.GenerateKey(rand.Reader, 1024)
-	h, err = KeyHash(&rk.PublicKey)
+	h, err = keyHash(&rk.PublicKey)
 	if want := sha1.Sum(x509.MarshalPKCS1PublicKey(&rk.PublicKey)); err != nil || string(h) != string(want[:]) {
 		t.Errorf("RSA hash %x, %v", h, err)
 	}
 	edPub, _, _ := ed25519.GenerateKey(rand.Reader)
-	if _, err := KeyHash(edPub); !errors.Is(err, ErrUnsupported) {
+	if _, err := keyHash(edPub); !errors.Is(err, ErrUnsupported) {
 		t.Errorf("Ed25519: %v", err)
 	}
 }

@@ -67,6 +67,9 @@ var statusTable = map[int64]statusInfo{
 	-67654: {"errSecTrustSettingDeny", trust.ReasonDistrusted, nil},
 	-67655: {"errSecInvalidSubjectName", trust.ReasonMalformed, nil},
 	-67688: {"errSecInvalidSignature", trust.ReasonBadSignature, nil},
+	-67690: {"errSecInvalidCertificateRef", trust.ReasonMalformed, nil}, // BasicCertificateProcessing
+	-67735: {"errSecUnsupportedKeySize", trust.ReasonPolicy, nil},       // KeySize, WeakKeySize, SystemTrustedWeakKey
+	-67825: {"errSecVerifyActionFailed", trust.ReasonPolicy, nil},       // SystemTrustedCTRequired, NonTlsCTRequired
 	-67808: {"errSecVerifyFailed", trust.ReasonBadSignature, nil},
 	-67815: {"errSecInvalidDigestAlgorithm", trust.ReasonPolicy, nil},
 	-67817: {"errSecCertificateCannotOperate", trust.ReasonPolicy, nil},
@@ -90,20 +93,20 @@ var statusTable = map[int64]statusInfo{
 	-60007: {"errAuthorizationInteractionNotAllowed", trust.ReasonUnknown, ErrInteractionNotAllowed},
 }
 
-// StatusName returns the SDK name of an OSStatus code, e.g.
+// statusName returns the SDK name of an OSStatus code, e.g.
 // "errSecCertificateExpired", or "OSStatus -12345" for a code this package
 // does not know.
-func StatusName(code int64) string {
+func statusName(code int64) string {
 	if s, ok := statusTable[code]; ok {
 		return s.name
 	}
 	return fmt.Sprintf("OSStatus %d", code)
 }
 
-// ReasonForStatus returns the shared verification reason for a
+// reasonForStatus returns the shared verification reason for a
 // SecTrustEvaluateWithError code; ok is false for codes that are not
 // verification outcomes this package knows.
-func ReasonForStatus(code int64) (r trust.Reason, ok bool) {
+func reasonForStatus(code int64) (r trust.Reason, ok bool) {
 	s, found := statusTable[code]
 	if !found || s.reason == trust.ReasonUnknown {
 		return trust.ReasonUnknown, false

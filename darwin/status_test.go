@@ -28,22 +28,22 @@ func TestReasonForStatus(t *testing.T) {
 		{-67901, "errSecCertificateValidityPeriodTooLong", trust.ReasonPolicy},
 		{-67635, "errSecIncompleteCertRevocationCheck", trust.ReasonRevocationUnknown},
 	} {
-		r, ok := ReasonForStatus(c.code)
+		r, ok := reasonForStatus(c.code)
 		if !ok || r != c.want {
-			t.Errorf("ReasonForStatus(%d) = %v, %v; want %v", c.code, r, ok, c.want)
+			t.Errorf("reasonForStatus(%d) = %v, %v; want %v", c.code, r, ok, c.want)
 		}
-		if got := StatusName(c.code); got != c.name {
-			t.Errorf("StatusName(%d) = %q, want %q", c.code, got, c.name)
+		if got := statusName(c.code); got != c.name {
+			t.Errorf("statusName(%d) = %q, want %q", c.code, got, c.name)
 		}
 	}
-	if _, ok := ReasonForStatus(-25300); ok {
+	if _, ok := reasonForStatus(-25300); ok {
 		t.Error("errSecItemNotFound is not a verification reason")
 	}
-	if _, ok := ReasonForStatus(-99999); ok {
+	if _, ok := reasonForStatus(-99999); ok {
 		t.Error("unknown code must not map")
 	}
-	if got := StatusName(-99999); got != "OSStatus -99999" {
-		t.Errorf("StatusName(unknown) = %q", got)
+	if got := statusName(-99999); got != "OSStatus -99999" {
+		t.Errorf("statusName(unknown) = %q", got)
 	}
 }
 

@@ -118,11 +118,12 @@ func parseAll(ders [][]byte) ([]*x509.Certificate, error) {
 }
 
 // Anchors lists the system roots and the certificates of the admin and
-// user trust-settings domains, with the purposes their settings allow and
-// their distrust, then the extra roots. Certificates whose settings leave
-// trust unspecified are listed when they chain to an anchor under the
-// basic X.509 policy (never the SSL policy, which would make trustd go to
-// the network). Entries that could not be read are reported by Sources.
+// user trust-settings domains that trustd treats as anchors, with the
+// purposes their settings allow and their distrust, then the extra roots.
+// Certificates whose settings do not make them anchors (Unspecified, a
+// TrustRoot on a certificate that is not self-signed, …) are not listed:
+// they are trusted only by chaining to an anchor. Entries that could not
+// be read are reported by Sources.
 func (s *Store) Anchors(ctx context.Context) ([]trust.Anchor, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -131,7 +132,7 @@ func (s *Store) Anchors(ctx context.Context) ([]trust.Anchor, error) {
 	if err != nil {
 		return nil, err
 	}
-	anchors := buildAnchors(certs, evaluateBasic)
+	anchors := buildAnchors(certs, currentPrecedence())
 	for _, c := range s.extra {
 		anchors = append(anchors, trust.Anchor{Certificate: c, Source: "darwin:extra-roots"})
 	}
@@ -150,9 +151,9 @@ func (s *Store) Sources() []trust.SourceReport {
 	return reports
 }
 
-// buildAnchors turns per-certificate trust settings into anchors. eval is
-// asked (basic X.509 policy) about certificates no domain decided.
-func buildAnchors(certs []CertSettings, eval func(der []byte) bool) []trust.Anchor {
+// buildAnchors turns per-certificate trust settings into anchors, the
+// admin and user domains ordered by prec.
+func buildAnchors(certs []certSettings, prec domainPrecedence) []trust.Anchor {
 	var out []trust.Anchor
 	seen := map[[32]byte]bool{}
 	for _, cs := range certs {
@@ -165,35 +166,29 @@ func buildAnchors(certs []CertSettings, eval func(der []byte) bool) []trust.Anch
 		if err != nil {
 			continue // counted as unreadable by the source report
 		}
-		d := decideAnchor(cs)
-		switch {
-		case d.NeedsEval:
-			if eval != nil && eval(cs.DER) {
-				out = append(out, trust.Anchor{Certificate: c, Source: d.Source.Source()})
-			}
-		case d.Anchor:
-			out = append(out, trust.Anchor{Certificate: c, Source: d.Source.Source(), Purposes: d.Purposes, Distrusted: d.Distrust})
+		if d := decideAnchor(cs, prec); d.Anchor {
+			out = append(out, trust.Anchor{Certificate: c, Source: d.Source.Source(), Purposes: d.Purposes, Distrusted: d.Distrust, Platform: true})
 		}
 	}
 	return out
 }
 
 // mergeSettings collects per-domain settings of the same certificate into
-// one CertSettings each, in first-seen order.
-func mergeSettings(entries []domainEntry) []CertSettings {
+// one certSettings each, in first-seen order.
+func mergeSettings(entries []domainEntry) []certSettings {
 	idx := map[[32]byte]int{}
-	var out []CertSettings
+	var out []certSettings
 	for _, e := range entries {
 		sum := sha256.Sum256(e.DER)
 		i, ok := idx[sum]
 		if !ok {
 			i = len(out)
 			idx[sum] = i
-			out = append(out, CertSettings{DER: e.DER, SelfSigned: selfSignedDER(e.DER), Domains: map[Domain][]TrustSetting{}})
+			out = append(out, certSettings{DER: e.DER, SelfSigned: selfSignedDER(e.DER), Domains: map[Domain][]trustSetting{}})
 		}
 		s := e.Settings
 		if s == nil {
-			s = []TrustSetting{}
+			s = []trustSetting{}
 		}
 		out[i].Domains[e.Domain] = s
 	}
@@ -204,7 +199,7 @@ func mergeSettings(entries []domainEntry) []CertSettings {
 type domainEntry struct {
 	Domain   Domain
 	DER      []byte
-	Settings []TrustSetting
+	Settings []trustSetting
 }
 
 func selfSignedDER(der []byte) bool {
@@ -215,12 +210,6 @@ func selfSignedDER(der []byte) bool {
 	return isSelfSigned(c)
 }
 
-// isSelfSigned reports whether c is issued by itself and its signature
-// verifies with its own key (CA or not).
-func isSelfSigned(c *x509.Certificate) bool {
-	return isSelfIssued(c) && c.CheckSignature(c.SignatureAlgorithm, c.RawTBSCertificate, c.Signature) == nil
-}
-
 // FetchesIntermediates reports that SecTrust fetches missing intermediates
 // itself when network fetching is allowed (not with
 // VerifyOptions.DisableFetch), so trust.Verifier does not fetch them a
@@ -228,3 +217,21 @@ func isSelfSigned(c *x509.Certificate) bool {
 func (s *Store) FetchesIntermediates() bool { return true }
 
 var _ trust.IntermediateFetcher = (*Store)(nil)
+
+var _ trust.PlatformAnchorer = (*Store)(nil)
+
+// IsPlatformAnchor implements trust.PlatformAnchorer: an anchor at the top
+// of a chain Verify returned is trusted by macOS itself (Apple's root
+// store, or admin or user trust settings) unless it is one of the extra
+// roots given to WithRoots, which keep every profile check.
+func (s *Store) IsPlatformAnchor(anchor *x509.Certificate) bool {
+	if anchor == nil {
+		return false
+	}
+	for _, c := range s.extra {
+		if c.Equal(anchor) {
+			return false
+		}
+	}
+	return true
+}

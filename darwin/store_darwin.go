@@ -1,6 +1,8 @@
 package darwin
 
 import (
+	"syscall"
+
 	"github.com/nativetls/nativetls/darwin/internal/sec"
 	"github.com/nativetls/nativetls/trust"
 )
@@ -37,9 +39,15 @@ func evaluate(p *verifyPlan) (evalResult, error) {
 	}
 	if !ok {
 		res.Failure = failureOf(t, cfErr)
-	} else if cfErr != 0 {
-		sec.CFRelease(cfErr)
+	} else {
+		if cfErr != 0 {
+			sec.CFRelease(cfErr)
+		}
+		if tracing() {
+			res.Failure.Raw = copyResult(t)
+		}
 	}
+	trace(p, res)
 	return res, nil
 }
 
@@ -102,25 +110,33 @@ func failureOf(t, cfErr sec.Ref) evalFailure {
 	} else {
 		f.Code = -67843 // errSecNotTrusted: the call failed without saying why
 	}
-	res := sec.SecTrustCopyResult(t)
-	defer sec.CFRelease(res)
-	if d, ok := toGo(res).(map[string]any); ok {
-		f.Details = resultDetails(d)
+	if d, ok := copyResult(t).(map[string]any); ok {
+		f.Details, f.StatusCodes = resultDetails(d)
+		f.Raw = d
 	}
 	return f
 }
 
-// evaluateBasic reports whether a certificate chains to an anchor under
-// the basic X.509 policy, without network access.
-func evaluateBasic(der []byte) bool {
-	p := verifyPlan{Certs: [][]byte{der}, Policy: policyBasic}
-	r, err := evaluate(&p)
-	return err == nil && r.Trusted
+// copyResult returns SecTrustCopyResult converted to Go.
+func copyResult(t sec.Ref) any {
+	res := sec.SecTrustCopyResult(t)
+	if res == 0 {
+		return nil
+	}
+	defer sec.CFRelease(res)
+	return toGo(res)
+}
+
+// currentPrecedence reads the Darwin release (kern.osrelease) to decide
+// which trust-settings domain wins.
+func currentPrecedence() domainPrecedence {
+	rel, _ := syscall.Sysctl("kern.osrelease")
+	return precedenceForDarwin(rel)
 }
 
 // readTrustSettings reads the system anchors and the admin and user
 // trust-settings domains.
-func readTrustSettings() ([]CertSettings, []trust.SourceReport, error) {
+func readTrustSettings() ([]certSettings, []trust.SourceReport, error) {
 	if err := available(); err != nil {
 		return nil, nil, err
 	}
@@ -132,7 +148,7 @@ func readTrustSettings() ([]CertSettings, []trust.SourceReport, error) {
 		rep.Err = err
 	} else {
 		for _, der := range arrayCertDERs(sys) {
-			entries = append(entries, domainEntry{Domain: DomainSystem, DER: der, Settings: []TrustSetting{}})
+			entries = append(entries, domainEntry{Domain: DomainSystem, DER: der, Settings: []trustSetting{}})
 		}
 		rep.Anchors = sec.CFArrayGetCount(sys)
 		sec.CFRelease(sys)
@@ -168,9 +184,10 @@ func readDomain(d Domain) ([]domainEntry, trust.SourceReport) {
 		}
 		e := domainEntry{Domain: d, DER: certDER(c), Settings: settings}
 		out = append(out, e)
-		if r, _ := EvaluateSettings(settings, selfSignedDER(e.DER), PolicySSLServer, ""); r == ResultDeny {
+		switch isAnchorPerConstraints(settings, selfSignedDER(e.DER), anchorContext(tsPolicySSLServer)) {
+		case verdictDeny:
 			rep.Distrusted++
-		} else {
+		case verdictAnchor:
 			rep.Anchors++
 		}
 	}
@@ -178,7 +195,7 @@ func readDomain(d Domain) ([]domainEntry, trust.SourceReport) {
 }
 
 // copySettings reads and parses one certificate's usage constraints.
-func copySettings(c sec.Ref, d Domain) ([]TrustSetting, error) {
+func copySettings(c sec.Ref, d Domain) ([]trustSetting, error) {
 	ts, st := sec.SecTrustSettingsCopyTrustSettings(c, uint32(d))
 	if err := statusErr("SecTrustSettingsCopyTrustSettings", st); err != nil {
 		return nil, err

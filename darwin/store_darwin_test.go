@@ -9,23 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nativetls/nativetls/darwin/internal/sec"
 	"github.com/nativetls/nativetls/trust"
 )
-
-// TestConformanceDarwin runs the shared table against Security.framework
-// with the test root as an extra anchor (SecTrustSetAnchorCertificates).
-func TestConformanceDarwin(t *testing.T) {
-	p := newTestPKI(t)
-	for _, c := range conformanceTable(p) {
-		t.Run(c.name, func(t *testing.T) {
-			store := &Store{}
-			if c.trustRoot {
-				store = store.WithRoots(p.root)
-			}
-			checkConformance(t, store, c)
-		})
-	}
-}
 
 func TestVerifyReturnsTheBuiltChain(t *testing.T) {
 	p := newTestPKI(t)
@@ -99,7 +85,7 @@ func TestTrustSettingsInstall(t *testing.T) {
 	switch {
 	case err == nil:
 		t.Cleanup(func() {
-			if err := Uninstall(p.root, WithKeychain(kc.path)); err != nil {
+			if _, err := Uninstall(p.root, trust.InstallOptions{Keychain: kc.path}); err != nil {
 				t.Errorf("Uninstall: %v", err)
 			}
 		})
@@ -112,7 +98,14 @@ func TestTrustSettingsInstall(t *testing.T) {
 		}
 		t.Cleanup(func() {
 			_ = exec.Command("sudo", "-n", "/usr/bin/security", "remove-trusted-cert", "-d", pemFile).Run()
+			if err := readBack(p.root, DomainAdmin, true); err != nil {
+				t.Errorf("read-back after security remove-trusted-cert -d: %v", err)
+			}
 		})
+		// The read-back Install does, applied to what security(1) wrote.
+		if err := readBack(p.root, DomainAdmin, false); err != nil {
+			t.Errorf("read-back after security add-trusted-cert -d: %v", err)
+		}
 		wantSource = "darwin:admin-trust-settings"
 	default:
 		t.Fatalf("Install: %v", err)
@@ -156,23 +149,37 @@ func TestStoreUnknownRootWithoutSettings(t *testing.T) {
 	}
 }
 
-// TestPolicyPropertiesMatchConstants checks that the policies this package
-// creates report, through SecPolicyCopyProperties, values that its
-// trust-settings evaluation recognises.
+// TestPolicyPropertiesMatchConstants checks what SecPolicyCopyProperties
+// reports for the policies this package creates, with a host name so that
+// kSecPolicyName is not empty: kSecPolicyOid must be the OID the
+// trust-settings evaluation compares (the SSL OID for server and client
+// alike), and kSecPolicyName is the host, never taken for the policy's
+// name (OSX/sec/Security/SecPolicy.c, SecPolicyCopyProperties,
+// Security-61901).
 func TestPolicyPropertiesMatchConstants(t *testing.T) {
 	if err := available(); err != nil {
 		t.Fatal(err)
 	}
-	for kind, want := range map[policyKind]Policy{policySSLServer: PolicySSLServer, policySSLClient: PolicySSLClient, policyBasic: PolicyBasic} {
+	for kind, want := range map[policyKind]tsPolicy{policySSLServer: tsPolicySSLServer, policySSLClient: tsPolicySSLClient, policyBasic: tsPolicyBasic} {
 		var rel releaser
-		got, ok := toGo(rel.add(policyRef(kind, "", &rel))).(Policy)
+		ref := rel.add(policyRef(kind, goodHost, &rel))
+		props := rel.add(sec.SecPolicyCopyProperties(ref))
+		host := stringValue(props, sec.KSecPolicyName)
+		got, ok := toGo(ref).(tsPolicy)
 		rel.release()
 		if !ok {
-			t.Fatalf("%v: not converted to a Policy", kind)
+			t.Fatalf("%v: not converted to a tsPolicy", kind)
 		}
-		t.Logf("%v: kSecPolicyOid %q kSecPolicyName %q", kind, got.OID, got.Name)
-		if !got.matches(want) || !want.matches(got) {
-			t.Errorf("%v reports %+v, which does not match %+v", kind, got, want)
+		t.Logf("%v: kSecPolicyOid %q kSecPolicyName %q", kind, got.OID, host)
+		if got.OID != want.OID || got.Name != "" {
+			t.Errorf("%v converts to %+v, want OID %q and no name (the name comes from kSecTrustSettingsPolicyName)", kind, got, want.OID)
+		}
+		if kind == policySSLServer && host != goodHost {
+			t.Errorf("sslServer: kSecPolicyName %q, want the host %q", host, goodHost)
+		}
+		constraint := tsPolicy{OID: got.OID, Name: want.Name} // as a trust setting written for this policy reads back
+		if !constraint.matches(want) {
+			t.Errorf("%v: a constraint %+v does not match its own policy", kind, constraint)
 		}
 	}
 }
@@ -181,7 +188,11 @@ func TestPolicyPropertiesMatchConstants(t *testing.T) {
 // when macOS shows an authorization dialog nobody can answer.
 func installWithWatchdog(t *testing.T, p *testPKI, kc *testKeychain) error {
 	done := make(chan error, 1)
-	go func() { done <- Install(p.root, WithKeychain(kc.path)) }()
+	go func() {
+		actions, err := Install(p.root, trust.InstallOptions{Keychain: kc.path})
+		t.Logf("Install actions: %v", actions)
+		done <- err
+	}()
 	select {
 	case err := <-done:
 		return err

@@ -3,55 +3,51 @@ package darwin
 import (
 	"fmt"
 	"strings"
-
-	"github.com/nativetls/nativetls/trust"
 )
 
-// TrustResult is a kSecTrustSettingsResult value (SecTrustSettings.h).
-type TrustResult int
+// trustResult is a kSecTrustSettingsResult value (SecTrustSettings.h).
+type trustResult int
 
 // The kSecTrustSettingsResult values.
 const (
-	ResultInvalid     TrustResult = 0 // kSecTrustSettingsResultInvalid: never valid in a setting
-	ResultTrustRoot   TrustResult = 1 // kSecTrustSettingsResultTrustRoot: a trusted root (self-signed certificates only)
-	ResultTrustAsRoot TrustResult = 2 // kSecTrustSettingsResultTrustAsRoot: a non-root trusted as an anchor
-	ResultDeny        TrustResult = 3 // kSecTrustSettingsResultDeny: explicitly distrusted
-	ResultUnspecified TrustResult = 4 // kSecTrustSettingsResultUnspecified: no decision; trust comes from the chain
+	resultInvalid     trustResult = 0 // kSecTrustSettingsResultInvalid: never valid in a setting
+	resultTrustRoot   trustResult = 1 // kSecTrustSettingsResultTrustRoot: a trusted root (self-signed certificates only)
+	resultTrustAsRoot trustResult = 2 // kSecTrustSettingsResultTrustAsRoot: a non-root trusted as an anchor
+	resultDeny        trustResult = 3 // kSecTrustSettingsResultDeny: explicitly distrusted
+	resultUnspecified trustResult = 4 // kSecTrustSettingsResultUnspecified: no decision; trust comes from the chain
 )
 
 // String returns the SDK suffix: "TrustRoot", "TrustAsRoot", "Deny", …
-func (r TrustResult) String() string {
+func (r trustResult) String() string {
 	switch r {
-	case ResultTrustRoot:
+	case resultTrustRoot:
 		return "TrustRoot"
-	case ResultTrustAsRoot:
+	case resultTrustAsRoot:
 		return "TrustAsRoot"
-	case ResultDeny:
+	case resultDeny:
 		return "Deny"
-	case ResultUnspecified:
+	case resultUnspecified:
 		return "Unspecified"
-	case ResultInvalid:
+	case resultInvalid:
 		return "Invalid"
 	}
-	return fmt.Sprintf("TrustResult(%d)", int(r))
+	return fmt.Sprintf("trustResult(%d)", int(r))
 }
 
 // Trusted reports whether r makes the certificate an anchor.
-func (r TrustResult) Trusted() bool { return r == ResultTrustRoot || r == ResultTrustAsRoot }
+func (r trustResult) Trusted() bool { return r == resultTrustRoot || r == resultTrustAsRoot }
 
 // Domain is a trust-settings domain (SecTrustSettingsDomain).
 type Domain int
 
-// Trust-settings domains, in the order macOS consults them: the user's
-// settings override the administrator's, which override the system's.
+// Trust-settings domains. Which of user and admin wins depends on the
+// macOS version (see domainPrecedence); the system domain is Apple's root
+// store, consulted after both.
 const (
 	DomainUser   Domain = 0 // kSecTrustSettingsDomainUser
 	DomainAdmin  Domain = 1 // kSecTrustSettingsDomainAdmin (also where MDM profiles put roots)
 	DomainSystem Domain = 2 // kSecTrustSettingsDomainSystem (Apple's root store, read-only)
 )
-
-// Domains lists the domains in precedence order.
-var Domains = []Domain{DomainUser, DomainAdmin, DomainSystem}
 
 // String returns "user", "admin" or "system".
 func (d Domain) String() string {
@@ -75,246 +71,196 @@ func (d Domain) Source() string {
 	return "darwin:" + d.String() + "-trust-settings"
 }
 
-// Policy identifies a SecPolicy by the values SecPolicyCopyProperties
-// reports: kSecPolicyOid and kSecPolicyName. Either may be empty.
-type Policy struct {
+// tsPolicy identifies the policy of a usage constraint or of an evaluation
+// the way trustd compares them: the policy's OID (kSecPolicyOid of the
+// SecPolicyRef, which is the same for SSL server and client) and the
+// policy name ("sslServer", "sslClient", …: kSecTrustSettingsPolicyName in
+// a usage constraint, SecPolicyGetName for an evaluation). Either may be
+// empty. kSecPolicyName of SecPolicyCopyProperties is not a policy name:
+// it is the host or e-mail address the policy checks.
+type tsPolicy struct {
 	OID  string
 	Name string
 }
 
 // Apple policy object identifiers (kSecPolicyApple*).
 const (
-	OIDBasicX509   = "1.2.840.113635.100.1.2"  // kSecPolicyAppleX509Basic
-	OIDSSL         = "1.2.840.113635.100.1.3"  // kSecPolicyAppleSSL (server and client; the name tells them apart)
-	OIDSMIME       = "1.2.840.113635.100.1.8"  // kSecPolicyAppleSMIME
-	OIDEAP         = "1.2.840.113635.100.1.9"  // kSecPolicyAppleEAP
-	OIDIPSec       = "1.2.840.113635.100.1.11" // kSecPolicyAppleIPsec
-	OIDCodeSigning = "1.2.840.113635.100.1.16" // kSecPolicyAppleCodeSigning
-	OIDTimeStamp   = "1.2.840.113635.100.1.20" // kSecPolicyAppleTimeStamping
+	oidBasicX509   = "1.2.840.113635.100.1.2"  // kSecPolicyAppleX509Basic
+	oidSSL         = "1.2.840.113635.100.1.3"  // kSecPolicyAppleSSL (server and client; the name tells them apart)
+	oidSMIME       = "1.2.840.113635.100.1.8"  // kSecPolicyAppleSMIME
+	oidEAP         = "1.2.840.113635.100.1.9"  // kSecPolicyAppleEAP
+	oidIPSec       = "1.2.840.113635.100.1.11" // kSecPolicyAppleIPsec
+	oidCodeSigning = "1.2.840.113635.100.1.16" // kSecPolicyAppleCodeSigning
+	oidTimeStamp   = "1.2.840.113635.100.1.20" // kSecPolicyAppleTimeStamping
 )
 
 // Policies this package evaluates trust settings for.
 var (
-	PolicyBasic       = Policy{OID: OIDBasicX509, Name: "basicX509"}
-	PolicySSLServer   = Policy{OID: OIDSSL, Name: "sslServer"}
-	PolicySSLClient   = Policy{OID: OIDSSL, Name: "sslClient"}
-	PolicySMIME       = Policy{OID: OIDSMIME, Name: "SMIME"}
-	PolicyCodeSigning = Policy{OID: OIDCodeSigning, Name: "CodeSigning"}
+	tsPolicyBasic       = tsPolicy{OID: oidBasicX509, Name: "basicX509"}
+	tsPolicySSLServer   = tsPolicy{OID: oidSSL, Name: "sslServer"}
+	tsPolicySSLClient   = tsPolicy{OID: oidSSL, Name: "sslClient"}
+	tsPolicySMIME       = tsPolicy{OID: oidSMIME, Name: "SMIME"}
+	tsPolicyCodeSigning = tsPolicy{OID: oidCodeSigning, Name: "CodeSigning"}
 )
 
-// matches reports whether a policy constraint of a trust setting (c)
-// applies to an evaluation under policy p. OIDs must be equal when the
-// constraint has one; names are compared when both sides have one and the
-// constraint has no OID or the shared SSL OID (sslServer vs sslClient). A
-// constraint with neither OID nor name matches nothing.
-func (c Policy) matches(p Policy) bool {
-	c, p = c.normalize(), p.normalize()
-	if c.OID == "" && c.Name == "" {
-		return false
-	}
-	if c.OID != "" && c.OID != p.OID {
-		return false
-	}
-	if c.Name != "" && p.Name != "" && !strings.EqualFold(c.Name, p.Name) && (c.OID == "" || c.OID == OIDSSL) {
-		return false
-	}
-	return true
-}
+// empty reports a constraint policy with neither OID nor name, which
+// trustd treats as no policy constraint at all.
+func (c tsPolicy) empty() bool { return c.OID == "" && c.Name == "" }
 
-// policyNameOIDs maps Security.framework policy names (kSecPolicyName
-// values) to their OIDs.
-var policyNameOIDs = map[string]string{
-	"basicX509":         OIDBasicX509,
-	"sslServer":         OIDSSL,
-	"sslClient":         OIDSSL,
-	"SMIME":             OIDSMIME,
-	"eapServer":         OIDEAP,
-	"eapClient":         OIDEAP,
-	"ipsecServer":       OIDIPSec,
-	"ipsecClient":       OIDIPSec,
-	"CodeSigning":       OIDCodeSigning,
-	"AppleTimeStamping": OIDTimeStamp,
-}
-
-// normalize accepts a policy whose OID field holds a policy name (as some
-// macOS versions report in kSecPolicyOid) and fills the OID of a known name.
-func (c Policy) normalize() Policy {
-	if c.OID != "" && !isDottedOID(c.OID) {
-		if c.Name == "" {
-			c.Name = c.OID
-		}
-		c.OID = ""
-	}
-	if c.OID == "" && c.Name != "" {
-		c.OID = policyNameOIDs[c.Name]
-	}
-	return c
-}
-
-func isDottedOID(s string) bool {
-	for _, r := range s {
-		if (r < '0' || r > '9') && r != '.' {
+// matches reports whether a usage constraint's policy (c) matches the
+// evaluation's policy p, as trustd's SecPVCContainsPolicy does (exact,
+// case-sensitive comparisons): with OID and name, both must be equal, or
+// the OIDs equal and c's name "sslServer" while p is not "sslClient"
+// (rdar://40617139); with only an OID or only a name, that one must be
+// equal. A policy name found in the OID field (as in hand-written
+// trust-settings plists) is compared as an OID, so it matches nothing.
+func (c tsPolicy) matches(p tsPolicy) bool {
+	switch {
+	case c.OID != "" && c.Name != "":
+		if c.OID != p.OID {
 			return false
 		}
+		return c.Name == p.Name || (c.Name == "sslServer" && p.Name != "sslClient")
+	case c.OID != "":
+		return c.OID == p.OID
+	case c.Name != "":
+		return c.Name == p.Name
 	}
-	return s != ""
+	return false
 }
 
-// TrustSetting is one usage-constraints dictionary of the array that
+// kSecTrustSettingsKeyUsage bits (SecTrustSettings.h).
+const (
+	keyUseSignature      = 0x01       // kSecTrustSettingsKeyUseSignature
+	keyUseEnDecryptData  = 0x02       // kSecTrustSettingsKeyUseEnDecryptData
+	keyUseEnDecryptKey   = 0x04       // kSecTrustSettingsKeyUseEnDecryptKey
+	keyUseSignCert       = 0x08       // kSecTrustSettingsKeyUseSignCert
+	keyUseSignRevocation = 0x10       // kSecTrustSettingsKeyUseSignRevocation
+	keyUseKeyExchange    = 0x20       // kSecTrustSettingsKeyUseKeyExchange
+	keyUseAny            = 0xffffffff // kSecTrustSettingsKeyUseAny
+)
+
+// trustSetting is one usage-constraints dictionary of the array that
 // SecTrustSettingsCopyTrustSettings returns. The FFI layer fills it from the
 // CFDictionary; absent keys leave the zero value.
-type TrustSetting struct {
-	Policy        *Policy      // kSecTrustSettingsPolicy; nil: any policy
+type trustSetting struct {
+	Policy        *tsPolicy    // kSecTrustSettingsPolicy (its OID) and kSecTrustSettingsPolicyName; nil: any policy
 	PolicyString  string       // kSecTrustSettingsPolicyString: host name or e-mail address the setting is limited to
 	Application   bool         // kSecTrustSettingsApplication is present: limited to one application (never this process)
+	PolicyOptions bool         // kSecTrustSettingsPolicyOptions is present: trustd never lets such an entry match
 	AllowedErrors []int64      // kSecTrustSettingsAllowedError values (CSSM/OSStatus codes to ignore)
-	KeyUsage      uint32       // kSecTrustSettingsKeyUsage; 0 or 0xffffffff: any
-	Result        *TrustResult // kSecTrustSettingsResult; nil: the documented default, TrustRoot
+	KeyUsageSet   bool         // kSecTrustSettingsKeyUsage is present
+	KeyUsage      int64        // kSecTrustSettingsKeyUsage: 0xffffffff any, else exactly the uses (keyUse* bits)
+	Result        *trustResult // kSecTrustSettingsResult; nil: the documented default, TrustRoot
 }
 
 // result returns the setting's result with the documented default.
-func (s TrustSetting) result() TrustResult {
+func (s trustSetting) result() trustResult {
 	if s.Result == nil {
-		return ResultTrustRoot
+		return resultTrustRoot
 	}
 	return *s.Result
 }
 
-// applies reports whether the setting constrains an evaluation under p for
-// host (host may be empty: a setting limited to one host then does not
-// apply).
-func (s TrustSetting) applies(p Policy, host string) bool {
-	if s.Application {
+// evalContext is the use of a certificate trust settings are matched
+// against: the evaluation's policy, the host or e-mail address that policy
+// checks ("" for none) and the kSecTrustSettingsKeyUse bits of this use
+// (keyUseSignCert for a certificate above the leaf, plus the policy's own
+// key usages).
+type evalContext struct {
+	Policy   tsPolicy
+	Host     string
+	KeyUsage uint32
+}
+
+// anchorContext is the context of an anchor (it signs certificates) under
+// policy p. trustd adds the policy's key usages: none for SSL and basic
+// X.509 (SecPolicyCreateSSL passes kSecKeyUsageUnspecified), digital
+// signature for code signing and S/MIME signing.
+func anchorContext(p tsPolicy) evalContext {
+	ku := uint32(keyUseSignCert)
+	if p == tsPolicyCodeSigning || p == tsPolicySMIME {
+		ku |= keyUseSignature
+	}
+	return evalContext{Policy: p, KeyUsage: ku}
+}
+
+// applies reports whether the setting matches ctx, as trustd's
+// SecPVCMeetsConstraint decides: every key present must match. An
+// application-limited entry never matches this process, an entry with
+// policy options never matches, a policy string matches only the host or
+// e-mail address of a matched policy (case-insensitively, without a
+// trailing NUL that old macOS versions wrote), and a key usage matches when
+// it is "any" or equals the use's bits exactly.
+func (s trustSetting) applies(ctx evalContext) bool {
+	if s.Application || s.PolicyOptions {
 		return false
 	}
-	if s.Policy != nil && !s.Policy.matches(p) {
+	hasPolicy := s.Policy != nil && !s.Policy.empty()
+	if hasPolicy && !s.Policy.matches(ctx.Policy) {
 		return false
 	}
-	if s.PolicyString != "" && !strings.EqualFold(strings.TrimSuffix(s.PolicyString, "."), strings.TrimSuffix(host, ".")) {
+	if s.PolicyString != "" {
+		want := strings.TrimSuffix(s.PolicyString, "\x00")
+		if !hasPolicy || want == "" || !strings.EqualFold(want, ctx.Host) {
+			return false
+		}
+	}
+	if s.KeyUsageSet && s.KeyUsage != keyUseAny && uint32(s.KeyUsage) != ctx.KeyUsage {
 		return false
 	}
 	return true
 }
 
-// EvaluateSettings applies one domain's usage-constraints array to an
-// evaluation under policy p for host, with Apple's documented semantics:
-// an empty array means "always trust as a root"; otherwise the entries are
-// read in order, entries whose policy, policy string or application do not
-// match are skipped, an entry without a result means TrustRoot, an
-// Unspecified entry only contributes allowed errors, and the first other
-// result decides. TrustRoot on a certificate that is not self-signed is
-// invalid and ignored. Unspecified is returned when nothing decided;
-// allowed lists the errors that Unspecified entries allowed on the way.
-func EvaluateSettings(settings []TrustSetting, selfSigned bool, p Policy, host string) (r TrustResult, allowed []int64) {
-	if len(settings) == 0 {
-		if selfSigned {
-			return ResultTrustRoot, nil
-		}
-		return ResultTrustAsRoot, nil
-	}
+// evaluateSettings applies one usage-constraints array to ctx as trustd's
+// SecPVCGetTrustSettingsResult does: the first entry that matches decides,
+// whatever its result (Unspecified and Deny included; no result means
+// TrustRoot); resultInvalid when no entry matches (also for an empty
+// array). allowed lists the allowed errors of every matching entry
+// (SecPVCIsAllowedError consults them all).
+func evaluateSettings(settings []trustSetting, ctx evalContext) (r trustResult, allowed []int64) {
+	r = resultInvalid
+	decided := false
 	for _, s := range settings {
-		if !s.applies(p, host) {
+		if !s.applies(ctx) {
 			continue
 		}
 		allowed = append(allowed, s.AllowedErrors...)
-		switch res := s.result(); res {
-		case ResultUnspecified:
-			continue
-		case ResultTrustRoot:
-			if !selfSigned {
-				continue
-			}
-			return res, allowed
-		case ResultTrustAsRoot, ResultDeny:
-			return res, allowed
+		if !decided {
+			r, decided = s.result(), true
 		}
 	}
-	return ResultUnspecified, allowed
+	return r, allowed
 }
 
-// CertSettings is what the trust-settings domains hold for one certificate:
-// its DER and, per domain where it has settings, the usage-constraints
-// array (an empty, non-nil slice for "always trust").
-type CertSettings struct {
-	DER        []byte
-	SelfSigned bool
-	Domains    map[Domain][]TrustSetting
-}
+// anchorVerdict is what trustd makes of one certificate's constraints.
+type anchorVerdict int
 
-// Effective returns the decision for p across domains in precedence order
-// (user, admin, system) and the domain that made it.
-func (c CertSettings) Effective(p Policy, host string) (TrustResult, Domain) {
-	for _, d := range Domains {
-		s, ok := c.Domains[d]
-		if !ok {
-			continue
+const (
+	verdictNone   anchorVerdict = iota // not an anchor by these settings
+	verdictAnchor                      // an anchor for this use
+	verdictDeny                        // a "denied anchor": any chain through it fails
+)
+
+// isAnchorPerConstraints decides like trustd's SecPVCIsAnchorPerConstraints
+// for one certificate whose settings came from the trust-settings domains:
+// an empty array makes a self-signed certificate an unrestricted anchor
+// (and a certificate that is not self-signed nothing); otherwise the
+// deciding entry must say TrustRoot for a self-signed certificate or
+// TrustAsRoot for one that is not; Deny makes it a denied anchor.
+func isAnchorPerConstraints(settings []trustSetting, selfSigned bool, ctx evalContext) anchorVerdict {
+	if len(settings) == 0 {
+		if selfSigned {
+			return verdictAnchor
 		}
-		if r, _ := EvaluateSettings(s, c.SelfSigned, p, host); r != ResultUnspecified {
-			return r, d
-		}
+		return verdictNone
 	}
-	return ResultUnspecified, DomainSystem
-}
-
-// usagePolicies are the usages an anchor's purposes are computed for.
-var usagePolicies = []struct {
-	usage  trust.Usage
-	policy Policy
-}{
-	{trust.UsageServerAuth, PolicySSLServer},
-	{trust.UsageClientAuth, PolicySSLClient},
-	{trust.UsageEmail, PolicySMIME},
-	{trust.UsageCodeSigning, PolicyCodeSigning},
-}
-
-// anchorDecision is what listing makes of a certificate's settings.
-type anchorDecision struct {
-	Anchor    bool          // trusted for at least one usage (or distrusted: listed as such)
-	NeedsEval bool          // no domain decided: trusted only if it chains to an anchor (basic X.509 evaluation)
-	Purposes  []trust.Usage // nil: any
-	Distrust  bool
-	Source    Domain
-}
-
-// decideAnchor computes how a certificate with trust settings is listed:
-// the purposes it is trusted for (nil when trusted for every usage), or
-// distrusted when some usage denies it and none trusts it, or "needs
-// evaluation" when every domain left it unspecified.
-func decideAnchor(c CertSettings) anchorDecision {
-	var (
-		purposes  []trust.Usage
-		denied    bool
-		allTrust  = true
-		src       = DomainSystem
-		srcSet    bool
-		unspecAll = true
-	)
-	for _, up := range usagePolicies {
-		r, d := c.Effective(up.policy, "")
-		if r != ResultUnspecified {
-			unspecAll = false
-			if !srcSet || d < src {
-				src, srcSet = d, true
-			}
-		}
-		switch {
-		case r.Trusted():
-			purposes = append(purposes, up.usage)
-		case r == ResultDeny:
-			denied, allTrust = true, false
-		default:
-			allTrust = false
-		}
-	}
+	r, _ := evaluateSettings(settings, ctx)
 	switch {
-	case unspecAll:
-		return anchorDecision{NeedsEval: true, Source: src}
-	case len(purposes) == 0 && denied:
-		return anchorDecision{Anchor: true, Distrust: true, Source: src}
-	case len(purposes) == 0:
-		return anchorDecision{Source: src}
-	case allTrust:
-		return anchorDecision{Anchor: true, Source: src}
+	case r == resultDeny:
+		return verdictDeny
+	case selfSigned && r == resultTrustRoot, !selfSigned && r == resultTrustAsRoot:
+		return verdictAnchor
 	}
-	return anchorDecision{Anchor: true, Purposes: purposes, Source: src}
+	return verdictNone
 }

@@ -14,6 +14,7 @@ const (
 	keyAllowedError = "kSecTrustSettingsAllowedError"
 	keyResult       = "kSecTrustSettingsResult"
 	keyKeyUsage     = "kSecTrustSettingsKeyUsage"
+	keyPolicyOpts   = "kSecTrustSettingsPolicyOptions"
 )
 
 // opaqueValue stands for a CF object that has no Go form (a
@@ -25,11 +26,17 @@ type opaqueValue struct {
 // parseTrustSettings reads the usage-constraints array that
 // SecTrustSettingsCopyTrustSettings returned, converted to Go values by the
 // FFI layer (CFString → string, CFNumber → int64, CFBoolean → bool, CFData
-// → []byte, SecPolicyRef → Policy, other objects → opaqueValue). A value
-// of the wrong type is an error, never silently ignored.
-func parseTrustSettings(arr []map[string]any) ([]TrustSetting, error) {
-	out := make([]TrustSetting, 0, len(arr))
+// → []byte, SecPolicyRef → tsPolicy with only its OID, other objects →
+// opaqueValue). A value of the wrong type is an error, never silently
+// ignored. The policy's name comes only from kSecTrustSettingsPolicyName,
+// as trustd reads it (trust/trustd/SecPolicyServer.c,
+// SecPVCMeetsConstraint, Security-61901).
+func parseTrustSettings(arr []map[string]any) ([]trustSetting, error) {
+	out := make([]trustSetting, 0, len(arr))
 	for i, d := range arr {
+		if emptyConstraint(d) {
+			continue
+		}
 		s, err := parseTrustSetting(d)
 		if err != nil {
 			return nil, fmt.Errorf("usage constraints entry %d: %w", i, err)
@@ -39,37 +46,27 @@ func parseTrustSettings(arr []map[string]any) ([]TrustSetting, error) {
 	return out, nil
 }
 
-func parseTrustSetting(d map[string]any) (TrustSetting, error) {
-	var s TrustSetting
+func parseTrustSetting(d map[string]any) (trustSetting, error) {
+	var s trustSetting
+	var oid, name string
 	for k, v := range d {
-		var ok bool
+		ok := true
 		switch k {
 		case keyPolicy:
-			var p Policy
 			switch pv := v.(type) {
-			case Policy:
-				p, ok = pv, true
+			case tsPolicy:
+				oid = pv.OID
 			case string: // an OID string, as in exported trust-settings plists
-				p, ok = Policy{OID: pv}, true
-			}
-			if ok {
-				if s.Policy != nil && s.Policy.Name != "" && p.Name == "" {
-					p.Name = s.Policy.Name
-				}
-				s.Policy = &p
+				oid = pv
+			default:
+				ok = false
 			}
 		case keyPolicyName:
-			var name string
-			if name, ok = v.(string); ok {
-				if s.Policy == nil {
-					s.Policy = &Policy{}
-				}
-				if s.Policy.Name == "" {
-					s.Policy.Name = name
-				}
-			}
+			name, ok = v.(string)
 		case keyApplication:
-			s.Application, ok = true, true
+			s.Application = true
+		case keyPolicyOpts:
+			s.PolicyOptions = true
 		case keyPolicyString:
 			s.PolicyString, ok = v.(string)
 		case keyAllowedError:
@@ -78,25 +75,47 @@ func parseTrustSetting(d map[string]any) (TrustSetting, error) {
 				s.AllowedErrors = append(s.AllowedErrors, n)
 			}
 		case keyResult:
-			var n int64
-			if n, ok = v.(int64); ok {
-				if n < int64(ResultInvalid) || n > int64(ResultUnspecified) {
-					return s, fmt.Errorf("%s is %d, not a kSecTrustSettingsResult value", k, n)
-				}
-				r := TrustResult(n)
-				s.Result = &r
+			if err := parseResult(&s, v); err != nil {
+				return s, err
 			}
 		case keyKeyUsage:
-			var n int64
-			if n, ok = v.(int64); ok {
-				s.KeyUsage = uint32(n)
-			}
-		default:
-			ok = true // keys added by later macOS versions do not change the documented ones
+			s.KeyUsage, ok = v.(int64)
+			s.KeyUsageSet = ok
 		}
+		// Keys added by later macOS versions do not change the documented ones.
 		if !ok {
 			return s, fmt.Errorf("%s has unexpected type %T", k, v)
 		}
 	}
+	if oid != "" || name != "" {
+		s.Policy = &tsPolicy{OID: oid, Name: name}
+	}
 	return s, nil
+}
+
+func parseResult(s *trustSetting, v any) error {
+	n, ok := v.(int64)
+	if !ok {
+		return fmt.Errorf("%s has unexpected type %T", keyResult, v)
+	}
+	if n < int64(resultInvalid) || n > int64(resultUnspecified) {
+		return fmt.Errorf("%s is %d, not a kSecTrustSettingsResult value", keyResult, n)
+	}
+	r := trustResult(n)
+	s.Result = &r
+	return nil
+}
+
+// emptyConstraint reports a usage-constraints dictionary with none of the
+// keys that constrain or decide anything (a policy name alone does not
+// count): Security.framework drops such "weird but legal" entries when it
+// copies trust settings out (OSX/libsecurity_keychain/lib/TrustSettings.cpp,
+// copyTrustSettings, Security-61901), so they never match.
+func emptyConstraint(d map[string]any) bool {
+	for _, k := range []string{keyPolicy, keyApplication, keyPolicyString, keyAllowedError, keyResult, keyKeyUsage} {
+		if _, ok := d[k]; ok {
+			return false
+		}
+	}
+	return true
 }

@@ -13,10 +13,10 @@ import (
 // smallstep's kms/mackms.
 const Scheme = "mackms"
 
-// DefaultTag is the kSecAttrApplicationTag that smallstep's mackms gives
+// defaultTag is the kSecAttrApplicationTag that smallstep's mackms gives
 // every key it creates. A URI without tag= first looks for keys with this
 // tag and, when none matches, for keys with any tag, as mackms does.
-const DefaultTag = "com.smallstep.crypto"
+const defaultTag = "com.smallstep.crypto"
 
 // KeyURI is a parsed mackms: URI:
 //

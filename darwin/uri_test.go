@@ -7,6 +7,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/nativetls/nativetls/trust"
 )
 
 func mustHex(s string) []byte {
@@ -95,4 +97,21 @@ func FuzzParseKeyURI(f *testing.F) {
 			t.Fatalf("%q: round trip changed %+v into %+v", s, u, again)
 		}
 	})
+}
+
+func TestKeyOptionsKeychain(t *testing.T) {
+	u, _ := ParseKeyURI("mackms:label=a")
+	if err := applyKeyOptions(u, nil); err != nil || u.Keychain != "" {
+		t.Fatalf("nil options: %v %q", err, u.Keychain)
+	}
+	if err := applyKeyOptions(u, &KeyOptions{Keychain: "/k/a.keychain"}); err != nil || u.Keychain != "/k/a.keychain" {
+		t.Fatalf("options keychain: %v %q", err, u.Keychain)
+	}
+	if err := applyKeyOptions(u, &KeyOptions{Keychain: "/k/a.keychain"}); err != nil {
+		t.Fatalf("same keychain twice: %v", err)
+	}
+	var ce *trust.ConfigurationError
+	if err := applyKeyOptions(u, &KeyOptions{Keychain: "/k/b.keychain"}); !errors.As(err, &ce) {
+		t.Fatalf("conflicting keychains: %v", err)
+	}
 }

@@ -26,16 +26,8 @@ func needTool(t *testing.T, tool, pkg string) {
 	}
 }
 
-func needCgo(t *testing.T) {
-	t.Helper()
-	if !cgoEnabled {
-		t.Skip("PKCS#11 modules need cgo: run with CGO_ENABLED=1")
-	}
-}
-
 func needP11Kit(t *testing.T) string {
 	t.Helper()
-	needCgo(t)
 	p := findP11KitModule(&Options{})
 	if p == "" {
 		t.Skip("p11-kit-trust.so not found: apt-get install -y p11-kit-modules")
@@ -45,7 +37,6 @@ func needP11Kit(t *testing.T) string {
 
 func needSoftokn(t *testing.T) string {
 	t.Helper()
-	needCgo(t)
 	needTool(t, "certutil", "libnss3-tools")
 	p := findNSSModule(&Options{})
 	if p == "" {

@@ -63,7 +63,7 @@ func loadSources(opts *Options) ([]trust.Anchor, []trust.SourceReport, error) {
 // function waits and hands over the cache; it is nil when there is nothing
 // to pre-parse (explicit trust paths or bundle lists).
 func preparse(plan bundlePlan, cache certCache) func() certCache {
-	if plan.explicit() || !cgoEnabled {
+	if plan.explicit() {
 		return nil
 	}
 	done := make(chan struct{})

@@ -67,9 +67,6 @@ func nssInitArgs(dir string) string {
 // once per process at a time, so databases are opened one after another.
 func loadNSS(opts *Options) ([]trust.Anchor, []trust.SourceReport) {
 	dirs, defaults := nssDatabases(opts)
-	if !cgoEnabled {
-		return nil, []trust.SourceReport{{Name: "nss", Skipped: "this binary was built without cgo (CGO_ENABLED=0); NSS databases are read through NSS's softoken, a PKCS#11 library, which needs cgo"}}
-	}
 	module := findNSSModule(opts)
 	var anchors []trust.Anchor
 	var reports []trust.SourceReport

@@ -9,6 +9,8 @@ import (
 
 	"github.com/nativetls/nativetls/pkcs11"
 	"github.com/nativetls/nativetls/trust"
+
+	"github.com/nativetls/nativetls/internal/p11raw"
 )
 
 // p11KitModuleCandidates are the usual locations of p11-kit's trust module
@@ -60,10 +62,6 @@ var closing sync.Mutex
 // concurrently from the system bundle.
 func loadP11Kit(opts *Options, cache func() certCache) ([]trust.Anchor, []trust.SourceReport) {
 	rep := trust.SourceReport{Name: "p11-kit"}
-	if !cgoEnabled {
-		rep.Skipped = "this binary was built without cgo (CGO_ENABLED=0); the p11-kit trust module is a PKCS#11 library and needs cgo"
-		return nil, []trust.SourceReport{rep}
-	}
 	path := findP11KitModule(opts)
 	if path == "" {
 		rep.Skipped = "p11-kit-trust.so not found (install p11-kit-modules or set Options.P11KitModule)"
@@ -165,22 +163,22 @@ func tokenPath(module string, sl pkcs11.Slot) string {
 func readTokenObjects(mod *pkcs11.Module, slot uint, source string) (tokenObjects, error) {
 	t := tokenObjects{source: source}
 	find := func(class uint, want []uint) ([]pkcs11.Object, error) {
-		return mod.FindObjects(slot, []*pkcs11.Attribute{pkcs11.NewAttribute(pkcs11.CKA_CLASS, class)}, want)
+		return mod.FindObjects(slot, class, want)
 	}
 	var err error
-	if t.certs, err = find(pkcs11.CKO_CERTIFICATE, certAttrs); err != nil {
+	if t.certs, err = find(p11raw.CKO_CERTIFICATE, certAttrs); err != nil {
 		return t, err
 	}
-	if t.trusts, err = find(pkcs11.CKO_NSS_TRUST, trustAttrs); err != nil {
+	if t.trusts, err = find(p11raw.CKO_NSS_TRUST, trustAttrs); err != nil {
 		return t, err
 	}
-	if t.exts, err = find(pkcs11.CKO_X_CERTIFICATE_EXTENSION, extAttrs); err != nil {
+	if t.exts, err = find(p11raw.CKO_X_CERTIFICATE_EXTENSION, extAttrs); err != nil {
 		return t, err
 	}
 	if len(t.trusts) == 0 {
 		// Trust assertions are p11-kit's retired form of the same
 		// decisions; read them only from modules that serve no NSS trust.
-		if t.assertions, err = find(pkcs11.CKO_X_TRUST_ASSERTION, assertionAttrs); err != nil {
+		if t.assertions, err = find(p11raw.CKO_X_TRUST_ASSERTION, assertionAttrs); err != nil {
 			return t, err
 		}
 	}

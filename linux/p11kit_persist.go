@@ -10,7 +10,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/nativetls/nativetls/pkcs11"
+	"github.com/nativetls/nativetls/internal/p11raw"
 )
 
 // This file reads p11-kit's persist format (".p11-kit" files, the
@@ -50,16 +50,16 @@ var persistAttrs = map[string]struct {
 	typ  uint // the attribute type, or dropped
 	kind persistKind
 }{
-	"class":                      {pkcs11.CKA_CLASS, pkClass},
-	"label":                      {pkcs11.CKA_LABEL, pkBytes},
-	"value":                      {pkcs11.CKA_VALUE, pkBytes},
-	"trusted":                    {pkcs11.CKA_TRUSTED, pkBool},
-	"x-distrusted":               {pkcs11.CKA_X_DISTRUSTED, pkBool},
-	"object-id":                  {pkcs11.CKA_OBJECT_ID, pkOID},
-	"public-key-info":            {pkcs11.CKA_PUBLIC_KEY_INFO, pkBytes},
-	"issuer":                     {pkcs11.CKA_ISSUER, pkBytes},
-	"serial-number":              {pkcs11.CKA_SERIAL_NUMBER, pkBytes},
-	"nss-server-distrust-after":  {pkcs11.CKA_NSS_SERVER_DISTRUST_AFTER, pkBytes},
+	"class":                      {p11raw.CKA_CLASS, pkClass},
+	"label":                      {p11raw.CKA_LABEL, pkBytes},
+	"value":                      {p11raw.CKA_VALUE, pkBytes},
+	"trusted":                    {p11raw.CKA_TRUSTED, pkBool},
+	"x-distrusted":               {p11raw.CKA_X_DISTRUSTED, pkBool},
+	"object-id":                  {p11raw.CKA_OBJECT_ID, pkOID},
+	"public-key-info":            {p11raw.CKA_PUBLIC_KEY_INFO, pkBytes},
+	"issuer":                     {p11raw.CKA_ISSUER, pkBytes},
+	"serial-number":              {p11raw.CKA_SERIAL_NUMBER, pkBytes},
+	"nss-server-distrust-after":  {p11raw.CKA_NSS_SERVER_DISTRUST_AFTER, pkBytes},
 	"x-critical":                 {dropped, pkBool},
 	"subject":                    {dropped, pkBytes},
 	"id":                         {dropped, pkBytes},
@@ -81,9 +81,9 @@ var persistAttrs = map[string]struct {
 
 // persistClasses are the object classes the fast path models.
 var persistClasses = map[string]uint{
-	"certificate":             pkcs11.CKO_CERTIFICATE,
-	"x-certificate-extension": pkcs11.CKO_X_CERTIFICATE_EXTENSION,
-	"nss-builtin-root-list":   pkcs11.CKO_NSS_BUILTIN_ROOT_LIST,
+	"certificate":             p11raw.CKO_CERTIFICATE,
+	"x-certificate-extension": p11raw.CKO_X_CERTIFICATE_EXTENSION,
+	"nss-builtin-root-list":   p11raw.CKO_NSS_BUILTIN_ROOT_LIST,
 }
 
 // persistConsts are the constant values accepted for pkConst attributes.
@@ -169,10 +169,10 @@ func persistPEM(obj map[uint][]byte, first, rest []byte) ([]byte, int, error) {
 	}
 	switch block.Type {
 	case "CERTIFICATE":
-		setDefault(pkcs11.CKA_CLASS, ulongBytes(pkcs11.CKO_CERTIFICATE))
-		setDefault(pkcs11.CKA_VALUE, block.Bytes)
+		setDefault(p11raw.CKA_CLASS, ulongBytes(p11raw.CKO_CERTIFICATE))
+		setDefault(p11raw.CKA_VALUE, block.Bytes)
 	case "PUBLIC KEY":
-		setDefault(pkcs11.CKA_PUBLIC_KEY_INFO, block.Bytes)
+		setDefault(p11raw.CKA_PUBLIC_KEY_INFO, block.Bytes)
 	default:
 		return nil, 0, fmt.Errorf("PEM block %q: %w", block.Type, errPersistUnsupported)
 	}

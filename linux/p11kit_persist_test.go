@@ -6,8 +6,8 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/nativetls/nativetls/internal/p11raw"
 	"github.com/nativetls/nativetls/internal/testpki"
-	"github.com/nativetls/nativetls/pkcs11"
 )
 
 const persistSample = `# comment
@@ -39,10 +39,10 @@ func TestParsePersist(t *testing.T) {
 		t.Fatalf("parsePersist = %d objects, %v", len(objs), err)
 	}
 	o := objs[0]
-	if !bytes.Equal(o[pkcs11.CKA_VALUE], c.Cert.Raw) || string(o[pkcs11.CKA_LABEL]) != `x"y` || !attrBool(o[pkcs11.CKA_TRUSTED]) {
+	if !bytes.Equal(o[p11raw.CKA_VALUE], c.Cert.Raw) || string(o[p11raw.CKA_LABEL]) != `x"y` || !attrBool(o[p11raw.CKA_TRUSTED]) {
 		t.Fatalf("object = %v", o)
 	}
-	if cl, _ := attrULong(o[pkcs11.CKA_CLASS]); cl != pkcs11.CKO_CERTIFICATE {
+	if cl, _ := attrULong(o[p11raw.CKA_CLASS]); cl != p11raw.CKO_CERTIFICATE {
 		t.Fatalf("class = %d", cl)
 	}
 	for _, bad := range []string{

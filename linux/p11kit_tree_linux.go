@@ -10,6 +10,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/nativetls/nativetls/internal/p11raw"
 	"github.com/nativetls/nativetls/internal/safefile"
 	"github.com/nativetls/nativetls/pkcs11"
 	"github.com/nativetls/nativetls/trust"
@@ -107,7 +108,7 @@ func (t *tokenObjects) addFile(path string, flag parseFlag) error {
 		if _, err := x509.ParseCertificate(data); err != nil {
 			return fmt.Errorf("%s: a DER file Go cannot parse: %w", path, errPersistUnsupported)
 		}
-		objs = []map[uint][]byte{{pkcs11.CKA_CLASS: ulongBytes(pkcs11.CKO_CERTIFICATE), pkcs11.CKA_VALUE: data}}
+		objs = []map[uint][]byte{{p11raw.CKA_CLASS: ulongBytes(p11raw.CKO_CERTIFICATE), p11raw.CKA_VALUE: data}}
 	default:
 		return nil // not a format p11-kit reads (a README): skipped, as p11-kit skips it
 	}
@@ -129,7 +130,7 @@ func pemObjects(data []byte) ([]map[uint][]byte, error) {
 		if b.Type != "CERTIFICATE" {
 			return nil, fmt.Errorf("PEM block %q: %w", truncate(b.Type), errPersistUnsupported)
 		}
-		objs = append(objs, map[uint][]byte{pkcs11.CKA_CLASS: ulongBytes(pkcs11.CKO_CERTIFICATE), pkcs11.CKA_VALUE: b.Bytes})
+		objs = append(objs, map[uint][]byte{p11raw.CKA_CLASS: ulongBytes(p11raw.CKO_CERTIFICATE), p11raw.CKA_VALUE: b.Bytes})
 	}
 }
 
@@ -137,19 +138,19 @@ func pemObjects(data []byte) ([]map[uint][]byte, error) {
 // the objects by class.
 func (t *tokenObjects) sink(objs []map[uint][]byte, flag parseFlag) error {
 	for _, o := range objs {
-		class, ok := attrULong(o[pkcs11.CKA_CLASS])
+		class, ok := attrULong(o[p11raw.CKA_CLASS])
 		if !ok {
 			return fmt.Errorf("an object without a class: %w", errPersistUnsupported)
 		}
 		switch class {
-		case pkcs11.CKO_CERTIFICATE:
-			if len(o[pkcs11.CKA_VALUE]) == 0 {
+		case p11raw.CKO_CERTIFICATE:
+			if len(o[p11raw.CKA_VALUE]) == 0 {
 				return fmt.Errorf("a certificate object without a value: %w", errPersistUnsupported)
 			}
 			populateTrust(o, flag)
 			t.certs = append(t.certs, pkcs11.Object{Attrs: o})
-		case pkcs11.CKO_X_CERTIFICATE_EXTENSION:
-			if len(o[pkcs11.CKA_PUBLIC_KEY_INFO]) == 0 || !bytes.Equal(o[pkcs11.CKA_OBJECT_ID], ekuOIDDER) {
+		case p11raw.CKO_X_CERTIFICATE_EXTENSION:
+			if len(o[p11raw.CKA_PUBLIC_KEY_INFO]) == 0 || !bytes.Equal(o[p11raw.CKA_OBJECT_ID], ekuOIDDER) {
 				// Only stapled extended key usage is modelled: p11-kit's
 				// builder weighs rejected purposes and other stapled
 				// extensions in ways the module alone decides.
@@ -165,14 +166,14 @@ func (t *tokenObjects) sink(objs []map[uint][]byte, flag parseFlag) error {
 func populateTrust(o map[uint][]byte, flag parseFlag) {
 	switch flag {
 	case flagAnchor:
-		if attrBool(o[pkcs11.CKA_X_DISTRUSTED]) {
+		if attrBool(o[p11raw.CKA_X_DISTRUSTED]) {
 			return // p11-kit warns and keeps the distrust
 		}
-		o[pkcs11.CKA_TRUSTED], o[pkcs11.CKA_X_DISTRUSTED] = []byte{1}, []byte{0}
+		o[p11raw.CKA_TRUSTED], o[p11raw.CKA_X_DISTRUSTED] = []byte{1}, []byte{0}
 	case flagBlocklist:
-		o[pkcs11.CKA_TRUSTED], o[pkcs11.CKA_X_DISTRUSTED] = []byte{0}, []byte{1}
+		o[p11raw.CKA_TRUSTED], o[p11raw.CKA_X_DISTRUSTED] = []byte{0}, []byte{1}
 	default:
-		for _, a := range []uint{pkcs11.CKA_TRUSTED, pkcs11.CKA_X_DISTRUSTED} {
+		for _, a := range []uint{p11raw.CKA_TRUSTED, p11raw.CKA_X_DISTRUSTED} {
 			if _, ok := o[a]; !ok {
 				o[a] = []byte{0}
 			}
@@ -185,8 +186,8 @@ func populateTrust(o map[uint][]byte, flag parseFlag) {
 func anchorsFromTree(t *tokenObjects) tokenResult {
 	stapledEKU := map[string]bool{}
 	for _, e := range t.exts {
-		if bytes.Equal(e.Attrs[pkcs11.CKA_OBJECT_ID], ekuOIDDER) {
-			stapledEKU[string(e.Attrs[pkcs11.CKA_PUBLIC_KEY_INFO])] = true
+		if bytes.Equal(e.Attrs[p11raw.CKA_OBJECT_ID], ekuOIDDER) {
+			stapledEKU[string(e.Attrs[p11raw.CKA_PUBLIC_KEY_INFO])] = true
 		}
 	}
 	res := anchorsFromTokenObjects(*t)

@@ -11,6 +11,8 @@ import (
 
 	"github.com/nativetls/nativetls/pkcs11"
 	"github.com/nativetls/nativetls/trust"
+
+	"github.com/nativetls/nativetls/internal/p11raw"
 )
 
 // This file turns the objects a PKCS#11 trust module serves (p11-kit's
@@ -31,27 +33,27 @@ var knownPurposes = []struct {
 	usage trust.Usage
 	attr  uint
 }{
-	{trust.UsageServerAuth, pkcs11.CKA_TRUST_SERVER_AUTH},
-	{trust.UsageClientAuth, pkcs11.CKA_TRUST_CLIENT_AUTH},
-	{trust.UsageEmail, pkcs11.CKA_TRUST_EMAIL_PROTECTION},
-	{trust.UsageCodeSigning, pkcs11.CKA_TRUST_CODE_SIGNING},
+	{trust.UsageServerAuth, p11raw.CKA_TRUST_SERVER_AUTH},
+	{trust.UsageClientAuth, p11raw.CKA_TRUST_CLIENT_AUTH},
+	{trust.UsageEmail, p11raw.CKA_TRUST_EMAIL_PROTECTION},
+	{trust.UsageCodeSigning, p11raw.CKA_TRUST_CODE_SIGNING},
 }
 
 // Attribute types read from certificate objects.
-var certAttrs = []uint{pkcs11.CKA_VALUE, pkcs11.CKA_LABEL, pkcs11.CKA_TRUSTED,
-	pkcs11.CKA_X_DISTRUSTED, pkcs11.CKA_CERTIFICATE_CATEGORY, pkcs11.CKA_NSS_SERVER_DISTRUST_AFTER}
+var certAttrs = []uint{p11raw.CKA_VALUE, p11raw.CKA_LABEL, p11raw.CKA_TRUSTED,
+	p11raw.CKA_X_DISTRUSTED, p11raw.CKA_CERTIFICATE_CATEGORY, p11raw.CKA_NSS_SERVER_DISTRUST_AFTER}
 
 // Attribute types read from CKO_NSS_TRUST objects.
-var trustAttrs = []uint{pkcs11.CKA_CERT_SHA1_HASH, pkcs11.CKA_ISSUER, pkcs11.CKA_SERIAL_NUMBER,
-	pkcs11.CKA_TRUST_SERVER_AUTH, pkcs11.CKA_TRUST_CLIENT_AUTH, pkcs11.CKA_TRUST_EMAIL_PROTECTION,
-	pkcs11.CKA_TRUST_CODE_SIGNING}
+var trustAttrs = []uint{p11raw.CKA_CERT_SHA1_HASH, p11raw.CKA_ISSUER, p11raw.CKA_SERIAL_NUMBER,
+	p11raw.CKA_TRUST_SERVER_AUTH, p11raw.CKA_TRUST_CLIENT_AUTH, p11raw.CKA_TRUST_EMAIL_PROTECTION,
+	p11raw.CKA_TRUST_CODE_SIGNING}
 
 // Attribute types read from CKO_X_CERTIFICATE_EXTENSION objects.
-var extAttrs = []uint{pkcs11.CKA_PUBLIC_KEY_INFO, pkcs11.CKA_OBJECT_ID, pkcs11.CKA_VALUE}
+var extAttrs = []uint{p11raw.CKA_PUBLIC_KEY_INFO, p11raw.CKA_OBJECT_ID, p11raw.CKA_VALUE}
 
 // Attribute types read from CKO_X_TRUST_ASSERTION objects.
-var assertionAttrs = []uint{pkcs11.CKA_X_ASSERTION_TYPE, pkcs11.CKA_X_CERTIFICATE_VALUE, pkcs11.CKA_X_PURPOSE,
-	pkcs11.CKA_ISSUER, pkcs11.CKA_SERIAL_NUMBER}
+var assertionAttrs = []uint{p11raw.CKA_X_ASSERTION_TYPE, p11raw.CKA_X_CERTIFICATE_VALUE, p11raw.CKA_X_PURPOSE,
+	p11raw.CKA_ISSUER, p11raw.CKA_SERIAL_NUMBER}
 
 // tokenObjects are the trust-relevant objects of one token.
 type tokenObjects struct {
@@ -89,30 +91,30 @@ func anchorsFromTokenObjects(t tokenObjects) tokenResult {
 	trustBySHA1 := map[string]pkcs11.Object{}
 	trustByIssuerSerial := map[string]pkcs11.Object{}
 	for _, o := range t.trusts {
-		if h := o.Attrs[pkcs11.CKA_CERT_SHA1_HASH]; len(h) > 0 {
+		if h := o.Attrs[p11raw.CKA_CERT_SHA1_HASH]; len(h) > 0 {
 			trustBySHA1[string(h)] = o
 		}
-		if is, sn := o.Attrs[pkcs11.CKA_ISSUER], o.Attrs[pkcs11.CKA_SERIAL_NUMBER]; len(is) > 0 && len(sn) > 0 {
+		if is, sn := o.Attrs[p11raw.CKA_ISSUER], o.Attrs[p11raw.CKA_SERIAL_NUMBER]; len(is) > 0 && len(sn) > 0 {
 			trustByIssuerSerial[string(is)+"\x00"+string(sn)] = o
 		}
 	}
 	extsBySPKI := map[string][]pkcs11.Object{}
 	for _, o := range t.exts {
-		k := string(o.Attrs[pkcs11.CKA_PUBLIC_KEY_INFO])
+		k := string(o.Attrs[p11raw.CKA_PUBLIC_KEY_INFO])
 		extsBySPKI[k] = append(extsBySPKI[k], o)
 	}
 	assertByCert := map[string][]pkcs11.Object{}
 	for _, o := range t.assertions {
-		k := string(o.Attrs[pkcs11.CKA_X_CERTIFICATE_VALUE])
+		k := string(o.Attrs[p11raw.CKA_X_CERTIFICATE_VALUE])
 		if k == "" {
 			// distrust assertions name the certificate by issuer and serial
-			k = string(o.Attrs[pkcs11.CKA_ISSUER]) + "\x00" + string(o.Attrs[pkcs11.CKA_SERIAL_NUMBER])
+			k = string(o.Attrs[p11raw.CKA_ISSUER]) + "\x00" + string(o.Attrs[p11raw.CKA_SERIAL_NUMBER])
 		}
 		assertByCert[k] = append(assertByCert[k], o)
 	}
 	for _, o := range t.certs {
-		der := o.Attrs[pkcs11.CKA_VALUE]
-		label := string(o.Attrs[pkcs11.CKA_LABEL])
+		der := o.Attrs[p11raw.CKA_VALUE]
+		label := string(o.Attrs[p11raw.CKA_LABEL])
 		var c *x509.Certificate
 		var err error
 		if t.cache != nil {
@@ -145,13 +147,13 @@ func anchorsFromTokenObjects(t tokenObjects) tokenResult {
 func decideAnchor(c *x509.Certificate, o pkcs11.Object, t tokenObjects, bySHA1, byIS map[string]pkcs11.Object,
 	exts, assertions []pkcs11.Object) (trust.Anchor, bool, error) {
 	a := trust.Anchor{Certificate: c, Source: t.source}
-	distrusted := attrBool(o.Attrs[pkcs11.CKA_X_DISTRUSTED])
-	trustedFlag := attrBool(o.Attrs[pkcs11.CKA_TRUSTED])
+	distrusted := attrBool(o.Attrs[p11raw.CKA_X_DISTRUSTED])
+	trustedFlag := attrBool(o.Attrs[p11raw.CKA_TRUSTED])
 	ps := newPurposeSet()
 	sum := sha1.Sum(c.Raw)
 	to, haveTrust := bySHA1[string(sum[:])]
 	if !haveTrust {
-		to, haveTrust = byIS[string(o.Attrs[pkcs11.CKA_ISSUER])+"\x00"+string(o.Attrs[pkcs11.CKA_SERIAL_NUMBER])]
+		to, haveTrust = byIS[string(o.Attrs[p11raw.CKA_ISSUER])+"\x00"+string(o.Attrs[p11raw.CKA_SERIAL_NUMBER])]
 		if !haveTrust {
 			to, haveTrust = byIS[string(c.RawIssuer)+"\x00"+string(serialDER(c))]
 		}
@@ -165,12 +167,12 @@ func decideAnchor(c *x509.Certificate, o pkcs11.Object, t tokenObjects, bySHA1, 
 			}
 			present++
 			switch v {
-			case pkcs11.CKT_NSS_TRUSTED_DELEGATOR, pkcs11.CKT_NSS_TRUSTED:
+			case p11raw.CKT_NSS_TRUSTED_DELEGATOR, p11raw.CKT_NSS_TRUSTED:
 				// A trusted CA, or a trusted peer (a self-signed server
 				// certificate installed as such): crypto/x509 accepts
 				// either from the root pool, as Go's SystemCertPool does.
 				ps.trusted[kp.usage] = true
-			case pkcs11.CKT_NSS_NOT_TRUSTED:
+			case p11raw.CKT_NSS_NOT_TRUSTED:
 				ps.rejected[kp.usage] = true
 				notTrusted++
 			}
@@ -207,7 +209,7 @@ func decideAnchor(c *x509.Certificate, o pkcs11.Object, t tokenObjects, bySHA1, 
 	if len(a.Purposes) == len(knownPurposes) {
 		a.Purposes = nil // every purpose: unrestricted
 	}
-	if d, ok, err := parseDistrustAfter(o.Attrs[pkcs11.CKA_NSS_SERVER_DISTRUST_AFTER]); err != nil {
+	if d, ok, err := parseDistrustAfter(o.Attrs[p11raw.CKA_NSS_SERVER_DISTRUST_AFTER]); err != nil {
 		extErr = err
 	} else if ok {
 		a.DistrustAfter = d
@@ -220,13 +222,13 @@ func decideAnchor(c *x509.Certificate, o pkcs11.Object, t tokenObjects, bySHA1, 
 // removes the purposes it lists.
 func applyExtension(ps *purposeSet, e pkcs11.Object) error {
 	var oid asn1.ObjectIdentifier
-	if _, err := asn1.Unmarshal(e.Attrs[pkcs11.CKA_OBJECT_ID], &oid); err != nil {
+	if _, err := asn1.Unmarshal(e.Attrs[p11raw.CKA_OBJECT_ID], &oid); err != nil {
 		return fmt.Errorf("stapled extension with an unreadable object id: %w", err)
 	}
 	if !oid.Equal(oidExtKeyUsage) && !oid.Equal(oidRejectedPurposes) {
 		return nil
 	}
-	oids, err := extensionOIDs(e.Attrs[pkcs11.CKA_VALUE])
+	oids, err := extensionOIDs(e.Attrs[p11raw.CKA_VALUE])
 	if err != nil {
 		return fmt.Errorf("stapled extension %s: %w", oid, err)
 	}
@@ -282,13 +284,13 @@ func extensionOIDs(v []byte) ([]asn1.ObjectIdentifier, error) {
 
 // applyAssertion applies a (retired) p11-kit trust assertion.
 func applyAssertion(ps *purposeSet, distrusted *bool, o pkcs11.Object) {
-	typ, _ := attrULong(o.Attrs[pkcs11.CKA_X_ASSERTION_TYPE])
+	typ, _ := attrULong(o.Attrs[p11raw.CKA_X_ASSERTION_TYPE])
 	switch typ {
-	case pkcs11.CKT_X_DISTRUSTED_CERTIFICATE:
+	case p11raw.CKT_X_DISTRUSTED_CERTIFICATE:
 		*distrusted = true
-	case pkcs11.CKT_X_ANCHORED_CERTIFICATE:
+	case p11raw.CKT_X_ANCHORED_CERTIFICATE:
 		var oid asn1.ObjectIdentifier
-		for _, part := range strings.Split(string(o.Attrs[pkcs11.CKA_X_PURPOSE]), ".") {
+		for _, part := range strings.Split(string(o.Attrs[p11raw.CKA_X_PURPOSE]), ".") {
 			var n int
 			if _, err := fmt.Sscanf(part, "%d", &n); err != nil {
 				return

@@ -9,14 +9,16 @@ import (
 
 	"github.com/nativetls/nativetls/pkcs11"
 	"github.com/nativetls/nativetls/trust"
+
+	"github.com/nativetls/nativetls/internal/p11raw"
 )
 
 func ulong(v uint) []byte { return binary.NativeEndian.AppendUint64(nil, uint64(v)) }
 
 func certObj(c testCert, trusted bool, extra map[uint][]byte) pkcs11.Object {
-	attrs := map[uint][]byte{pkcs11.CKA_VALUE: c.cert.Raw, pkcs11.CKA_LABEL: []byte(c.cert.Subject.CommonName)}
+	attrs := map[uint][]byte{p11raw.CKA_VALUE: c.cert.Raw, p11raw.CKA_LABEL: []byte(c.cert.Subject.CommonName)}
 	if trusted {
-		attrs[pkcs11.CKA_TRUSTED] = []byte{1}
+		attrs[p11raw.CKA_TRUSTED] = []byte{1}
 	}
 	for k, v := range extra {
 		attrs[k] = v
@@ -27,9 +29,9 @@ func certObj(c testCert, trusted bool, extra map[uint][]byte) pkcs11.Object {
 func nssTrustObj(c testCert, server, client, email, code uint) pkcs11.Object {
 	sum := sha1.Sum(c.cert.Raw)
 	return pkcs11.Object{Attrs: map[uint][]byte{
-		pkcs11.CKA_CERT_SHA1_HASH: sum[:], pkcs11.CKA_TRUST_SERVER_AUTH: ulong(server),
-		pkcs11.CKA_TRUST_CLIENT_AUTH: ulong(client), pkcs11.CKA_TRUST_EMAIL_PROTECTION: ulong(email),
-		pkcs11.CKA_TRUST_CODE_SIGNING: ulong(code)}}
+		p11raw.CKA_CERT_SHA1_HASH: sum[:], p11raw.CKA_TRUST_SERVER_AUTH: ulong(server),
+		p11raw.CKA_TRUST_CLIENT_AUTH: ulong(client), p11raw.CKA_TRUST_EMAIL_PROTECTION: ulong(email),
+		p11raw.CKA_TRUST_CODE_SIGNING: ulong(code)}}
 }
 
 func extObj(t *testing.T, c testCert, oid asn1.ObjectIdentifier, purposes ...asn1.ObjectIdentifier) pkcs11.Object {
@@ -39,8 +41,8 @@ func extObj(t *testing.T, c testCert, oid asn1.ObjectIdentifier, purposes ...asn
 		Value []byte
 	}{oid, inner})
 	id, _ := asn1.Marshal(oid)
-	return pkcs11.Object{Attrs: map[uint][]byte{pkcs11.CKA_PUBLIC_KEY_INFO: c.cert.RawSubjectPublicKeyInfo,
-		pkcs11.CKA_OBJECT_ID: id, pkcs11.CKA_VALUE: full}}
+	return pkcs11.Object{Attrs: map[uint][]byte{p11raw.CKA_PUBLIC_KEY_INFO: c.cert.RawSubjectPublicKeyInfo,
+		p11raw.CKA_OBJECT_ID: id, p11raw.CKA_VALUE: full}}
 }
 
 var (
@@ -50,9 +52,9 @@ var (
 
 func TestAnchorsFromTokenObjects(t *testing.T) {
 	const (
-		del = pkcs11.CKT_NSS_TRUSTED_DELEGATOR
-		mv  = pkcs11.CKT_NSS_MUST_VERIFY_TRUST
-		no  = pkcs11.CKT_NSS_NOT_TRUSTED
+		del = p11raw.CKT_NSS_TRUSTED_DELEGATOR
+		mv  = p11raw.CKT_NSS_MUST_VERIFY_TRUST
+		no  = p11raw.CKT_NSS_NOT_TRUSTED
 	)
 	server := newCert(t, "ServerOnly", true, nil)
 	email := newCert(t, "EmailExt", true, nil)
@@ -69,15 +71,15 @@ func TestAnchorsFromTokenObjects(t *testing.T) {
 			certObj(server, true, nil), certObj(email, true, nil), certObj(rejected, true, nil),
 			certObj(distrusted, false, nil), certObj(plain, false, nil),
 			certObj(asserted, false, nil),
-			certObj(sunset, true, map[uint][]byte{pkcs11.CKA_NSS_SERVER_DISTRUST_AFTER: []byte("240101000000Z")}),
-			certObj(flagged, true, map[uint][]byte{pkcs11.CKA_X_DISTRUSTED: {1}}),
-			{Attrs: map[uint][]byte{pkcs11.CKA_VALUE: []byte("garbage"), pkcs11.CKA_LABEL: []byte("broken")}},
+			certObj(sunset, true, map[uint][]byte{p11raw.CKA_NSS_SERVER_DISTRUST_AFTER: []byte("240101000000Z")}),
+			certObj(flagged, true, map[uint][]byte{p11raw.CKA_X_DISTRUSTED: {1}}),
+			{Attrs: map[uint][]byte{p11raw.CKA_VALUE: []byte("garbage"), p11raw.CKA_LABEL: []byte("broken")}},
 		},
 		trusts: []pkcs11.Object{nssTrustObj(server, del, mv, mv, mv), nssTrustObj(distrusted, no, no, no, no)},
 		exts: []pkcs11.Object{extObj(t, email, oidExtKeyUsage, oidEmail),
 			extObj(t, rejected, oidRejectedPurposes, oidServer)},
-		assertions: []pkcs11.Object{{Attrs: map[uint][]byte{pkcs11.CKA_X_ASSERTION_TYPE: ulong(pkcs11.CKT_X_ANCHORED_CERTIFICATE),
-			pkcs11.CKA_X_CERTIFICATE_VALUE: asserted.cert.Raw, pkcs11.CKA_X_PURPOSE: []byte("1.3.6.1.5.5.7.3.1")}}},
+		assertions: []pkcs11.Object{{Attrs: map[uint][]byte{p11raw.CKA_X_ASSERTION_TYPE: ulong(p11raw.CKT_X_ANCHORED_CERTIFICATE),
+			p11raw.CKA_X_CERTIFICATE_VALUE: asserted.cert.Raw, p11raw.CKA_X_PURPOSE: []byte("1.3.6.1.5.5.7.3.1")}}},
 	}
 	res := anchorsFromTokenObjects(tok)
 	got := map[string]trust.Anchor{}
@@ -135,6 +137,6 @@ func FuzzExtensionOIDs(f *testing.F) {
 		parseDistrustAfter(b)
 		ps := newPurposeSet()
 		id, _ := asn1.Marshal(oidExtKeyUsage)
-		applyExtension(&ps, pkcs11.Object{Attrs: map[uint][]byte{pkcs11.CKA_OBJECT_ID: id, pkcs11.CKA_VALUE: b}})
+		applyExtension(&ps, pkcs11.Object{Attrs: map[uint][]byte{p11raw.CKA_OBJECT_ID: id, p11raw.CKA_VALUE: b}})
 	})
 }

@@ -91,10 +91,11 @@ type snapshot struct {
 
 // Compile-time conformance.
 var (
-	_ trust.TrustStore     = (*Store)(nil)
-	_ trust.AnchorLister   = (*Store)(nil)
-	_ trust.SourceReporter = (*Store)(nil)
-	_ trust.Generationer   = (*Store)(nil)
+	_ trust.TrustStore       = (*Store)(nil)
+	_ trust.AnchorLister     = (*Store)(nil)
+	_ trust.SourceReporter   = (*Store)(nil)
+	_ trust.Generationer     = (*Store)(nil)
+	_ trust.PlatformAnchorer = (*Store)(nil)
 )
 
 var (
@@ -269,6 +270,14 @@ func (s *Store) poke() {
 func (s *Store) IsDistrusted(c *x509.Certificate) bool {
 	snap := s.cur.Load()
 	return snap != nil && snap.IsDistrusted(c)
+}
+
+// IsPlatformAnchor implements trust.PlatformAnchorer: anchor came from the
+// operating system's own configuration (p11-kit or the distribution's
+// bundle), not from a file the program named.
+func (s *Store) IsPlatformAnchor(anchor *x509.Certificate) bool {
+	snap := s.cur.Load()
+	return snap != nil && snap.IsPlatformAnchor(anchor)
 }
 
 // AnchorStore returns a snapshot of the current content.

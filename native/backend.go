@@ -3,7 +3,10 @@ package native
 import (
 	"crypto"
 	"crypto/x509"
+	"errors"
 	"fmt"
+	"io"
+	"runtime"
 	"sync"
 
 	"github.com/nativetls/nativetls/trust"
@@ -17,6 +20,15 @@ type backend struct {
 	// loadCertificates / loadKey resolve file paths and platform URIs.
 	loadCertificates func(spec string) ([]*x509.Certificate, error)
 	loadKey          func(spec string, pw trust.PasswordFunc) (crypto.Signer, error)
+	// install adds (or, with uninstall, removes) a CA in the platform's
+	// stores; nil means the platform has none nativetls can change.
+	install func(cert *x509.Certificate, opts trust.InstallOptions, uninstall bool) ([]trust.InstallAction, error)
+	// osKeyStores lists the identities of the OS key stores besides
+	// PKCS#11; nil means there are none.
+	osKeyStores func() []trust.KeyStore
+	// capabilities adjusts the scheme report to what this machine has at
+	// run time; nil means Schemes() as is.
+	capabilities func([]trust.Capability) []trust.Capability
 }
 
 // verifierFor resolves the trust store a configuration verifies with.
@@ -70,7 +82,45 @@ func (b *backend) public() trust.Backend {
 		SystemTrustStore:      b.system,
 		TrustStoreFromPEMFile: func(path string) (trust.TrustStore, error) { return trust.FromPEMFile(path) },
 		Validate:              b.validate,
+		Install: func(cert *x509.Certificate, opts trust.InstallOptions) ([]trust.InstallAction, error) {
+			return b.changeStore(cert, opts, false)
+		},
+		Uninstall: func(cert *x509.Certificate, opts trust.InstallOptions) ([]trust.InstallAction, error) {
+			return b.changeStore(cert, opts, true)
+		},
+		Keys: func(opts trust.KeyListOptions) ([]trust.KeyStore, error) {
+			return listKeys(opts, b.osKeyStores)
+		},
+		Capabilities: b.capabilityReport,
 	}
+}
+
+// changeStore runs the platform's install or uninstall after the checks
+// every platform shares.
+func (b *backend) changeStore(cert *x509.Certificate, opts trust.InstallOptions, uninstall bool) ([]trust.InstallAction, error) {
+	if cert == nil {
+		return nil, errors.New("native: no certificate given to install or uninstall")
+	}
+	if err := trust.ValidateInstallName(opts.Name); err != nil {
+		return nil, err
+	}
+	if b.install == nil {
+		return nil, fmt.Errorf("native: installing a CA on %s: %w: the %s backend knows no trust store it can change (nativetls changes those of Linux, Windows and macOS)",
+			runtime.GOOS, trust.ErrUnsupported, b.name)
+	}
+	return b.install(cert, opts, uninstall)
+}
+
+// capabilityReport is Schemes() as capabilities, adjusted by the platform.
+func (b *backend) capabilityReport() []trust.Capability {
+	var out []trust.Capability
+	for _, s := range Schemes() {
+		out = append(out, trust.Capability{Name: s.Scheme, Available: s.Available, Note: s.Reason})
+	}
+	if b.capabilities != nil {
+		out = b.capabilities(out)
+	}
+	return out
 }
 
 var portableBackend = &backend{
@@ -111,3 +161,11 @@ func Backend() trust.Backend { return platform().public() }
 
 // platform returns the running platform's backend.
 func platform() *backend { return platformBackend() }
+
+// writePlan writes a dry-run action to w (nil: nowhere), for the platforms
+// whose install adapters plan their own actions.
+func writePlan(w io.Writer, a trust.InstallAction) {
+	if w != nil {
+		fmt.Fprintln(w, a.String())
+	}
+}

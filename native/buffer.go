@@ -140,7 +140,7 @@ func (b *Buffer) Handshake() error {
 	case !done:
 		return err
 	case err != nil:
-		b.hsErr = &trust.TLSError{Backend: b.backend, Op: "handshake", Err: err}
+		b.hsErr = tlsError(b.backend, "handshake", err)
 	}
 	b.hsDone = true
 	return b.hsErr

@@ -18,6 +18,7 @@ type ClientContext struct {
 	cfg  trust.Configuration
 	base *tls.Config
 	v    verifier
+	ids  *clientChooser // nil without a client identity source
 }
 
 // NewClientContext builds a client context with the platform backend.
@@ -39,7 +40,7 @@ func (b *backend) newClient(cfg trust.Configuration) (*ClientContext, error) {
 	// VerifyConnection, which runs on every handshake including resumption.
 	base.InsecureSkipVerify = true
 	base.ClientSessionCache = tls.NewLRUClientSessionCache(0)
-	c := &ClientContext{b: b, cfg: cfg, base: base, v: v}
+	c := &ClientContext{b: b, cfg: cfg, base: base, v: v, ids: newClientChooser(cfg)}
 	return c, nil
 }
 
@@ -78,7 +79,29 @@ func (c *ClientContext) connConfig(serverName string, out *Conn) (*tls.Config, e
 		name = ""
 	}
 	tc.VerifyConnection = func(cs tls.ConnectionState) error { return c.v.verify(cs, name, out) }
+	switch {
+	case c.ids != nil:
+		tc.GetClientCertificate = func(cri *tls.CertificateRequestInfo) (*tls.Certificate, error) { return c.ids.get(cri, out) }
+	case len(tc.Certificates) > 0:
+		tc.GetClientCertificate = staticClientCertificate(tc.Certificates)
+	}
 	return tc, nil
+}
+
+// staticClientCertificate answers a certificate request with the first
+// configured chain the server's request allows or, when none does (say the
+// server names other CAs), with the first chain anyway, as OpenSSL and curl
+// do: the server's verdict then says what is wrong with it, where sending
+// nothing would only say that nothing was sent.
+func staticClientCertificate(certs []tls.Certificate) func(*tls.CertificateRequestInfo) (*tls.Certificate, error) {
+	return func(cri *tls.CertificateRequestInfo) (*tls.Certificate, error) {
+		for i := range certs {
+			if cri.SupportsCertificate(&certs[i]) == nil {
+				return &certs[i], nil
+			}
+		}
+		return &certs[0], nil
+	}
 }
 
 func (c *ClientContext) configFor(serverName string) (*tls.Config, error) {
@@ -122,11 +145,12 @@ func (c *ClientContext) DialContext(ctx context.Context, network, addr string) (
 
 // DialTLSContext connects to addr and completes the handshake, returning
 // the *tls.Conn. It has the signature of net/http's
-// Transport.DialTLSContext, and is the way to use a context with net/http
-// when URLs may name IP addresses: crypto/tls sends no server name for an
-// IP literal, so a TLSConfig-based transport cannot tell the verifier which
-// IP address to check, while DialTLSContext knows it from addr. HTTP/2 is
-// negotiated when the configuration offers h2.
+// Transport.DialTLSContext, but do not build a Transport around it alone:
+// net/http does not call DialTLSContext for requests that go through a
+// proxy (Transport.Proxy, including http.ProxyFromEnvironment), and those
+// would then be verified by crypto/tls with Go's default roots instead of
+// the context. Use HTTPTransport or HTTPClient, which set DialTLSContext
+// together with a TLSClientConfig that verifies through the context.
 func (c *ClientContext) DialTLSContext(ctx context.Context, network, addr string) (net.Conn, error) {
 	conn, err := c.DialContext(ctx, network, addr)
 	if err != nil {
@@ -135,15 +159,16 @@ func (c *ClientContext) DialTLSContext(ctx context.Context, network, addr string
 	return conn.Conn, nil
 }
 
-// TLSConfig returns a *tls.Config for code that takes one (net/http's
-// Transport.TLSClientConfig, gRPC credentials …). Verification still goes
-// through the context's trust store; the server name checked is the one
-// the caller sets in the config (net/http sets it from the URL's host).
-// crypto/tls does not report an IP-literal server name back to the
-// verifier, so connections to IP addresses fail with ErrNoServerName: use
-// DialTLSContext for those. The returned config is a fresh copy the caller
-// may modify, but setting InsecureSkipVerify, VerifyPeerCertificate or
-// VerifyConnection changes verification.
+// TLSConfig returns a *tls.Config for code that takes one. crypto/tls's
+// own verification is off (InsecureSkipVerify) and the config's
+// VerifyConnection does the whole check through the context's trust store,
+// pins and callback; the server name checked is the one the caller sets in
+// the config (net/http sets it from the URL's host). crypto/tls does not
+// report an IP-literal server name back to the verifier, so connections to
+// IP addresses fail with ErrNoServerName: use TLSConfigFor with the address,
+// or HTTPTransport for net/http. The returned config is a fresh copy the
+// caller may modify, but setting VerifyConnection or VerifyPeerCertificate
+// changes verification.
 func (c *ClientContext) TLSConfig() *tls.Config {
 	tc := c.base.Clone()
 	tc.VerifyConnection = func(cs tls.ConnectionState) error {

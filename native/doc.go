@@ -13,6 +13,26 @@
 // resumed sessions, and run trust.Verify there. A failure surfaces from the
 // handshake as a *trust.VerificationError (reachable with errors.As).
 //
+// # net/http, proxies and gRPC
+//
+// ClientContext.HTTPTransport and HTTPClient give net/http a transport whose
+// every connection is verified by the context, for direct requests (through
+// DialTLSContext, which checks IP-address URLs too) and for requests through
+// a proxy (through a TLSClientConfig whose VerifyConnection does the whole
+// check), over HTTP/2 or HTTP/1.1. A Transport built from DialTLSContext
+// alone is not safe with a proxy: net/http does not call DialTLSContext for
+// proxied requests. Package grpccreds turns contexts into gRPC transport
+// credentials.
+//
+// # Hostile input
+//
+// Every path, URI and password source a user or configuration names is
+// treated as hostile: files are read only when regular and at most 16 MiB,
+// errors never show a secret a URI or source carries (RedactURI), and a
+// parser crash is recovered at the loader as ErrLoaderPanic. The PEP 493
+// switch (Policy) relaxes only the default configuration, never a trust
+// store, pins or a callback the program chose.
+//
 // # Sans-I/O
 //
 // WrapBuffers on either context returns a Buffer: PEP 543's

@@ -142,9 +142,15 @@ func TestInteropOpenSSLServer(t *testing.T) {
 		t.Fatalf("TLS 1.2 against openssl: %v", err)
 	}
 	// A real server configured without its intermediate gets the
-	// missing-intermediate diagnosis.
+	// missing-intermediate diagnosis (its leaf names its issuer's URL, as
+	// leaves under public and enterprise intermediates do; see
+	// trust.ReasonMissingIntermediate).
+	aia := p.inter.Leaf(testpki.Options{DNSNames: []string{"www.example.test"}, AIA: []string{"http://ca.invalid/issuing.der"}})
+	aiaLeaf, aiaKey := filepath.Join(dir, "aia-leaf.pem"), filepath.Join(dir, "aia-key.pem")
+	must(t, os.WriteFile(aiaLeaf, aia.PEM(), 0o600))
+	must(t, os.WriteFile(aiaKey, aia.KeyPEM(), 0o600))
 	port2 := freePort(t)
-	startServer(t, "ACCEPT", openssl, "s_server", "-accept", strconv.Itoa(port2), "-cert", leaf, "-key", key, "-www")
+	startServer(t, "ACCEPT", openssl, "s_server", "-accept", strconv.Itoa(port2), "-cert", aiaLeaf, "-key", aiaKey, "-www")
 	c13, err := NewClientContext(p.clientConfig().WithFetchIntermediates(false))
 	must(t, err)
 	_, err = getVia(t, c13, port2, "www.example.test")

@@ -31,16 +31,25 @@ import (
 var ErrUnknownScheme = errors.New("unknown scheme (use a file path, file://, pkcs11:, capi: or mackms:)")
 
 // LoadError reports a key, certificate or trust store that could not be
-// loaded from a path or URI.
+// loaded from a path or URI. Neither its message nor its fields show a
+// secret the URI carries (see RedactURI): URI is redacted, and the message
+// of Err is scrubbed of the secrets while Err itself still unwraps to the
+// cause for errors.Is and errors.As.
 type LoadError struct {
-	URI    string // the path or URI as given
+	URI    string // the path or URI as given, with secrets replaced by "***" (RedactURI)
 	Scheme string // "file", "pkcs11", "capi", "mackms" or the unknown scheme
 	What   string // "key", "certificates", "identity" or "trust store"
 	Err    error
 }
 
+// newLoadError builds the LoadError for uri, redacting its secrets in the
+// URI and in the cause's message.
+func newLoadError(uri, scheme, what string, err error) *LoadError {
+	return &LoadError{URI: RedactURI(uri), Scheme: scheme, What: what, Err: redactErr(err, uri)}
+}
+
 func (e *LoadError) Error() string {
-	return fmt.Sprintf("native: cannot load %s from %q: %v", e.What, e.URI, e.Err)
+	return fmt.Sprintf("native: cannot load %s from %q: %v", e.What, RedactURI(e.URI), e.Err)
 }
 
 // Unwrap returns the cause.
@@ -113,14 +122,13 @@ func unsupportedScheme(scheme, why string) error {
 // the certificates on a PKCS#11 token matching a pkcs11: URI, or the
 // certificate chain of a capi: or mackms: identity (for a capi: URI naming
 // certificates without a CNG key, such as roots: those certificates).
+// Files are read only when they are regular files of at most 16 MiB
+// (internal/safefile); /dev/zero, a FIFO or a huge file is an error naming it.
 func LoadCertificates(uri string, opts ...LoadOption) ([]*x509.Certificate, error) {
 	c := newLoadConfig(opts)
-	scheme, rest := schemeOf(uri)
-	certs, err := loadCertificates(scheme, rest, c)
-	if err != nil {
-		return nil, &LoadError{URI: uri, Scheme: scheme, What: "certificates", Err: err}
-	}
-	return certs, nil
+	return load(uri, "certificates", func(s *scheme, rest string) ([]*x509.Certificate, error) {
+		return s.certificates(rest, c)
+	})
 }
 
 // LoadCertificate returns the first certificate LoadCertificates finds: the
@@ -142,14 +150,12 @@ func LoadCertificate(uri string, opts ...LoadOption) (*x509.Certificate, error) 
 func LoadPrivateKey(uri string, opts ...LoadOption) (crypto.Signer, error) {
 	c := newLoadConfig(opts)
 	if c.pwErr != nil {
-		return nil, &LoadError{URI: uri, What: "key", Err: c.pwErr}
+		scheme, _ := schemeOf(uri)
+		return nil, newLoadError(uri, scheme, "key", c.pwErr)
 	}
-	scheme, rest := schemeOf(uri)
-	key, err := loadKey(scheme, rest, c)
-	if err != nil {
-		return nil, &LoadError{URI: uri, Scheme: scheme, What: "key", Err: err}
-	}
-	return key, nil
+	return load(uri, "key", func(s *scheme, rest string) (crypto.Signer, error) {
+		return s.key(rest, c)
+	})
 }
 
 // LoadIdentity returns a certificate chain and its private key from one
@@ -159,33 +165,32 @@ func LoadPrivateKey(uri string, opts ...LoadOption) (crypto.Signer, error) {
 // the key URI. The leaf's public key must match the private key.
 func LoadIdentity(uri string, opts ...LoadOption) (trust.CertificateChain, error) {
 	c := newLoadConfig(opts)
-	fail := func(err error) (trust.CertificateChain, error) {
-		scheme, _ := schemeOf(uri)
-		return trust.CertificateChain{}, &LoadError{URI: uri, Scheme: scheme, What: "identity", Err: err}
-	}
+	name, _ := schemeOf(uri)
 	if c.pwErr != nil {
-		return fail(c.pwErr)
+		return trust.CertificateChain{}, newLoadError(uri, name, "identity", c.pwErr)
 	}
 	var chain trust.CertificateChain
 	var err error
 	if c.keyURI != "" {
-		chain.Certificates, err = LoadCertificates(uri, opts...)
-		if err != nil {
+		if chain.Certificates, err = LoadCertificates(uri, opts...); err != nil {
 			return trust.CertificateChain{}, err
 		}
-		chain.PrivateKey, err = LoadPrivateKey(c.keyURI, opts...)
-		if err != nil {
+		if chain.PrivateKey, err = LoadPrivateKey(c.keyURI, opts...); err != nil {
 			return trust.CertificateChain{}, err
 		}
 	} else {
-		scheme, rest := schemeOf(uri)
-		chain, err = loadIdentity(scheme, rest, c)
+		chain, err = load(uri, "identity", func(s *scheme, rest string) (trust.CertificateChain, error) {
+			return s.identity(rest, c)
+		})
 		if err != nil {
-			return fail(err)
+			return trust.CertificateChain{}, err
 		}
 	}
+	if chain, err = completeChain(chain, uri, c); err != nil { // chain.go: a store's CA certificates
+		return trust.CertificateChain{}, newLoadError(uri, name, "identity", err)
+	}
 	if err := checkKeyMatches(chain); err != nil {
-		return fail(err)
+		return trust.CertificateChain{}, newLoadError(uri, name, "identity", err)
 	}
 	return chain, nil
 }
@@ -195,55 +200,13 @@ func checkKeyMatches(chain trust.CertificateChain) error {
 	if len(chain.Certificates) == 0 {
 		return trust.ErrNoCertificates
 	}
+	if chain.PrivateKey == nil {
+		return trust.ErrNoPrivateKey
+	}
 	type equaler interface{ Equal(crypto.PublicKey) bool }
 	pub, ok := chain.PrivateKey.Public().(equaler)
 	if !ok || !pub.Equal(chain.Certificates[0].PublicKey) {
 		return fmt.Errorf("the private key does not match the certificate %q (its public key differs): pair the certificate with its own key", chain.Certificates[0].Subject)
 	}
 	return nil
-}
-
-// loadCertificates dispatches on the scheme.
-func loadCertificates(scheme, rest string, c *loadConfig) ([]*x509.Certificate, error) {
-	switch scheme {
-	case "file":
-		return fileCertificates(rest, c)
-	case "pkcs11":
-		return pkcs11Certificates(rest, c)
-	case "capi":
-		return capiCertificates(rest, c)
-	case "mackms":
-		return mackmsCertificates(rest, c)
-	}
-	return nil, fmt.Errorf("%q: %w", scheme+":", ErrUnknownScheme)
-}
-
-// loadKey dispatches on the scheme.
-func loadKey(scheme, rest string, c *loadConfig) (crypto.Signer, error) {
-	switch scheme {
-	case "file":
-		return fileKey(rest, c)
-	case "pkcs11":
-		return pkcs11Key(rest, c)
-	case "capi":
-		return capiKey(rest, c)
-	case "mackms":
-		return mackmsKey(rest, c)
-	}
-	return nil, fmt.Errorf("%q: %w", scheme+":", ErrUnknownScheme)
-}
-
-// loadIdentity dispatches on the scheme.
-func loadIdentity(scheme, rest string, c *loadConfig) (trust.CertificateChain, error) {
-	switch scheme {
-	case "file":
-		return fileIdentity(rest, c)
-	case "pkcs11":
-		return pkcs11Identity(rest, c)
-	case "capi":
-		return capiIdentity(rest, c)
-	case "mackms":
-		return mackmsIdentity(rest, c)
-	}
-	return trust.CertificateChain{}, fmt.Errorf("%q: %w", scheme+":", ErrUnknownScheme)
 }

@@ -1,8 +1,10 @@
 package native_test
 
 import (
+	"errors"
 	"fmt"
 	"log"
+	"strings"
 
 	"github.com/nativetls/nativetls/native"
 	"github.com/nativetls/nativetls/trust"
@@ -55,4 +57,27 @@ func ExamplePasswordSource() {
 		log.Fatal(err)
 	}
 	_ = key
+}
+
+// Errors and logs show URIs through RedactURI: the PIN is gone, the rest
+// still says which key was meant.
+func ExampleRedactURI() {
+	fmt.Println(native.RedactURI("pkcs11:token=web;object=server?module-name=softhsm2&pin-value=1234"))
+	fmt.Println(native.RedactURI("https://deploy:hunter2@vault.example/v1/tls"))
+	// Output:
+	// pkcs11:token=web;object=server?module-name=softhsm2&pin-value=***
+	// https://deploy:***@vault.example/v1/tls
+}
+
+// A password source without its form is refused, and the value, which may
+// be the password itself, is not repeated.
+func ExamplePasswordSource_bareValue() {
+	_, err := native.PasswordSource("hunter2")
+	fmt.Println(errors.Is(err, native.ErrBarePassword))
+	fmt.Println(strings.Contains(err.Error(), "hunter2"))
+	fmt.Println(err)
+	// Output:
+	// true
+	// false
+	// native: password source: a password source needs a form prefix (the value is not shown, as it may be the password): write file:/path/pin.txt to read a file, pass:PIN for a literal (visible in process listings), env:VAR or keychain:SERVICE/ACCOUNT
 }

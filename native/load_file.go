@@ -5,10 +5,11 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
-	"os"
+	"io/fs"
 	"path/filepath"
 	"strings"
 
+	"github.com/nativetls/nativetls/internal/safefile"
 	"github.com/nativetls/nativetls/trust"
 	"software.sslmate.com/src/go-pkcs12"
 )
@@ -22,54 +23,88 @@ func isPKCS12(path string) bool {
 	return false
 }
 
-// fileCertificates reads the certificates of a file.
-func fileCertificates(path string, c *loadConfig) ([]*x509.Certificate, error) {
-	if isPKCS12(path) {
-		chain, err := filePKCS12(path, c)
-		if err != nil {
-			return nil, err
-		}
-		return chain.Certificates, nil
+// readUserFile reads a file a user or configuration named: regular files
+// only, at most safefile.DefaultMax (16 MiB), so /dev/zero, a FIFO or a
+// runaway file is a clear error instead of an endless read.
+func readUserFile(path string) ([]byte, error) {
+	data, err := safefile.Read(path, 0)
+	var pe *fs.PathError
+	if errors.As(err, &pe) && pe.Op == "stat" {
+		pe.Op = "open" // the same words on every OS (Windows stats with CreateFile)
 	}
-	return trust.LoadCertificates(path)
+	return data, err
 }
 
-// fileKey reads the private key of a file.
-func fileKey(path string, c *loadConfig) (crypto.Signer, error) {
-	if isPKCS12(path) {
-		chain, err := filePKCS12(path, c)
-		if err != nil {
-			return nil, err
-		}
-		return chain.PrivateKey, nil
-	}
-	return trust.LoadPrivateKey(path, c.password)
-}
-
-// fileIdentity reads certificates and key from one file: a PKCS#12 bundle
-// or a PEM file holding both.
-func fileIdentity(path string, c *loadConfig) (trust.CertificateChain, error) {
-	if isPKCS12(path) {
-		return filePKCS12(path, c)
-	}
-	certs, err := trust.LoadCertificates(path)
+// fileCertificates reads the certificates of a certificate file.
+func fileCertificates(path string, _ *loadConfig) ([]*x509.Certificate, error) {
+	data, err := readUserFile(path)
 	if err != nil {
-		return trust.CertificateChain{}, err
+		return nil, &trust.CertificateError{Source: path, Index: -1, Err: err}
 	}
-	key, err := trust.LoadPrivateKey(path, c.password)
+	certs, err := trust.ParseCertificates(data)
+	return certs, namedSource(err, path)
+}
+
+// fileKey reads the private key of a key file.
+func fileKey(path string, c *loadConfig) (crypto.Signer, error) {
+	data, err := readUserFile(path)
+	if err != nil {
+		return nil, &trust.KeyError{Source: path, Err: err}
+	}
+	key, err := trust.ParsePrivateKey(data, c.password)
+	return key, namedSource(err, path)
+}
+
+// namedSource puts the file's path into the errors of trust's parsers,
+// which call their input "buffer".
+func namedSource(err error, path string) error {
+	var ce *trust.CertificateError
+	if errors.As(err, &ce) && ce.Source == "buffer" {
+		ce.Source = path
+	}
+	var ke *trust.KeyError
+	if errors.As(err, &ke) && ke.Source == "buffer" {
+		ke.Source = path
+	}
+	return err
+}
+
+// fileIdentity reads certificates and key from one PEM file holding both.
+func fileIdentity(path string, c *loadConfig) (trust.CertificateChain, error) {
+	data, err := readUserFile(path)
+	if err != nil {
+		return trust.CertificateChain{}, &trust.CertificateError{Source: path, Index: -1, Err: err}
+	}
+	certs, err := trust.ParseCertificates(data)
+	if err != nil {
+		return trust.CertificateChain{}, namedSource(err, path)
+	}
+	key, err := trust.ParsePrivateKey(data, c.password)
 	if err != nil {
 		if errors.Is(err, trust.ErrNoPrivateKey) {
 			return trust.CertificateChain{}, fmt.Errorf("%s holds certificates but no private key: give the key's location too (WithKey, or --key on the command line)", path)
 		}
-		return trust.CertificateChain{}, err
+		return trust.CertificateChain{}, namedSource(err, path)
 	}
 	return trust.CertificateChain{Certificates: certs, PrivateKey: key}, nil
+}
+
+// pkcs12Certificates returns the chain of a PKCS#12 bundle.
+func pkcs12Certificates(path string, c *loadConfig) ([]*x509.Certificate, error) {
+	chain, err := filePKCS12(path, c)
+	return chain.Certificates, err
+}
+
+// pkcs12Key returns the key of a PKCS#12 bundle.
+func pkcs12Key(path string, c *loadConfig) (crypto.Signer, error) {
+	chain, err := filePKCS12(path, c)
+	return chain.PrivateKey, err
 }
 
 // filePKCS12 decodes a PKCS#12 bundle. Without a password source the empty
 // password is tried (unprotected bundles use it).
 func filePKCS12(path string, c *loadConfig) (trust.CertificateChain, error) {
-	data, err := os.ReadFile(path)
+	data, err := readUserFile(path)
 	if err != nil {
 		return trust.CertificateChain{}, err
 	}

@@ -16,11 +16,11 @@ func mackmsCertificates(uri string, _ *loadConfig) ([]*x509.Certificate, error) 
 }
 
 func mackmsKey(uri string, _ *loadConfig) (crypto.Signer, error) {
-	return darwin.OpenIdentity(uri)
+	return darwin.OpenKey(uri, nil)
 }
 
 func mackmsIdentity(uri string, _ *loadConfig) (trust.CertificateChain, error) {
-	k, err := darwin.OpenIdentity(uri)
+	k, err := darwin.OpenKey(uri, nil)
 	if err != nil {
 		return trust.CertificateChain{}, err
 	}

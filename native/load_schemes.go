@@ -1,5 +1,88 @@
 package native
 
+import (
+	"crypto"
+	"crypto/x509"
+	"errors"
+	"fmt"
+
+	"github.com/nativetls/nativetls/trust"
+)
+
+// scheme is one row of the vocabulary's table: what each loader does with
+// a path or URI of that kind. It is the one place a new kind is added.
+type scheme struct {
+	name         string
+	certificates func(rest string, c *loadConfig) ([]*x509.Certificate, error)
+	key          func(rest string, c *loadConfig) (crypto.Signer, error)
+	identity     func(rest string, c *loadConfig) (trust.CertificateChain, error)
+	// trustStore builds a trust store; nil when the kind names identities,
+	// not trust stores.
+	trustStore func(spec, rest string) (trust.TrustStore, error)
+	available  bool
+	note       string // why not available, or what it needs at run time
+	fileKind   bool   // a kind of file (chosen by extension), not a URI scheme
+}
+
+// schemes is the table of the vocabulary. Files come in two kinds:
+// PKCS#12 bundles (.p12, .pfx) and everything else.
+var schemes = []*scheme{
+	{name: "file", certificates: fileCertificates, key: fileKey, identity: fileIdentity,
+		trustStore: fileTrustStore, available: true},
+	{name: "pkcs12", certificates: pkcs12Certificates, key: pkcs12Key, identity: filePKCS12,
+		trustStore: fileTrustStore, available: true, fileKind: true},
+	{name: "pkcs11", certificates: pkcs11Certificates, key: pkcs11Key, identity: pkcs11Identity,
+		trustStore: pkcs11TrustStore, available: pkcs11Available, note: pkcs11Note},
+	{name: "capi", certificates: capiCertificates, key: capiKey, identity: capiIdentity,
+		available: capiAvailable, note: capiNote},
+	{name: "mackms", certificates: mackmsCertificates, key: mackmsKey, identity: mackmsIdentity,
+		available: mackmsAvailable, note: mackmsNote},
+}
+
+// lookupScheme returns the row for a scheme as schemeOf splits it (a file
+// path picks its file kind), or nil for an unknown scheme.
+func lookupScheme(name, rest string) *scheme {
+	if name == "file" && isPKCS12(rest) {
+		name = "pkcs12"
+	}
+	for _, s := range schemes {
+		if s.name == name {
+			return s
+		}
+	}
+	return nil
+}
+
+// unknownScheme is the error for a scheme outside the table.
+func unknownScheme(name string) error {
+	return fmt.Errorf("%q: %w", name+":", ErrUnknownScheme)
+}
+
+// ErrLoaderPanic is wrapped by the error a loader returns when reading its
+// input crashed (a bug in a parser, recovered at the package boundary so
+// that no input can crash the program).
+var ErrLoaderPanic = errors.New("the parser crashed on this input (a bug, recovered; please report it): the input is malformed in a way it did not expect")
+
+// load runs one loader for uri through the table, turning every failure,
+// a panic included, into a *LoadError that names uri without its secrets.
+func load[T any](uri, what string, f func(s *scheme, rest string) (T, error)) (out T, err error) {
+	name, rest := schemeOf(uri)
+	defer func() {
+		if r := recover(); r != nil {
+			var zero T
+			out, err = zero, newLoadError(uri, name, what, fmt.Errorf("%w (%s)", ErrLoaderPanic, scrub(fmt.Sprint(r), uri)))
+		}
+	}()
+	s := lookupScheme(name, rest)
+	if s == nil {
+		return out, newLoadError(uri, name, what, unknownScheme(name))
+	}
+	if out, err = f(s, rest); err != nil {
+		return out, newLoadError(uri, name, what, err)
+	}
+	return out, nil
+}
+
 // SchemeSupport says whether this binary, on this OS, can load keys,
 // certificates or trust stores named by a URI scheme, and if not, why.
 type SchemeSupport struct {
@@ -11,11 +94,11 @@ type SchemeSupport struct {
 // Schemes reports the URI schemes of the vocabulary (see LoadIdentity) and
 // the keychain: password source, for feature detection and `nativetls doctor`.
 func Schemes() []SchemeSupport {
-	return []SchemeSupport{
-		{Scheme: "file", Available: true},
-		{Scheme: "pkcs11", Available: pkcs11Available, Reason: pkcs11Note},
-		{Scheme: "capi", Available: capiAvailable, Reason: capiNote},
-		{Scheme: "mackms", Available: mackmsAvailable, Reason: mackmsNote},
-		{Scheme: "keychain", Available: secretStoreAvailable, Reason: secretStoreNote},
+	var out []SchemeSupport
+	for _, s := range schemes {
+		if !s.fileKind {
+			out = append(out, SchemeSupport{Scheme: s.name, Available: s.available, Reason: s.note})
+		}
 	}
+	return append(out, SchemeSupport{Scheme: "keychain", Available: secretStoreAvailable, Reason: secretStoreNote})
 }

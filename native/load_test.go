@@ -146,11 +146,11 @@ func TestLoadPKCS12(t *testing.T) {
 
 func TestPasswordSourceErrors(t *testing.T) {
 	for _, tt := range []struct{ spec, want string }{
-		{"hunter2", "pass:***"},
+		{"hunter2", "file:/path/pin.txt"},
 		{"env:", "no variable name"},
 		{"file:", "no path"},
 		{"keychain:onlyservice", "keychain:SERVICE/ACCOUNT"},
-		{"vault:x", "unknown password source"},
+		{"vault:x", "unknown password source form"},
 	} {
 		_, err := PasswordSource(tt.spec)
 		if err == nil || !strings.Contains(err.Error(), tt.want) {

@@ -290,6 +290,12 @@ func TestVerificationFailures(t *testing.T) {
 	otherRoot := testpki.Root("Other Root", testpki.Options{})
 	otherInter := otherRoot.Intermediate("Other Intermediate", testpki.Options{})
 	stranger := otherInter.Leaf(testpki.Options{DNSNames: []string{"www.example.test"}})
+	// A leaf naming its issuer's URL, as leaves under public and
+	// enterprise intermediates do: sent alone, an intermediate is missing.
+	// (Fetching is off: ".invalid" never resolves anyway.)
+	aiaLeaf := base.inter.Leaf(testpki.Options{DNSNames: []string{"www.example.test"}, AIA: []string{"http://ca.invalid/issuing.der"}})
+	// A leaf straight from an unknown private root, sent alone.
+	privateLeaf := otherRoot.Leaf(testpki.Options{DNSNames: []string{"www.example.test"}})
 	for _, tc := range []struct {
 		name  string
 		chain trust.Configuration
@@ -301,11 +307,12 @@ func TestVerificationFailures(t *testing.T) {
 		{"expired", trust.DefaultConfiguration().WithCertificateChain(expired.Key, expired.Cert, base.inter.Cert), "www.example.test", trust.ReasonExpired, `certificate for "www.example.test" expired 3 days ago`},
 		{"not yet valid", trust.DefaultConfiguration().WithCertificateChain(future.Key, future.Cert, base.inter.Cert), "www.example.test", trust.ReasonNotYetValid, "is not valid until"},
 		{"unknown authority", trust.DefaultConfiguration().WithCertificateChain(stranger.Key, stranger.Cert, otherInter.Cert), "www.example.test", trust.ReasonUnknownAuthority, `issued by "Other Root", which is not a trusted root`},
-		{"missing intermediate", trust.DefaultConfiguration().WithCertificateChain(base.leaf.Key, base.leaf.Cert), "www.example.test", trust.ReasonMissingIntermediate, "sent no intermediate certificates"},
+		{"missing intermediate", trust.DefaultConfiguration().WithCertificateChain(aiaLeaf.Key, aiaLeaf.Cert), "www.example.test", trust.ReasonMissingIntermediate, "sent no intermediate certificates"},
+		{"leaf from an unknown root, alone", trust.DefaultConfiguration().WithCertificateChain(privateLeaf.Key, privateLeaf.Cert), "www.example.test", trust.ReasonUnknownAuthority, `issued by "Other Root"`},
 		{"wrong EKU", trust.DefaultConfiguration().WithCertificateChain(clientOnly.Key, clientOnly.Cert, base.inter.Cert), "www.example.test", trust.ReasonWrongUsage, "not allowed for this use"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			r := handshake(t, base.clientConfig(), tc.chain, tc.host)
+			r := handshake(t, base.clientConfig().WithFetchIntermediates(false), tc.chain, tc.host)
 			if r.clientErr == nil {
 				t.Fatal("handshake succeeded")
 			}

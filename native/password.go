@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/nativetls/nativetls/internal/safefile"
 	"github.com/nativetls/nativetls/trust"
 )
 
@@ -16,14 +17,36 @@ import (
 var ErrNoSecretStore = errors.New("native: the OS secret store is not available")
 
 // PasswordError reports a password or PIN source that could not be read.
+// It never shows a value that may be the secret itself.
 type PasswordError struct {
-	Source string // the source as given, with a literal password masked
+	// Source is the source as given when it cannot be a secret
+	// ("env:VAR", "file:PATH", "keychain:SERVICE/ACCOUNT"), "pass:***" for
+	// a literal, and empty when the source was not understood (a mistyped
+	// form or a bare value might be the password itself).
+	Source string
 	Err    error
 }
 
 func (e *PasswordError) Error() string {
+	if e.Source == "" {
+		return fmt.Sprintf("native: password source: %v", e.Err)
+	}
 	return fmt.Sprintf("native: password source %q: %v", e.Source, e.Err)
 }
+
+// MaxPasswordFile is the size cap of a "file:" password source: 64 KiB.
+const MaxPasswordFile = 64 << 10
+
+// passwordForms lists the forms, for messages.
+const passwordForms = "pass:TEXT, env:VAR, file:PATH or keychain:SERVICE/ACCOUNT"
+
+// ErrBarePassword is wrapped by the error for a password source without a
+// form prefix ("/path/pin.txt" instead of "file:/path/pin.txt").
+var ErrBarePassword = errors.New("a password source needs a form prefix")
+
+// ErrUnknownPasswordForm is wrapped by the error for a password source
+// whose prefix is none of pass:, env:, file: or keychain:.
+var ErrUnknownPasswordForm = errors.New("unknown password source form")
 
 // Unwrap returns the cause.
 func (e *PasswordError) Unwrap() error { return e.Err }
@@ -44,8 +67,8 @@ func (e *PasswordError) Unwrap() error { return e.Err }
 // read only when a password is needed, each time it is needed.
 func PasswordSource(spec string) (trust.PasswordFunc, error) {
 	kind, rest, ok := strings.Cut(spec, ":")
-	if !ok {
-		return nil, &PasswordError{Source: maskSecret(spec), Err: errors.New("expected pass:TEXT, env:VAR, file:PATH or keychain:SERVICE/ACCOUNT")}
+	if !ok || isUserFile(spec) {
+		return nil, barePassword(spec)
 	}
 	switch kind {
 	case "pass":
@@ -66,7 +89,7 @@ func PasswordSource(spec string) (trust.PasswordFunc, error) {
 			return nil, &PasswordError{Source: spec, Err: errors.New("no path after file:")}
 		}
 		return func() ([]byte, error) {
-			data, err := os.ReadFile(rest)
+			data, err := safefile.Read(rest, MaxPasswordFile)
 			if err != nil {
 				return nil, &PasswordError{Source: spec, Err: err}
 			}
@@ -86,13 +109,32 @@ func PasswordSource(spec string) (trust.PasswordFunc, error) {
 			return pw, nil
 		}, nil
 	}
-	return nil, &PasswordError{Source: maskSecret(spec), Err: fmt.Errorf("unknown password source %q (use pass:, env:, file: or keychain:)", kind+":")}
+	return nil, unknownPasswordForm(kind)
 }
 
-// maskSecret hides what may be a literal password in messages.
-func maskSecret(spec string) string {
-	if strings.HasPrefix(spec, "pass:") || !strings.Contains(spec, ":") {
-		return "pass:***"
+// isUserFile reports whether spec names an existing file as it stands (a
+// Windows path "C:\pin.txt" has a colon too).
+func isUserFile(spec string) bool {
+	st, err := os.Stat(spec)
+	return err == nil && st.Mode().IsRegular()
+}
+
+// barePassword is the error for a source without a form. It names the
+// value only when it is an existing file, which is a path, not a secret.
+func barePassword(spec string) error {
+	if isUserFile(spec) {
+		return &PasswordError{Err: fmt.Errorf("%w: to read the password from the file %s, write file:%s (for a literal password, pass:PIN)", ErrBarePassword, spec, spec)}
 	}
-	return spec
+	return &PasswordError{Err: fmt.Errorf("%w (the value is not shown, as it may be the password): write file:/path/pin.txt to read a file, pass:PIN for a literal (visible in process listings), env:VAR or keychain:SERVICE/ACCOUNT", ErrBarePassword)}
+}
+
+// unknownPasswordForm is the error for an unknown prefix. The prefix is
+// not shown either: in "hunter2:TOPSECRET" it is part of the secret.
+func unknownPasswordForm(kind string) error {
+	for _, k := range []string{"pass", "env", "file", "keychain"} {
+		if strings.EqualFold(kind, k) {
+			return &PasswordError{Err: fmt.Errorf("%w (the value is not shown, as it may be the password): forms are lowercase; write %s:… (forms: %s)", ErrUnknownPasswordForm, k, passwordForms)}
+		}
+	}
+	return &PasswordError{Err: fmt.Errorf("%w (the value is not shown, as it may be the password): use %s", ErrUnknownPasswordForm, passwordForms)}
 }

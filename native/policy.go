@@ -28,8 +28,8 @@ type VerifySetting int
 // verification as the configuration says (on by default).
 const (
 	VerifyPlatformDefault VerifySetting = iota // configurations decide; the default is to verify
-	VerifyEnable                               // verification on for configurations that did not set it
-	VerifyDisable                              // verification off for configurations that did not set it
+	VerifyEnable                               // verification on for default configurations
+	VerifyDisable                              // verification off for default configurations (see VerifyPolicy for which are exempt)
 )
 
 // String returns "platform_default", "enable" or "disable", the words of the
@@ -49,10 +49,9 @@ func (s VerifySetting) String() string {
 // came from (see Policy).
 //
 // The process-wide verification switch is in the spirit of PEP 493.
-// A program that builds its contexts from a configuration that does not set
-// certificate validation explicitly (the default configuration, or one that
-// never called WithCertificateValidation or a trust/insecure option) can have
-// verification turned off, for a migration period, by whoever runs it:
+// A program that builds its contexts from the default configuration (one
+// that sets no validation option, trust store, pin or verify callback) can
+// have verification turned off, for a migration period, by whoever runs it:
 //
 //   - the environment variable NATIVETLS_VERIFY: "0" turns verification off,
 //     "1" turns it on (overriding the file);
@@ -66,9 +65,13 @@ func (s VerifySetting) String() string {
 // process runs setuid or setgid, or when NATIVETLS_IGNORE_ENVIRONMENT is set
 // to any non-empty value (the analogue of `python -E`).
 //
-// Configurations that set validation explicitly are never affected, nor are
-// servers that ask for client certificates: the switch only relaxes what the
-// program left to the defaults.
+// The switch changes only the default configuration. A configuration that
+// asked for verification in any way is never affected: one that sets
+// validation explicitly (WithCertificateValidation), a trust store
+// (WithTrustStore), pins (WithPins) or a verify callback
+// (WithVerifyCallback), and servers that ask for client certificates. So
+// the switch never skips a trust store the program chose, a pin or a
+// callback: it only relaxes what the program left entirely to the defaults.
 //
 // Using the switch to turn verification off prints one warning per process on
 // stderr and calls the hook set with SetPolicyWarningHook, the first time a
@@ -89,8 +92,9 @@ type VerifyPolicy struct {
 	Problems []string
 }
 
-// Verify reports whether configurations that did not set validation
-// explicitly validate certificates under this policy.
+// Verify reports whether default configurations (those that did not ask
+// for verification explicitly, see VerifyPolicy) validate certificates
+// under this policy.
 func (p VerifyPolicy) Verify() bool { return p.Setting != VerifyDisable }
 
 // String describes the policy in one line, e.g.
@@ -151,13 +155,13 @@ func SetPolicyWarningHook(hook func(VerifyPolicy)) {
 }
 
 // validationEnabled reports whether a context built from cfg validates
-// peer certificates, applying the process-wide policy to configurations
-// that did not set validation explicitly.
+// peer certificates, applying the process-wide policy only to
+// configurations that did not ask for verification (verificationRequested).
 func validationEnabled(cfg trust.Configuration) bool {
 	if !cfg.ValidateCertificates() {
 		return false
 	}
-	if cfg.ValidationExplicit() || cfg.ClientAuth() != trust.NoClientCert {
+	if verificationRequested(cfg) {
 		return true
 	}
 	p := Policy()
@@ -165,6 +169,15 @@ func validationEnabled(cfg trust.Configuration) bool {
 		warnPolicy(p)
 	}
 	return p.Verify()
+}
+
+// verificationRequested reports whether cfg asked for verification in a way
+// the process-wide switch must not override: validation set explicitly, a
+// trust store, pins, a verify callback, or a server asking for client
+// certificates.
+func verificationRequested(cfg trust.Configuration) bool {
+	return cfg.ValidationExplicit() || cfg.ClientAuth() != trust.NoClientCert ||
+		cfg.TrustStore() != nil || len(cfg.Pins()) > 0 || cfg.VerifyCallback() != nil
 }
 
 // warnPolicy emits the one-time warning.

@@ -6,8 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"strings"
+
+	"github.com/nativetls/nativetls/internal/safefile"
 )
 
 // evaluatePolicy computes the policy from the process identity, the
@@ -46,11 +47,15 @@ func evaluatePolicy() VerifyPolicy {
 	return p
 }
 
+// maxPolicyFile caps the policy file: a line or two is all it holds.
+const maxPolicyFile = 64 << 10
+
 // readPolicyFile reads the setting in the policy file at path. A missing
 // file is no setting (ok false, no problem). An unreadable or malformed file
-// is a problem and no setting.
+// is a problem and no setting. Only a regular file of at most 64 KiB is
+// read, so a device or FIFO put in its place cannot hang the process.
 func readPolicyFile(path string) (s VerifySetting, ok bool, problem string) {
-	data, err := os.ReadFile(path)
+	data, err := safefile.Read(path, maxPolicyFile)
 	if errors.Is(err, fs.ErrNotExist) {
 		return 0, false, ""
 	}

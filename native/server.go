@@ -1,7 +1,9 @@
 package native
 
 import (
+	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"net"
 	"sync"
 
@@ -29,9 +31,9 @@ func (b *backend) newServer(cfg trust.Configuration) (*ServerContext, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(base.Certificates) == 0 && cfg.SNICallback() == nil {
+	if len(base.Certificates) == 0 && base.GetCertificate == nil && cfg.SNICallback() == nil {
 		return nil, &trust.ConfigurationError{Backend: b.name, Field: "certificate chain",
-			Msg: "a server needs at least one certificate chain (WithCertificateChain) or an SNI callback that supplies one"}
+			Msg: "a server needs at least one certificate chain (WithCertificateChain), an identity source (WithIdentitySource) or an SNI callback that supplies one"}
 	}
 	s := &ServerContext{b: b, cfg: cfg, base: base, v: v}
 	if cfg.SNICallback() != nil {
@@ -47,6 +49,11 @@ func (b *backend) serverConfig(cfg trust.Configuration) (*tls.Config, verifier, 
 	if err != nil {
 		return nil, verifier{}, err
 	}
+	if src := cfg.IdentitySource(); src != nil {
+		if err := useIdentitySource(b.name, base, src); err != nil {
+			return nil, verifier{}, err
+		}
+	}
 	v := verifier{backend: b.name, cfg: cfg, usage: trust.UsageClientAuth}
 	switch cfg.ClientAuth() {
 	case trust.RequestClientCert, trust.RequireClientCert:
@@ -58,6 +65,7 @@ func (b *backend) serverConfig(cfg trust.Configuration) (*tls.Config, verifier, 
 		if cfg.ClientAuth() == trust.RequireClientCert {
 			base.ClientAuth = tls.RequireAnyClientCert
 		}
+		base.ClientCAs = acceptableCAs(v.store)
 	}
 	return base, v, nil
 }
@@ -172,7 +180,7 @@ func (c *sniCache) lookup(cfg trust.Configuration) sniEntry {
 		}
 	}
 	tc, v, err := c.b.serverConfig(cfg.WithSNICallback(nil))
-	if err == nil && len(tc.Certificates) == 0 {
+	if err == nil && len(tc.Certificates) == 0 && tc.GetCertificate == nil {
 		err = &trust.ConfigurationError{Backend: c.b.name, Field: "certificate chain", Msg: "the configuration returned by the SNI callback has no certificate chain"}
 	}
 	e := sniEntry{cfg: cfg, tc: tc, v: v, err: err}
@@ -187,4 +195,27 @@ type wrappedServer struct{ *ServerContext }
 
 func (w wrappedServer) WrapConn(conn net.Conn) (trust.Conn, error) {
 	return w.ServerContext.WrapConn(conn)
+}
+
+// acceptableCAs returns the pool whose subjects a server names in its
+// certificate request (the clients' hint for choosing a certificate): the
+// store's anchors trusted for client authentication, when the store can
+// list them. crypto/tls uses it only for the names here: verification
+// stays with the store (ClientAuth is one of the "Any" modes).
+func acceptableCAs(store trust.TrustStore) *x509.CertPool {
+	lister, ok := store.(trust.AnchorLister)
+	if !ok {
+		return nil
+	}
+	anchors, err := lister.Anchors(context.Background())
+	if err != nil || len(anchors) == 0 {
+		return nil
+	}
+	pool := x509.NewCertPool()
+	for _, a := range anchors {
+		if a.Certificate != nil && !a.Distrusted && a.TrustedFor(trust.UsageClientAuth) {
+			pool.AddCert(a.Certificate)
+		}
+	}
+	return pool
 }

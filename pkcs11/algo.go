@@ -14,6 +14,8 @@ import (
 
 	"golang.org/x/crypto/cryptobyte"
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
+
+	p11 "github.com/nativetls/nativetls/internal/p11raw"
 )
 
 // Mechanisms and MGF numbers used for signing (PKCS#11 2.40 / 3.0).
@@ -137,7 +139,7 @@ func parseECParams(b []byte) (elliptic.Curve, error) {
 		}
 		return nil, fmt.Errorf("pkcs11: EC curve %q is not supported (P-256, P-384, P-521, Ed25519): %w", name, ErrUnsupported)
 	}
-	return nil, fmt.Errorf("pkcs11: CKA_EC_PARAMS (%x) is neither a curve OID nor a curve name", b)
+	return nil, fmt.Errorf("pkcs11: p11.CKA_EC_PARAMS (%x) is neither a curve OID nor a curve name", b)
 }
 
 // unwrapECPoint returns the point inside CKA_EC_POINT, which PKCS#11 says
@@ -156,7 +158,7 @@ func ecPublicKey(params, point []byte) (crypto.PublicKey, error) {
 	if err == errEd25519 {
 		p := unwrapECPoint(point, func(n int) bool { return n == ed25519.PublicKeySize })
 		if len(p) != ed25519.PublicKeySize {
-			return nil, fmt.Errorf("pkcs11: Ed25519 CKA_EC_POINT is %d bytes, want 32", len(p))
+			return nil, fmt.Errorf("pkcs11: Ed25519 p11.CKA_EC_POINT is %d bytes, want 32", len(p))
 		}
 		return ed25519.PublicKey(append([]byte(nil), p...)), nil
 	}
@@ -167,7 +169,7 @@ func ecPublicKey(params, point []byte) (crypto.PublicKey, error) {
 	p := unwrapECPoint(point, func(n int) bool { return n == 1+2*size })
 	pub, err := ecdsa.ParseUncompressedPublicKey(curve, p)
 	if err != nil {
-		return nil, fmt.Errorf("pkcs11: CKA_EC_POINT is not an uncompressed %s point: %v", curve.Params().Name, err)
+		return nil, fmt.Errorf("pkcs11: p11.CKA_EC_POINT is not an uncompressed %s point: %v", curve.Params().Name, err)
 	}
 	return pub, nil
 }
@@ -214,7 +216,7 @@ func signatureSchemes(pub crypto.PublicKey, mechs map[uint]bool) []tls.Signature
 			}
 		}
 	case ed25519.PublicKey:
-		if mechs[CKM_EDDSA] {
+		if mechs[p11.CKM_EDDSA] {
 			out = append(out, tls.Ed25519)
 		}
 	}
@@ -246,7 +248,7 @@ func usableTLSVersions(pub crypto.PublicKey, schemes []tls.SignatureScheme, min,
 		}
 	}
 	if top < min {
-		return 0, errors.New("the token cannot make RSA-PSS signatures (no CKM_RSA_PKCS_PSS), which TLS 1.3 requires for RSA keys; allow TLS 1.2, or use an ECDSA/Ed25519 key or a token with RSA-PSS")
+		return 0, errors.New("the token cannot make RSA-PSS signatures (no p11.CKM_RSA_PKCS_PSS), which TLS 1.3 requires for RSA keys; allow TLS 1.2, or use an ECDSA/Ed25519 key or a token with RSA-PSS")
 	}
 	return top, nil
 }

@@ -13,6 +13,8 @@ import (
 	"errors"
 	"slices"
 	"testing"
+
+	p11 "github.com/nativetls/nativetls/internal/p11raw"
 )
 
 func TestParseECParams(t *testing.T) {
@@ -100,12 +102,12 @@ func TestPSSSaltLength(t *testing.T) {
 
 func TestSignatureSchemes(t *testing.T) {
 	k, _ := rsa.GenerateKey(rand.Reader, 2048)
-	all := map[uint]bool{ckmRSAPKCS: true, ckmRSAPKCSPSS: true, ckmECDSA: true, CKM_EDDSA: true}
+	all := map[uint]bool{ckmRSAPKCS: true, ckmRSAPKCSPSS: true, ckmECDSA: true, p11.CKM_EDDSA: true}
 	if s := signatureSchemes(&k.PublicKey, all); !slices.Contains(s, tls.PSSWithSHA256) || !slices.Contains(s, tls.PKCS1WithSHA256) {
 		t.Errorf("rsa: %v", s)
 	}
 	if s := signatureSchemes(&k.PublicKey, map[uint]bool{ckmRSAPKCS: true}); slices.Contains(s, tls.PSSWithSHA256) {
-		t.Errorf("PSS offered without CKM_RSA_PKCS_PSS: %v", s)
+		t.Errorf("PSS offered without p11.CKM_RSA_PKCS_PSS: %v", s)
 	}
 	ek, _ := ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
 	if s := signatureSchemes(&ek.PublicKey, all); !slices.Equal(s, []tls.SignatureScheme{tls.ECDSAWithP384AndSHA384}) {
@@ -113,7 +115,7 @@ func TestSignatureSchemes(t *testing.T) {
 	}
 	epub, _, _ := ed25519.GenerateKey(rand.Reader)
 	if s := signatureSchemes(epub, map[uint]bool{ckmECDSA: true}); len(s) != 0 {
-		t.Errorf("Ed25519 without CKM_EDDSA: %v", s)
+		t.Errorf("Ed25519 without p11.CKM_EDDSA: %v", s)
 	}
 }
 
@@ -126,7 +128,7 @@ func TestErrorMessages(t *testing.T) {
 	if e.Error() != want {
 		t.Errorf("got  %s\nwant %s", e.Error(), want)
 	}
-	if CodeName(0x80000001) != "CKR_VENDOR_DEFINED+0x1" || CodeName(0x7777) != "CKR_0x7777" {
-		t.Errorf("unknown code names: %s %s", CodeName(0x80000001), CodeName(0x7777))
+	if p11.CodeName(0x80000001) != "CKR_VENDOR_DEFINED+0x1" || p11.CodeName(0x7777) != "CKR_0x7777" {
+		t.Errorf("unknown code names: %s %s", p11.CodeName(0x80000001), p11.CodeName(0x7777))
 	}
 }

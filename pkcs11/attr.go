@@ -2,28 +2,16 @@ package pkcs11
 
 import (
 	"crypto/rand"
-	"encoding/binary"
 	"io"
+
+	p11 "github.com/nativetls/nativetls/internal/p11raw"
 )
 
 // ulong decodes a CK_ULONG attribute value (native byte order, 4 or 8
 // bytes); it returns ^uint(0) for any other length.
 func ulong(b []byte) uint {
-	switch len(b) {
-	case 8:
-		return uint(binary.NativeEndian.Uint64(b))
-	case 4:
-		return uint(binary.NativeEndian.Uint32(b))
-	}
-	return ^uint(0)
-}
-
-// ULong decodes a CK_ULONG attribute value such as CKA_CLASS,
-// CKA_TRUST_SERVER_AUTH or CKA_CERTIFICATE_CATEGORY; ok is false when the
-// value has the wrong length.
-func ULong(b []byte) (v uint, ok bool) {
-	v = ulong(b)
-	return v, len(b) == 4 || len(b) == 8
+	v, _ := p11.ULong(b)
+	return v
 }
 
 // readRand fills b from r, or crypto/rand when r is nil.

@@ -1,5 +1,3 @@
-//go:build cgo
-
 package pkcs11
 
 import (
@@ -10,12 +8,12 @@ import (
 	"fmt"
 	"io"
 
-	p11 "github.com/miekg/pkcs11"
+	p11 "github.com/nativetls/nativetls/internal/p11raw"
 )
 
 // readCerts returns the certificates matching tmpl (class is added).
-func readCerts(t *token, sh p11.SessionHandle, tmpl []*Attribute) ([]*x509.Certificate, error) {
-	tmpl = append([]*Attribute{p11.NewAttribute(p11.CKA_CLASS, p11.CKO_CERTIFICATE)}, tmpl...)
+func readCerts(t *token, sh p11.SessionHandle, tmpl []*p11.Attribute) ([]*x509.Certificate, error) {
+	tmpl = append([]*p11.Attribute{p11.NewAttribute(p11.CKA_CLASS, p11.CKO_CERTIFICATE)}, tmpl...)
 	hs, err := findHandles(t.ctx, sh, tmpl, 0)
 	if err != nil {
 		return nil, t.err("C_FindObjects", err, "certificates")
@@ -41,14 +39,14 @@ func readCerts(t *token, sh p11.SessionHandle, tmpl []*Attribute) ([]*x509.Certi
 // certificate finds the key's certificate: same CKA_ID (or, without an id,
 // the same label) and the same public key when that is known.
 func (k *Key) certificate(sh p11.SessionHandle) (*x509.Certificate, error) {
-	var tmpl []*Attribute
+	var tmpl []*p11.Attribute
 	switch {
 	case len(k.id) > 0:
-		tmpl = []*Attribute{p11.NewAttribute(p11.CKA_ID, k.id)}
+		tmpl = []*p11.Attribute{p11.NewAttribute(p11.CKA_ID, k.id)}
 	case k.label != "":
-		tmpl = []*Attribute{p11.NewAttribute(p11.CKA_LABEL, k.label)}
+		tmpl = []*p11.Attribute{p11.NewAttribute(p11.CKA_LABEL, k.label)}
 	default:
-		return nil, fmt.Errorf("pkcs11: key %s has neither CKA_ID nor label to find its certificate: %w", k.uri.Redacted(), ErrCertificateNotFound)
+		return nil, fmt.Errorf("pkcs11: key %s has neither p11.CKA_ID nor label to find its certificate: %w", k.uri.Redacted(), ErrCertificateNotFound)
 	}
 	certs, err := readCerts(k.t, sh, tmpl)
 	if err != nil {
@@ -59,7 +57,7 @@ func (k *Key) certificate(sh p11.SessionHandle) (*x509.Certificate, error) {
 			return c, nil
 		}
 	}
-	return nil, fmt.Errorf("pkcs11: no certificate with the CKA_ID/label of key %s on token %q; import it with the key's id (pkcs11-tool --write-object cert.der --type cert --id ...): %w",
+	return nil, fmt.Errorf("pkcs11: no certificate with the p11.CKA_ID/label of key %s on token %q; import it with the key's id (pkcs11-tool --write-object cert.der --type cert --id ...): %w",
 		k.uri.Redacted(), k.t.label(), ErrCertificateNotFound)
 }
 

@@ -40,20 +40,24 @@
 //
 // Module (LoadModule, Slots, FindObjects) is the low-level interface used
 // to read trust objects (CKO_CERTIFICATE, CKO_NSS_TRUST, CKO_X_*) from
-// p11-kit's trust module and NSS softokn; the vendor constants they need
-// are defined here. Modules are loaded once per path per process and
-// reference-counted.
+// p11-kit's trust module and NSS softokn. Modules are loaded once per path
+// per process and reference-counted, and only when the loading policy
+// allows the file (see ModuleRefusedError): registered with p11-kit,
+// root-owned in a system library directory, or allowed by the program
+// (Options.AllowedModules) or the operator ($NATIVETLS_PKCS11_MODULES).
 //
 // # Errors
 //
 // PKCS#11 failures are *Error values naming the function, the CKR_* code
 // with a sentence, the module, token and object; errors.Is works with the
 // exported sentinels (ErrPINIncorrect, ErrKeyNotFound, ErrAmbiguous,
-// ErrTokenNotPresent, ErrNoCgo, ...).
+// ErrTokenNotPresent, ErrModuleRefused, ...).
 //
-// # Without cgo
+// # No cgo
 //
-// The package is built on github.com/miekg/pkcs11 and needs cgo. Without
-// cgo it still builds on every GOOS (URI parsing works), and every
-// constructor returns ErrNoCgo.
+// The package needs no cgo: modules are opened with dlopen through
+// github.com/ebitengine/purego on Linux, macOS and FreeBSD and with
+// LoadLibraryEx on Windows, and called through the CK_FUNCTION_LIST that
+// C_GetFunctionList returns (internal/p11raw, which also states the C ABI
+// of each platform). CGO_ENABLED=0 and =1 builds behave the same.
 package pkcs11

@@ -4,14 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	p11 "github.com/nativetls/nativetls/internal/p11raw"
 )
 
 // Sentinel errors, usable with errors.Is on every error this package
 // returns.
 var (
-	// ErrNoCgo is returned by every constructor of a binary built without
-	// cgo: PKCS#11 modules are C shared libraries.
-	ErrNoCgo = errors.New("pkcs11: this binary was built without cgo; PKCS#11 needs cgo (CGO_ENABLED=1 and a C compiler)")
 	// ErrPINIncorrect means the token rejected the PIN (CKR_PIN_INCORRECT).
 	// It is never retried, so a token is never locked by this package.
 	ErrPINIncorrect = errors.New("pkcs11: PIN incorrect")
@@ -73,7 +72,7 @@ func (e *Error) Error() string {
 	if e.Module != "" {
 		fmt.Fprintf(&b, " (module %s)", e.Module)
 	}
-	fmt.Fprintf(&b, " failed: %s (0x%X)", CodeName(e.Code), e.Code)
+	fmt.Fprintf(&b, " failed: %s (0x%X)", p11.CodeName(e.Code), e.Code)
 	if s := ckrSentences[e.Code]; s != "" {
 		b.WriteString(": ")
 		b.WriteString(s)
@@ -84,18 +83,6 @@ func (e *Error) Error() string {
 // Unwrap returns the sentinel matching the code (ErrPINIncorrect, ...), or
 // nil.
 func (e *Error) Unwrap() error { return ckrSentinels[e.Code] }
-
-// CodeName returns the PKCS#11 name of a CK_RV code ("CKR_PIN_INCORRECT"),
-// or "CKR_VENDOR_DEFINED+0x..." / "CKR_0x..." for unknown codes.
-func CodeName(code uint) string {
-	if n, ok := ckrNames[code]; ok {
-		return n
-	}
-	if code&0x80000000 != 0 {
-		return fmt.Sprintf("CKR_VENDOR_DEFINED+0x%X", code&^0x80000000)
-	}
-	return fmt.Sprintf("CKR_0x%X", code)
-}
 
 // Codes this package acts on.
 const (
@@ -162,7 +149,7 @@ var ckrSentences = map[uint]string{
 	ckrMechanismInvalid:        "the token does not support this mechanism",
 	ckrMechanismParamInvalid:   "the token rejected the mechanism parameters",
 	ckrKeyTypeInconsistent:     "the key's type does not fit the mechanism",
-	ckrKeyFunctionNotPermitted: "the key's attributes do not allow this operation (e.g. CKA_SIGN or CKA_DECRYPT is false)",
+	ckrKeyFunctionNotPermitted: "the key's attributes do not allow this operation (e.g. p11.CKA_SIGN or p11.CKA_DECRYPT is false)",
 	ckrSlotIDInvalid:           "the slot no longer exists; the token may have been removed",
 	ckrAttributeSensitive:      "the attribute is sensitive and cannot be read",
 	ckrAttributeTypeInvalid:    "the object has no such attribute",

@@ -55,9 +55,13 @@ func ExampleLoadModule() {
 		log.Fatal(err)
 	}
 	for _, s := range slots {
-		objs, err := m.FindObjects(s.ID,
-			[]*pkcs11.Attribute{pkcs11.NewAttribute(pkcs11.CKA_CLASS, pkcs11.CKO_CERTIFICATE)},
-			[]uint{pkcs11.CKA_VALUE, pkcs11.CKA_TRUSTED, pkcs11.CKA_X_DISTRUSTED})
+		const (
+			ckoCertificate = 0x1        // CKO_CERTIFICATE
+			ckaValue       = 0x11       // CKA_VALUE
+			ckaTrusted     = 0x86       // CKA_TRUSTED
+			ckaXDistrusted = 0xD8444764 // p11-kit's CKA_X_DISTRUSTED
+		)
+		objs, err := m.FindObjects(s.ID, ckoCertificate, []uint{ckaValue, ckaTrusted, ckaXDistrusted})
 		if err != nil {
 			log.Fatal(err)
 		}

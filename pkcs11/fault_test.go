@@ -1,5 +1,3 @@
-//go:build cgo
-
 package pkcs11
 
 import (
@@ -18,7 +16,7 @@ import (
 	"testing"
 	"time"
 
-	p11 "github.com/miekg/pkcs11"
+	p11 "github.com/nativetls/nativetls/internal/p11raw"
 )
 
 // faultServer is a TLS server on loopback whose key lives on the HSM.
@@ -89,8 +87,11 @@ func (s *faultServer) handshake(t *testing.T, version uint16) error {
 // secondHandle is another binding handle on the same (already
 // initialized) SoftHSM library, like a second application component.
 func secondHandle(t *testing.T) *p11.Ctx {
-	ctx := p11.New(softhsmModule)
-	if err := ctx.Initialize(); err != nil && ckrCode(err) != ckrCryptokiAlreadyInit {
+	ctx, err := p11.New(softhsmModule)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ctx.Initialize(""); err != nil && ckrCode(err) != ckrCryptokiAlreadyInit {
 		t.Fatal(err)
 	}
 	t.Cleanup(ctx.Destroy) // dlclose only; never C_Finalize the shared instance
@@ -244,7 +245,7 @@ func TestAlwaysAuthenticate(t *testing.T) {
 	}
 	defer k.Close()
 	if !k.alwaysAuth {
-		t.Fatal("CKA_ALWAYS_AUTHENTICATE not seen")
+		t.Fatal("p11.CKA_ALWAYS_AUTHENTICATE not seen")
 	}
 	for i := 0; i < 3; i++ {
 		if _, err := k.Sign(nil, make([]byte, 32), crypto.SHA256); err != nil {

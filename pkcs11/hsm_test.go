@@ -1,5 +1,3 @@
-//go:build cgo
-
 package pkcs11
 
 import (
@@ -11,7 +9,7 @@ import (
 	"sync"
 	"testing"
 
-	p11 "github.com/miekg/pkcs11"
+	p11 "github.com/nativetls/nativetls/internal/p11raw"
 )
 
 const (
@@ -188,8 +186,14 @@ func sharedHSM(t testing.TB) *hsm {
 	return shared.h
 }
 
+// cleanups run after every test of the package.
+var cleanups []func()
+
 func TestMain(m *testing.M) {
 	code := m.Run()
+	for _, f := range cleanups {
+		f()
+	}
 	if shared.h != nil {
 		os.RemoveAll(shared.h.dir)
 	}

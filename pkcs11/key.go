@@ -1,5 +1,3 @@
-//go:build cgo
-
 package pkcs11
 
 import (
@@ -15,7 +13,7 @@ import (
 	"sync"
 	"sync/atomic"
 
-	p11 "github.com/miekg/pkcs11"
+	p11 "github.com/nativetls/nativetls/internal/p11raw"
 )
 
 // Key is a private key on a PKCS#11 token. It is a crypto.Signer for RSA
@@ -35,6 +33,7 @@ type Key struct {
 	pub        crypto.PublicKey
 	alwaysAuth bool
 	schemes    []tls.SignatureScheme
+	mechs      map[uint]bool // the token's mechanisms this key may use (CKA_ALLOWED_MECHANISMS)
 
 	mu        sync.RWMutex
 	handle    p11.ObjectHandle
@@ -95,13 +94,13 @@ func OpenKey(uri string, opts *Options) (*Key, error) {
 		t.close()
 		return nil, err
 	}
-	k.schemes = signatureSchemes(k.pub, t.mechs)
+	k.schemes = signatureSchemes(k.pub, k.mechs)
 	return k, nil
 }
 
 // keyTemplate is the search template for the key the URI names.
-func keyTemplate(u *URI, class uint) []*Attribute {
-	tmpl := append([]*Attribute{p11.NewAttribute(p11.CKA_CLASS, class)}, objectTemplate(u)...)
+func keyTemplate(u *URI, class uint) []*p11.Attribute {
+	tmpl := append([]*p11.Attribute{p11.NewAttribute(p11.CKA_CLASS, class)}, objectTemplate(u)...)
 	return tmpl
 }
 
@@ -122,7 +121,7 @@ func (k *Key) find(sh p11.SessionHandle) error {
 			k.req.Redacted(), t.label(), ErrAmbiguous)
 	}
 	attrs, err := readAttrs(t.ctx, sh, hs[0], []uint{p11.CKA_KEY_TYPE, p11.CKA_LABEL, p11.CKA_ID,
-		p11.CKA_ALWAYS_AUTHENTICATE, p11.CKA_MODULUS, p11.CKA_PUBLIC_EXPONENT, p11.CKA_EC_PARAMS, CKA_PUBLIC_KEY_INFO})
+		p11.CKA_ALWAYS_AUTHENTICATE, p11.CKA_MODULUS, p11.CKA_PUBLIC_EXPONENT, p11.CKA_EC_PARAMS, p11.CKA_PUBLIC_KEY_INFO})
 	if err != nil {
 		return t.err("C_GetAttributeValue", err, k.req.Redacted())
 	}
@@ -131,6 +130,7 @@ func (k *Key) find(sh p11.SessionHandle) error {
 	k.keyType = ulong(attrs[p11.CKA_KEY_TYPE])
 	k.alwaysAuth = bytes.Equal(attrs[p11.CKA_ALWAYS_AUTHENTICATE], []byte{1})
 	k.uri = k.keyURI()
+	k.mechs = allowedMechanisms(t, sh, hs[0])
 	pub, err := k.publicKey(sh, attrs)
 	if err != nil {
 		return err
@@ -151,7 +151,7 @@ func (k *Key) keyURI() *URI {
 // public key object, the matching certificate, or (RSA) the private key's
 // own modulus and exponent.
 func (k *Key) publicKey(sh p11.SessionHandle, priv map[uint][]byte) (crypto.PublicKey, error) {
-	if spki := priv[CKA_PUBLIC_KEY_INFO]; len(spki) > 0 {
+	if spki := priv[p11.CKA_PUBLIC_KEY_INFO]; len(spki) > 0 {
 		if pub, err := x509.ParsePKIXPublicKey(spki); err == nil {
 			return pub, nil
 		}
@@ -161,7 +161,7 @@ func (k *Key) publicKey(sh p11.SessionHandle, priv map[uint][]byte) (crypto.Publ
 	if len(k.id) > 0 {
 		match.Object = ""
 	}
-	var pubs []ObjectHandle
+	var pubs []p11.ObjectHandle
 	var err error
 	if match.Object != "" || len(match.ID) > 0 {
 		pubs, err = findHandles(t.ctx, sh, keyTemplate(match, p11.CKO_PUBLIC_KEY), 1)
@@ -180,7 +180,7 @@ func (k *Key) publicKey(sh p11.SessionHandle, priv map[uint][]byte) (crypto.Publ
 	if k.keyType == p11.CKK_RSA {
 		return rsaPublicKey(priv[p11.CKA_MODULUS], priv[p11.CKA_PUBLIC_EXPONENT])
 	}
-	return nil, fmt.Errorf("pkcs11: private key %s on token %q has no public key object or certificate with the same CKA_ID; import one: %w",
+	return nil, fmt.Errorf("pkcs11: private key %s on token %q has no public key object or certificate with the same p11.CKA_ID; import one: %w",
 		k.uri.Redacted(), t.label(), ErrKeyNotFound)
 }
 
@@ -188,7 +188,7 @@ func pubFromAttrs(keyType uint, a map[uint][]byte) (crypto.PublicKey, error) {
 	switch keyType {
 	case p11.CKK_RSA:
 		return rsaPublicKey(a[p11.CKA_MODULUS], a[p11.CKA_PUBLIC_EXPONENT])
-	case p11.CKK_EC, CKK_EC_EDWARDS:
+	case p11.CKK_EC, p11.CKK_EC_EDWARDS:
 		return ecPublicKey(a[p11.CKA_EC_PARAMS], a[p11.CKA_EC_POINT])
 	}
 	return nil, fmt.Errorf("pkcs11: key type %#x is not supported (RSA, EC, EC_EDWARDS): %w", keyType, ErrUnsupported)
@@ -225,6 +225,20 @@ func (k *Key) objHandle(sh p11.SessionHandle) (p11.ObjectHandle, error) {
 		return 0, err
 	}
 	return k.objHandle(sh)
+}
+
+// sigSize is the length of the raw signature the token returns (one
+// C_Sign call with a buffer of that size; 0 asks the module first).
+func (k *Key) sigSize() int {
+	switch pub := k.pub.(type) {
+	case *rsa.PublicKey:
+		return (pub.N.BitLen() + 7) / 8
+	case *ecdsa.PublicKey:
+		return 2 * ((pub.Curve.Params().BitSize + 7) / 8)
+	case ed25519.PublicKey:
+		return ed25519.SignatureSize
+	}
+	return 0
 }
 
 // Public returns the public key (*rsa.PublicKey, *ecdsa.PublicKey or
@@ -307,7 +321,7 @@ func (k *Key) Sign(_ io.Reader, digest []byte, opts crypto.SignerOpts) ([]byte, 
 		if eo, ok := opts.(*ed25519.Options); ok && eo.Context != "" {
 			return nil, fmt.Errorf("pkcs11: Ed25519ctx is not supported: %w", ErrUnsupported)
 		}
-		return k.sign(p11.NewMechanism(CKM_EDDSA, nil), digest)
+		return k.sign(p11.NewMechanism(p11.CKM_EDDSA, nil), digest)
 	}
 	return nil, fmt.Errorf("pkcs11: %s: unsupported key type %T: %w", k, k.pub, ErrUnsupported)
 }
@@ -324,8 +338,8 @@ func (k *Key) signPSS(pub *rsa.PublicKey, opts *rsa.PSSOptions, h crypto.Hash, d
 	if err != nil {
 		return nil, err
 	}
-	if !k.t.mechs[ckmRSAPKCSPSS] {
-		return nil, fmt.Errorf("pkcs11: token %q does not support CKM_RSA_PKCS_PSS, so %s cannot make RSA-PSS signatures (TLS 1.3 needs them): %w",
+	if !k.mechs[ckmRSAPKCSPSS] {
+		return nil, fmt.Errorf("pkcs11: token %q does not support p11.CKM_RSA_PKCS_PSS, so %s cannot make RSA-PSS signatures (TLS 1.3 needs them): %w",
 			k.t.label(), k.uri.Redacted(), ErrUnsupported)
 	}
 	return k.sign(p11.NewMechanism(ckmRSAPKCSPSS, p11.NewPSSParams(hm.mech, hm.mgf, uint(salt))), digest)
@@ -351,7 +365,7 @@ func (k *Key) sign(mech *p11.Mechanism, in []byte) ([]byte, error) {
 				return err
 			}
 		}
-		s, err := k.t.ctx.Sign(sh, in)
+		s, err := k.t.ctx.SignSized(sh, in, k.sigSize())
 		if err != nil {
 			return k.t.err("C_Sign", err, k.uri.Redacted())
 		}
@@ -424,4 +438,26 @@ func (d *RSADecrypter) Decrypt(rnd io.Reader, msg []byte, opts crypto.DecrypterO
 		return key, nil
 	}
 	return out, err
+}
+
+// allowedMechanisms is the token's mechanism list narrowed by the key's
+// CKA_ALLOWED_MECHANISMS, when the token keeps one (a key restricted to
+// PKCS#1 v1.5 must not be offered for RSA-PSS, so it cannot serve TLS 1.3).
+// A token that does not know the attribute leaves the list as it is.
+func allowedMechanisms(t *token, sh p11.SessionHandle, h p11.ObjectHandle) map[uint]bool {
+	got, err := t.ctx.GetAttributeValue(sh, h, []*p11.Attribute{{Type: p11.CKA_ALLOWED_MECHANISMS}})
+	if err != nil || len(got) != 1 || len(got[0].Value) == 0 {
+		return t.mechs
+	}
+	allowed, ok := p11.ULongs(got[0].Value)
+	if !ok {
+		return t.mechs
+	}
+	out := make(map[uint]bool, len(allowed))
+	for _, m := range allowed {
+		if t.mechs[m] {
+			out[m] = true
+		}
+	}
+	return out
 }

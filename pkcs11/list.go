@@ -1,9 +1,7 @@
-//go:build cgo
-
 package pkcs11
 
 import (
-	p11 "github.com/miekg/pkcs11"
+	p11 "github.com/nativetls/nativetls/internal/p11raw"
 )
 
 // Tokens lists the slots with a token in the module at modulePath (""
@@ -26,7 +24,7 @@ var classTypes = map[uint]string{
 	p11.CKO_PRIVATE_KEY: "private", p11.CKO_SECRET_KEY: "secret-key",
 }
 
-var keyTypeNames = map[uint]string{p11.CKK_RSA: "RSA", p11.CKK_EC: "EC", CKK_EC_EDWARDS: "EC_EDWARDS"}
+var keyTypeNames = map[uint]string{p11.CKK_RSA: "RSA", p11.CKK_EC: "EC", p11.CKK_EC_EDWARDS: "EC_EDWARDS"}
 
 // ListObjects lists the objects on the token the URI selects that match
 // its object, id and type attributes. Private objects are listed only when
@@ -95,8 +93,8 @@ func openTokenForReading(u *URI, opts *Options) (*token, error) {
 
 // objectTemplate is the search template for the URI's object (label) and
 // id attributes.
-func objectTemplate(u *URI) []*Attribute {
-	var tmpl []*Attribute
+func objectTemplate(u *URI) []*p11.Attribute {
+	var tmpl []*p11.Attribute
 	if u.Has("object") {
 		tmpl = append(tmpl, p11.NewAttribute(p11.CKA_LABEL, u.Object))
 	}

@@ -1,12 +1,10 @@
-//go:build cgo
-
 package pkcs11
 
 import (
 	"context"
 	"errors"
 
-	p11 "github.com/miekg/pkcs11"
+	p11 "github.com/nativetls/nativetls/internal/p11raw"
 )
 
 // needsLogin reports whether the token wants C_Login before private

@@ -1,17 +1,13 @@
-//go:build cgo
-
 package pkcs11
 
 import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync"
-	"unsafe"
 
-	p11 "github.com/miekg/pkcs11"
+	p11 "github.com/nativetls/nativetls/internal/p11raw"
 )
 
 // Module is a handle on a loaded, initialized PKCS#11 module. Handles are
@@ -32,9 +28,8 @@ type moduleInstance struct {
 	initArgs string
 	ctx      *p11.Ctx
 	refs     int
-	owned    bool           // we own initialization (so we finalize and may re-initialize)
-	initOK   bool           // the module is currently initialized
-	reserved unsafe.Pointer // C copy of initArgs, kept until C_Finalize
+	owned    bool // we own initialization (so we finalize and may re-initialize)
+	initOK   bool // the module is currently initialized
 
 	// callMu is held shared by every call sequence on the module and
 	// exclusively by reinit, so C_Finalize never runs under a call.
@@ -60,12 +55,8 @@ func (inst *moduleInstance) reinit(seen uint64) error {
 		inst.ctx.Finalize() // errors are moot: the module is being reset
 		inst.initOK = false
 	}
-	var opts []p11.InitializeOption
-	if inst.reserved != nil {
-		opts = append(opts, p11.InitializeWithReserved(inst.reserved))
-	}
 	inst.gen++
-	err := inst.ctx.Initialize(opts...)
+	err := inst.ctx.Initialize(inst.initArgs)
 	if err != nil && ckrCode(err) != ckrCryptokiAlreadyInit {
 		// Stay owned and uninitialized: the next operation tries again.
 		return wrapErr("C_Initialize", err, inst.path, "", "")
@@ -91,15 +82,22 @@ var modules = struct {
 // CKR_CRYPTOKI_ALREADY_INITIALIZED (another library in this process
 // initialized the module) is accepted; the module is then not finalized
 // by this package.
+//
+// The module must pass the loading policy (see ModuleRefusedError) before
+// it is opened; LoadModule allows the files in $NATIVETLS_PKCS11_MODULES
+// besides registered and system modules.
 func LoadModule(path string, initArgs string) (*Module, error) {
+	return loadModule(path, initArgs, nil)
+}
+
+// loadModule is LoadModule with the program's allowed module files.
+func loadModule(path string, initArgs string, allowed []string) (*Module, error) {
 	if path == "" {
 		return nil, fmt.Errorf("pkcs11: empty module path: %w", ErrModuleNotFound)
 	}
-	key := path
-	if r, err := filepath.EvalSymlinks(path); err == nil {
-		key = r
-	} else if filepath.IsAbs(path) {
-		return nil, fmt.Errorf("pkcs11: module %s: %v; install the module or fix the path: %w", path, err, ErrModuleNotFound)
+	key, err := checkModule(path, allowed)
+	if err != nil {
+		return nil, err
 	}
 	modules.Lock()
 	defer modules.Unlock()
@@ -128,17 +126,12 @@ func LoadModule(path string, initArgs string) (*Module, error) {
 }
 
 func openInstance(key, path, initArgs string) (*moduleInstance, error) {
-	ctx := p11.New(key)
-	if ctx == nil {
-		return nil, fmt.Errorf("pkcs11: cannot load module %s (dlopen failed or C_GetFunctionList missing); check the path and that it is a PKCS#11 library: %w", path, ErrModuleNotFound)
+	ctx, err := p11.New(key)
+	if err != nil {
+		return nil, fmt.Errorf("pkcs11: module %s: %v; check the path and that it is a PKCS#11 library: %w", path, err, ErrModuleNotFound)
 	}
 	inst := &moduleInstance{key: key, path: path, initArgs: initArgs, ctx: ctx, refs: 1}
-	var opts []p11.InitializeOption
-	if initArgs != "" {
-		inst.reserved = cString(initArgs)
-		opts = append(opts, p11.InitializeWithReserved(inst.reserved))
-	}
-	err := ctx.Initialize(opts...)
+	err = ctx.Initialize(initArgs)
 	switch code := ckrCode(err); {
 	case err == nil:
 		inst.owned, inst.initOK = true, true
@@ -147,7 +140,6 @@ func openInstance(key, path, initArgs string) (*moduleInstance, error) {
 		inst.initOK = true
 	default:
 		ctx.Destroy()
-		inst.free()
 		return nil, wrapErr("C_Initialize", err, path, "", "")
 	}
 	return inst, nil
@@ -168,15 +160,7 @@ func (inst *moduleInstance) release() error {
 		}
 	}
 	inst.ctx.Destroy()
-	inst.free()
 	return err
-}
-
-func (inst *moduleInstance) free() {
-	if inst.reserved != nil {
-		cFree(inst.reserved)
-		inst.reserved = nil
-	}
 }
 
 // Close releases this handle; the last Close finalizes and unloads the
@@ -263,10 +247,12 @@ func tokenInfo(ti p11.TokenInfo) *TokenInfo {
 func trimPad(s string) string { return strings.TrimRight(s, " \x00") }
 
 // FindObjects opens a read-only session on the slot (no login), finds the
-// objects matching template and reads the attribute types in want for each.
+// objects of class (a CKO_* number of pkcs11t.h or a vendor's) and reads
+// the attribute types in want (CKA_* numbers) for each.
 // Attributes the object does not have or that are sensitive are absent from
 // Object.Attrs, not an error.
-func (m *Module) FindObjects(slotID uint, template []*Attribute, want []uint) ([]Object, error) {
+func (m *Module) FindObjects(slotID uint, class uint, want []uint) ([]Object, error) {
+	template := []*p11.Attribute{p11.NewAttribute(p11.CKA_CLASS, class)}
 	ctx, done, err := m.ctx()
 	if err != nil {
 		return nil, err
@@ -287,18 +273,18 @@ func (m *Module) FindObjects(slotID uint, template []*Attribute, want []uint) ([
 		if err != nil {
 			return nil, wrapErr("C_GetAttributeValue", err, m.path, "", fmt.Sprintf("slot %d object %d", slotID, h))
 		}
-		objs = append(objs, Object{Handle: h, Attrs: attrs})
+		objs = append(objs, Object{Handle: uint(h), Attrs: attrs})
 	}
 	return objs, nil
 }
 
 // findHandles runs C_FindObjectsInit/C_FindObjects/C_FindObjectsFinal.
 // limit > 0 stops after that many handles.
-func findHandles(ctx *p11.Ctx, sh p11.SessionHandle, template []*Attribute, limit int) ([]ObjectHandle, error) {
+func findHandles(ctx *p11.Ctx, sh p11.SessionHandle, template []*p11.Attribute, limit int) ([]p11.ObjectHandle, error) {
 	if err := ctx.FindObjectsInit(sh, template); err != nil {
 		return nil, err
 	}
-	var all []ObjectHandle
+	var all []p11.ObjectHandle
 	var ferr error
 	for {
 		hs, _, err := ctx.FindObjects(sh, 64)
@@ -320,14 +306,14 @@ func findHandles(ctx *p11.Ctx, sh p11.SessionHandle, template []*Attribute, limi
 // readAttrs reads want from h. If the module refuses the whole template
 // (an attribute is invalid or sensitive), it reads them one by one and
 // leaves out the unreadable ones.
-func readAttrs(ctx *p11.Ctx, sh p11.SessionHandle, h ObjectHandle, want []uint) (map[uint][]byte, error) {
+func readAttrs(ctx *p11.Ctx, sh p11.SessionHandle, h p11.ObjectHandle, want []uint) (map[uint][]byte, error) {
 	out := make(map[uint][]byte, len(want))
 	if len(want) == 0 {
 		return out, nil
 	}
-	tmpl := make([]*Attribute, len(want))
+	tmpl := make([]*p11.Attribute, len(want))
 	for i, t := range want {
-		tmpl[i] = &Attribute{Type: t}
+		tmpl[i] = &p11.Attribute{Type: t}
 	}
 	got, err := ctx.GetAttributeValue(sh, h, tmpl)
 	if err == nil {
@@ -342,7 +328,7 @@ func readAttrs(ctx *p11.Ctx, sh p11.SessionHandle, h ObjectHandle, want []uint) 
 		return nil, err
 	}
 	for _, t := range want {
-		got, err := ctx.GetAttributeValue(sh, h, []*Attribute{{Type: t}})
+		got, err := ctx.GetAttributeValue(sh, h, []*p11.Attribute{{Type: t}})
 		if err != nil {
 			if isAttrSkippable(err) {
 				continue

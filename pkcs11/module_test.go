@@ -1,5 +1,3 @@
-//go:build cgo
-
 package pkcs11
 
 import (
@@ -9,7 +7,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	p11 "github.com/miekg/pkcs11"
+	p11 "github.com/nativetls/nativetls/internal/p11raw"
 )
 
 const trustModulePath = "/usr/lib/x86_64-linux-gnu/pkcs11/p11-kit-trust.so"
@@ -45,22 +43,22 @@ func TestTrustModuleFindObjects(t *testing.T) {
 	t.Logf("slot %d %q token %+v", slots[0].ID, slots[0].Description, *slots[0].Token)
 
 	certs, err := m.FindObjects(slots[0].ID,
-		[]*Attribute{NewAttribute(CKA_CLASS, CKO_CERTIFICATE)},
-		[]uint{CKA_VALUE, CKA_LABEL, CKA_TRUSTED, CKA_X_DISTRUSTED, CKA_CERTIFICATE_CATEGORY, CKA_NSS_SERVER_DISTRUST_AFTER, 0x7FFF0001})
+		p11.CKO_CERTIFICATE,
+		[]uint{p11.CKA_VALUE, p11.CKA_LABEL, p11.CKA_TRUSTED, p11.CKA_X_DISTRUSTED, p11.CKA_CERTIFICATE_CATEGORY, p11.CKA_NSS_SERVER_DISTRUST_AFTER, 0x7FFF0001})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var found bool
 	for _, o := range certs {
-		if bytes.Equal(o.Attrs[CKA_VALUE], ca.Raw) {
+		if bytes.Equal(o.Attrs[p11.CKA_VALUE], ca.Raw) {
 			found = true
-			if v := o.Attrs[CKA_TRUSTED]; !bytes.Equal(v, []byte{1}) {
-				t.Errorf("CKA_TRUSTED = %x, want 01", v)
+			if v := o.Attrs[p11.CKA_TRUSTED]; !bytes.Equal(v, []byte{1}) {
+				t.Errorf("p11.CKA_TRUSTED = %x, want 01", v)
 			}
 			if _, ok := o.Attrs[0x7FFF0001]; ok {
 				t.Error("invalid attribute type present in Attrs")
 			}
-			t.Logf("label %q category %d distrusted %x", o.Attrs[CKA_LABEL], ulong(o.Attrs[CKA_CERTIFICATE_CATEGORY]), o.Attrs[CKA_X_DISTRUSTED])
+			t.Logf("label %q category %d distrusted %x", o.Attrs[p11.CKA_LABEL], ulong(o.Attrs[p11.CKA_CERTIFICATE_CATEGORY]), o.Attrs[p11.CKA_X_DISTRUSTED])
 		}
 	}
 	if !found {
@@ -68,16 +66,16 @@ func TestTrustModuleFindObjects(t *testing.T) {
 	}
 
 	trust, err := m.FindObjects(slots[0].ID,
-		[]*Attribute{NewAttribute(CKA_CLASS, CKO_NSS_TRUST)},
-		[]uint{CKA_CERT_SHA1_HASH, CKA_TRUST_SERVER_AUTH, CKA_TRUST_CLIENT_AUTH, CKA_TRUST_EMAIL_PROTECTION, CKA_TRUST_CODE_SIGNING, CKA_ISSUER, CKA_SERIAL_NUMBER})
+		p11.CKO_NSS_TRUST,
+		[]uint{p11.CKA_CERT_SHA1_HASH, p11.CKA_TRUST_SERVER_AUTH, p11.CKA_TRUST_CLIENT_AUTH, p11.CKA_TRUST_EMAIL_PROTECTION, p11.CKA_TRUST_CODE_SIGNING, p11.CKA_ISSUER, p11.CKA_SERIAL_NUMBER})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(trust) == 0 {
-		t.Fatal("no CKO_NSS_TRUST objects")
+		t.Fatal("no p11.CKO_NSS_TRUST objects")
 	}
-	if got := ulong(trust[0].Attrs[CKA_TRUST_SERVER_AUTH]); got != CKT_NSS_TRUSTED_DELEGATOR {
-		t.Errorf("CKA_TRUST_SERVER_AUTH = %#x, want CKT_NSS_TRUSTED_DELEGATOR", got)
+	if got := ulong(trust[0].Attrs[p11.CKA_TRUST_SERVER_AUTH]); got != p11.CKT_NSS_TRUSTED_DELEGATOR {
+		t.Errorf("p11.CKA_TRUST_SERVER_AUTH = %#x, want p11.CKT_NSS_TRUSTED_DELEGATOR", got)
 	}
 
 	// Same path, other arguments, while live: a clear error.
@@ -110,12 +108,12 @@ func TestTrustModuleFindObjects(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	certs, err = m3.FindObjects(slots[0].ID, []*Attribute{NewAttribute(CKA_CLASS, CKO_CERTIFICATE)}, []uint{CKA_VALUE})
+	certs, err = m3.FindObjects(slots[0].ID, p11.CKO_CERTIFICATE, []uint{p11.CKA_VALUE})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, o := range certs {
-		if bytes.Equal(o.Attrs[CKA_VALUE], ca.Raw) {
+		if bytes.Equal(o.Attrs[p11.CKA_VALUE], ca.Raw) {
 			t.Error("reloaded module with empty paths still serves the old anchor")
 		}
 	}
@@ -132,8 +130,11 @@ func TestLoadModuleMissing(t *testing.T) {
 // initialized the module; LoadModule accepts it and never finalizes it.
 func TestLoadModuleAlreadyInitialized(t *testing.T) {
 	sharedHSM(t) // SoftHSM refuses a second C_Initialize
-	other := p11.New(softhsmModule)
-	if err := other.Initialize(); err != nil {
+	other, err := p11.New(softhsmModule)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := other.Initialize(""); err != nil {
 		t.Fatal(err)
 	}
 	defer func() {

@@ -1,5 +1,3 @@
-//go:build cgo
-
 package pkcs11
 
 import (
@@ -7,6 +5,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+
+	p11 "github.com/nativetls/nativetls/internal/p11raw"
 )
 
 const softoknPath = "/usr/lib/x86_64-linux-gnu/libsoftokn3.so"
@@ -39,20 +39,20 @@ func TestNSSSoftokn(t *testing.T) {
 	}
 	var found, trusted bool
 	for _, s := range slots {
-		certs, err := m.FindObjects(s.ID, []*Attribute{NewAttribute(CKA_CLASS, CKO_CERTIFICATE)}, []uint{CKA_VALUE, CKA_LABEL})
+		certs, err := m.FindObjects(s.ID, p11.CKO_CERTIFICATE, []uint{p11.CKA_VALUE, p11.CKA_LABEL})
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, o := range certs {
-			found = found || bytes.Equal(o.Attrs[CKA_VALUE], ca.Raw)
+			found = found || bytes.Equal(o.Attrs[p11.CKA_VALUE], ca.Raw)
 		}
-		trust, err := m.FindObjects(s.ID, []*Attribute{NewAttribute(CKA_CLASS, CKO_NSS_TRUST)},
-			[]uint{CKA_ISSUER, CKA_SERIAL_NUMBER, CKA_TRUST_SERVER_AUTH, CKA_TRUST_EMAIL_PROTECTION, CKA_CERT_SHA1_HASH})
+		trust, err := m.FindObjects(s.ID, p11.CKO_NSS_TRUST,
+			[]uint{p11.CKA_ISSUER, p11.CKA_SERIAL_NUMBER, p11.CKA_TRUST_SERVER_AUTH, p11.CKA_TRUST_EMAIL_PROTECTION, p11.CKA_CERT_SHA1_HASH})
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, o := range trust {
-			if bytes.Equal(o.Attrs[CKA_ISSUER], ca.RawIssuer) && ulong(o.Attrs[CKA_TRUST_SERVER_AUTH]) == CKT_NSS_TRUSTED_DELEGATOR {
+			if bytes.Equal(o.Attrs[p11.CKA_ISSUER], ca.RawIssuer) && ulong(o.Attrs[p11.CKA_TRUST_SERVER_AUTH]) == p11.CKT_NSS_TRUSTED_DELEGATOR {
 				trusted = true
 			}
 		}

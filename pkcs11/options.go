@@ -17,6 +17,13 @@ type Options struct {
 	// means use the URI, then p11-kit-proxy.so.
 	ModulePath string
 
+	// AllowedModules lists module files (absolute paths) this program
+	// allows to be loaded although they are neither registered with
+	// p11-kit nor installed root-owned in a system library directory (see
+	// ModuleRefusedError). nil allows only those, plus the files listed in
+	// $NATIVETLS_PKCS11_MODULES.
+	AllowedModules []string
+
 	// MaxSessions bounds the session pool of the token (concurrent
 	// operations of all keys opened on it; the first OpenKey on a token
 	// decides). 0 means the URI's max-sessions, else 2×GOMAXPROCS (at
@@ -41,4 +48,11 @@ func (o *Options) maxSessions() int {
 		return 0
 	}
 	return o.MaxSessions
+}
+
+func (o *Options) allowedModules() []string {
+	if o == nil {
+		return nil
+	}
+	return o.AllowedModules
 }

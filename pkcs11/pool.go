@@ -1,11 +1,9 @@
-//go:build cgo
-
 package pkcs11
 
 import (
 	"sync"
 
-	p11 "github.com/miekg/pkcs11"
+	p11 "github.com/nativetls/nativetls/internal/p11raw"
 )
 
 // pooled is an idle session and the module generation it was opened in.

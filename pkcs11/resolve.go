@@ -55,12 +55,18 @@ func resolveModule(optPath string, u *URI) (string, error) {
 		if u.ModuleName == "" {
 			return "", fmt.Errorf("pkcs11: module-path %s in %s is a directory; add module-name: %w", u.ModulePath, u.Redacted(), ErrModuleNotFound)
 		}
+		if !validModuleName(u.ModuleName) {
+			return "", &URIError{URI: u.Redacted(), Reason: "module-name must be a bare library name without '/', '\\' or \"..\""}
+		}
 		if p := findLib([]string{u.ModulePath}, u.ModuleName); p != "" {
 			return p, nil
 		}
 		return "", fmt.Errorf("pkcs11: no module %q in %s: %w", u.ModuleName, u.ModulePath, ErrModuleNotFound)
 	}
 	if u.ModuleName != "" {
+		if !validModuleName(u.ModuleName) {
+			return "", &URIError{URI: u.Redacted(), Reason: "module-name must be a bare library name without '/', '\\' or \"..\""}
+		}
 		if p := moduleFromConfig(u.ModuleName); p != "" {
 			return p, nil
 		}
@@ -78,34 +84,45 @@ func resolveModule(optPath string, u *URI) (string, error) {
 	return "", fmt.Errorf("pkcs11: %s names no module and p11-kit-proxy.so was not found; add ?module-path=/path/to/module.so or install p11-kit: %w", u.Redacted(), ErrModuleNotFound)
 }
 
-// moduleFromConfig reads NAME.module in p11-kit's config directories and
-// returns its "module:" path, made absolute.
-func moduleFromConfig(name string) string {
-	if strings.ContainsAny(name, "/\x00") {
-		return ""
-	}
+// configDirs are p11-kit's module config directories, the user's first.
+func configDirs() []string {
 	dirs := moduleConfigDirs
 	if home, err := os.UserHomeDir(); err == nil {
 		dirs = append([]string{filepath.Join(home, ".config", "pkcs11", "modules")}, dirs...)
 	}
-	for _, d := range dirs {
-		f, err := os.Open(filepath.Join(d, name+".module"))
-		if err != nil {
-			continue
-		}
-		lib := parseModuleConfig(f)
-		f.Close()
-		if lib == "" {
-			continue
-		}
-		if filepath.IsAbs(lib) {
+	return dirs
+}
+
+// moduleFromConfig reads NAME.module in p11-kit's config directories and
+// returns its "module:" path, made absolute.
+func moduleFromConfig(name string) string {
+	if !validModuleName(name) {
+		return ""
+	}
+	for _, d := range configDirs() {
+		if lib := moduleFromConfigDir(d, name); lib != "" {
 			return lib
-		}
-		if p := findLib(moduleLibDirs, lib); p != "" {
-			return p
 		}
 	}
 	return ""
+}
+
+// moduleFromConfigDir reads DIR/NAME.module and returns its "module:"
+// path, made absolute ("" if none).
+func moduleFromConfigDir(dir, name string) string {
+	f, err := os.Open(filepath.Join(dir, name+".module"))
+	if err != nil {
+		return ""
+	}
+	lib := parseModuleConfig(f)
+	f.Close()
+	if lib == "" || filepath.IsAbs(lib) {
+		return lib
+	}
+	if !validModuleName(lib) {
+		return ""
+	}
+	return findLib(moduleLibDirs, lib)
 }
 
 // parseModuleConfig returns the value of the "module:" key.

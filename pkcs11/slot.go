@@ -29,6 +29,6 @@ const (
 // Object is an object found by Module.FindObjects: its handle and the
 // attributes that were asked for and could be read.
 type Object struct {
-	Handle ObjectHandle
+	Handle uint            // CK_OBJECT_HANDLE, valid for the module instance that returned it
 	Attrs  map[uint][]byte // attribute type → raw value; unreadable ones are absent
 }

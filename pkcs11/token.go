@@ -1,5 +1,3 @@
-//go:build cgo
-
 package pkcs11
 
 import (
@@ -9,7 +7,7 @@ import (
 	"strings"
 	"sync"
 
-	p11 "github.com/miekg/pkcs11"
+	p11 "github.com/nativetls/nativetls/internal/p11raw"
 )
 
 // token is one token opened through a URI: its module handle, slot,
@@ -97,7 +95,7 @@ func openToken(u *URI, opts *Options) (*token, error) {
 	if err != nil {
 		return nil, err
 	}
-	m, err := LoadModule(path, "")
+	m, err := loadModule(path, "", opts.allowedModules())
 	if err != nil {
 		return nil, err
 	}

@@ -187,6 +187,9 @@ func (u *URI) setText(name, v string, bad func(string, ...any) error) error {
 		}
 		u.Type = v
 	case "module-name":
+		if !validModuleName(v) {
+			return bad("module-name %q must be a bare library name: no '/', '\\', \"..\" or NUL (use module-path for a file)", v)
+		}
 		u.ModuleName = v
 	case "module-path":
 		u.ModulePath = v

@@ -5,7 +5,6 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -20,7 +19,11 @@ import (
 // using the verifier as a download tool: plain http only (the issuer is
 // itself verified, and https would need a verification to verify), at most
 // MaxFetches downloads of at most MaxBytes each per verification, Budget in
-// total, no redirect to another scheme, DER or PKCS#7 "certs-only" bodies.
+// total, no redirect to another scheme, DER or PKCS#7 "certs-only" bodies,
+// and only public addresses (see netguard.go): the URL comes from the
+// peer. Nothing is fetched while verifying a client certificate unless
+// VerifyOptions.FetchClientIntermediates asks for it: a server would
+// otherwise make requests for a client it has not authenticated yet.
 
 // IntermediateFetcher is implemented by stores whose platform verifier
 // fetches missing intermediates itself (Windows CryptoAPI, macOS
@@ -49,18 +52,26 @@ const (
 var DefaultAIAFetcher = &AIAFetcher{}
 
 // AIAFetcher downloads issuer certificates from caIssuers URLs and caches
-// them by URL. The zero value uses the defaults above and a plain
-// http.Client that honours HTTP_PROXY / NO_PROXY. It is safe for
-// concurrent use.
+// them by URL. The zero value uses the defaults above, a plain HTTP client
+// that honours HTTP_PROXY / NO_PROXY, and refuses non-public addresses. It
+// is safe for concurrent use; its fields must not change after first use.
 type AIAFetcher struct {
 	// Client is the HTTP client; nil means a default one. Its redirect
-	// policy is replaced to enforce the limits.
+	// policy is replaced to enforce the limits, and its transport (which
+	// must be an *http.Transport unless AllowPrivateNetworks is set) is
+	// cloned with a dialer that refuses non-public addresses.
 	Client *http.Client
 	// MaxFetches, MaxBytes and Budget override the defaults when positive.
 	MaxFetches int
 	MaxBytes   int64
 	Budget     time.Duration
+	// AllowPrivateNetworks lets caIssuers URLs reach loopback, link-local,
+	// private and other non-public addresses. False (the default) refuses
+	// them on every connection, redirects included; set it only for tests
+	// or a closed network whose CAs publish there.
+	AllowPrivateNetworks bool
 
+	http  guardedHTTP
 	mu    sync.Mutex
 	cache map[string]aiaEntry
 }
@@ -76,8 +87,10 @@ type FetchError struct {
 	Err error
 }
 
-func (e *FetchError) Error() string {
-	return fmt.Sprintf("trust: fetching the issuer certificate from %s: %v", e.URL, e.Err)
+func (e *FetchError) Error() string { return "trust: " + e.detail() }
+
+func (e *FetchError) detail() string {
+	return fmt.Sprintf("fetching the issuer certificate from %s: %v", e.URL, e.Err)
 }
 
 // Unwrap returns the cause.
@@ -145,20 +158,13 @@ func (f *AIAFetcher) download(ctx context.Context, rawURL string, maxBytes int64
 	if err != nil {
 		return nil, err
 	}
-	resp, err := f.client().Do(req)
+	c, err := f.http.get(f.Client, f.AllowPrivateNetworks, http.ProxyFromEnvironment, aiaRedirect)
 	if err != nil {
 		return nil, err
 	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("HTTP status %s", resp.Status)
-	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBytes+1))
+	body, err := fetchLimited(ctx, c, req, maxBytes)
 	if err != nil {
 		return nil, err
-	}
-	if int64(len(body)) > maxBytes {
-		return nil, fmt.Errorf("response larger than %d bytes", maxBytes)
 	}
 	certs, err := ParseCertificates(body)
 	if err != nil {
@@ -167,36 +173,34 @@ func (f *AIAFetcher) download(ctx context.Context, rawURL string, maxBytes int64
 	return certs, nil
 }
 
-var defaultAIAClient = &http.Client{Transport: &http.Transport{Proxy: http.ProxyFromEnvironment, MaxIdleConns: 4, IdleConnTimeout: 30 * time.Second}}
-
-func (f *AIAFetcher) client() *http.Client {
-	base := f.Client
-	if base == nil {
-		base = defaultAIAClient
+func aiaRedirect(req *http.Request, via []*http.Request) error {
+	if req.URL.Scheme != "http" {
+		return fmt.Errorf("redirect to %s refused: only http:// is followed", req.URL.Redacted())
 	}
-	c := *base
-	c.CheckRedirect = func(req *http.Request, via []*http.Request) error {
-		if req.URL.Scheme != "http" {
-			return fmt.Errorf("redirect to %s refused: only http:// is followed", req.URL.Redacted())
-		}
-		if len(via) > aiaMaxRedirects {
-			return fmt.Errorf("more than %d redirects", aiaMaxRedirects)
-		}
-		return nil
+	if len(via) > aiaMaxRedirects {
+		return fmt.Errorf("more than %d redirects", aiaMaxRedirects)
 	}
-	return &c
+	return nil
 }
 
 // retryWithIssuers fetches issuers named by caIssuers URLs of the chain and
 // retries the store until it accepts, the limits are reached, or no URL is
 // left. On failure the original error is returned, with what was tried.
 func (f *AIAFetcher) retryWithIssuers(ctx context.Context, store TrustStore, chain []*x509.Certificate, opts VerifyOptions, firstErr error) ([][]*x509.Certificate, error) {
+	if opts.Usage == UsageClientAuth && !opts.FetchClientIntermediates {
+		if nextIssuerURL(chain, map[string]bool{}) == "" {
+			return nil, firstErr
+		}
+		return nil, withNotes(firstErr, []string{"the issuer named by the client certificate's caIssuers URL was not fetched: " +
+			"a server does not make requests for a client it has not authenticated (set VerifyOptions.FetchClientIntermediates to allow)"}, nil)
+	}
 	maxFetches, _, budget := f.limits()
 	ctx, cancel := context.WithTimeout(ctx, budget)
 	defer cancel()
 	extended := append([]*x509.Certificate(nil), chain...)
 	tried := map[string]bool{}
 	var notes []string
+	var cause error
 	for fetches := 0; fetches < maxFetches; fetches++ {
 		u := nextIssuerURL(extended, tried)
 		if u == "" {
@@ -205,7 +209,10 @@ func (f *AIAFetcher) retryWithIssuers(ctx context.Context, store TrustStore, cha
 		tried[u] = true
 		certs, err := f.Fetch(ctx, u)
 		if err != nil {
-			notes = append(notes, err.(*FetchError).Error()[len("trust: "):])
+			notes = append(notes, err.(*FetchError).detail())
+			if cause == nil {
+				cause = err
+			}
 			continue
 		}
 		extended = appendNew(extended, certs)
@@ -218,16 +225,26 @@ func (f *AIAFetcher) retryWithIssuers(ctx context.Context, store TrustStore, cha
 		}
 		notes = append(notes, "fetched "+u+" but the chain still does not reach a trusted root")
 	}
+	return nil, withNotes(firstErr, notes, cause)
+}
+
+// withNotes returns a copy of err, a *VerificationError, with notes added
+// to its Detail and cause joined to its Err; other errors are returned
+// unchanged.
+func withNotes(err error, notes []string, cause error) error {
 	var ve *VerificationError
-	if len(notes) > 0 && errors.As(firstErr, &ve) {
-		cp := *ve
-		if cp.Detail != "" {
-			cp.Detail += "; "
-		}
-		cp.Detail += strings.Join(notes, "; ")
-		return nil, &cp
+	if len(notes) == 0 || !errors.As(err, &ve) {
+		return err
 	}
-	return nil, firstErr
+	cp := *ve
+	if cp.Detail != "" {
+		cp.Detail += "; "
+	}
+	cp.Detail += strings.Join(notes, "; ")
+	if cause != nil {
+		cp.Err = errors.Join(cp.Err, cause) // errors.Is/As reach both
+	}
+	return &cp
 }
 
 // nextIssuerURL returns an untried caIssuers URL of a certificate whose

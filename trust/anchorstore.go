@@ -5,15 +5,17 @@ import (
 	"crypto/sha256"
 	"crypto/x509"
 	"fmt"
+	"strings"
 	"sync"
+	"time"
 )
 
 // AnchorStore is a TrustStore over a fixed list of anchors, each with its
 // source and purposes, plus distrusted certificates. Verification runs
 // crypto/x509 with the anchors trusted for the requested usage and then the
-// project's own checks (distrust anywhere in the chain, distrust-after dates,
-// and the strict-profile checks when asked). The portable backend and the
-// Linux backend use it.
+// store's own distrust rules (distrust anywhere in the chain, distrust-after
+// dates); the Verifier then applies max depth, the profile checks and CRLs,
+// as for every store. The portable backend and the Linux backend use it.
 //
 // An AnchorStore is immutable and safe for concurrent use.
 type AnchorStore struct {
@@ -126,13 +128,48 @@ func (s *AnchorStore) anchorFor(c *x509.Certificate) (Anchor, bool) {
 	return a, ok
 }
 
+// IsPlatformAnchor implements PlatformAnchorer: anchor is a trusted entry
+// of the store marked Anchor.Platform by any of its sources.
+func (s *AnchorStore) IsPlatformAnchor(anchor *x509.Certificate) bool {
+	if anchor == nil {
+		return false
+	}
+	a, ok := s.anchorFor(anchor)
+	return ok && a.Platform
+}
+
 // Verify implements TrustStore.
 func (s *AnchorStore) Verify(ctx context.Context, chain []*x509.Certificate, opts VerifyOptions) ([][]*x509.Certificate, error) {
 	if len(chain) == 0 {
 		return nil, &VerificationError{Reason: ReasonMalformed, Depth: -1, Host: opts.ServerName,
 			Detail: "the peer presented no certificate", Backend: s.name}
 	}
+	if len(s.trusted) == 0 && nilIndex(chain) < 0 {
+		return nil, s.emptyError(chain, opts)
+	}
 	return verifyWithAnchors(ctx, s, chain, opts)
+}
+
+// emptyError is the failure of a store without a single trusted anchor
+// (an empty --roots directory, a file of distrusted entries only): it
+// names where the anchors were looked for, not a missing issuer.
+func (s *AnchorStore) emptyError(chain []*x509.Certificate, opts VerifyOptions) error {
+	var where []string
+	for _, r := range s.sources {
+		if r.Path != "" {
+			where = append(where, r.Path)
+		}
+	}
+	if len(where) == 0 {
+		where = []string{s.name}
+	}
+	now := opts.Time
+	if now.IsZero() {
+		now = time.Now()
+	}
+	ve := newVerificationError(ReasonUnknownAuthority, chain, chain[0], opts, now, s.name, nil)
+	ve.Detail = "no anchors in " + strings.Join(where, ", ") + ": the trust store holds no trusted certificate, so nothing can verify; add the CA certificates to trust there"
+	return ve
 }
 
 // CertPoolStore is a TrustStore over an x509.CertPool. It cannot list its

@@ -82,6 +82,9 @@ func (c *VerifyCache) keyFor(store TrustStore, chain []*x509.Certificate, opts V
 	if !isGen || !reflect.TypeOf(store).Comparable() {
 		return key, false
 	}
+	if cs, ok := store.(cacheabler); ok && !cs.cacheable() {
+		return key, false
+	}
 	h := sha256.New()
 	var n [8]byte
 	field := func(b []byte) {
@@ -144,7 +147,21 @@ func (c *VerifyCache) get(key [32]byte, store TrustStore, now time.Time) ([][]*x
 		return nil, false
 	}
 	c.ll.MoveToFront(el)
-	return e.chains, true
+	return copyChains(e.chains), true
+}
+
+// copyChains copies the outer and inner slices of chains (not the
+// certificates), so that a caller or verify callback that edits the chains
+// it was given never changes a cached entry.
+func copyChains(chains [][]*x509.Certificate) [][]*x509.Certificate {
+	if chains == nil {
+		return nil
+	}
+	out := make([][]*x509.Certificate, len(chains))
+	for i, ch := range chains {
+		out[i] = append([]*x509.Certificate(nil), ch...)
+	}
+	return out
 }
 
 // put stores a successful verification valid in [from, to].
@@ -152,6 +169,7 @@ func (c *VerifyCache) put(key [32]byte, store TrustStore, chains [][]*x509.Certi
 	if !from.Before(to) {
 		return
 	}
+	chains = copyChains(chains)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if el, ok := c.items[key]; ok {
@@ -197,3 +215,7 @@ func validityWindow(chains [][]*x509.Certificate, opts VerifyOptions) (from, to 
 	}
 	return from, to
 }
+
+// cacheabler is implemented by stores that have a Generation method but may
+// still not be cacheable (a union with a member without a generation).
+type cacheabler interface{ cacheable() bool }

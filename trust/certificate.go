@@ -6,9 +6,10 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
-	"os"
 
 	"github.com/smallstep/pkcs7"
+
+	"github.com/nativetls/nativetls/internal/safefile"
 )
 
 // Certificates are *x509.Certificate values: Go already has the opaque
@@ -51,16 +52,35 @@ func ParseCertificates(data []byte) ([]*x509.Certificate, error) {
 }
 
 // LoadCertificates reads every certificate in the file at path (see
-// ParseCertificates for the formats).
+// ParseCertificates for the formats). Only a regular file of at most
+// safefile.DefaultMax (16 MiB) is read; a device, FIFO or larger file is an
+// error wrapping safefile.ErrNotRegular or safefile.ErrTooLarge.
 func LoadCertificates(path string) ([]*x509.Certificate, error) {
-	data, err := os.ReadFile(path)
+	data, err := readCertFile(path)
 	if err != nil {
-		return nil, &CertificateError{Source: path, Index: -1, Err: err}
+		return nil, err
 	}
 	return parseCertificates(data, path)
 }
 
-func parseCertificates(data []byte, source string) ([]*x509.Certificate, error) {
+// readCertFile reads a certificate or bundle file named by a user or a
+// configuration, refusing what is not a regular file of sane size.
+func readCertFile(path string) ([]byte, error) {
+	data, err := safefile.Read(path, 0)
+	if err != nil {
+		return nil, &CertificateError{Source: path, Index: -1, Err: err}
+	}
+	return data, nil
+}
+
+func parseCertificates(data []byte, source string) (certs []*x509.Certificate, err error) {
+	defer func() {
+		// The last line: no certificate file, however made, may crash the
+		// program.
+		if r := recover(); r != nil {
+			certs, err = nil, &CertificateError{Source: source, Index: -1, Err: fmt.Errorf("internal error while parsing (%v)", r)}
+		}
+	}()
 	if isPEM(data) {
 		return parsePEMCertificates(data, source)
 	}

@@ -86,6 +86,9 @@ type Configuration struct {
 	crls         []*x509.RevocationList
 	pins         []Pin
 	verifyCB     VerifyCallback
+	identity     IdentitySource
+	clientIDs    ClientIdentitySource
+	clientSel    ClientIdentitySelector
 }
 
 // DefaultConfiguration returns the default configuration (the zero value).
@@ -320,13 +323,20 @@ func (c Configuration) Equal(o Configuration) bool {
 	if !slices.EqualFunc(c.crls, o.crls, func(a, b *x509.RevocationList) bool { return string(a.Raw) == string(b.Raw) }) {
 		return false
 	}
-	return sameStore(c.store, o.store) && sameFunc(c.sni, o.sni) && sameFunc(c.verifyCB, o.verifyCB)
+	return sameStore(c.store, o.store) && sameFunc(c.sni, o.sni) && sameFunc(c.verifyCB, o.verifyCB) &&
+		sameIdentitySource(c.identity, o.identity) && sameClientIDs(c.clientIDs, o.clientIDs) && sameFunc(c.clientSel, o.clientSel)
 }
 
 func sameStore(a, b TrustStore) bool {
 	if a == nil || b == nil {
 		return a == nil && b == nil
 	}
+	return sameComparable(a, b)
+}
+
+// sameComparable reports a == b for two non-nil interface values, false
+// when their dynamic type is not comparable (instead of panicking).
+func sameComparable(a, b any) bool {
 	ta, tb := reflect.TypeOf(a), reflect.TypeOf(b)
 	if ta != tb || !ta.Comparable() {
 		return false

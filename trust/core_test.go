@@ -246,7 +246,8 @@ func TestPlatformAnchorSkipsAnchorProfileChecks(t *testing.T) {
 	inter := issuer.Intermediate("Old Intermediate", testpki.Options{})
 	leaf := inter.Leaf(testpki.Options{DNSNames: []string{"old.test"}})
 	chain := []*x509.Certificate{leaf.Cert, inter.Cert}
-	opts := trust.VerifyOptions{ServerName: "old.test"}
+	// The anchor checks are issuance rules: strict profile only.
+	opts := trust.VerifyOptions{ServerName: "old.test", Strict: true}
 
 	program := trust.NewAnchorStore("program roots", []trust.Anchor{{Certificate: oldRoot}})
 	_, err = trust.Verify(context.Background(), program, chain, opts)
@@ -261,7 +262,7 @@ func TestPlatformAnchorSkipsAnchorProfileChecks(t *testing.T) {
 	// The other checks still apply to chains ending at a platform root.
 	noEKU := inter.Leaf(testpki.Options{DNSNames: []string{"old.test"}, EKUs: []x509.ExtKeyUsage{}})
 	_, err = trust.Verify(context.Background(), platform, []*x509.Certificate{noEKU.Cert, inter.Cert}, opts)
-	if !errors.As(err, &ce) || ce.Check != "leaf-eku-present" {
+	if !errors.As(err, &ce) || ce.Check != "leaf-eku-strict" {
 		t.Fatalf("leaf without EKU under a platform root: %v", err)
 	}
 }

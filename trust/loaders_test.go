@@ -8,6 +8,8 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/asn1"
 	"encoding/pem"
 	"errors"
 	"os"
@@ -168,6 +170,12 @@ func FuzzParsePrivateKey(f *testing.F) {
 	f.Add(der)
 	f.Add(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}))
 	f.Add(pem.EncodeToMemory(&pem.Block{Type: "ENCRYPTED PRIVATE KEY", Bytes: enc}))
+	f.Add(mutateEncryptedKey(f, func(_ *epkInfo, p *pbes2Params, _ *pbkdf2Params) { p.Scheme.Parameters = ivParam(f, 3) }))
+	f.Add(mutateEncryptedKey(f, func(_ *epkInfo, p *pbes2Params, _ *pbkdf2Params) { p.Scheme.Algorithm = oidDESEDE3 }))
+	f.Add(mutateEncryptedKey(f, func(_ *epkInfo, p *pbes2Params, _ *pbkdf2Params) {
+		p.KDF = pkix.AlgorithmIdentifier{Algorithm: oidScrypt,
+			Parameters: asn1.RawValue{FullBytes: asn1Bytes(f, scryptParams{Salt: []byte("salt"), N: 1 << 10, R: 8, P: 1})}}
+	}))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		key, err := ParsePrivateKey(data, Password("pw"))
 		if (err == nil) == (key == nil) {

@@ -1,6 +1,7 @@
 package trust
 
 import (
+	"bytes"
 	"context"
 	"crypto/x509"
 	"encoding/asn1"
@@ -65,9 +66,9 @@ type OCSPError struct {
 	Err    error
 }
 
-func (e *OCSPError) Error() string {
-	return fmt.Sprintf("trust: %s OCSP response: %v", e.Source, e.Err)
-}
+func (e *OCSPError) Error() string { return "trust: " + e.detail() }
+
+func (e *OCSPError) detail() string { return fmt.Sprintf("%s OCSP response: %v", e.Source, e.Err) }
 
 // Unwrap returns the cause.
 func (e *OCSPError) Unwrap() error { return e.Err }
@@ -77,20 +78,18 @@ func (e *OCSPError) Unwrap() error { return e.Err }
 // id-kp-OCSPSigning), and its freshness at now. It returns the response;
 // the caller looks at Status.
 func CheckOCSPResponse(der []byte, leaf, issuer *x509.Certificate, now time.Time) (*ocsp.Response, error) {
-	resp, err := ocsp.ParseResponseForCert(der, leaf, issuer)
+	// No issuer here: given one, x/crypto/ocsp requires an embedded
+	// certificate to be signed by the issuer, which rejects the common
+	// response signed by the issuer with the issuer's own certificate
+	// embedded (the openssl ocsp default). It still checks the response's
+	// signature with the embedded certificate's key; checkOCSPSigner
+	// decides whether that key may speak for the issuer.
+	resp, err := ocsp.ParseResponseForCert(der, leaf, nil)
 	if err != nil {
 		return nil, err
 	}
-	if rc := resp.Certificate; rc != nil && !rc.Equal(issuer) {
-		if !hasEKU(rc, x509.ExtKeyUsageOCSPSigning) {
-			return nil, fmt.Errorf("signed by %q, which the issuer did not authorise for OCSP (no id-kp-OCSPSigning)", subjectName(rc))
-		}
-		if string(rc.RawIssuer) != string(issuer.RawSubject) {
-			return nil, fmt.Errorf("signed by %q, which is not issued by %q", subjectName(rc), subjectName(issuer))
-		}
-		if now.Before(rc.NotBefore) || now.After(rc.NotAfter) {
-			return nil, fmt.Errorf("the responder certificate %q is not valid at %s", subjectName(rc), fmtTime(now))
-		}
+	if err := checkOCSPSigner(resp, issuer, now); err != nil {
+		return nil, err
 	}
 	if resp.ThisUpdate.After(now.Add(OCSPSkew)) {
 		return nil, fmt.Errorf("thisUpdate %s is in the future", fmtTime(resp.ThisUpdate))
@@ -102,6 +101,37 @@ func CheckOCSPResponse(der []byte, leaf, issuer *x509.Certificate, now time.Time
 		return nil, fmt.Errorf("stale: produced %s and has no nextUpdate", fmtTime(resp.ThisUpdate))
 	}
 	return resp, nil
+}
+
+// checkOCSPSigner accepts a response signed by the issuer (with no
+// certificate embedded, or with the issuer's own certificate embedded: the
+// same bytes, or the same subject and key) or by a responder certificate the
+// issuer signed for id-kp-OCSPSigning, valid at now.
+func checkOCSPSigner(resp *ocsp.Response, issuer *x509.Certificate, now time.Time) error {
+	rc := resp.Certificate
+	if rc == nil {
+		if err := resp.CheckSignatureFrom(issuer); err != nil {
+			return fmt.Errorf("bad OCSP signature: not signed by the issuer %q: %w", subjectName(issuer), err)
+		}
+		return nil
+	}
+	// The parser verified the response's signature with rc's key.
+	if rc.Equal(issuer) || (bytes.Equal(rc.RawSubject, issuer.RawSubject) && bytes.Equal(rc.RawSubjectPublicKeyInfo, issuer.RawSubjectPublicKeyInfo)) {
+		return nil
+	}
+	if !hasEKU(rc, x509.ExtKeyUsageOCSPSigning) {
+		return fmt.Errorf("signed by %q, which the issuer did not authorise for OCSP (no id-kp-OCSPSigning)", subjectName(rc))
+	}
+	if !bytes.Equal(rc.RawIssuer, issuer.RawSubject) {
+		return fmt.Errorf("signed by %q, which is not issued by %q", subjectName(rc), subjectName(issuer))
+	}
+	if err := issuer.CheckSignature(rc.SignatureAlgorithm, rc.RawTBSCertificate, rc.Signature); err != nil {
+		return fmt.Errorf("signed by %q, whose certificate names %q as issuer but does not carry its signature: %w", subjectName(rc), subjectName(issuer), err)
+	}
+	if now.Before(rc.NotBefore) || now.After(rc.NotAfter) {
+		return fmt.Errorf("the responder certificate %q is not valid at %s", subjectName(rc), fmtTime(now))
+	}
+	return nil
 }
 
 func hasEKU(c *x509.Certificate, u x509.ExtKeyUsage) bool {
@@ -135,7 +165,7 @@ func (v *Verifier) checkRevocation(ctx context.Context, chains [][]*x509.Certifi
 			}
 			problems = append(problems, "the stapled OCSP response says the status is unknown")
 		} else {
-			problems = append(problems, (&OCSPError{Source: "stapled", Err: err}).Error()[len("trust: "):])
+			problems = append(problems, (&OCSPError{Source: "stapled", Err: err}).detail())
 		}
 	}
 	if mustStaple {
@@ -152,7 +182,7 @@ func (v *Verifier) checkRevocation(ctx context.Context, chains [][]*x509.Certifi
 			}
 			problems = append(problems, "the OCSP responder says the status is unknown")
 		} else {
-			problems = append(problems, err.Error()[len("trust: "):])
+			problems = append(problems, ocspProblem(err))
 		}
 	}
 	if opts.Revocation == RevocationHardFail && !crlCoversLeaf(chains[0], opts, now) {
@@ -189,6 +219,16 @@ func ocspVerdict(resp *ocsp.Response, source string, fail func(Reason, string, e
 		return time.Time{}, true, err
 	}
 	return time.Time{}, false, nil
+}
+
+// ocspProblem describes an online query's failure for a verification
+// error's Detail, without the package prefix.
+func ocspProblem(err error) string {
+	var oe *OCSPError
+	if errors.As(err, &oe) {
+		return oe.detail()
+	}
+	return err.Error()
 }
 
 func sourceName(s string) string {

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/x509"
-	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"time"
@@ -24,21 +22,29 @@ var DefaultOCSPClient = &OCSPClient{}
 
 // OCSPClient queries the leaf's OCSP responder (VerifyOptions.OnlineOCSP):
 // one POST to the first http:// responder URL of the certificate, within
-// Budget, reading at most MaxBytes. The zero value uses the defaults. It is
-// safe for concurrent use.
+// Budget, reading at most MaxBytes, never following a redirect and never
+// connecting to a non-public address (the URL comes from the peer's
+// certificate; see AIAFetcher). The zero value uses the defaults and no
+// proxy. It is safe for concurrent use; its fields must not change after
+// first use.
 type OCSPClient struct {
-	// Client is the HTTP client; nil means a default one without
-	// redirects.
+	// Client is the HTTP client; nil means a default one without a proxy.
+	// Redirects are never followed, and its transport (which must be an
+	// *http.Transport unless AllowPrivateNetworks is set) is cloned with a
+	// dialer that refuses non-public addresses.
 	Client *http.Client
 	// Budget and MaxBytes override the defaults when positive.
 	Budget   time.Duration
 	MaxBytes int64
+	// AllowPrivateNetworks lets responder URLs reach loopback, link-local,
+	// private and other non-public addresses. False (the default) refuses
+	// them; set it only for tests or a closed network.
+	AllowPrivateNetworks bool
+
+	http guardedHTTP
 }
 
-var defaultOCSPHTTP = &http.Client{
-	Transport:     &http.Transport{Proxy: nil, MaxIdleConns: 4, IdleConnTimeout: 30 * time.Second},
-	CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-}
+func noRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 
 // Query asks leaf's OCSP responder for its status and checks the answer
 // like a stapled response (CheckOCSPResponse).
@@ -83,24 +89,9 @@ func (c *OCSPClient) post(ctx context.Context, responder string, leaf, issuer *x
 		return nil, err
 	}
 	req.Header.Set("Content-Type", "application/ocsp-request")
-	hc := c.Client
-	if hc == nil {
-		hc = defaultOCSPHTTP
-	}
-	resp, err := hc.Do(req)
+	hc, err := c.http.get(c.Client, c.AllowPrivateNetworks, nil, noRedirect)
 	if err != nil {
 		return nil, err
 	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("HTTP status %s", resp.Status)
-	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBytes+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(body)) > maxBytes {
-		return nil, fmt.Errorf("response larger than %d bytes", maxBytes)
-	}
-	return body, nil
+	return fetchLimited(ctx, hc, req, maxBytes)
 }

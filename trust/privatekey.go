@@ -10,9 +10,10 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
-	"os"
 
 	"github.com/youmark/pkcs8"
+
+	"github.com/nativetls/nativetls/internal/safefile"
 )
 
 // PasswordFunc supplies the password of an encrypted private key. Loaders
@@ -63,16 +64,24 @@ func ParsePrivateKey(data []byte, password PasswordFunc) (crypto.Signer, error) 
 	return parsePrivateKey(data, password, "buffer")
 }
 
-// LoadPrivateKey reads the private key in the file at path.
+// LoadPrivateKey reads the private key in the file at path: a regular file
+// of at most safefile.DefaultMax (16 MiB), otherwise an error wrapping
+// safefile.ErrNotRegular or safefile.ErrTooLarge.
 func LoadPrivateKey(path string, password PasswordFunc) (crypto.Signer, error) {
-	data, err := os.ReadFile(path)
+	data, err := safefile.Read(path, 0)
 	if err != nil {
 		return nil, &KeyError{Source: path, Err: err}
 	}
 	return parsePrivateKey(data, password, path)
 }
 
-func parsePrivateKey(data []byte, password PasswordFunc, source string) (crypto.Signer, error) {
+func parsePrivateKey(data []byte, password PasswordFunc, source string) (k crypto.Signer, err error) {
+	defer func() {
+		// The last line: no key file, however made, may crash the program.
+		if r := recover(); r != nil {
+			k, err = nil, &KeyError{Source: source, Err: fmt.Errorf("%w: the key could not be parsed (internal error: %v)", ErrNoPrivateKey, r)}
+		}
+	}()
 	if !isPEM(data) {
 		k, err := parseDERKey(data)
 		if err != nil {
@@ -107,11 +116,7 @@ func parsePEMKey(block *pem.Block, password PasswordFunc) (crypto.Signer, error)
 		if err != nil {
 			return nil, err
 		}
-		k, err := pkcs8.ParsePKCS8PrivateKey(block.Bytes, pw)
-		if err != nil {
-			return nil, fmt.Errorf("%w: %v", ErrIncorrectPassword, err)
-		}
-		return asSigner(k)
+		return decryptPKCS8(block.Bytes, pw)
 	case "PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY":
 		der := block.Bytes
 		//lint:ignore SA1019 legacy encrypted PEM is still produced by `openssl genrsa -aes256`; we only read it.
@@ -128,6 +133,28 @@ func parsePEMKey(block *pem.Block, password PasswordFunc) (crypto.Signer, error)
 		return parseDERKey(der)
 	}
 	return nil, errNotAKey
+}
+
+// decryptPKCS8 decrypts an ENCRYPTED PRIVATE KEY after checkPBES2 has
+// vetted its parameters; a panic in the decoder that the check missed is
+// still turned into an error.
+func decryptPKCS8(der, pw []byte) (k crypto.Signer, err error) {
+	if err := checkPBES2(der); err != nil {
+		return nil, err
+	}
+	if len(pw) == 0 {
+		return nil, fmt.Errorf("%w: the password is empty", ErrIncorrectPassword)
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			k, err = nil, fmt.Errorf("%w: the PKCS#8 decoder failed on it (%v)", ErrKeyParameters, r)
+		}
+	}()
+	key, err := pkcs8.ParsePKCS8PrivateKey(der, pw)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrIncorrectPassword, err)
+	}
+	return asSigner(key)
 }
 
 func askPassword(password PasswordFunc) ([]byte, error) {

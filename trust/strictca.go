@@ -1,6 +1,8 @@
 package trust
 
 import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
 	"crypto/rsa"
 	"crypto/x509"
 	"fmt"
@@ -99,13 +101,12 @@ func checkAnchorBasicConstraintsCritical(in *checkInput) (*x509.Certificate, str
 	return nil, ""
 }
 
-// checkAnchorAKIForm: CA/B BR 7.1.2.1.3, a root's authorityKeyIdentifier,
-// when present, holds a keyIdentifier equal to its own
-// subjectKeyIdentifier. authorityCertIssuer and authorityCertSerialNumber
-// must not be present; since several long-lived roots of public programs
-// carry them (naming themselves), the default profile only rejects them
-// when a self-issued anchor's fields name another certificate, and the
-// strict profile rejects them outright.
+// checkAnchorAKIForm (strict): CA/B BR 7.1.2.1.3, a root's
+// authorityKeyIdentifier, when present, holds a keyIdentifier equal to its
+// own subjectKeyIdentifier, and no authorityCertIssuer or
+// authorityCertSerialNumber. Several long-lived roots of public programs
+// carry those (naming themselves), so this is an issuance rule: strict
+// profile only.
 func checkAnchorAKIForm(in *checkInput) (*x509.Certificate, string) {
 	a := in.anchor()
 	if in.leafIsAnchor() {
@@ -119,7 +120,7 @@ func checkAnchorAKIForm(in *checkInput) (*x509.Certificate, string) {
 		return a, "the trust anchor's authorityKeyIdentifier cannot be parsed"
 	case !s.hasKeyID:
 		return a, "the trust anchor's authorityKeyIdentifier has no keyIdentifier (CA/B BR 7.1.2.1.3)"
-	case (s.hasIssuer || s.hasSerial) && (in.strict || (isSelfIssued(a) && !s.namesItself(a))):
+	case s.hasIssuer || s.hasSerial:
 		return a, "the trust anchor's authorityKeyIdentifier carries authorityCertIssuer/authorityCertSerialNumber (CA/B BR 7.1.2.1.3)"
 	case isSelfIssued(a) && len(a.SubjectKeyId) > 0 && string(s.keyID) != string(a.SubjectKeyId):
 		return a, "the self-issued trust anchor's authorityKeyIdentifier differs from its subjectKeyIdentifier"
@@ -160,28 +161,50 @@ func checkPolicyConstraintsCritical(in *checkInput) (*x509.Certificate, string) 
 	return nil, ""
 }
 
-// checkCARSAKeySize: CA/B BR 6.1.5, RSA moduli of at least 2048 bits and a
-// multiple of 8, for every issuing certificate including the anchor.
-func checkCARSAKeySize(in *checkInput) (*x509.Certificate, string) {
-	for _, c := range in.cas(true) {
-		if msg := rsaKeyProblem(c); msg != "" {
+// checkWeakRSAKey: RSA keys below 1024 bits anywhere in the chain, anchor
+// and leaf included, are refused (Chrome treats them as weak keys and
+// rejects the chain; Go's crypto/rsa refuses to use them; NIST SP 800-131A
+// disallowed them long ago).
+func checkWeakRSAKey(in *checkInput) (*x509.Certificate, string) {
+	for _, c := range in.chain {
+		if k, ok := c.PublicKey.(*rsa.PublicKey); ok && k.N.BitLen() < 1024 {
+			return c, fmt.Sprintf("the certificate has a %d-bit RSA key; keys below 1024 bits are refused as weak", k.N.BitLen())
+		}
+	}
+	return nil, ""
+}
+
+// checkKeyStrength (strict): CA/B BR 6.1.5, RSA moduli of at least 2048 bits
+// and a multiple of 8, ECDSA only on P-256, P-384 or P-521, no DSA, for
+// every certificate of the chain including the anchor.
+func checkKeyStrength(in *checkInput) (*x509.Certificate, string) {
+	for _, c := range in.chain {
+		if msg := keyProblem(c); msg != "" {
 			return c, msg
 		}
 	}
 	return nil, ""
 }
 
-func rsaKeyProblem(c *x509.Certificate) string {
-	k, ok := c.PublicKey.(*rsa.PublicKey)
-	if !ok {
-		return ""
+func keyProblem(c *x509.Certificate) string {
+	switch k := c.PublicKey.(type) {
+	case *rsa.PublicKey:
+		bits := k.N.BitLen()
+		switch {
+		case bits < 2048:
+			return fmt.Sprintf("the certificate has a %d-bit RSA key; at least 2048 bits are required (CA/B BR 6.1.5)", bits)
+		case bits%8 != 0:
+			return fmt.Sprintf("the certificate has a %d-bit RSA key, not a multiple of 8 (CA/B BR 6.1.5)", bits)
+		}
+	case *ecdsa.PublicKey:
+		switch k.Curve {
+		case elliptic.P256(), elliptic.P384(), elliptic.P521():
+		default:
+			return fmt.Sprintf("the certificate has an ECDSA key on curve %s; only P-256, P-384 and P-521 are allowed (CA/B BR 6.1.5)", k.Curve.Params().Name)
+		}
 	}
-	bits := k.N.BitLen()
-	switch {
-	case bits < 2048:
-		return fmt.Sprintf("the certificate has a %d-bit RSA key; at least 2048 bits are required (CA/B BR 6.1.5)", bits)
-	case bits%8 != 0:
-		return fmt.Sprintf("the certificate has a %d-bit RSA key, not a multiple of 8 (CA/B BR 6.1.5)", bits)
+	if c.PublicKeyAlgorithm == x509.DSA {
+		return "the certificate conveys a DSA key, which is not allowed (CA/B BR 6.1.5)"
 	}
 	return ""
 }

@@ -4,8 +4,6 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/asn1"
-	"math/big"
-	"slices"
 
 	"golang.org/x/crypto/cryptobyte"
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
@@ -81,16 +79,6 @@ func parseAKI(c *x509.Certificate) akiShape {
 		}
 	}
 	return s
-}
-
-// namesItself reports whether the AKI's authorityCertIssuer and
-// authorityCertSerialNumber, where present, identify c itself (as they do
-// in a self-signed certificate that fills them in).
-func (s akiShape) namesItself(c *x509.Certificate) bool {
-	if s.hasIssuer && !slices.ContainsFunc(s.issuerNames, func(n []byte) bool { return string(n) == string(c.RawIssuer) }) {
-		return false
-	}
-	return !s.hasSerial || new(big.Int).SetBytes(s.serial).Cmp(c.SerialNumber) == 0
 }
 
 // isSelfIssued reports whether c's issuer and subject names are equal

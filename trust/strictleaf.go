@@ -1,10 +1,10 @@
 package trust
 
 import (
-	"crypto/dsa" //nolint:staticcheck // only to recognise (and reject) DSA keys
 	"crypto/x509"
 	"fmt"
 	"math/big"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -188,22 +188,6 @@ func cnCoveredByDNSSAN(c *x509.Certificate, cn string) bool {
 	return false
 }
 
-// checkLeafKey (strict): CA/B BR 6.1.5, subscriber keys are RSA (≥ 2048
-// bits, multiple of 8) or ECDSA; DSA is not allowed.
-func checkLeafKey(in *checkInput) (*x509.Certificate, string) {
-	l := in.leaf()
-	if in.leafIsAnchor() {
-		return nil, ""
-	}
-	if _, ok := l.PublicKey.(*dsa.PublicKey); ok || l.PublicKeyAlgorithm == x509.DSA {
-		return l, "the certificate conveys a DSA key, which is not allowed (CA/B BR 6.1.5)"
-	}
-	if msg := rsaKeyProblem(l); msg != "" {
-		return l, msg
-	}
-	return nil, ""
-}
-
 var maxSerial = new(big.Int).Lsh(big.NewInt(1), 159) // 20 octets of positive DER INTEGER
 
 // checkSerialNumbers (strict): RFC 5280 4.1.2.2, serial numbers are
@@ -220,43 +204,54 @@ func checkSerialNumbers(in *checkInput) (*x509.Certificate, string) {
 	return nil, ""
 }
 
-// checkLeafEKUPresent: a TLS server certificate carries an extKeyUsage
-// extension (CA/B BR 7.1.2.7.10). RFC 5280 treats a missing extension as
-// "any purpose", and x509-limbo has an RFC 5280 case accepting such a leaf
-// next to a Web PKI case rejecting it (marked as conflicting); the default
-// profile takes the Web PKI side, like every other conflicting pair, so
-// that it accepts no chain the suite's Web PKI cases reject. Certificates
-// made by hand for private use often lack the extension: issue them with
-// extendedKeyUsage = serverAuth (OpenSSL: -addext
-// "extendedKeyUsage=serverAuth").
-func checkLeafEKUPresent(in *checkInput) (*x509.Certificate, string) {
-	if !in.serverUsage() {
+// ekuUsage reports whether the strict EKU rules apply: a TLS usage and a
+// leaf that is not itself the anchor.
+func (in *checkInput) ekuUsage() bool {
+	return (in.opts.Usage == UsageServerAuth || in.opts.Usage == UsageClientAuth) && !in.leafIsAnchor()
+}
+
+// checkLeafEKUStrict (strict): Chrome's strict EKU rules for TLS leaves,
+// for server and client authentication alike (CA/B BR 7.1.2.7.10 for
+// servers): an extKeyUsage extension is present, not critical, names the
+// purpose itself (anyExtendedKeyUsage does not do, and a server
+// certificate must not carry it), and does not also name codeSigning,
+// OCSPSigning or timeStamping.
+func checkLeafEKUStrict(in *checkInput) (*x509.Certificate, string) {
+	if !in.ekuUsage() {
 		return nil, ""
 	}
-	if l := in.leaf(); findExt(l, oidExtExtKeyUsage) == nil {
-		return l, "the server certificate has no extKeyUsage extension; TLS server certificates must list serverAuth (CA/B BR 7.1.2.7.10)"
+	l, want := in.leaf(), in.opts.Usage.ExtKeyUsage()
+	e := findExt(l, oidExtExtKeyUsage)
+	switch {
+	case e == nil:
+		return l, fmt.Sprintf("the certificate has no extKeyUsage extension; it must list %s (CA/B BR 7.1.2.7.10)", ekuName(want))
+	case e.Critical:
+		return l, "the certificate's extKeyUsage is marked critical (CA/B BR 7.1.2.7.6)"
+	case !slices.Contains(l.ExtKeyUsage, want):
+		return l, fmt.Sprintf("the certificate's extKeyUsage does not name %s (anyExtendedKeyUsage does not count)", ekuName(want))
+	}
+	for _, u := range l.ExtKeyUsage {
+		switch {
+		case u == x509.ExtKeyUsageAny && want == x509.ExtKeyUsageServerAuth:
+			return l, "the server certificate's extKeyUsage contains anyExtendedKeyUsage (CA/B BR 7.1.2.7.10)"
+		case u == x509.ExtKeyUsageCodeSigning || u == x509.ExtKeyUsageOCSPSigning || u == x509.ExtKeyUsageTimeStamping:
+			return l, fmt.Sprintf("the TLS certificate's extKeyUsage also names %s, which a TLS certificate must not", ekuName(u))
+		}
 	}
 	return nil, ""
 }
 
-// checkLeafEKUWebPKI (strict): CA/B BR 7.1.2.7.10, a TLS server certificate
-// has a non-critical extKeyUsage with serverAuth and without
-// anyExtendedKeyUsage.
-func checkLeafEKUWebPKI(in *checkInput) (*x509.Certificate, string) {
-	if !in.serverUsage() {
+// checkIntermediateEKUStrict (strict): Chrome's strict EKU rule for
+// issuing certificates: an intermediate with an extKeyUsage extension must
+// name the purpose being verified (anyExtendedKeyUsage does not do).
+func checkIntermediateEKUStrict(in *checkInput) (*x509.Certificate, string) {
+	if !in.ekuUsage() {
 		return nil, ""
 	}
-	l := in.leaf()
-	e := findExt(l, oidExtExtKeyUsage)
-	switch {
-	case e == nil:
-		return l, "the server certificate has no extKeyUsage extension (CA/B BR 7.1.2.7.10)"
-	case e.Critical:
-		return l, "the server certificate's extKeyUsage is marked critical (CA/B BR 7.1.2.7.6)"
-	}
-	for _, u := range l.ExtKeyUsage {
-		if u == x509.ExtKeyUsageAny {
-			return l, "the server certificate's extKeyUsage contains anyExtendedKeyUsage (CA/B BR 7.1.2.7.10)"
+	want := in.opts.Usage.ExtKeyUsage()
+	for _, c := range in.cas(false) {
+		if findExt(c, oidExtExtKeyUsage) != nil && !slices.Contains(c.ExtKeyUsage, want) {
+			return c, fmt.Sprintf("the intermediate's extKeyUsage does not name %s (anyExtendedKeyUsage does not count)", ekuName(want))
 		}
 	}
 	return nil, ""

@@ -114,6 +114,12 @@ type VerifyOptions struct {
 	// Callback, if set, sees the result of verification and may reject it
 	// (or, through an explicit Override, accept it).
 	Callback VerifyCallback
+	// FetchClientIntermediates allows fetching missing intermediates from
+	// the AIA caIssuers URLs of a client certificate (Usage
+	// UsageClientAuth). False (the default) fetches nothing for client
+	// certificates: those URLs come from a peer that is not yet
+	// authenticated, and a server should not make requests on its behalf.
+	FetchClientIntermediates bool
 }
 
 // TrustStore decides whether a certificate chain is trusted. It is a

@@ -4,23 +4,37 @@ import (
 	"context"
 	"crypto/x509"
 	"errors"
+	"fmt"
 	"time"
 )
 
 // Verifier runs a full verification: the trust store's own decision, then
-// the extras every backend shares, in this order:
+// everything else, the same for every store (AnchorStore, CertPoolStore,
+// the Linux, Windows and macOS stores, unions). In this order:
 //
+//  0. the host name loses one trailing dot ("example.com." is
+//     "example.com"), and a chain with a nil certificate is refused;
 //  1. the verification cache (Cache), when the store has a generation;
-//  2. the store's decision (TrustStore.Verify);
+//  2. the store's decision (TrustStore.Verify): path building, signatures,
+//     validity, name, usage, name constraints and distrust as the store
+//     (crypto/x509 or the operating system) decides them;
 //  3. when the chain does not reach an anchor, missing intermediates
 //     fetched from AIA caIssuers URLs (Fetcher; off with
 //     VerifyOptions.DisableFetch, and for stores that fetch themselves, see
 //     IntermediateFetcher) and the decision retried;
-//  4. OCSP for the leaf: the stapled response, must-staple, the
+//  4. on every chain the store returned: VerifyOptions.MaxDepth, the
+//     profile checks (default or, with VerifyOptions.Strict, strict; the
+//     anchor's own extensions are not checked for roots the OS trusts, see
+//     PlatformAnchorer) and the explicit CRLs (VerifyOptions.CRLs); chains
+//     that fail are dropped;
+//  5. OCSP for the leaf: the stapled response, must-staple, the
 //     revocation policy and, if asked, an online query (OCSP);
-//  5. SPKI pins (VerifyOptions.Pins), on every call, cached or not;
-//  6. the verify callback (VerifyOptions.Callback), on every call, cached
+//  6. SPKI pins (VerifyOptions.Pins), on every call, cached or not;
+//  7. the verify callback (VerifyOptions.Callback), on every call, cached
 //     or not: a cache hit never skips it.
+//
+// The chains it returns (and hands to the callback) are the caller's own
+// copies: changing them never changes a cached result.
 //
 // The zero Verifier has no cache and uses DefaultAIAFetcher and
 // DefaultOCSPClient. A Verifier is safe for concurrent use.
@@ -55,6 +69,11 @@ func (v *Verifier) Verify(ctx context.Context, store TrustStore, chain []*x509.C
 		return nil, &VerificationError{Reason: ReasonMalformed, Depth: -1, Host: opts.ServerName, IntermediatesSent: -1,
 			Backend: store.String(), Detail: "the peer presented no certificate"}
 	}
+	if i := nilIndex(chain); i >= 0 {
+		return nil, &VerificationError{Reason: ReasonMalformed, Depth: i, Host: opts.ServerName, IntermediatesSent: len(chain) - 1,
+			Backend: store.String(), Detail: fmt.Sprintf("certificate %d of the presented chain is missing (nil); pass only parsed certificates", i)}
+	}
+	opts.ServerName = normalizeServerName(opts.ServerName)
 	now := opts.Time
 	if now.IsZero() {
 		now = time.Now()
@@ -85,6 +104,9 @@ func (v *Verifier) decide(ctx context.Context, store TrustStore, chain []*x509.C
 		chains, err = v.fetcher().retryWithIssuers(ctx, store, chain, opts, err)
 	}
 	if err != nil {
+		return nil, refineMissingIssuer(err, chain)
+	}
+	if chains, err = applyPolicy(store, chains, chain, opts, now); err != nil {
 		return nil, err
 	}
 	until, err := v.checkRevocation(ctx, chains, chain, opts, now)
@@ -137,7 +159,10 @@ func checkPins(chains [][]*x509.Certificate, presented []*x509.Certificate, opts
 }
 
 func runCallback(presented []*x509.Certificate, chains [][]*x509.Certificate, verdict error, opts VerifyOptions, now time.Time) ([][]*x509.Certificate, error) {
-	cbErr := opts.Callback(VerifyInfo{Presented: presented, Verified: chains, Err: verdict, Options: opts})
+	// The callback gets its own copies: what it does to them changes
+	// neither the result nor the cache.
+	info := VerifyInfo{Presented: append([]*x509.Certificate(nil), presented...), Verified: copyChains(chains), Err: verdict, Options: opts}
+	cbErr := opts.Callback(info)
 	if cbErr == nil {
 		if verdict != nil {
 			return nil, verdict

@@ -103,7 +103,7 @@ func TestAIAFetch(t *testing.T) {
 			p := aiaPKI(t, s, tc.path)
 			o := vtOpts()
 			o.DisableFetch = false
-			v := &Verifier{Fetcher: &AIAFetcher{Budget: 300 * time.Millisecond}}
+			v := &Verifier{Fetcher: &AIAFetcher{Budget: 300 * time.Millisecond, AllowPrivateNetworks: true}}
 			chains, err := v.Verify(context.Background(), p.Store(), p.Chain()[:1], o)
 			if tc.ok {
 				if err != nil || len(chains[0]) != 3 {
@@ -123,7 +123,7 @@ func TestAIADisabled(t *testing.T) {
 	s := newAIAServer(t)
 	p := aiaPKI(t, s, "/good.cer")
 	o := vtOpts() // DisableFetch is set
-	_, err := (&Verifier{Fetcher: &AIAFetcher{}}).Verify(context.Background(), p.Store(), p.Chain()[:1], o)
+	_, err := (&Verifier{Fetcher: &AIAFetcher{AllowPrivateNetworks: true}}).Verify(context.Background(), p.Store(), p.Chain()[:1], o)
 	var ve *VerificationError
 	if !errors.As(err, &ve) || ve.Reason != ReasonMissingIntermediate || s.count("/good.cer") != 0 {
 		t.Fatalf("fetched although disabled: %v, %d hits", err, s.count("/good.cer"))
@@ -135,7 +135,7 @@ func TestAIALimitsAndCache(t *testing.T) {
 	p := aiaPKI(t, s, "/garbage.cer?1", "/garbage.cer?2", "/garbage.cer?3", "/garbage.cer?4", "/garbage.cer?5", "/garbage.cer?6")
 	o := vtOpts()
 	o.DisableFetch = false
-	f := &AIAFetcher{}
+	f := &AIAFetcher{AllowPrivateNetworks: true}
 	if _, err := (&Verifier{Fetcher: f}).Verify(context.Background(), p.Store(), p.Chain()[:1], o); err == nil {
 		t.Fatal("accepted")
 	}

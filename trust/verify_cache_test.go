@@ -206,3 +206,92 @@ func TestCacheRetriesUnansweredOnlineOCSP(t *testing.T) {
 		t.Fatalf("store asked %d times, want 2 (cached at +1m, asked again at +1h)", n)
 	}
 }
+
+// noGenStore is a store that cannot say when its content changes (as the
+// Windows and macOS system stores): it counts its decisions.
+type noGenStore struct {
+	inner *AnchorStore
+	calls *atomic.Int64
+}
+
+func (s noGenStore) Verify(ctx context.Context, chain []*x509.Certificate, opts VerifyOptions) ([][]*x509.Certificate, error) {
+	s.calls.Add(1)
+	return s.inner.Verify(ctx, chain, opts)
+}
+func (s noGenStore) String() string { return "store without generation" }
+
+// TestUnionWithUncacheableMemberIsNotCached: a later distrust in a member
+// without a generation must be seen, so the union is asked every time.
+func TestUnionWithUncacheableMemberIsNotCached(t *testing.T) {
+	p := newVTPKI(t, vtChainOpts{})
+	calls := &atomic.Int64{}
+	u := Union(noGenStore{inner: p.Store(), calls: calls}, FromCertificates("other"))
+	v := &Verifier{Cache: NewVerifyCache(16)}
+	for range 3 {
+		if _, err := v.Verify(context.Background(), u, p.Chain(), vtOpts()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if calls.Load() != 3 || v.Cache.Len() != 0 {
+		t.Fatalf("member asked %d times (want 3), %d cache entries (want 0)", calls.Load(), v.Cache.Len())
+	}
+	// A union of stores that all have generations is cached.
+	g := Union(newCountingStore(p.Store()), FromCertificates("other"))
+	for range 2 {
+		if _, err := v.Verify(context.Background(), g, p.Chain(), vtOpts()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if v.Cache.Len() != 1 {
+		t.Fatalf("union of generational stores: %d cache entries, want 1", v.Cache.Len())
+	}
+}
+
+// TestCallbackCannotCorruptCache: a callback (or caller) that edits the
+// chains it is given changes only its own copy.
+func TestCallbackCannotCorruptCache(t *testing.T) {
+	p := newVTPKI(t, vtChainOpts{})
+	store := newCountingStore(p.Store())
+	v := &Verifier{Cache: NewVerifyCache(16)}
+	o := vtOpts()
+	o.Callback = func(info VerifyInfo) error {
+		info.Verified[0][0] = p.Root.Cert
+		info.Verified[0] = info.Verified[0][:1]
+		return nil
+	}
+	for i := range 3 {
+		chains, err := v.Verify(context.Background(), store, p.Chain(), o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		chains[0][1] = nil // the caller scribbles too
+		if i == 0 {
+			continue
+		}
+		clean, err := v.Verify(context.Background(), store, p.Chain(), vtOpts())
+		if err != nil || len(clean[0]) != 3 || !clean[0][0].Equal(p.Leaf.Cert) || clean[0][1] == nil {
+			t.Fatalf("cached chain corrupted: %v %v", clean, err)
+		}
+	}
+	if store.calls.Load() != 1 {
+		t.Fatalf("store asked %d times, want 1 (cache hits)", store.calls.Load())
+	}
+}
+
+// TestNilCertificateAnywhere: a nil certificate in any position is a clear
+// error, never a panic, through the Verifier and the store alike.
+func TestNilCertificateAnywhere(t *testing.T) {
+	p := newVTPKI(t, vtChainOpts{})
+	for _, chain := range [][]*x509.Certificate{{nil}, {p.Leaf.Cert, nil}, {p.Leaf.Cert, p.Inter.Cert, nil}, {nil, p.Inter.Cert}} {
+		_, err := Verify(context.Background(), p.Store(), chain, vtOpts())
+		var ve *VerificationError
+		if !errors.As(err, &ve) || ve.Reason != ReasonMalformed {
+			t.Errorf("Verify(%d certs): %v", len(chain), err)
+		}
+		for _, s := range []TrustStore{p.Store(), FromCertPool(x509.NewCertPool()), Union(p.Store(), noGenStore{inner: p.Store(), calls: &atomic.Int64{}})} {
+			if _, err := s.Verify(context.Background(), chain, vtOpts()); err == nil {
+				t.Errorf("%s accepted a chain with a nil certificate", s)
+			}
+		}
+	}
+}

@@ -11,6 +11,8 @@ import (
 	"fmt"
 	"math/big"
 	"testing"
+
+	"github.com/nativetls/nativetls/internal/testpki"
 )
 
 // One test per profile check, each with a generated certificate that
@@ -136,15 +138,31 @@ var checkCases = []checkCase{
 	}},
 	{check: "san-dns-syntax", chain: pkiChain(vtChainOpts{leaf: func(c *x509.Certificate) { c.DNSNames = append(c.DNSNames, "foo_bar.example.com") }})},
 	{check: "cn-in-san", chain: pkiChain(vtChainOpts{leaf: func(c *x509.Certificate) { c.Subject.CommonName = "Www.Example.com" }})},
-	{check: "ca-rsa-key-size", chain: func(t *testing.T) []*x509.Certificate {
-		return withCopy(1, func(c *x509.Certificate) { c.PublicKey = &rsaKey(t, 1024).PublicKey })(t)
-	}},
-	{check: "leaf-key-type", opts: strictOpt, chain: func(t *testing.T) []*x509.Certificate {
+	{check: "key-strength", opts: strictOpt, chain: func(t *testing.T) []*x509.Certificate {
 		return withCopy(0, func(c *x509.Certificate) { c.PublicKey = &rsaKey(t, 1024).PublicKey })(t)
 	}},
+	{check: "weak-rsa-key", chain: func(t *testing.T) []*x509.Certificate {
+		weak := testpki.Root("weak", testpki.At(testpki.Clock)).Leaf(testpki.Options{KeyType: testpki.RSA512}).Cert.PublicKey
+		return withCopy(0, func(c *x509.Certificate) { c.PublicKey = weak })(t)
+	}},
 	{check: "serial-number", opts: strictOpt, chain: withCopy(0, func(c *x509.Certificate) { c.SerialNumber = big.NewInt(0) })},
-	{check: "leaf-eku-webpki", opts: strictOpt, chain: pkiChain(vtChainOpts{leaf: func(c *x509.Certificate) { c.ExtKeyUsage = nil }})},
-	{check: "leaf-eku-present", chain: pkiChain(vtChainOpts{leaf: func(c *x509.Certificate) { c.ExtKeyUsage = nil }})},
+	{check: "leaf-eku-strict", chain: pkiChain(vtChainOpts{leaf: func(c *x509.Certificate) { c.ExtKeyUsage = nil }})},
+	{check: "leaf-eku-strict", chain: pkiChain(vtChainOpts{leaf: func(c *x509.Certificate) {
+		c.ExtKeyUsage = []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth, x509.ExtKeyUsageCodeSigning}
+	}})},
+	{check: "leaf-eku-strict", opts: clientOpt, chain: pkiChain(vtChainOpts{leaf: func(c *x509.Certificate) { c.ExtKeyUsage = nil }})},
+	{check: "leaf-eku-strict", opts: clientOpt, chain: pkiChain(vtChainOpts{leaf: func(c *x509.Certificate) {
+		c.ExtKeyUsage = []x509.ExtKeyUsage{x509.ExtKeyUsageAny}
+	}})},
+	{check: "leaf-eku-strict", opts: clientOpt, chain: pkiChain(vtChainOpts{leaf: func(c *x509.Certificate) {
+		c.ExtKeyUsage = []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth, x509.ExtKeyUsageTimeStamping}
+	}})},
+	{check: "intermediate-eku-strict", chain: pkiChain(vtChainOpts{inter: func(c *x509.Certificate) {
+		c.ExtKeyUsage = []x509.ExtKeyUsage{x509.ExtKeyUsageAny, x509.ExtKeyUsageClientAuth}
+	}})},
+	{check: "critical-policy-qualifiers", chain: pkiChain(vtChainOpts{inter: func(c *x509.Certificate) {
+		c.ExtraExtensions = []pkix.Extension{policyExt(true, asn1.ObjectIdentifier{1, 2, 3, 4})}
+	}})},
 	{check: "anchor-no-eku", opts: strictOpt, chain: pkiChain(vtChainOpts{root: func(c *x509.Certificate) {
 		c.ExtKeyUsage = []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}
 	}})},
@@ -166,6 +184,37 @@ var checkCases = []checkCase{
 }
 
 func strictOpt(o *VerifyOptions) { o.Strict = true }
+
+func clientOpt(o *VerifyOptions) { o.Usage, o.ServerName = UsageClientAuth, "" }
+
+// policyExt is a certificatePolicies extension with anyPolicy and one
+// qualifier of type qualifier.
+func policyExt(critical bool, qualifier asn1.ObjectIdentifier) pkix.Extension {
+	type qualifierInfo struct {
+		ID    asn1.ObjectIdentifier
+		Value string `asn1:"ia5"`
+	}
+	type policyInfo struct {
+		ID         asn1.ObjectIdentifier
+		Qualifiers []qualifierInfo
+	}
+	v, err := asn1.Marshal([]policyInfo{{ID: asn1.ObjectIdentifier{2, 5, 29, 32, 0}, Qualifiers: []qualifierInfo{{ID: qualifier, Value: "https://example.com/cps"}}}})
+	if err != nil {
+		panic(err)
+	}
+	return pkix.Extension{Id: oidExtCertPolicies, Critical: critical, Value: v}
+}
+
+// profileOf returns the check named name.
+func profileOf(t *testing.T, name string) chainCheck {
+	for _, ck := range chainChecks {
+		if ck.name == name {
+			return ck
+		}
+	}
+	t.Fatalf("no check %s", name)
+	return chainCheck{}
+}
 
 // TestKeyIdentifiersOnlyRequiredForServers: a client certificate of a
 // legacy private PKI without key identifiers passes the default profile for
@@ -236,6 +285,7 @@ func TestProfileChecks(t *testing.T) {
 			if tc.opts != nil {
 				tc.opts(&o)
 			}
+			o.Strict = profileOf(t, tc.check).strict
 			err := CheckChain(tc.chain(t), o)
 			var ce *ChainCheckError
 			if !errors.As(err, &ce) || ce.Check != tc.check {
@@ -271,12 +321,17 @@ func TestProfileCheckThroughVerify(t *testing.T) {
 	if _, err := p.Leaf.Cert.Verify(x509.VerifyOptions{Roots: roots, Intermediates: inter, DNSName: "www.example.com", CurrentTime: vtNow}); err != nil {
 		t.Fatalf("crypto/x509 rejects the test chain already: %v", err)
 	}
-	_, err := (&Verifier{}).Verify(context.Background(), p.Store(), p.Chain(), vtOpts())
+	if _, err := (&Verifier{}).Verify(context.Background(), p.Store(), p.Chain(), vtOpts()); err != nil {
+		t.Fatalf("default profile: %v", err)
+	}
+	o := vtOpts()
+	o.Strict = true
+	_, err := (&Verifier{}).Verify(context.Background(), p.Store(), p.Chain(), o)
 	var ve *VerificationError
 	if !errors.As(err, &ve) || ve.Reason != ReasonWrongUsage || ve.Depth != 0 || ve.IntermediatesSent != 1 {
 		t.Fatalf("got %#v", err)
 	}
-	want := `trust: certificate for "www.example.com" is not allowed for this use (key usage / extended key usage): the end-entity certificate asserts keyCertSign without being a CA (RFC 5280 4.2.1.3) (profile check leaf-ku-no-certsign)`
+	want := `trust: certificate for "www.example.com" is not allowed for this use (key usage / extended key usage): the end-entity certificate asserts keyCertSign without being a CA (RFC 5280 4.2.1.3) (strict profile check leaf-ku-no-certsign)`
 	if ve.Error() != want {
 		t.Errorf("message\n got %s\nwant %s", ve.Error(), want)
 	}

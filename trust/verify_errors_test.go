@@ -95,8 +95,48 @@ var errCases = []errCase{
 	{name: "missing intermediate", reason: ReasonMissingIntermediate,
 		want: `trust: certificate for "www.example.com" is issued by "R3", which is not a trusted root, and the peer sent no intermediate certificates: either the server is missing its chain (configure the full chain, leaf first) or "R3" is a CA this system does not trust`,
 		run: func(t *testing.T) error {
+			p := newVTPKI(t, vtChainOpts{leaf: withAIA})
+			return verifyPKI(p, p.Chain()[:1], nil)
+		}},
+	{name: "missing intermediate of a client", reason: ReasonMissingIntermediate,
+		want: `trust: certificate "www.example.com" is issued by "R3", which is not a trusted root, and the peer sent no intermediate certificates: either the client is missing its chain (configure the full chain, leaf first) or "R3" is a CA this system does not trust`,
+		run: func(t *testing.T) error {
+			p := newVTPKI(t, vtChainOpts{leaf: func(c *x509.Certificate) {
+				withAIA(c)
+				c.ExtKeyUsage = []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}
+			}})
+			return verifyPKI(p, p.Chain()[:1], func(o *VerifyOptions) { o.Usage, o.ServerName = UsageClientAuth, "" })
+		}},
+	{name: "leaf alone from an unknown root", reason: ReasonUnknownAuthority,
+		want: `trust: certificate for "www.example.com" is issued by "R3", which is not a trusted root and was not found among the intermediates (the peer sent none)`,
+		run: func(t *testing.T) error {
 			p := newVTPKI(t, vtChainOpts{})
 			return verifyPKI(p, p.Chain()[:1], nil)
+		}},
+	{name: "DNS-type SAN holding an IP", reason: ReasonHostnameMismatch,
+		want: `trust: certificate lists "10.0.0.1" only as a DNS name (subjectAltName dNSName), which never matches the IP address 10.0.0.1: the certificate needs an iPAddress subjectAltName for it`,
+		run: func(t *testing.T) error {
+			p := newVTPKI(t, vtChainOpts{leaf: func(c *x509.Certificate) { c.Subject.CommonName, c.DNSNames = "10.0.0.1", []string{"10.0.0.1"} }})
+			return verifyPKI(p, p.Chain(), func(o *VerifyOptions) { o.ServerName = "10.0.0.1" })
+		}},
+	{name: "IDN host", reason: ReasonHostnameMismatch,
+		want: `trust: certificate is valid for xn--bcher-kva.example, not bücher.example: certificates hold internationalized names in their A-label (punycode) form; ask for "xn--bcher-kva.example"`,
+		run: func(t *testing.T) error {
+			p := newVTPKI(t, vtChainOpts{leaf: func(c *x509.Certificate) {
+				c.Subject.CommonName, c.DNSNames = "xn--bcher-kva.example", []string{"xn--bcher-kva.example"}
+			}})
+			return verifyPKI(p, p.Chain(), func(o *VerifyOptions) { o.ServerName = "bücher.example" })
+		}},
+	{name: "empty anchor directory", reason: ReasonUnknownAuthority,
+		want: `trust: certificate for "www.example.com" is issued by "R3", which is not a trusted root and was not found among the 1 intermediate the peer sent: no anchors in `,
+		run: func(t *testing.T) error {
+			p := newVTPKI(t, vtChainOpts{})
+			s, err := FromDirectory(t.TempDir())
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = (&Verifier{}).Verify(context.Background(), s, p.Chain(), vtOpts())
+			return err
 		}},
 	{name: "wrong usage", reason: ReasonWrongUsage,
 		want: `trust: certificate for "www.example.com" is not allowed for this use (key usage / extended key usage): asked for serverAuth, the certificate allows clientAuth`,
@@ -127,6 +167,10 @@ var errCases = []errCase{
 		}},
 }
 
+// withAIA gives a leaf an AIA caIssuers URL, as certificates under public
+// and enterprise intermediates have.
+func withAIA(c *x509.Certificate) { c.IssuingCertificateURL = []string{"http://127.0.0.1:9/r3.crt"} }
+
 func TestVerificationErrorMessages(t *testing.T) {
 	for _, tc := range errCases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -153,5 +197,18 @@ func TestVerificationErrorMessages(t *testing.T) {
 				t.Errorf("time or intermediates count missing: %#v", ve)
 			}
 		})
+	}
+}
+
+// TestPunycode checks the A-label hint's encoder against RFC 3492 7.1 and
+// IDNA examples.
+func TestPunycode(t *testing.T) {
+	for in, want := range map[string]string{"bücher": "bcher-kva", "münchen": "mnchen-3ya", "ü": "tda", "他们为什么不说中文": "ihqwcrb4cv8a8dqg056pqjye"} {
+		if got, ok := punycode(in); !ok || got != want {
+			t.Errorf("punycode(%q) = %q, %v; want %q", in, got, ok, want)
+		}
+	}
+	if got := aLabel("Bücher.example"); got != "xn--bcher-kva.example" {
+		t.Errorf("aLabel = %q", got)
 	}
 }

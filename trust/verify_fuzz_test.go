@@ -3,6 +3,7 @@ package trust
 import (
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/asn1"
 	"testing"
 
 	"golang.org/x/crypto/ocsp"
@@ -52,5 +53,19 @@ func FuzzExtraConstraints(f *testing.F) {
 			nameWithin(name, b)
 		}
 		checkExtraConstraints([]*x509.Certificate{c, c})
+	})
+}
+
+// FuzzPolicyQualifiers parses arbitrary certificatePolicies values: the
+// parser returns a verdict, never panics, and accepts a value only when it
+// is a well-formed list.
+func FuzzPolicyQualifiers(f *testing.F) {
+	f.Add(policyExt(true, oidQualifierCPS).Value)
+	f.Add(policyExt(true, asn1.ObjectIdentifier{1, 2, 3}).Value)
+	f.Add([]byte{0x30, 0x00})
+	f.Fuzz(func(t *testing.T, der []byte) {
+		if unknownPolicyQualifier(der) == "" && len(der) < 4 {
+			t.Fatalf("accepted %x, too short to hold a policy", der)
+		}
 	})
 }

@@ -28,6 +28,7 @@ type ocspSpec struct {
 	thisUpdate time.Time
 	nextUpdate time.Time
 	responder  *vtCert // nil: the issuer signs
+	embed      *vtCert // with no responder: a certificate embedded anyway
 }
 
 func makeOCSP(t testing.TB, p *vtPKI, s ocspSpec) []byte {
@@ -47,6 +48,9 @@ func makeOCSP(t testing.TB, p *vtPKI, s ocspSpec) []byte {
 	if s.responder != nil {
 		signer, cert = s.responder.Key, s.responder.Cert
 		tmpl.Certificate = cert
+	}
+	if s.embed != nil {
+		tmpl.Certificate = s.embed.Cert
 	}
 	der, err := ocsp.CreateResponse(p.Inter.Cert, cert, tmpl, signer)
 	if err != nil {
@@ -90,6 +94,10 @@ func TestOCSPStapled(t *testing.T) {
 		{"delegated responder", p, makeOCSP(t, p, ocspSpec{status: ocsp.Good, responder: responderCert(t, p.Inter, true)}), RevocationHardFail, -1, ""},
 		{"responder without OCSPSigning, soft", p, makeOCSP(t, p, ocspSpec{status: ocsp.Revoked, responder: responderCert(t, p.Inter, false)}), RevocationSoftFail, -1, ""},
 		{"responder without OCSPSigning, hard", p, makeOCSP(t, p, ocspSpec{status: ocsp.Good, responder: responderCert(t, p.Inter, false)}), RevocationHardFail, ReasonRevocationUnknown, "which the issuer did not authorise for OCSP"},
+		{"issuer's own certificate embedded", p, makeOCSP(t, p, ocspSpec{status: ocsp.Good, embed: p.Inter}), RevocationHardFail, -1, ""},
+		{"issuer's own certificate embedded, revoked", p, makeOCSP(t, p, ocspSpec{status: ocsp.Revoked, embed: p.Inter}), RevocationSoftFail, ReasonRevoked, "revoked"},
+		{"impostor with the issuer's name", p, makeOCSP(t, p, ocspSpec{status: ocsp.Good, responder: other.Inter}), RevocationHardFail, ReasonRevocationUnknown, "did not authorise for OCSP"},
+		{"issuer signs, impostor embedded", p, makeOCSP(t, p, ocspSpec{status: ocsp.Good, embed: other.Inter}), RevocationHardFail, ReasonRevocationUnknown, "bad signature on embedded certificate"},
 		{"responder of another CA", p, makeOCSP(t, p, ocspSpec{status: ocsp.Good, responder: responderCert(t, other.Inter, true)}), RevocationHardFail, ReasonRevocationUnknown, "stapled OCSP response"},
 		{"stale, soft", p, makeOCSP(t, p, ocspSpec{status: ocsp.Good, thisUpdate: vtNow.Add(-10 * 24 * time.Hour), nextUpdate: vtNow.Add(-3 * 24 * time.Hour)}), RevocationSoftFail, -1, ""},
 		{"stale, hard", p, makeOCSP(t, p, ocspSpec{status: ocsp.Good, thisUpdate: vtNow.Add(-10 * 24 * time.Hour), nextUpdate: vtNow.Add(-3 * 24 * time.Hour)}), RevocationHardFail, ReasonRevocationUnknown, "stale: nextUpdate 2026-11-20 00:00 UTC has passed"},
@@ -183,7 +191,7 @@ func TestOCSPOnline(t *testing.T) {
 			leaf.OCSPServer = []string{url} // the responder address is only known now
 			o := vtOpts()
 			o.OnlineOCSP, o.Revocation = true, tc.policy
-			v := &Verifier{OCSP: &OCSPClient{Budget: 300 * time.Millisecond}}
+			v := &Verifier{OCSP: &OCSPClient{Budget: 300 * time.Millisecond, AllowPrivateNetworks: true}}
 			_, err := v.Verify(context.Background(), p.Store(), []*x509.Certificate{&leaf, p.Inter.Cert}, o)
 			if (err == nil) != tc.ok {
 				t.Fatalf("ok=%v, got %v", tc.ok, err)

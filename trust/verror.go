@@ -4,6 +4,7 @@ import (
 	"crypto/x509"
 	"fmt"
 	"net"
+	"slices"
 	"strings"
 	"time"
 )
@@ -71,9 +72,12 @@ type VerificationError struct {
 	IntermediatesSent int
 	Detail            string // extra human detail, appended to the message
 	Backend           string // the backend or platform that decided
-	PlatformCode      int64  // the OS status code (OSStatus, HRESULT), 0 if none
-	PlatformCodeName  string // its symbolic name, e.g. "CERT_E_EXPIRED"
-	Err               error  // the underlying error, e.g. from crypto/x509
+	// Usage is what the chain was verified for; its zero value, server
+	// authentication, makes messages speak of "the server".
+	Usage            Usage
+	PlatformCode     int64  // the OS status code (OSStatus, HRESULT), 0 if none
+	PlatformCodeName string // its symbolic name, e.g. "CERT_E_EXPIRED"
+	Err              error  // the underlying error, e.g. from crypto/x509
 }
 
 // Unwrap returns the underlying error.
@@ -124,8 +128,13 @@ func (e *VerificationError) Message() string {
 			s = fmt.Sprintf("certificate is not valid for %s", e.Host)
 		case len(names) == 0:
 			s = fmt.Sprintf("certificate %q has no DNS or IP names (subjectAltName), so it is valid for no host, not %s", subjectName(c), e.Host)
+		case isIPName(e.Host) && slices.Contains(c.DNSNames, strings.Trim(e.Host, "[]")):
+			s = fmt.Sprintf("certificate lists %q only as a DNS name (subjectAltName dNSName), which never matches the IP address %s: the certificate needs an iPAddress subjectAltName for it", strings.Trim(e.Host, "[]"), e.Host)
 		default:
 			s = fmt.Sprintf("certificate is valid for %s, not %s", strings.Join(names, ", "), e.Host)
+		}
+		if a := aLabel(e.Host); a != "" && e.Detail == "" {
+			s += fmt.Sprintf(": certificates hold internationalized names in their A-label (punycode) form; ask for %q", a)
 		}
 	case ReasonUnknownAuthority:
 		if c == nil {
@@ -142,7 +151,7 @@ func (e *VerificationError) Message() string {
 			s = "the peer did not send the intermediate certificate needed to reach a trusted root"
 			break
 		}
-		s = fmt.Sprintf("%s is issued by %q, which is not a trusted root, and the peer sent no intermediate certificates: either the server is missing its chain (configure the full chain, leaf first) or %q is a CA this system does not trust", e.certPhrase(), issuerName(c), issuerName(c))
+		s = fmt.Sprintf("%s is issued by %q, which is not a trusted root, and the peer sent no intermediate certificates: either the %s is missing its chain (configure the full chain, leaf first) or %q is a CA this system does not trust", e.certPhrase(), issuerName(c), e.peer(), issuerName(c))
 	default:
 		s = e.genericPhrase()
 	}
@@ -152,6 +161,38 @@ func (e *VerificationError) Message() string {
 		s += ": " + e.Err.Error()
 	}
 	return s
+}
+
+// peer is "client" when a client certificate was verified, else "server".
+func (e *VerificationError) peer() string {
+	if e.Usage == UsageClientAuth {
+		return "client"
+	}
+	return "server"
+}
+
+// aLabel returns the A-label (punycode) form of a host with non-ASCII
+// characters, or "" when it has none or cannot be converted.
+func aLabel(host string) string {
+	ascii := true
+	for i := 0; i < len(host); i++ {
+		ascii = ascii && host[i] < 0x80
+	}
+	if ascii {
+		return ""
+	}
+	labels := strings.Split(strings.ToLower(host), ".")
+	for i, l := range labels {
+		if strings.IndexFunc(l, func(r rune) bool { return r >= 0x80 }) < 0 {
+			continue
+		}
+		enc, ok := punycode(l)
+		if !ok {
+			return ""
+		}
+		labels[i] = "xn--" + enc
+	}
+	return strings.Join(labels, ".")
 }
 
 func (e *VerificationError) genericPhrase() string {

@@ -22,10 +22,10 @@ func verifyWithAnchors(ctx context.Context, s *AnchorStore, chain []*x509.Certif
 //  2. crypto/x509 builds and checks every chain to an anchor in roots
 //     (signatures, validity, name, extended key usage, name constraints);
 //  3. chains through a distrusted certificate or past an anchor's
-//     distrust-after date are dropped;
-//  4. the profile checks (CheckChain: RFC 5280 / CA/B Forum rules x509
-//     does not make, max depth) and the explicit CRLs run on each remaining
-//     chain; the chains that pass are returned.
+//     distrust-after date are dropped; the others are returned.
+//
+// Max depth, the profile checks and the explicit CRLs are not the store's:
+// the Verifier applies them to the chains of every store (pipeline.go).
 //
 // Every failure is a *VerificationError naming the certificate, its depth
 // in the presented chain, the host, the time and how many intermediates
@@ -34,6 +34,10 @@ func verifyWithPool(_ context.Context, s *AnchorStore, roots *x509.CertPool, cha
 	now := opts.Time
 	if now.IsZero() {
 		now = time.Now()
+	}
+	if i := nilIndex(chain); i >= 0 {
+		return nil, &VerificationError{Reason: ReasonMalformed, Depth: i, Host: opts.ServerName, Time: now, IntermediatesSent: len(chain) - 1,
+			Backend: s.name, Detail: fmt.Sprintf("certificate %d of the presented chain is missing (nil); pass only parsed certificates", i)}
 	}
 	for _, c := range chain {
 		if s.hasDistrust() && s.IsDistrusted(c) {
@@ -67,33 +71,7 @@ func verifyWithPool(_ context.Context, s *AnchorStore, roots *x509.CertPool, cha
 	if err != nil {
 		return nil, classify(err, chain, opts, now, s.name)
 	}
-	chains, err = filterChains(s, chains, chain, opts, now)
-	if err != nil {
-		return nil, err
-	}
-	opts.Time = now
-	var ok [][]*x509.Certificate
-	var first error
-	for _, ch := range chains {
-		a, found := s.anchorFor(ch[len(ch)-1])
-		err := checkChain(ch, opts, found && a.Platform)
-		if err == nil {
-			if ve := checkCRLs(ch, opts, now); ve != nil {
-				err = ve
-			}
-		}
-		if err != nil {
-			if first == nil {
-				first = err
-			}
-			continue
-		}
-		ok = append(ok, ch)
-	}
-	if len(ok) == 0 {
-		return nil, completeError(first, chain, opts, now, s.name)
-	}
-	return ok, nil
+	return filterChains(s, chains, chain, opts, now)
 }
 
 // retryIfRelaxable retries (see strictrelax.go) when crypto/x509 refused the
@@ -121,7 +99,7 @@ func completeError(err error, presented []*x509.Certificate, opts VerifyOptions,
 		return err
 	}
 	ve.Depth = depthOf(presented, ve.Certificate)
-	ve.Host, ve.Time, ve.IntermediatesSent = opts.ServerName, now, len(presented)-1
+	ve.Host, ve.Time, ve.IntermediatesSent, ve.Usage = opts.ServerName, now, len(presented)-1, opts.Usage
 	if ve.Backend == "" {
 		ve.Backend = backend
 	}
@@ -179,7 +157,7 @@ func filterChains(s *AnchorStore, chains [][]*x509.Certificate, presented []*x50
 
 func newVerificationError(r Reason, chain []*x509.Certificate, c *x509.Certificate, opts VerifyOptions, now time.Time, backend string, err error) *VerificationError {
 	return &VerificationError{Reason: r, Certificate: c, Depth: depthOf(chain, c), Host: opts.ServerName,
-		Time: now, IntermediatesSent: len(chain) - 1, Backend: backend, Err: err}
+		Time: now, IntermediatesSent: len(chain) - 1, Backend: backend, Usage: opts.Usage, Err: err}
 }
 
 // classify turns a crypto/x509 error into a VerificationError.
@@ -218,10 +196,7 @@ func classifyUnknownAuthority(ua x509.UnknownAuthorityError, err error, chain []
 	if c == nil {
 		c = chain[0]
 	}
-	r := ReasonUnknownAuthority
-	if !isSelfIssued(c) && !issuerAmong(c, chain) && len(chain) == 1 {
-		r = ReasonMissingIntermediate
-	}
+	r := missingIssuerReason(c, chain)
 	ve := newVerificationError(r, chain, c, opts, now, backend, err)
 	// crypto/x509 says "possibly because of …" when a candidate issuer was
 	// found whose signature did not verify.

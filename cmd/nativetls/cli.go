@@ -117,6 +117,23 @@ func (e *env) parse(fs *flag.FlagSet, args []string) ([]string, error) {
 	return pos, nil
 }
 
+// parseArgs is the start of every command: the command's flags (define
+// registers them, next to --json) parsed from args, and the positional
+// arguments.
+func (e *env) parseArgs(args []string, define func(fs *flag.FlagSet)) ([]string, error) {
+	return e.parse(e.cmd.flags(define), args)
+}
+
+// parseNoArgs is parseArgs for a command that takes no positional
+// argument.
+func (e *env) parseNoArgs(args []string, define func(fs *flag.FlagSet)) error {
+	pos, err := e.parseArgs(args, define)
+	if err == nil && len(pos) > 0 {
+		err = usagef("unexpected argument %q", pos[0])
+	}
+	return err
+}
+
 // printJSON writes v as indented JSON on stdout.
 func (e *env) printJSON(v any) error {
 	enc := json.NewEncoder(e.stdout)
@@ -126,6 +143,19 @@ func (e *env) printJSON(v any) error {
 }
 
 func (e *env) outf(format string, a ...any) { fmt.Fprintf(e.stdout, format, a...) }
+
+// count renders n with its noun in the right number: "1 anchor",
+// "2 anchors", "0 certificates". plural is the noun's plural form, or empty
+// for noun+"s".
+func count(n int, noun, plural string) string {
+	if n == 1 {
+		return fmt.Sprintf("1 %s", noun)
+	}
+	if plural == "" {
+		plural = noun + "s"
+	}
+	return fmt.Sprintf("%d %s", n, plural)
+}
 
 // now returns the current time, or NATIVETLS_NOW when set (a test hook).
 func now() (time.Time, error) {

@@ -83,13 +83,8 @@ type doctorReport struct {
 
 func runDoctor(e *env, args []string) error {
 	var o doctorOpts
-	fs := e.cmd.flags(o.define)
-	pos, err := e.parse(fs, args)
-	if err != nil {
+	if err := e.parseNoArgs(args, o.define); err != nil {
 		return err
-	}
-	if len(pos) > 0 {
-		return usagef("unexpected argument %q", pos[0])
 	}
 	if _, err := now(); err != nil {
 		return err
@@ -99,7 +94,7 @@ func runDoctor(e *env, args []string) error {
 	store, serr := native.TrustStore(o.roots)
 	if store == nil {
 		r.StoreError, r.Healthy = humanMessage(serr), false
-		r.TrustStore = o.roots
+		r.TrustStore = native.RedactURI(o.roots)
 	} else {
 		r.TrustStore = store.String()
 		if serr != nil {
@@ -113,8 +108,8 @@ func runDoctor(e *env, args []string) error {
 	p := native.Policy()
 	r.Policy = policyJSON{Verify: p.Verify(), Setting: p.Setting.String(), Source: p.Source,
 		Ignored: p.Ignored, Problems: p.Problems, Summary: p.String()}
-	for _, sc := range native.Schemes() {
-		r.Schemes = append(r.Schemes, schemeJSON{Scheme: sc.Scheme, Available: sc.Available, Note: sc.Reason})
+	for _, c := range native.Backend().Capabilities() {
+		r.Schemes = append(r.Schemes, schemeJSON{Scheme: c.Name, Available: c.Available, Note: c.Note})
 	}
 	r.Checks = selfTest()
 	for _, c := range r.Checks {
@@ -179,10 +174,26 @@ func printDoctor(w io.Writer, r doctorReport) {
 	if r.StoreError != "" {
 		fmt.Fprintf(w, "  problem:   %s\n", r.StoreError)
 	}
-	if len(r.Sources) > 0 {
+	printSources(w, r.Sources)
+	fmt.Fprintf(w, "policy:      %s\n", r.Policy.Summary)
+	for _, pr := range r.Policy.Problems {
+		fmt.Fprintf(w, "  ignored:   %s\n", pr)
+	}
+	printSchemes(w, r.Schemes)
+	printChecks(w, r.Checks)
+	if r.Healthy {
+		fmt.Fprintln(w, "healthy")
+	} else {
+		fmt.Fprintln(w, "NOT healthy: see the problems above")
+	}
+}
+
+// printSources prints the trust sources with their counts or why skipped.
+func printSources(w io.Writer, sources []sourceJSON) {
+	if len(sources) > 0 {
 		fmt.Fprintln(w, "sources:")
 	}
-	for _, s := range r.Sources {
+	for _, s := range sources {
 		loc := s.Name
 		if s.Path != "" {
 			loc += " " + s.Path
@@ -193,18 +204,18 @@ func printDoctor(w io.Writer, r doctorReport) {
 		case s.Anchors < 0:
 			fmt.Fprintf(w, "  - %s\n", loc)
 		default:
-			fmt.Fprintf(w, "  - %s: %d anchors, %d distrusted%s\n", loc, s.Anchors, s.Distrusted, changedNote(s.Modified))
+			fmt.Fprintf(w, "  - %s: %s, %d distrusted%s\n", loc, count(s.Anchors, "anchor", ""), s.Distrusted, changedNote(s.Modified))
 		}
 		if s.Error != "" {
 			fmt.Fprintf(w, "      error: %s\n", s.Error)
 		}
 	}
-	fmt.Fprintf(w, "policy:      %s\n", r.Policy.Summary)
-	for _, pr := range r.Policy.Problems {
-		fmt.Fprintf(w, "  ignored:   %s\n", pr)
-	}
+}
+
+// printSchemes prints what this binary can load and from where.
+func printSchemes(w io.Writer, schemes []schemeJSON) {
 	fmt.Fprintln(w, "key, certificate and password schemes:")
-	for _, sc := range r.Schemes {
+	for _, sc := range schemes {
 		state := "available"
 		if !sc.Available {
 			state = "not available"
@@ -214,8 +225,12 @@ func printDoctor(w io.Writer, r doctorReport) {
 		}
 		fmt.Fprintf(w, "  - %s: %s\n", sc.Scheme, state)
 	}
+}
+
+// printChecks prints the self-test's handshakes.
+func printChecks(w io.Writer, checks []checkJSON) {
 	fmt.Fprintln(w, "self-test (loopback, throwaway CA, native contexts):")
-	for _, c := range r.Checks {
+	for _, c := range checks {
 		mark := "ok  "
 		if !c.OK {
 			mark = "FAIL"
@@ -224,11 +239,6 @@ func printDoctor(w io.Writer, r doctorReport) {
 		if c.Message != "" {
 			fmt.Fprintf(w, "       message: %s\n", c.Message)
 		}
-	}
-	if r.Healthy {
-		fmt.Fprintln(w, "healthy")
-	} else {
-		fmt.Fprintln(w, "NOT healthy: see the problems above")
 	}
 }
 

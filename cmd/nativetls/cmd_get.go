@@ -53,8 +53,7 @@ type getJSON struct {
 
 func runGet(e *env, args []string) error {
 	var o getOpts
-	fs := e.cmd.flags(o.define)
-	pos, err := e.parse(fs, args)
+	pos, err := e.parseArgs(args, o.define)
 	if err != nil {
 		return err
 	}
@@ -65,50 +64,12 @@ func runGet(e *env, args []string) error {
 	if err != nil || u.Scheme != "https" || u.Host == "" {
 		return usagef("%q is not an https:// URL", pos[0])
 	}
-	cfg := trust.DefaultConfiguration().WithInnerProtocols(trust.H2, trust.HTTP1_1)
-	if o.roots != "" {
-		store, err := native.TrustStore(o.roots)
-		if store == nil {
-			return inputErr(err)
-		}
-		cfg = cfg.WithTrustStore(store)
-	}
-	ctx, err := native.NewClientContext(cfg)
+	ctx, err := o.clientContext()
 	if err != nil {
-		return &failError{humanMessage(err)}
+		return err
 	}
-	// Every connection goes through the native client context (WrapConn,
-	// verified in VerifyConnection); net/http gets the *tls.Conn inside so it
-	// fills Response.TLS and can speak h2.
-	var verified [][]*x509.Certificate
-	var mu sync.Mutex
-	dialer := &net.Dialer{Timeout: o.timeout}
-	dialTLS := func(dctx context.Context, network, addr string) (net.Conn, error) {
-		host, _, err := net.SplitHostPort(addr)
-		if err != nil {
-			return nil, err
-		}
-		if o.host != "" {
-			host = o.host
-		}
-		raw, err := dialer.DialContext(dctx, network, addr)
-		if err != nil {
-			return nil, err
-		}
-		conn, err := ctx.WrapConn(raw, host)
-		if err == nil {
-			err = conn.HandshakeContext(dctx)
-		}
-		if err != nil {
-			raw.Close()
-			return nil, err
-		}
-		mu.Lock()
-		verified = conn.VerifiedChains()
-		mu.Unlock()
-		return conn.Conn, nil
-	}
-	client := &http.Client{Timeout: o.timeout, Transport: &http.Transport{DialTLSContext: dialTLS, ForceAttemptHTTP2: true}}
+	d := &verifiedDialer{ctx: ctx, host: o.host, dialer: &net.Dialer{Timeout: o.timeout}}
+	client := &http.Client{Timeout: o.timeout, Transport: &http.Transport{DialTLSContext: d.dialTLS, ForceAttemptHTTP2: true}}
 	req, err := http.NewRequestWithContext(context.Background(), http.MethodGet, u.String(), nil)
 	if err != nil {
 		return usagef("%v", err)
@@ -122,26 +83,92 @@ func runGet(e *env, args []string) error {
 		return getFailed(e, u.String(), err)
 	}
 	defer resp.Body.Close()
-	res := getJSON{URL: u.String(), Status: resp.StatusCode, Headers: resp.Header}
+	return printGet(e, getResult(u.String(), resp, d), resp.Body)
+}
+
+// clientContext is the native client context get uses: h2 and HTTP/1.1,
+// the --roots store or the platform's.
+func (o *getOpts) clientContext() (*native.ClientContext, error) {
+	cfg := trust.DefaultConfiguration().WithInnerProtocols(trust.H2, trust.HTTP1_1)
+	if o.roots != "" {
+		store, err := native.TrustStore(o.roots)
+		if store == nil {
+			return nil, inputErr(err)
+		}
+		cfg = cfg.WithTrustStore(store)
+	}
+	ctx, err := native.NewClientContext(cfg)
+	if err != nil {
+		return nil, &failError{humanMessage(err)}
+	}
+	return ctx, nil
+}
+
+// verifiedDialer sends every connection through the native client context
+// (WrapConn, verified in VerifyConnection); net/http gets the *tls.Conn
+// inside so it fills Response.TLS and can speak h2. It keeps the chains
+// the last handshake verified.
+type verifiedDialer struct {
+	ctx      *native.ClientContext
+	host     string // --host: the name verified instead of the URL's
+	dialer   *net.Dialer
+	mu       sync.Mutex
+	verified [][]*x509.Certificate
+}
+
+func (d *verifiedDialer) dialTLS(dctx context.Context, network, addr string) (net.Conn, error) {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return nil, err
+	}
+	if d.host != "" {
+		host = d.host
+	}
+	raw, err := d.dialer.DialContext(dctx, network, addr)
+	if err != nil {
+		return nil, err
+	}
+	conn, err := d.ctx.WrapConn(raw, host)
+	if err == nil {
+		err = conn.HandshakeContext(dctx)
+	}
+	if err != nil {
+		raw.Close()
+		return nil, err
+	}
+	d.mu.Lock()
+	d.verified = conn.VerifiedChains()
+	d.mu.Unlock()
+	return conn.Conn, nil
+}
+
+// getResult describes the response and the connection it came over.
+func getResult(url string, resp *http.Response, d *verifiedDialer) getJSON {
+	res := getJSON{URL: url, Status: resp.StatusCode, Headers: resp.Header}
 	if resp.TLS != nil {
 		res.TLSVersion = versionName(resp.TLS.Version)
 		res.Cipher = trust.CipherSuite(resp.TLS.CipherSuite).String()
 		res.ALPN = resp.TLS.NegotiatedProtocol
-		mu.Lock()
-		if len(verified) > 0 {
-			res.Verified = describeAll(verified[0])
+		d.mu.Lock()
+		if len(d.verified) > 0 {
+			res.Verified = describeAll(d.verified[0])
 		}
-		mu.Unlock()
+		d.mu.Unlock()
 	}
+	return res
+}
+
+// printGet prints the body, or the JSON report with the body in it.
+func printGet(e *env, res getJSON, body io.Reader) error {
 	if e.json {
-		body, err := io.ReadAll(resp.Body)
+		b, err := io.ReadAll(body)
 		if err != nil {
 			return &failError{"reading the body: " + err.Error()}
 		}
-		res.Body = string(body)
+		res.Body = string(b)
 		return e.printJSON(res)
 	}
-	if _, err := io.Copy(e.stdout, resp.Body); err != nil {
+	if _, err := io.Copy(e.stdout, body); err != nil {
 		return &failError{"reading the body: " + err.Error()}
 	}
 	return nil

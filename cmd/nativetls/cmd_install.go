@@ -1,10 +1,12 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"strings"
 
 	"github.com/nativetls/nativetls/native"
+	"github.com/nativetls/nativetls/trust"
 )
 
 type installOpts struct {
@@ -21,6 +23,18 @@ func (o *installOpts) define(fs *flag.FlagSet) {
 	fs.Var(&o.nssdbs, "nssdb", "Linux: NSS database `DIR` to change (repeatable; default: discover under the home directory)")
 	fs.StringVar(&o.home, "home", "", "Linux: home `DIR` searched for NSS databases (default: the user's)")
 	fs.StringVar(&o.name, "name", "", "file name / nickname to use (default derived from the certificate)")
+}
+
+// options is what the backend's Install takes.
+func (o *installOpts) options() trust.InstallOptions {
+	var stores []string
+	for _, s := range strings.Split(o.store, ",") {
+		if s = strings.ToLower(strings.TrimSpace(s)); s != "" {
+			stores = append(stores, s)
+		}
+	}
+	return trust.InstallOptions{Stores: stores, DryRun: o.dryRun, Root: o.root, Method: o.method,
+		NSSDatabases: o.nssdbs, Home: o.home, Name: o.name}
 }
 
 func installCommand(name, verb string) *command {
@@ -60,8 +74,7 @@ type installResult struct {
 
 func runInstall(e *env, args []string, uninstall bool) error {
 	var o installOpts
-	fs := e.cmd.flags(o.define)
-	pos, err := e.parse(fs, args)
+	pos, err := e.parseArgs(args, o.define)
 	if err != nil {
 		return err
 	}
@@ -75,30 +88,45 @@ func runInstall(e *env, args []string, uninstall bool) error {
 	if !cert.IsCA {
 		return inputErr(errNotCA(pos[0], cert.Subject.String()))
 	}
-	actions, err := platformInstall(cert, o, uninstall)
-	res := installResult{Certificate: describe(cert), DryRun: o.dryRun, Uninstall: uninstall, Actions: actions}
-	if res.Actions == nil {
-		res.Actions = []actionJSON{}
+	change := native.Backend().Install
+	if uninstall {
+		change = native.Backend().Uninstall
 	}
-	if e.json {
-		_ = e.printJSON(res)
-	} else {
-		verb := "installed"
-		if uninstall {
-			verb = "removed"
-		}
-		if o.dryRun {
-			verb = "would be " + verb
-		}
-		for _, a := range actions {
-			e.outf("%s\n", a.Text)
-		}
-		if err == nil {
-			e.outf("%s %s (%s)\n", strings.TrimSpace(cert.Subject.String()), verb, o.store)
-		}
+	actions, err := change(cert, o.options())
+	var ce *trust.ConfigurationError
+	if errors.As(err, &ce) && ce.Field == "install stores" {
+		return usagef("--store %q: %s", o.store, ce.Msg)
+	} else if errors.As(err, &ce) {
+		return usagef("%s", ce.Msg)
 	}
+	res := installResult{Certificate: describe(cert), DryRun: o.dryRun, Uninstall: uninstall, Actions: []actionJSON{}}
+	for _, a := range actions {
+		res.Actions = append(res.Actions, actionJSON{Store: a.Store, Op: a.Op, Path: a.Path, Cmd: a.Cmd, Text: a.String()})
+	}
+	printInstall(e, res, o.store, err)
 	if err != nil {
 		return &failError{err.Error()}
 	}
 	return nil
+}
+
+// printInstall prints the actions and, when they succeeded, what changed.
+func printInstall(e *env, res installResult, store string, err error) {
+	if e.json {
+		_ = e.printJSON(res)
+		return
+	}
+	verb := "installed"
+	if res.Uninstall {
+		verb = "removed"
+	}
+	if res.DryRun {
+		verb = "would be " + verb
+	}
+	for _, a := range res.Actions {
+		e.outf("%s\n", a.Text)
+	}
+	if err == nil {
+		e.outf("%s %s (%s)\n", strings.TrimSpace(res.Certificate.Subject), verb, store)
+	}
 }

@@ -4,7 +4,8 @@ import (
 	"flag"
 	"fmt"
 
-	"github.com/nativetls/nativetls/pkcs11"
+	"github.com/nativetls/nativetls/native"
+	"github.com/nativetls/nativetls/trust"
 )
 
 type keysOpts struct{ module, uri, pin string }
@@ -30,11 +31,14 @@ func init() {
 }
 
 type tokenJSON struct {
-	Slot         uint   `json:"slot"`
-	Label        string `json:"label"`
-	Manufacturer string `json:"manufacturer"`
-	Model        string `json:"model"`
-	Serial       string `json:"serial"`
+	Slot              uint   `json:"slot"`
+	Label             string `json:"label"`
+	Manufacturer      string `json:"manufacturer"`
+	Model             string `json:"model"`
+	Serial            string `json:"serial"`
+	URI               string `json:"uri"`
+	Objects           int    `json:"objects"`
+	HiddenPrivateKeys int    `json:"hidden_private_keys"`
 }
 
 type objectJSON struct {
@@ -45,11 +49,21 @@ type objectJSON struct {
 	URI     string `json:"uri"`
 }
 
+// searchedJSON is one place keys looked in.
+type searchedJSON struct {
+	Name  string `json:"name"`
+	Kind  string `json:"kind"`
+	Error string `json:"error,omitempty"`
+}
+
 type keysJSON struct {
-	Module   string       `json:"module,omitempty"`
-	Tokens   []tokenJSON  `json:"tokens,omitempty"`
-	Objects  []objectJSON `json:"objects,omitempty"`
-	Platform []storeKeys  `json:"platform_stores"`
+	Module            string         `json:"module,omitempty"`
+	Searched          []searchedJSON `json:"searched"`
+	Tokens            []tokenJSON    `json:"tokens,omitempty"`
+	Objects           []objectJSON   `json:"objects,omitempty"`
+	Platform          []storeKeys    `json:"platform_stores"`
+	HiddenPrivateKeys int            `json:"hidden_private_keys"`
+	Found             int            `json:"found"`
 }
 
 // storeKeys reports the identities of an OS key store (or why it cannot).
@@ -61,96 +75,134 @@ type storeKeys struct {
 
 func runKeys(e *env, args []string) error {
 	var o keysOpts
-	fs := e.cmd.flags(o.define)
-	pos, err := e.parse(fs, args)
-	if err != nil {
+	if err := e.parseNoArgs(args, o.define); err != nil {
 		return err
 	}
-	if len(pos) > 0 {
-		return usagef("unexpected argument %q", pos[0])
-	}
-	out := keysJSON{Module: o.module}
-	if o.uri != "" {
-		opts := &pkcs11.Options{ModulePath: o.module}
-		if o.pin != "" {
-			pin, err := pinCallback(o.pin)
-			if err != nil {
-				return usagef("--pin: %v", err)
-			}
-			opts.PIN = pin
+	req := trust.KeyListOptions{Module: o.module, URI: o.uri}
+	if o.pin != "" {
+		if o.uri == "" {
+			return usagef("--pin needs --uri: a PIN opens one token (list the tokens first, then give --uri with one of their URIs)")
 		}
-		objs, err := pkcs11.ListObjects(o.uri, opts)
+		pw, err := native.PasswordSource(o.pin)
 		if err != nil {
-			return inputErr(err)
+			return usagef("--pin: %v", err)
 		}
-		for _, ob := range objs {
-			out.Objects = append(out.Objects, objectJSON{Type: ob.Type, Label: ob.Label, ID: fmt.Sprintf("%x", ob.ID), KeyType: ob.KeyType, URI: ob.URI})
-		}
-	} else {
-		slots, err := pkcs11.Tokens(o.module)
-		if err != nil {
-			if o.module != "" {
-				return inputErr(err)
-			}
-			out.Platform = append(out.Platform, storeKeys{Store: "pkcs11 (p11-kit proxy)", Skipped: err.Error()})
-		}
-		for _, s := range slots {
-			if s.Token == nil || s.Token.Flags&pkcs11.CKF_TOKEN_INITIALIZED == 0 {
-				continue // empty slot, or a token nobody initialized yet
-			}
-			out.Tokens = append(out.Tokens, tokenJSON{Slot: s.ID, Label: s.Token.Label, Manufacturer: s.Token.Manufacturer, Model: s.Token.Model, Serial: s.Token.Serial})
-		}
-		out.Platform = append(out.Platform, platformIdentities()...)
+		req.PIN = pw
 	}
-	if out.Platform == nil {
-		out.Platform = []storeKeys{}
+	stores, err := native.Backend().Keys(req)
+	if err != nil {
+		return inputErr(native.RedactError(err, o.uri))
 	}
+	out := keysReport(o.module, stores)
 	if e.json {
 		return e.printJSON(out)
 	}
-	for _, t := range out.Tokens {
-		e.outf("token %q (slot %d): %s %s, serial %s\n    pkcs11:token=%s\n", t.Label, t.Slot, t.Manufacturer, t.Model, t.Serial, pkcs11Escape(t.Label))
+	printKeys(e, out, o)
+	return nil
+}
+
+// keysReport turns the stores the backend searched into the report.
+func keysReport(module string, stores []trust.KeyStore) keysJSON {
+	out := keysJSON{Module: module, Platform: []storeKeys{}}
+	for _, s := range stores {
+		sj := searchedJSON{Name: s.Name, Kind: s.Kind}
+		if s.Err != nil {
+			sj.Error = s.Err.Error()
+		}
+		out.Searched = append(out.Searched, sj)
+		out.HiddenPrivateKeys += s.HiddenPrivateKeys
+		for _, t := range s.Tokens {
+			out.Tokens = append(out.Tokens, tokenJSON{Slot: t.Slot, Label: t.Label, Manufacturer: t.Manufacturer, Model: t.Model,
+				Serial: t.Serial, URI: t.URI, Objects: t.Objects, HiddenPrivateKeys: t.HiddenPrivateKeys})
+		}
+		objs := make([]objectJSON, 0, len(s.Objects))
+		for _, ob := range s.Objects {
+			objs = append(objs, objectJSON{Type: ob.Type, Label: ob.Label, ID: fmt.Sprintf("%x", ob.ID), KeyType: ob.KeyType, URI: ob.URI})
+		}
+		switch {
+		case s.Kind == "pkcs11-token":
+			out.Objects = append(out.Objects, objs...)
+		case s.Kind == "os-store":
+			out.Platform = append(out.Platform, storeKeys{Store: s.Name, Identities: objs, Skipped: sj.Error})
+		case s.Err != nil: // a module that could not be asked
+			out.Platform = append(out.Platform, storeKeys{Store: s.Name, Skipped: sj.Error})
+		}
+		out.Found += len(s.Tokens) + len(objs)
 	}
-	for _, ob := range out.Objects {
+	if out.Searched == nil {
+		out.Searched = []searchedJSON{}
+	}
+	return out
+}
+
+// printKeys prints what was found, what was searched, and what is hidden.
+func printKeys(e *env, r keysJSON, o keysOpts) {
+	for _, t := range r.Tokens {
+		e.outf("token %q (slot %d): %s %s, serial %s\n    %s\n", t.Label, t.Slot, t.Manufacturer, t.Model, t.Serial, t.URI)
+		if t.Objects >= 0 {
+			e.outf("    %s visible without a PIN", count(t.Objects, "object", ""))
+			if t.HiddenPrivateKeys > 0 {
+				e.outf("; %s hidden until a login", count(t.HiddenPrivateKeys, "private key", ""))
+			}
+			e.outf("\n")
+		}
+	}
+	for _, ob := range r.Objects {
 		kt := ""
 		if ob.KeyType != "" {
 			kt = " " + ob.KeyType
 		}
 		e.outf("%s%s %q id=%s\n    %s\n", ob.Type, kt, ob.Label, ob.ID, ob.URI)
 	}
-	for _, p := range out.Platform {
-		if p.Skipped != "" {
-			e.outf("%s: skipped: %s\n", p.Store, p.Skipped)
-			continue
-		}
+	for _, p := range r.Platform {
 		for _, id := range p.Identities {
 			e.outf("%s: %q\n    %s\n", p.Store, id.Label, id.URI)
 		}
 	}
-	return nil
+	printSearched(e, r, o)
 }
 
-// pkcs11Escape percent-encodes what a pkcs11: path attribute value cannot
-// hold literally.
-func pkcs11Escape(s string) string {
-	const ok = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~:[]@!$'()*+,="
-	out := make([]byte, 0, len(s))
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if indexByte(ok, c) >= 0 {
-			out = append(out, c)
+// printSearched ends the listing with where keys looked and what it found.
+func printSearched(e *env, r keysJSON, o keysOpts) {
+	e.outf("searched:\n")
+	for _, s := range r.Searched {
+		if s.Error != "" {
+			e.outf("  - %s: could not be searched: %s\n", s.Name, s.Error)
 		} else {
-			out = append(out, fmt.Sprintf("%%%02X", c)...)
+			e.outf("  - %s\n", s.Name)
 		}
 	}
-	return string(out)
+	switch {
+	case r.Found == 0 && o.uri != "":
+		e.outf("found no objects matching the URI\n")
+	case r.Found == 0:
+		e.outf("found no tokens and no identities\n")
+	case o.uri != "":
+		e.outf("found %s\n", count(len(r.Objects), "object", ""))
+	default:
+		e.outf("found %s and %s\n", count(len(r.Tokens), "token", ""), count(r.Found-len(r.Tokens), "identity", "identities"))
+	}
+	if r.HiddenPrivateKeys > 0 {
+		uri := o.uri
+		if uri == "" {
+			uri = hiddenTokenURI(r.Tokens)
+		}
+		e.outf("%s not listed: tokens show private keys only after a login; to see them run\n    nativetls keys --uri '%s' --pin env:TOKEN_PIN   (or file:PATH)\n",
+			count(r.HiddenPrivateKeys, "private key", ""), uri)
+	}
 }
 
-func indexByte(s string, c byte) int {
-	for i := 0; i < len(s); i++ {
-		if s[i] == c {
-			return i
+// hiddenTokenURI is the URI to give --uri to see the hidden keys: the one
+// token hiding some, or a placeholder when several do.
+func hiddenTokenURI(tokens []tokenJSON) string {
+	uri := ""
+	for _, t := range tokens {
+		if t.HiddenPrivateKeys > 0 {
+			if uri != "" {
+				return "TOKEN-URI (one of the URIs above)"
+			}
+			uri = t.URI
 		}
 	}
-	return -1
+	return uri
 }

@@ -33,8 +33,7 @@ type pinJSON struct {
 
 func runPin(e *env, args []string) error {
 	var o pinOpts
-	fs := e.cmd.flags(o.define)
-	files, err := e.parse(fs, args)
+	files, err := e.parseArgs(args, o.define)
 	if err != nil {
 		return err
 	}

@@ -49,29 +49,12 @@ type anchorJSON struct {
 
 func runRoots(e *env, args []string) error {
 	var o rootsOpts
-	fs := e.cmd.flags(o.define)
-	pos, err := e.parse(fs, args)
-	if err != nil {
+	if err := e.parseNoArgs(args, o.define); err != nil {
 		return err
 	}
-	if len(pos) > 0 {
-		return usagef("unexpected argument %q", pos[0])
-	}
-	at, err := now()
+	f, err := o.filter()
 	if err != nil {
 		return err
-	}
-	var within time.Duration
-	if o.within != "" {
-		if within, err = time.ParseDuration(o.within); err != nil {
-			return usagef("--expiring-within %q: %v", o.within, err)
-		}
-	}
-	var purpose trust.Usage = -1
-	if o.purpose != "" {
-		if purpose, err = parsePurpose(o.purpose); err != nil {
-			return err
-		}
 	}
 	store, err := native.TrustStore(o.roots)
 	if store == nil {
@@ -85,36 +68,82 @@ func runRoots(e *env, args []string) error {
 	if err != nil {
 		return &failError{err.Error()}
 	}
-	var out []anchorJSON
+	out := []anchorJSON{}
 	for _, a := range anchors {
-		c := a.Certificate
-		expired := at.After(c.NotAfter)
-		switch {
-		case o.source != "" && !strings.Contains(a.Source, o.source),
-			o.subject != "" && !strings.Contains(strings.ToLower(c.Subject.String()), strings.ToLower(o.subject)),
-			o.distrusted && !a.Distrusted,
-			o.expired && !expired,
-			within > 0 && (expired || c.NotAfter.After(at.Add(within))),
-			purpose >= 0 && (a.Distrusted || !a.TrustedFor(purpose)):
-			continue
+		if f.keep(a) {
+			out = append(out, anchorOut(a, f.at))
 		}
-		j := anchorJSON{certJSON: describe(c), Source: a.Source, Distrusted: a.Distrusted, Expired: expired, Purposes: []string{}}
-		for _, p := range a.Purposes {
-			j.Purposes = append(j.Purposes, p.String())
-		}
-		if !a.DistrustAfter.IsZero() {
-			t := a.DistrustAfter.UTC()
-			j.DistrustAfter = &t
-		}
-		out = append(out, j)
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Subject < out[j].Subject })
 	if e.json {
-		if out == nil {
-			out = []anchorJSON{}
-		}
 		return e.printJSON(out)
 	}
+	printRoots(e, out)
+	e.outf("%s listed (of %d in %s%s)\n", count(len(out), "anchor", ""), len(anchors), store, generationNote(store))
+	printSourceChanges(e, store)
+	return nil
+}
+
+// anchorFilter is what the flags select.
+type anchorFilter struct {
+	o       *rootsOpts
+	at      time.Time
+	within  time.Duration
+	purpose trust.Usage // -1: any
+}
+
+// filter parses the clock, --expiring-within and --purpose.
+func (o *rootsOpts) filter() (anchorFilter, error) {
+	f := anchorFilter{o: o, purpose: -1}
+	var err error
+	if f.at, err = now(); err != nil {
+		return f, err
+	}
+	if o.within != "" {
+		if f.within, err = time.ParseDuration(o.within); err != nil {
+			return f, usagef("--expiring-within %q: %v", o.within, err)
+		}
+	}
+	if o.purpose != "" {
+		if f.purpose, err = parsePurpose(o.purpose); err != nil {
+			return f, err
+		}
+	}
+	return f, nil
+}
+
+// keep reports whether the anchor passes every filter given.
+func (f anchorFilter) keep(a trust.Anchor) bool {
+	c, o := a.Certificate, f.o
+	expired := f.at.After(c.NotAfter)
+	switch {
+	case o.source != "" && !strings.Contains(a.Source, o.source),
+		o.subject != "" && !strings.Contains(strings.ToLower(c.Subject.String()), strings.ToLower(o.subject)),
+		o.distrusted && !a.Distrusted,
+		o.expired && !expired,
+		f.within > 0 && (expired || c.NotAfter.After(f.at.Add(f.within))),
+		f.purpose >= 0 && (a.Distrusted || !a.TrustedFor(f.purpose)):
+		return false
+	}
+	return true
+}
+
+// anchorOut is the report of one anchor.
+func anchorOut(a trust.Anchor, at time.Time) anchorJSON {
+	j := anchorJSON{certJSON: describe(a.Certificate), Source: a.Source, Distrusted: a.Distrusted,
+		Expired: at.After(a.Certificate.NotAfter), Purposes: []string{}}
+	for _, p := range a.Purposes {
+		j.Purposes = append(j.Purposes, p.String())
+	}
+	if !a.DistrustAfter.IsZero() {
+		t := a.DistrustAfter.UTC()
+		j.DistrustAfter = &t
+	}
+	return j
+}
+
+// printRoots prints each anchor on two lines.
+func printRoots(e *env, out []anchorJSON) {
 	for _, a := range out {
 		purposes := "any purpose"
 		if len(a.Purposes) > 0 {
@@ -132,20 +161,6 @@ func runRoots(e *env, args []string) error {
 		}
 		e.outf("%s\n    source %s; %s; expires %s%s\n", a.Subject, a.Source, purposes, a.NotAfter.Format("2006-01-02"), flags)
 	}
-	gen := ""
-	if g, ok := store.(trust.Generationer); ok {
-		gen = fmt.Sprintf("; generation %d", g.Generation())
-	}
-	e.outf("%d anchors listed (of %d in %s%s)\n", len(out), len(anchors), store, gen)
-	if sr, ok := store.(trust.SourceReporter); ok {
-		for _, s := range sr.Sources() {
-			if !s.Modified.IsZero() {
-				m := s.Modified
-				e.outf("  source %s %s%s\n", s.Name, s.Path, changedNote(&m))
-			}
-		}
-	}
-	return nil
 }
 
 func parsePurpose(s string) (trust.Usage, error) {
@@ -155,4 +170,26 @@ func parsePurpose(s string) (trust.Usage, error) {
 		}
 	}
 	return 0, usagef("--purpose %q: use serverAuth, clientAuth, email or codeSigning", s)
+}
+
+// generationNote names the store's generation, when it has one.
+func generationNote(store trust.TrustStore) string {
+	if g, ok := store.(trust.Generationer); ok {
+		return fmt.Sprintf("; generation %d", g.Generation())
+	}
+	return ""
+}
+
+// printSourceChanges prints when each source last changed.
+func printSourceChanges(e *env, store trust.TrustStore) {
+	sr, ok := store.(trust.SourceReporter)
+	if !ok {
+		return
+	}
+	for _, s := range sr.Sources() {
+		if !s.Modified.IsZero() {
+			m := s.Modified
+			e.outf("  source %s %s%s\n", s.Name, s.Path, changedNote(&m))
+		}
+	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/x509"
 	"errors"
 	"flag"
 	"fmt"
@@ -47,50 +48,19 @@ func init() {
 
 func runServe(e *env, args []string) error {
 	var o serveOpts
-	fs := e.cmd.flags(o.define)
-	pos, err := e.parse(fs, args)
-	if err != nil {
+	if err := e.parseNoArgs(args, o.define); err != nil {
 		return err
 	}
-	if len(pos) > 0 {
-		return usagef("unexpected argument %q", pos[0])
-	}
-	if o.cert == "" && o.key == "" {
-		return usagef("give --cert URI and/or --key URI")
-	}
-	var lopts []native.LoadOption
-	if o.password != "" {
-		if _, err := native.PasswordSource(o.password); err != nil {
-			return usagef("--password: %v", err)
-		}
-		lopts = append(lopts, native.WithPasswordSource(o.password))
-	}
-	var chain trust.CertificateChain
-	switch {
-	case o.cert != "" && o.key != "":
-		chain, err = native.LoadIdentity(o.cert, append(lopts, native.WithKey(o.key))...)
-	case o.cert != "":
-		chain, err = native.LoadIdentity(o.cert, lopts...)
-	default:
-		chain, err = native.LoadIdentity(o.key, lopts...)
-	}
+	chain, err := o.identity()
 	if err != nil {
-		return inputErr(err)
+		return err
 	}
 	if c, ok := chain.PrivateKey.(interface{ Close() error }); ok {
 		defer c.Close()
 	}
-	cfg := trust.DefaultConfiguration().WithCertificateChains(chain).WithInnerProtocols(trust.H2, trust.HTTP1_1)
-	if o.clientCA != "" {
-		store, err := native.TrustStore(o.clientCA)
-		if store == nil {
-			return inputErr(err)
-		}
-		cfg = cfg.WithTrustStore(store).WithClientAuth(trust.RequireClientCert)
-	}
-	sctx, err := native.NewServerContext(cfg)
+	sctx, err := o.context(chain)
 	if err != nil {
-		return inputErr(err)
+		return err
 	}
 	// net/http needs *tls.Conn values to fill Request.TLS and speak h2, so
 	// it gets the context's tls.Config (verification still runs through the
@@ -101,14 +71,89 @@ func runServe(e *env, args []string) error {
 	}
 	srv := &http.Server{Handler: http.HandlerFunc(helloHandler), ReadHeaderTimeout: 10 * time.Second,
 		TLSConfig: sctx.TLSConfig(), ErrorLog: log.New(io.Discard, "", 0)}
+	printListening(e, ln.Addr().String(), chain.Certificates)
+	return serveUntilSignal(e, srv, ln)
+}
+
+// identity loads the chain and key the flags name: --cert and --key
+// together, or either alone (a token or OS-store URI, a PEM file holding
+// both, a PKCS#12 bundle). Chains from tokens and OS stores are completed
+// from their CA certificates by the library.
+func (o *serveOpts) identity() (trust.CertificateChain, error) {
+	if o.cert == "" && o.key == "" {
+		return trust.CertificateChain{}, usagef("give --cert URI and/or --key URI")
+	}
+	var lopts []native.LoadOption
+	if o.password != "" {
+		if _, err := native.PasswordSource(o.password); err != nil {
+			return trust.CertificateChain{}, usagef("--password: %v", err)
+		}
+		lopts = append(lopts, native.WithPasswordSource(o.password))
+	}
+	uri := o.cert
+	switch {
+	case o.cert != "" && o.key != "":
+		lopts = append(lopts, native.WithKey(o.key))
+	case o.cert == "":
+		uri = o.key
+	}
+	chain, err := native.LoadIdentity(uri, lopts...)
+	if err != nil {
+		return chain, inputErr(err)
+	}
+	return chain, nil
+}
+
+// context builds the server context: the chain, h2 and HTTP/1.1, and
+// required client certificates when --client-ca is given.
+func (o *serveOpts) context(chain trust.CertificateChain) (*native.ServerContext, error) {
+	cfg := trust.DefaultConfiguration().WithCertificateChains(chain).WithInnerProtocols(trust.H2, trust.HTTP1_1)
+	if o.clientCA != "" {
+		store, err := native.TrustStore(o.clientCA)
+		if store == nil {
+			return nil, inputErr(err)
+		}
+		cfg = cfg.WithTrustStore(store).WithClientAuth(trust.RequireClientCert)
+	}
+	sctx, err := native.NewServerContext(cfg)
+	if err != nil {
+		return nil, inputErr(err)
+	}
+	return sctx, nil
+}
+
+// servedCertJSON is one certificate of the chain serve sends.
+type servedCertJSON struct {
+	Subject  string    `json:"subject"`
+	Serial   string    `json:"serial"`
+	NotAfter time.Time `json:"not_after"`
+}
+
+// printListening prints the bound address first (scripts read that line),
+// then the chain the server sends.
+func printListening(e *env, addr string, certs []*x509.Certificate) {
+	sent := make([]servedCertJSON, 0, len(certs))
+	for _, c := range certs {
+		sent = append(sent, servedCertJSON{Subject: c.Subject.String(), Serial: c.SerialNumber.Text(16), NotAfter: c.NotAfter.UTC()})
+	}
 	if e.json {
-		_ = e.printJSON(map[string]string{"listening": ln.Addr().String()})
+		_ = e.printJSON(struct {
+			Listening string           `json:"listening"`
+			Chain     []servedCertJSON `json:"chain"`
+		}{addr, sent})
 	} else {
-		e.outf("listening on %s\n", ln.Addr())
+		e.outf("listening on %s\nsending a chain of %s:\n", addr, count(len(sent), "certificate", ""))
+		for i, c := range sent {
+			e.outf("  %d %s\n      serial %s, not after %s\n", i, c.Subject, c.Serial, c.NotAfter.Format(time.RFC3339))
+		}
 	}
 	if f, ok := e.stdout.(*os.File); ok {
 		_ = f.Sync()
 	}
+}
+
+// serveUntilSignal serves until SIGINT/SIGTERM (exit 0) or a server error.
+func serveUntilSignal(e *env, srv *http.Server, ln net.Listener) error {
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
 	defer signal.Stop(sig)

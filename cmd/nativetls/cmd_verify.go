@@ -9,17 +9,17 @@ import (
 	"flag"
 	"fmt"
 	"net"
-	"os"
 	"strconv"
 	"time"
 
+	"github.com/nativetls/nativetls/internal/safefile"
 	"github.com/nativetls/nativetls/native"
 	"github.com/nativetls/nativetls/trust"
 )
 
 type verifyOpts struct {
 	leaf, intermediates, roots, host, tm, usage, connect string
-	system, strict, noFetch, fetch                       bool
+	system, strict, noFetch, fetch, fetchPrivate         bool
 	pins, crls                                           multiFlag
 	maxDepth                                             int
 	maxDepthSet                                          bool
@@ -36,6 +36,7 @@ func (o *verifyOpts) define(fs *flag.FlagSet) {
 	fs.BoolVar(&o.strict, "strict", false, "strict profile: extra RFC 5280 / CA/B Forum checks")
 	fs.BoolVar(&o.noFetch, "no-fetch", false, "never fetch missing intermediates from AIA caIssuers URLs")
 	fs.BoolVar(&o.fetch, "fetch", false, "fetch missing intermediates even with --roots")
+	fs.BoolVar(&o.fetchPrivate, "fetch-private", false, "let AIA caIssuers URLs reach loopback, private and link-local addresses (an intranet CA); off by default: certificate-supplied URLs are the peer's choice")
 	fs.StringVar(&o.connect, "connect", "", "fetch the chain from a live TLS server at `HOST:PORT` instead of --leaf")
 	fs.Var(&o.pins, "pin", "required SPKI `PIN` (pin-sha256=\"...\"); repeatable")
 	fs.Func("max-depth", "at most `N` intermediates between leaf and anchor (0: the leaf must be issued by an anchor; default: no limit)", func(v string) error {
@@ -80,14 +81,43 @@ type verifyResult struct {
 
 func runVerify(e *env, args []string) error {
 	var o verifyOpts
-	fs := e.cmd.flags(o.define)
-	pos, err := e.parse(fs, args)
+	if err := e.parseNoArgs(args, o.define); err != nil {
+		return err
+	}
+	if err := o.check(); err != nil {
+		return err
+	}
+	opts, err := o.verifyOptions()
 	if err != nil {
 		return err
 	}
-	if len(pos) > 0 {
-		return usagef("unexpected argument %q", pos[0])
+	chain, malformed, err := o.chain(&opts)
+	if err != nil {
+		return err
 	}
+	store, storeName, err := o.trustStore(e, opts, &malformed)
+	if err != nil {
+		return err
+	}
+	var verified [][]*x509.Certificate
+	verr := error(malformed)
+	if malformed == nil {
+		verified, verr = o.verifier().Verify(context.Background(), store, chain, opts)
+	}
+	res := verifyResult{Valid: verr == nil, Host: opts.ServerName, Usage: opts.Usage.String(), Time: opts.Time.UTC(),
+		Store: storeName, Chain: describeAll(chain)}
+	if verr != nil {
+		d := verificationDetail(verr)
+		res.Reason, res.Message, res.Error = d.Reason, d.Message, &d
+	} else if len(verified) > 0 {
+		res.Verified = describeAll(verified[0])
+	}
+	return printVerify(e, res, verr, verified)
+}
+
+// check refuses flag combinations that say nothing or contradict
+// themselves; --connect without a trust choice means --system.
+func (o *verifyOpts) check() error {
 	if (o.leaf == "") == (o.connect == "") {
 		return usagef("give exactly one of --leaf FILE or --connect HOST:PORT")
 	}
@@ -103,17 +133,22 @@ func runVerify(e *env, args []string) error {
 	if o.fetch && o.noFetch {
 		return usagef("--fetch and --no-fetch exclude each other")
 	}
+	return nil
+}
+
+// verifyOptions turns the flags into trust.VerifyOptions.
+func (o *verifyOpts) verifyOptions() (trust.VerifyOptions, error) {
 	usage, err := parseUsage(o.usage)
 	if err != nil {
-		return err
+		return trust.VerifyOptions{}, err
 	}
 	at, err := now()
 	if err != nil {
-		return err
+		return trust.VerifyOptions{}, err
 	}
 	if o.tm != "" {
 		if at, err = time.Parse(time.RFC3339, o.tm); err != nil {
-			return usagef("--time %q is not RFC 3339 (e.g. 2026-11-23T12:00:00Z)", o.tm)
+			return trust.VerifyOptions{}, usagef("--time %q is not RFC 3339 (e.g. 2026-11-23T12:00:00Z)", o.tm)
 		}
 	}
 	opts := trust.VerifyOptions{ServerName: o.host, Usage: usage, Time: at, Strict: o.strict,
@@ -121,7 +156,7 @@ func runVerify(e *env, args []string) error {
 	for _, p := range o.pins {
 		pin, err := trust.ParsePin(p)
 		if err != nil {
-			return usagef("--pin %q: %v", p, err)
+			return opts, usagef("--pin %q: %v", p, err)
 		}
 		opts.Pins = append(opts.Pins, pin)
 	}
@@ -134,72 +169,82 @@ func runVerify(e *env, args []string) error {
 	for _, f := range o.crls {
 		crl, err := loadCRL(f)
 		if err != nil {
-			return inputErr(err)
+			return opts, inputErr(err)
 		}
 		opts.CRLs = append(opts.CRLs, crl)
 	}
+	return opts, nil
+}
 
-	var chain []*x509.Certificate
+// chain returns the certificates to verify: from the live server (whose
+// host and stapled OCSP response then go into opts) or from the files. A
+// file that reads as PEM but holds a certificate crypto/x509 cannot parse
+// is a verification failure (reason malformed, exit 1), not unreadable
+// input: the peer's certificate is invalid.
+func (o *verifyOpts) chain(opts *trust.VerifyOptions) ([]*x509.Certificate, *trust.VerificationError, error) {
 	if o.connect != "" {
-		var staple []byte
-		chain, staple, err = fetchChain(o.connect)
+		chain, staple, err := fetchChain(o.connect)
 		if err != nil {
-			return inputErr(err)
+			return nil, nil, inputErr(err)
 		}
 		opts.OCSPResponse = staple
 		if opts.ServerName == "" {
 			opts.ServerName, _, _ = net.SplitHostPort(o.connect)
 		}
+		return chain, nil, nil
 	}
-	// A file that reads as PEM but holds a certificate crypto/x509 cannot
-	// parse is a verification failure (reason malformed, exit 1), not
-	// unreadable input: the peer's or the anchor's certificate is invalid.
-	var malformed *trust.VerificationError
-	if o.connect == "" {
-		if chain, err = native.LoadCertificates(o.leaf); err != nil {
-			if malformed = malformedCert(err, "leaf", opts); malformed == nil {
-				return inputErr(err)
-			}
-		}
-		if o.intermediates != "" && malformed == nil {
-			more, err := native.LoadCertificates(o.intermediates)
-			if err != nil {
-				if malformed = malformedCert(err, "intermediate", opts); malformed == nil {
-					return inputErr(err)
-				}
-			}
-			chain = append(chain, more...)
+	chain, err := native.LoadCertificates(o.leaf)
+	if err != nil {
+		return loadFailure(chain, err, "leaf", *opts)
+	}
+	if o.intermediates != "" {
+		more, err := native.LoadCertificates(o.intermediates)
+		chain = append(chain, more...)
+		if err != nil {
+			return loadFailure(chain, err, "intermediate", *opts)
 		}
 	}
+	return chain, nil, nil
+}
+
+// loadFailure is a malformed certificate (a verification failure) or an
+// input error.
+func loadFailure(chain []*x509.Certificate, err error, role string, opts trust.VerifyOptions) ([]*x509.Certificate, *trust.VerificationError, error) {
+	if m := malformedCert(err, role, opts); m != nil {
+		return chain, m, nil
+	}
+	return nil, nil, inputErr(err)
+}
+
+// trustStore opens --roots or the system store and returns it with the
+// name verify reports. A malformed anchor becomes *malformed (the failure
+// reported); a store that loaded with problems is a warning.
+func (o *verifyOpts) trustStore(e *env, opts trust.VerifyOptions, malformed **trust.VerificationError) (trust.TrustStore, string, error) {
 	spec := o.roots
 	if o.system {
 		spec = "system"
 	}
 	store, err := native.TrustStore(spec)
 	if store == nil {
-		if malformed = malformedCert(err, "trust anchor", opts); malformed == nil {
-			return inputErr(err)
+		m := malformedCert(err, "trust anchor", opts)
+		if m == nil {
+			return nil, "", inputErr(err)
 		}
-	} else if err != nil {
+		*malformed = m
+		return nil, spec, nil
+	}
+	if err != nil {
 		fmt.Fprintf(e.stderr, "nativetls verify: warning: %v\n", err)
 	}
-	var verified [][]*x509.Certificate
-	var verr error
-	storeName := spec
-	if malformed != nil {
-		verr = malformed
-	} else {
-		storeName = store.String()
-		verified, verr = trust.Verify(context.Background(), store, chain, opts)
+	if *malformed != nil {
+		return store, spec, nil
 	}
-	res := verifyResult{Valid: verr == nil, Host: opts.ServerName, Usage: usage.String(), Time: at.UTC(),
-		Store: storeName, Chain: describeAll(chain)}
-	if verr != nil {
-		d := verificationDetail(verr)
-		res.Reason, res.Message, res.Error = d.Reason, d.Message, &d
-	} else if len(verified) > 0 {
-		res.Verified = describeAll(verified[0])
-	}
+	return store, store.String(), nil
+}
+
+// printVerify prints the result: JSON, or one line and the verified chain
+// (exit 0), or the reason (exit 1).
+func printVerify(e *env, res verifyResult, verr error, verified [][]*x509.Certificate) error {
 	if e.json {
 		if err := e.printJSON(res); err != nil {
 			return err
@@ -213,10 +258,10 @@ func runVerify(e *env, args []string) error {
 		return &failError{fmt.Sprintf("invalid (%s): %s", res.Reason, humanMessage(verr))}
 	}
 	name := "any name"
-	if opts.ServerName != "" {
-		name = fmt.Sprintf("%q", opts.ServerName)
+	if res.Host != "" {
+		name = fmt.Sprintf("%q", res.Host)
 	}
-	e.outf("valid: chain verified for %s (%s) at %s with %s\n", name, usage, at.UTC().Format(time.RFC3339), storeName)
+	e.outf("valid: chain verified for %s (%s) at %s with %s\n", name, res.Usage, res.Time.Format(time.RFC3339), res.Store)
 	if len(verified) > 0 {
 		printChain(e.stdout, verified[0])
 	}
@@ -248,7 +293,7 @@ func fetchChain(addr string) ([]*x509.Certificate, []byte, error) {
 
 // loadCRL reads a certificate revocation list in DER or PEM ("X509 CRL").
 func loadCRL(path string) (*x509.RevocationList, error) {
-	data, err := os.ReadFile(path)
+	data, err := safefile.Read(path, 0)
 	if err != nil {
 		return nil, fmt.Errorf("reading CRL: %w", err)
 	}
@@ -273,4 +318,13 @@ func malformedCert(err error, role string, opts trust.VerifyOptions) *trust.Veri
 	}
 	return &trust.VerificationError{Reason: trust.ReasonMalformed, Depth: -1, Host: opts.ServerName, Time: opts.Time,
 		IntermediatesSent: -1, Detail: fmt.Sprintf("the %s certificate #%d in %s cannot be parsed: %v", role, ce.Index+1, ce.Source, ce.Err), Err: err}
+}
+
+// verifier is the pipeline the command runs: the default one, or one whose
+// AIA fetcher may reach private networks (--fetch-private).
+func (o *verifyOpts) verifier() *trust.Verifier {
+	if !o.fetchPrivate {
+		return trust.DefaultVerifier
+	}
+	return &trust.Verifier{Fetcher: &trust.AIAFetcher{AllowPrivateNetworks: true}}
 }

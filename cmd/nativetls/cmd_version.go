@@ -36,13 +36,8 @@ func buildVersion() string {
 }
 
 func runVersion(e *env, args []string) error {
-	fs := e.cmd.flags(func(*flag.FlagSet) {})
-	pos, err := e.parse(fs, args)
-	if err != nil {
+	if err := e.parseNoArgs(args, func(*flag.FlagSet) {}); err != nil {
 		return err
-	}
-	if len(pos) > 0 {
-		return usagef("unexpected argument %q", pos[0])
 	}
 	v := versionInfo{Version: buildVersion(), Go: runtime.Version(), OS: runtime.GOOS, Arch: runtime.GOARCH,
 		Backend: native.Backend().Name, Cgo: cgoEnabled}

@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -70,10 +71,18 @@ func TestVerifyFetch(t *testing.T) {
 	if hits.Load() != 0 {
 		t.Errorf("the AIA server was asked %d times with fetching off", hits.Load())
 	}
-	if r := runCLI(t, baseEnv(), append(base, "--fetch")...); r.code != 0 {
-		t.Errorf("--fetch: exit %d, want 0; %s", r.code, r.stderr)
+	// The AIA URL names 127.0.0.1: a certificate-supplied URL may not reach
+	// loopback or private addresses unless the user allows it.
+	if r := runCLI(t, baseEnv(), append(base, "--fetch")...); r.code != 1 || !strings.Contains(r.stderr, "refused to connect to 127.0.0.1") {
+		t.Errorf("--fetch to a loopback AIA URL: exit %d, want 1 naming the refusal; %s", r.code, r.stderr)
+	}
+	if hits.Load() != 0 {
+		t.Errorf("the loopback AIA server was asked %d times without --fetch-private", hits.Load())
+	}
+	if r := runCLI(t, baseEnv(), append(base, "--fetch", "--fetch-private")...); r.code != 0 {
+		t.Errorf("--fetch --fetch-private: exit %d, want 0; %s", r.code, r.stderr)
 	}
 	if hits.Load() == 0 {
-		t.Error("--fetch never asked the AIA server")
+		t.Error("--fetch --fetch-private never asked the AIA server")
 	}
 }

@@ -24,9 +24,6 @@ func softhsmModule(t *testing.T) string {
 // directory holding the test leaf's key and the leaf and intermediate
 // certificates, and returns the environment that selects it.
 func newToken(t *testing.T) (env []string, module string) {
-	if !cgoEnabled {
-		t.Skip("PKCS#11 needs cgo; this test binary was built with CGO_ENABLED=0")
-	}
 	module = softhsmModule(t)
 	for _, tool := range []string{"softhsm2-util", "pkcs11-tool"} {
 		if _, err := exec.LookPath(tool); err != nil {
@@ -103,5 +100,46 @@ func TestServePKCS11(t *testing.T) {
 	r = runCLI(t, env, "serve", "--key", uri, "--password", "pass:0000")
 	if r.code != 2 || !strings.Contains(r.stderr, "PIN") {
 		t.Errorf("wrong PIN: exit %d, %s", r.code, r.stderr)
+	}
+}
+
+// TestServePKCS11NoCgoOpenSSL builds nativetls with CGO_ENABLED=0, serves
+// TLS with the SoftHSM key named by a pkcs11: URI, and has openssl
+// s_client verify the server (chain to the test root, host name).
+func TestServePKCS11NoCgoOpenSSL(t *testing.T) {
+	if os.Getenv("NATIVETLS_TEST_BINARY") != "" {
+		t.Skip("needs the Go toolchain to build a CGO_ENABLED=0 binary")
+	}
+	openssl, err := exec.LookPath("openssl")
+	if err != nil {
+		t.Skip("openssl not installed: apt-get install openssl")
+	}
+	env, module := newToken(t)
+	nocgo := filepath.Join(t.TempDir(), "nativetls-nocgo")
+	build := exec.Command("go", "build", "-o", nocgo, ".")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("CGO_ENABLED=0 go build: %v\n%s", err, out)
+	}
+	saved := binary
+	binary = nocgo
+	defer func() { binary = saved }()
+	if r := runCLI(t, env, "version"); !strings.Contains(r.stdout, "cgo off") {
+		t.Fatalf("the CGO_ENABLED=0 build reports %q", r.stdout)
+	}
+
+	env = append(env, "TOKEN_PIN=1234")
+	uri := "pkcs11:token=web;object=server;type=private?module-path=" + module
+	addr, stop := startServe(t, env, "--key", uri, "--password", "env:TOKEN_PIN")
+	defer stop()
+	cmd := exec.Command(openssl, "s_client", "-connect", addr, "-servername", "www.example.test",
+		"-CAfile", filepath.Join(pkiDir(t), "root.pem"), "-verify_hostname", "www.example.test", "-verify_return_error", "-brief")
+	cmd.Stdin = strings.NewReader("")
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "Verification: OK") {
+		t.Fatalf("openssl s_client against the CGO_ENABLED=0 server: %v\n%s", err, out)
+	}
+	if code := stop(); code != 0 {
+		t.Errorf("serve exit %d", code)
 	}
 }

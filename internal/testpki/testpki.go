@@ -26,7 +26,24 @@ type KeyType int
 const (
 	ECDSAP256 KeyType = iota
 	RSA2048
+	// RSA512 is a deliberately weak 512-bit RSA key, for tests that a
+	// verifier refuses it. crypto/rsa no longer makes or uses such keys, so
+	// the key can only be certified, never sign.
+	RSA512
+	// RSA1024 is a 1024-bit RSA key (accepted by the default profile,
+	// refused by the strict one).
+	RSA1024
 )
+
+// Clock is the fixed time of tests that use Clock-based windows (see At): a
+// certificate made with At(Clock) is valid from a day before Clock for a
+// year, whatever the real date.
+var Clock = time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
+
+// At returns Options valid from a day before t for a year.
+func At(t time.Time) Options {
+	return Options{NotBefore: t.Add(-24 * time.Hour), NotAfter: t.Add(365 * 24 * time.Hour)}
+}
 
 // Cert is a generated certificate with its key.
 type Cert struct {
@@ -42,11 +59,17 @@ type Options struct {
 	NotAfter        time.Time
 	DNSNames        []string
 	IPs             []net.IP
-	EKUs            []x509.ExtKeyUsage // nil: serverAuth+clientAuth for leaves
+	EKUs            []x509.ExtKeyUsage // nil: serverAuth+clientAuth for leaves, none for CAs
 	MaxPathLen      int                // for CAs: -1 means unset
 	AIA             []string           // caIssuers URLs
 	OCSP            []string           // OCSP server URLs
 	ExtraExtensions []pkix.Extension
+	// PermittedDNSDomains, for intermediates, become a critical
+	// nameConstraints extension permitting only these DNS subtrees.
+	PermittedDNSDomains []string
+	// CA, for leaves, makes the certificate assert cA=TRUE (as
+	// `openssl req -x509` certificates do) with keyCertSign.
+	CA bool
 }
 
 var serial atomic.Int64
@@ -57,6 +80,10 @@ func newKey(t KeyType) crypto.Signer {
 	switch t {
 	case RSA2048:
 		k, err = rsa.GenerateKey(rand.Reader, 2048)
+	case RSA1024:
+		k, err = rsa.GenerateKey(rand.Reader, 1024)
+	case RSA512:
+		k, err = weakRSAKey(512)
 	default:
 		k, err = ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	}
@@ -109,7 +136,10 @@ func (parent *Cert) Intermediate(cn string, o Options) *Cert {
 		IssuingCertificateURL: o.AIA,
 		OCSPServer:            o.OCSP,
 		ExtraExtensions:       o.ExtraExtensions,
+		PermittedDNSDomains:   o.PermittedDNSDomains,
+		ExtKeyUsage:           o.EKUs,
 	}
+	tmpl.PermittedDNSDomainsCritical = len(o.PermittedDNSDomains) > 0
 	return sign(tmpl, key, parent)
 }
 
@@ -127,7 +157,7 @@ func (parent *Cert) Leaf(o Options) *Cert {
 		ekus = []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth, x509.ExtKeyUsageClientAuth}
 	}
 	ku := x509.KeyUsageDigitalSignature
-	if o.KeyType == RSA2048 {
+	if _, isRSA := key.Public().(*rsa.PublicKey); isRSA {
 		ku |= x509.KeyUsageKeyEncipherment
 	}
 	tmpl := &x509.Certificate{
@@ -143,6 +173,9 @@ func (parent *Cert) Leaf(o Options) *Cert {
 		IssuingCertificateURL: o.AIA,
 		OCSPServer:            o.OCSP,
 		ExtraExtensions:       o.ExtraExtensions,
+	}
+	if o.CA {
+		tmpl.IsCA, tmpl.KeyUsage = true, tmpl.KeyUsage|x509.KeyUsageCertSign
 	}
 	return sign(tmpl, key, parent)
 }
@@ -193,4 +226,51 @@ func Chain(certs ...*Cert) []*x509.Certificate {
 		out[i] = c.Cert
 	}
 	return out
+}
+
+// weakRSAKey makes an RSA key of the given size (below crypto/rsa's
+// minimum) from two random primes. It is only ever certified.
+func weakRSAKey(bits int) (*rsa.PrivateKey, error) {
+	e := big.NewInt(65537)
+	one := big.NewInt(1)
+	for {
+		p, err := rand.Prime(rand.Reader, bits/2)
+		if err != nil {
+			return nil, err
+		}
+		q, err := rand.Prime(rand.Reader, bits/2)
+		if err != nil {
+			return nil, err
+		}
+		n := new(big.Int).Mul(p, q)
+		phi := new(big.Int).Mul(new(big.Int).Sub(p, one), new(big.Int).Sub(q, one))
+		d := new(big.Int).ModInverse(e, phi)
+		if p.Cmp(q) == 0 || n.BitLen() != bits || d == nil {
+			continue
+		}
+		return &rsa.PrivateKey{PublicKey: rsa.PublicKey{N: n, E: 65537}, D: d, Primes: []*big.Int{p, q}}, nil
+	}
+}
+
+// CRL returns a CRL issued by ca at thisUpdate, valid for a week, listing
+// revoked (with cRLNumber 1, as RFC 5280 5.2.3 requires).
+func (ca *Cert) CRL(thisUpdate time.Time, revoked ...*Cert) *x509.RevocationList {
+	tmpl := &x509.RevocationList{
+		Number:     big.NewInt(1),
+		ThisUpdate: thisUpdate,
+		NextUpdate: thisUpdate.Add(7 * 24 * time.Hour),
+	}
+	for _, r := range revoked {
+		tmpl.RevokedCertificateEntries = append(tmpl.RevokedCertificateEntries,
+			x509.RevocationListEntry{SerialNumber: r.Cert.SerialNumber, RevocationTime: thisUpdate.Add(-time.Hour)})
+	}
+	der, err := x509.CreateRevocationList(rand.Reader, tmpl, ca.Cert, ca.Key)
+	if err != nil {
+		panic(fmt.Sprintf("testpki: CRL: %v", err))
+	}
+	crl, err := x509.ParseRevocationList(der)
+	if err != nil {
+		panic(err)
+	}
+	return crl
 }

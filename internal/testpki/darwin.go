@@ -1,0 +1,29 @@
+package testpki
+
+import (
+	"crypto"
+	"crypto/x509"
+	"math/big"
+)
+
+// DarwinKey returns a fresh key of type t, for certificates that Sign
+// builds with a key chosen by the test (the darwin tests reuse one key
+// under two encodings of the same name).
+func DarwinKey(t KeyType) crypto.Signer { return newKey(t) }
+
+// DarwinSign signs tmpl as given: with key as the certificate's key (nil:
+// a fresh ECDSA P-256 key), issued by parent (nil: self-signed with key).
+// A nil SerialNumber gets the next serial. It is for certificates the
+// Root/Intermediate/Leaf shapes cannot express: a self-issued certificate
+// whose authority key identifier differs from its subject key identifier,
+// a name encoded differently in issuer and subject, and the like. tmpl
+// must set NotBefore and NotAfter (tests use a fixed clock).
+func DarwinSign(tmpl *x509.Certificate, key crypto.Signer, parent *Cert) *Cert {
+	if key == nil {
+		key = newKey(ECDSAP256)
+	}
+	if tmpl.SerialNumber == nil {
+		tmpl.SerialNumber = big.NewInt(serial.Add(1))
+	}
+	return sign(tmpl, key, parent)
+}

@@ -1,0 +1,285 @@
+package native
+
+import (
+	"bufio"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/nativetls/nativetls/internal/testpki"
+	"github.com/nativetls/nativetls/trust"
+)
+
+// clientPKI holds three client CAs and a directory with one identity from
+// each: under A an expired ECDSA one, under B (through an intermediate) an
+// ECDSA one, under C an RSA one.
+type clientPKI struct {
+	caA, caB, interB, caC *testpki.Cert
+	idA, idB, idC         *testpki.Cert
+	dir                   string
+}
+
+func newClientPKI(t *testing.T) *clientPKI {
+	t.Helper()
+	p := &clientPKI{caA: testpki.Root("Client CA A", testpki.Options{}), caB: testpki.Root("Client CA B", testpki.Options{}),
+		caC: testpki.Root("Client CA C", testpki.Options{KeyType: testpki.RSA2048})}
+	p.interB = p.caB.Intermediate("Client CA B Issuing", testpki.Options{})
+	client := []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}
+	p.idA = p.caA.Leaf(testpki.Options{DNSNames: []string{"a.client.test"}, EKUs: client,
+		NotBefore: time.Now().Add(-72 * time.Hour), NotAfter: time.Now().Add(-24 * time.Hour)})
+	p.idB = p.interB.Leaf(testpki.Options{DNSNames: []string{"b.client.test"}, EKUs: client})
+	p.idC = p.caC.Leaf(testpki.Options{KeyType: testpki.RSA2048, DNSNames: []string{"c.client.test"}, EKUs: client})
+	p.dir = t.TempDir()
+	write := func(name string, data []byte) {
+		if err := os.WriteFile(filepath.Join(p.dir, name), data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("a.pem", append(p.idA.PEM(), p.idA.KeyPEM()...))
+	write("b.crt", testpki.ChainPEM(p.idB, p.interB))
+	write("b.key", p.idB.KeyPEM())
+	write("c.pem", append(p.idC.PEM(), p.idC.KeyPEM()...))
+	return p
+}
+
+// mtlsServer starts a server requiring client certificates from roots and
+// reports the subject of each client certificate it accepted.
+func mtlsServer(t *testing.T, roots ...*x509.Certificate) (string, <-chan string) {
+	t.Helper()
+	srvPKI := newPKI(t, testpki.Options{})
+	cfg := srvPKI.serverConfig().WithClientAuth(trust.RequireClientCert).
+		WithTrustStore(trust.FromCertificates("client CAs", roots...))
+	srv, err := NewServerContext(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := srv.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	seen := make(chan string, 16)
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				nc := c.(*Conn)
+				if nc.Handshake() != nil {
+					return
+				}
+				seen <- nc.ConnectionState().PeerCertificates[0].Subject.CommonName
+				nc.Write([]byte("hello\n"))
+			}()
+		}
+	}()
+	clientRoots = srvPKI
+	return l.Addr().String(), seen
+}
+
+// clientRoots is the PKI of the last mtlsServer, whose root clients trust.
+var clientRoots *pki
+
+func dialWithIdentities(t *testing.T, addr string, src trust.ClientIdentitySource, sel trust.ClientIdentitySelector) (string, error) {
+	t.Helper()
+	cfg := clientRoots.clientConfig().WithClientIdentities(src).WithClientIdentitySelector(sel)
+	cc, err := NewClientContext(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := cc.Dial("tcp", strings.Replace(addr, "127.0.0.1", "127.0.0.1", 1))
+	if err != nil {
+		return "", err
+	}
+	defer conn.Close()
+	line, err := bufio.NewReader(conn).ReadString('\n')
+	return line, err
+}
+
+func TestClientIdentityChosenByServerCA(t *testing.T) {
+	p := newClientPKI(t)
+	src, err := ClientIdentities([]string{p.dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		ca   *testpki.Cert
+		want string
+	}{{"CA B through its intermediate", p.caB, "b.client.test"}, {"CA C, the RSA identity", p.caC, "c.client.test"}} {
+		t.Run(tc.name, func(t *testing.T) {
+			addr, seen := mtlsServer(t, tc.ca.Cert)
+			if _, err := dialWithIdentities(t, addr, src, nil); err != nil {
+				t.Fatalf("mTLS with the identity for %s: %v", tc.ca.Cert.Subject.CommonName, err)
+			}
+			if got := <-seen; got != tc.want {
+				t.Fatalf("server saw %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestClientIdentityNothingFits(t *testing.T) {
+	p := newClientPKI(t)
+	src, err := ClientIdentities([]string{p.dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := testpki.Root("Unrelated Client CA", testpki.Options{})
+	addr, _ := mtlsServer(t, other.Cert)
+	_, err = dialWithIdentities(t, addr, src, nil)
+	var nf *trust.NoClientIdentityError
+	if !errors.As(err, &nf) {
+		t.Fatalf("err = %v, want a *trust.NoClientIdentityError", err)
+	}
+	msg := err.Error()
+	for _, want := range []string{"Unrelated Client CA", "a.client.test", "expired", "b.client.test", "c.client.test", "leads to none"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("error %q does not mention %q", msg, want)
+		}
+	}
+}
+
+func TestClientIdentitySelectorDecides(t *testing.T) {
+	p := newClientPKI(t)
+	src, _ := ClientIdentities([]string{p.dir})
+	addr, seen := mtlsServer(t, p.caB.Cert, p.caC.Cert)
+	var sawCandidates, sawSkipped int
+	pickRSA := func(req trust.ClientCertificateRequest, cands []trust.ClientIdentity, skipped []trust.SkippedIdentity) (int, error) {
+		sawCandidates, sawSkipped = len(cands), len(skipped)
+		for i, c := range cands {
+			if c.Chain[0].Subject.CommonName == "c.client.test" {
+				return i, nil
+			}
+		}
+		return -1, nil
+	}
+	if _, err := dialWithIdentities(t, addr, src, pickRSA); err != nil {
+		t.Fatal(err)
+	}
+	if got := <-seen; got != "c.client.test" || sawCandidates != 2 || sawSkipped != 1 {
+		t.Fatalf("sent %q; selector saw %d candidates, %d skipped; want c.client.test, 2, 1", got, sawCandidates, sawSkipped)
+	}
+	refuse := func(trust.ClientCertificateRequest, []trust.ClientIdentity, []trust.SkippedIdentity) (int, error) {
+		return -1, nil
+	}
+	_, err := dialWithIdentities(t, addr, src, refuse)
+	var nf *trust.NoClientIdentityError
+	if !errors.As(err, &nf) || !nf.Refused {
+		t.Fatalf("refusing selector: err = %v, want NoClientIdentityError with Refused", err)
+	}
+}
+
+// TestClientIdentityAgainstOpenSSL: openssl s_server -Verify asks for a
+// certificate from CA B; the client picks the B identity from the set.
+func TestClientIdentityAgainstOpenSSL(t *testing.T) {
+	if _, err := exec.LookPath("openssl"); err != nil {
+		t.Skip("openssl not installed: apt-get install openssl (ci/test.sh does)")
+	}
+	p := newClientPKI(t)
+	srvPKI := newPKI(t, testpki.Options{})
+	dir := t.TempDir()
+	write := func(name string, data []byte) string {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	cert := write("srv.pem", srvPKI.leaf.PEM())
+	chain := write("srvchain.pem", srvPKI.inter.PEM())
+	key := write("srv.key", srvPKI.leaf.KeyPEM())
+	cas := write("clientca.pem", p.caB.PEM())
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := l.Addr().(*net.TCPAddr).Port
+	l.Close()
+	cmd := exec.Command("openssl", "s_server", "-accept", fmt.Sprint(port), "-cert", cert, "-cert_chain", chain, "-key", key,
+		"-Verify", "3", "-CAfile", cas, "-verify_return_error", "-rev", "-naccept", "2", "-quiet")
+	var out strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	addr := fmt.Sprintf("127.0.0.1:%d", port)
+	waitListening(t, addr)
+	src, _ := ClientIdentities([]string{p.dir})
+	cc, err := NewClientContext(srvPKI.clientConfig().WithClientIdentities(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := cc.Dial("tcp", addr)
+	if err != nil {
+		t.Fatalf("handshake with openssl s_server -Verify: %v\n%s", err, out.String())
+	}
+	defer conn.Close()
+	conn.Write([]byte("olleh\n"))
+	line, err := bufio.NewReader(conn).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) || !strings.Contains(line, "hello") {
+		t.Fatalf("openssl echoed %q, %v (server log: %s)", line, err, out.String())
+	}
+	cmd.Process.Kill()
+	cmd.Wait()
+	if !strings.Contains(out.String(), "b.client.test") {
+		t.Fatalf("openssl did not verify the B identity; its output: %s", out.String())
+	}
+}
+
+func waitListening(t *testing.T, addr string) {
+	t.Helper()
+	for i := 0; i < 100; i++ {
+		if c, err := net.DialTimeout("tcp", addr, 100*time.Millisecond); err == nil {
+			c.Close()
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("nothing listens on %s", addr)
+}
+
+// TestClientIdentitiesListsUnusableFiles: a file that is neither
+// certificate nor key is reported, not dropped.
+func TestClientIdentitiesListsUnusableFiles(t *testing.T) {
+	p := newClientPKI(t)
+	if err := os.WriteFile(filepath.Join(p.dir, "notes.txt"), []byte("not a certificate"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	src, _ := ClientIdentities([]string{p.dir})
+	ids, err := src.ClientIdentities()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var usable, unusable int
+	for _, id := range ids {
+		if id.Unusable != nil {
+			unusable++
+			if !strings.Contains(id.Source, "notes.txt") {
+				t.Errorf("unusable entry %q, want notes.txt", id.Source)
+			}
+			continue
+		}
+		usable++
+	}
+	if usable != 3 || unusable != 1 {
+		t.Fatalf("%d usable, %d unusable; want 3 and 1", usable, unusable)
+	}
+	if _, err := ClientIdentities([]string{"gopher:x"}); err == nil {
+		t.Fatal("an unknown scheme was accepted")
+	}
+	_ = tls.VersionTLS13
+}
