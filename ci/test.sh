@@ -266,6 +266,9 @@ actionlint() {
 	bash ci/actionlint.sh && echo "summary: actionlint clean"
 }
 
+# The README's HSM walkthrough, run as a newcomer would (cli engineer).
+hsm_walkthrough() { bash docs/hsm-walkthrough.sh; }
+
 # The parts, in order. To add one: write a function (or a script) that
 # prints a last "summary: ..." line and exits non-zero on failure, and add a
 # line here. `./ci/test.sh NAME...` runs only the named parts.
