@@ -266,9 +266,8 @@ actionlint() {
 	bash ci/actionlint.sh && echo "summary: actionlint clean"
 }
 
-# --- cli engineer: the README's HSM walkthrough, run as a newcomer would ---
+# The README's HSM walkthrough, run as a newcomer would (cli engineer).
 hsm_walkthrough() { bash docs/hsm-walkthrough.sh; }
-# --- end cli ---
 
 # The parts, in order. To add one: write a function (or a script) that
 # prints a last "summary: ..." line and exits non-zero on failure, and add a

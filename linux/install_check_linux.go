@@ -77,12 +77,18 @@ func checkSystem(cert *x509.Certificate, p *installPlan, install bool) (action, 
 }
 
 // checkNSS reads the database back through NSS's softoken, as the trust
-// store does.
+// store does; when the softoken cannot be loaded, it asks certutil.
 func checkNSS(cert *x509.Certificate, name, db string, install bool) (action, error) {
 	store := "nss:sql:" + db
 	lo := Options{Getenv: func(string) string { return "" }, CertFiles: []string{}, CertDirs: []string{},
 		DisableP11Kit: true, IncludeNSS: true, NSSDatabases: []string{db}}
 	where, reports := readBack(cert, lo)
+	for _, r := range reports {
+		if r.Name == "nss" && r.Skipped != "" {
+			where, reports = certutilReadBack(cert, name, db)
+			break
+		}
+	}
 	return verdict(cert, store, where, reports, install)
 }
 

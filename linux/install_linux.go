@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"strings"
 
 	"github.com/nativetls/nativetls/trust"
 )
@@ -127,7 +128,7 @@ func newInstallPlan(opts trust.InstallOptions) (installPlan, error) {
 
 // parseStores maps opts.Stores (and, when empty, opts.Scope) to the stores.
 func (p *installPlan) parseStores() error {
-	if len(p.opts.Stores) == 0 {
+	if len(storeNames(p.opts.Stores)) == 0 {
 		if p.opts.Scope == trust.ScopeUser {
 			p.nss = true
 		} else {
@@ -135,7 +136,7 @@ func (p *installPlan) parseStores() error {
 		}
 		return nil
 	}
-	for _, s := range p.opts.Stores {
+	for _, s := range storeNames(p.opts.Stores) {
 		switch s {
 		case "system":
 			p.system = true
@@ -149,6 +150,20 @@ func (p *installPlan) parseStores() error {
 		}
 	}
 	return nil
+}
+
+// storeNames splits comma-separated store names ("system,nss") and
+// lower-cases them.
+func storeNames(stores []string) []string {
+	var out []string
+	for _, s := range stores {
+		for _, part := range strings.Split(s, ",") {
+			if part = strings.ToLower(strings.TrimSpace(part)); part != "" {
+				out = append(out, part)
+			}
+		}
+	}
+	return out
 }
 
 // systemActions plans the change of the system store.

@@ -46,7 +46,7 @@ func init() {
 }
 
 // linuxInstall is package linux's Install/Uninstall, which take
-// trust.InstallOptions as they are (Stores "system", "nss", "all").
+// trust.InstallOptions and read every store back after the change.
 func linuxInstall(cert *x509.Certificate, opts trust.InstallOptions, uninstall bool) ([]trust.InstallAction, error) {
 	if uninstall {
 		return linux.Uninstall(cert, opts)
