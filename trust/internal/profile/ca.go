@@ -32,13 +32,9 @@ func checkMaxDepth(in *Input) (*x509.Certificate, string) {
 	return nil, ""
 }
 
-// checkSKIPresent: RFC 5280 4.2.1.2, the subjectKeyIdentifier MUST appear in
-// all conforming CA certificates. Like checkAKIPresent, outside the strict
-// profile it applies to server authentication only.
+// checkSKIPresent (strict): RFC 5280 4.2.1.2, the subjectKeyIdentifier
+// MUST appear in all conforming CA certificates.
 func checkSKIPresent(in *Input) (*x509.Certificate, string) {
-	if !in.Strict && in.Usage != ServerAuth {
-		return nil, ""
-	}
 	for _, c := range in.cas(false) {
 		if isCACert(c) && len(c.SubjectKeyId) == 0 {
 			return c, "the CA certificate has no subjectKeyIdentifier extension (RFC 5280 4.2.1.2)"
