@@ -99,12 +99,15 @@ type VerifyOptions struct {
 	// DisableFetch turns off fetching missing intermediates from AIA
 	// caIssuers URLs (on by default where the platform does not fetch itself).
 	DisableFetch bool
-	// Strict selects the strict profile: additional RFC 5280 / CA/B Forum
-	// checks that reject chains some deployed software still accepts.
+	// Strict selects the strict profile: the RFC 5280 / CA/B Forum issuance
+	// rules and Chrome's strict EKU rules on top of the default
+	// relying-party profile (zero: the default profile). See
+	// docs/VERIFICATION.md for every check.
 	Strict bool
-	// MaxDepth bounds the number of intermediates between leaf and anchor;
-	// zero means no limit beyond the engine's own, MaxDepthNoIntermediates
-	// (-1) allows none.
+	// MaxDepth bounds the number of intermediates between leaf and anchor
+	// (self-issued ones not counted); zero means no limit beyond the
+	// engine's own, MaxDepthNoIntermediates (-1) allows none. The Verifier
+	// applies it to every store's chains.
 	MaxDepth int
 	// CRLs are certificate revocation lists to consult, given explicitly.
 	CRLs []*x509.RevocationList

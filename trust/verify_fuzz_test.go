@@ -37,3 +37,16 @@ func FuzzMustStaple(f *testing.F) {
 		mustStaple(&c)
 	})
 }
+
+// FuzzALabel: the A-label hint never panics and yields only ASCII.
+func FuzzALabel(f *testing.F) {
+	f.Add("bücher.example")
+	f.Add("他们为什么不说中文")
+	f.Fuzz(func(t *testing.T, host string) {
+		for _, r := range aLabel(host) {
+			if r >= 0x80 {
+				t.Fatalf("aLabel(%q) is not ASCII", host)
+			}
+		}
+	})
+}

@@ -32,13 +32,9 @@ func checkMaxDepth(in *Input) (*x509.Certificate, string) {
 	return nil, ""
 }
 
-// checkSKIPresent: RFC 5280 4.2.1.2, the subjectKeyIdentifier MUST appear in
-// all conforming CA certificates. Like checkAKIPresent, outside the strict
-// profile it applies to server authentication only.
+// checkSKIPresent (strict): RFC 5280 4.2.1.2, the subjectKeyIdentifier
+// MUST appear in all conforming CA certificates.
 func checkSKIPresent(in *Input) (*x509.Certificate, string) {
-	if !in.Strict && in.Usage != ServerAuth {
-		return nil, ""
-	}
 	for _, c := range in.cas(false) {
 		if isCACert(c) && len(c.SubjectKeyId) == 0 {
 			return c, "the CA certificate has no subjectKeyIdentifier extension (RFC 5280 4.2.1.2)"
@@ -132,9 +128,11 @@ func checkCASubjectNotEmpty(in *Input) (*x509.Certificate, string) {
 }
 
 // checkCAKeyUsageConsistent: a CA certificate whose keyUsage is present
-// must assert keyCertSign (RFC 5280 4.2.1.3 and 4.2.1.9).
+// must assert keyCertSign (RFC 5280 4.2.1.3 and 4.2.1.9). The anchor is
+// checked when a program supplied it; a root the OS trusts is its
+// decision (Chrome does not hold anchors to their keyUsage either).
 func checkCAKeyUsageConsistent(in *Input) (*x509.Certificate, string) {
-	for _, c := range in.cas(true) {
+	for _, c := range in.cas(!in.PlatformAnchor) {
 		if isCACert(c) && findExt(c, oidExtKeyUsage) != nil && c.KeyUsage&x509.KeyUsageCertSign == 0 {
 			return c, "the CA certificate's keyUsage does not include keyCertSign (RFC 5280 4.2.1.3)"
 		}

@@ -49,15 +49,10 @@ func checkEKUNotEmpty(in *Input) (*x509.Certificate, string) {
 	return nil, ""
 }
 
-// checkAKIPresent: RFC 5280 4.2.1.1, the keyIdentifier of the
+// checkAKIPresent (strict): RFC 5280 4.2.1.1, the keyIdentifier of the
 // authorityKeyIdentifier MUST be included in all certificates a conforming
-// CA issues (the anchor is exempt). Outside the strict profile it applies
-// to server authentication only: private PKIs made with older tools issue
-// client certificates without it.
+// CA issues (the anchor is exempt).
 func checkAKIPresent(in *Input) (*x509.Certificate, string) {
-	if !in.Strict && in.Usage != ServerAuth {
-		return nil, ""
-	}
 	for _, c := range in.nonAnchors() {
 		if len(c.AuthorityKeyId) == 0 {
 			return c, "the certificate has no authorityKeyIdentifier keyIdentifier (RFC 5280 4.2.1.1)"

@@ -22,10 +22,11 @@ func checkNameConstraintsOnlyInCA(in *Input) (*x509.Certificate, string) {
 // mark nameConstraints critical. The CA/B Forum once allowed a non-critical
 // extension for technically constrained subordinate CAs (for old Apple
 // clients), and x509-limbo has a Web PKI case accepting it next to the
-// RFC 5280 case rejecting it (the two are marked as conflicting). Both
-// profiles enforce the RFC: a verifier that keeps zero false accepts in its
-// default profile must take the rejecting side, and the constrained CAs
-// that relied on the allowance are long expired.
+// RFC 5280 case rejecting it (the two are marked as conflicting). Chrome
+// and Go apply a non-critical extension's constraints just the same, and
+// real CAs (a university CA under a GlobalSign root) still carry one, so
+// this is an issuance rule: strict profile only. The default profile still
+// enforces the constraints themselves.
 func checkNameConstraintsCritical(in *Input) (*x509.Certificate, string) {
 	for _, c := range in.cas(true) {
 		if e := findExt(c, oidExtNameConstraints); e != nil && !e.Critical {
