@@ -47,6 +47,12 @@ trap cleanup EXIT
 
 # Package directory and test binary name, in run order.
 pkgs=(windows native trust cmd/nativetls)
+# --- p11 hook (owner: p11 engineer): the test PKCS#11 module as a Windows
+# DLL, loaded by the pkcs11 and CLI tests through the cgo-free binding.
+pkgs+=(pkcs11)
+"$here/build-p11module.sh" "$work/p11test.dll"
+export NATIVETLS_P11_TEST_MODULE="Z:${work//\//\\}\\p11test.dll"
+# --- end p11 hook
 for p in "${pkgs[@]}"; do
 	(cd "$root" && GOOS=windows GOARCH=amd64 CGO_ENABLED=0 go test -c -o "$work/${p##*/}.test.exe" "./$p/") || {
 		echo "wine: FAIL: cannot build the windows/amd64 test binary of ./$p/ (see above)" >&2

@@ -137,10 +137,17 @@ func (c *Ctx) Finalize() error {
 	return err
 }
 
-// Destroy unloads the library; the Ctx must not be used afterwards.
+// Destroy releases the Ctx; it must not be used afterwards. The library
+// itself stays mapped for the life of the process (a later New maps the
+// same copy): modules whose threads outlive C_Finalize (Go c-shared
+// modules, many vendor HSM clients) crash the process when unloaded, and
+// p11-kit-proxy and NSS are mapped by other users in the process anyway.
 func (c *Ctx) Destroy() {
-	if c.lib != 0 {
-		dlclose(c.lib)
-		c.lib = 0
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.initMem != nil {
+		c.initMem.release()
+		c.initMem = nil
 	}
+	c.lib = 0
 }

@@ -11,7 +11,7 @@
 package main
 
 /*
-#cgo CFLAGS: -I/usr/include/p11-kit-1
+#cgo CFLAGS: -I/usr/include/p11-kit-1 -DCRYPTOKI_EXPORTS
 #include <p11-kit/pkcs11.h>
 */
 import "C"
