@@ -49,7 +49,7 @@ trap cleanup EXIT
 pkgs=(windows native trust cmd/nativetls)
 # --- p11 hook (owner: p11 engineer): the test PKCS#11 module as a Windows
 # DLL, loaded by the pkcs11 and CLI tests through the cgo-free binding.
-pkgs+=(pkcs11)
+pkgs+=(pkcs11 internal/p11raw)
 "$here/build-p11module.sh" "$work/p11test.dll"
 export NATIVETLS_P11_TEST_MODULE="Z:${work//\//\\}\\p11test.dll"
 # --- end p11 hook
