@@ -146,8 +146,19 @@ func (c *Ctx) Destroy() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.initMem != nil {
-		c.initMem.release()
+		// Not finalized by us: the module may still read pReserved, so
+		// it stays pinned for the life of the process.
+		retained.Lock()
+		retained.arenas = append(retained.arenas, c.initMem)
+		retained.Unlock()
 		c.initMem = nil
 	}
 	c.lib = 0
+}
+
+// retained holds initialization arguments of modules that were never
+// finalized through their Ctx.
+var retained struct {
+	sync.Mutex
+	arenas []*arena
 }
