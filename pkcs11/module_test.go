@@ -57,7 +57,7 @@ func TestTrustModuleFindObjects(t *testing.T) {
 		if bytes.Equal(o.Attrs[p11.CKA_VALUE], ca.Raw) {
 			found = true
 			if v := o.Attrs[p11.CKA_TRUSTED]; !bytes.Equal(v, []byte{1}) {
-				t.Errorf("p11.CKA_TRUSTED = %x, want 01", v)
+				t.Errorf("CKA_TRUSTED = %x, want 01", v)
 			}
 			if _, ok := o.Attrs[0x7FFF0001]; ok {
 				t.Error("invalid attribute type present in Attrs")
@@ -76,10 +76,10 @@ func TestTrustModuleFindObjects(t *testing.T) {
 		t.Fatal(err)
 	}
 	if len(trust) == 0 {
-		t.Fatal("no p11.CKO_NSS_TRUST objects")
+		t.Fatal("no CKO_NSS_TRUST objects")
 	}
 	if got := ulong(trust[0].Attrs[p11.CKA_TRUST_SERVER_AUTH]); got != p11.CKT_NSS_TRUSTED_DELEGATOR {
-		t.Errorf("p11.CKA_TRUST_SERVER_AUTH = %#x, want p11.CKT_NSS_TRUSTED_DELEGATOR", got)
+		t.Errorf("CKA_TRUST_SERVER_AUTH = %#x, want CKT_NSS_TRUSTED_DELEGATOR", got)
 	}
 
 	// Same path, other arguments, while live: a clear error.
