@@ -139,7 +139,7 @@ func parseECParams(b []byte) (elliptic.Curve, error) {
 		}
 		return nil, fmt.Errorf("pkcs11: EC curve %q is not supported (P-256, P-384, P-521, Ed25519): %w", name, ErrUnsupported)
 	}
-	return nil, fmt.Errorf("pkcs11: p11.CKA_EC_PARAMS (%x) is neither a curve OID nor a curve name", b)
+	return nil, fmt.Errorf("pkcs11: CKA_EC_PARAMS (%x) is neither a curve OID nor a curve name", b)
 }
 
 // unwrapECPoint returns the point inside CKA_EC_POINT, which PKCS#11 says
@@ -158,7 +158,7 @@ func ecPublicKey(params, point []byte) (crypto.PublicKey, error) {
 	if err == errEd25519 {
 		p := unwrapECPoint(point, func(n int) bool { return n == ed25519.PublicKeySize })
 		if len(p) != ed25519.PublicKeySize {
-			return nil, fmt.Errorf("pkcs11: Ed25519 p11.CKA_EC_POINT is %d bytes, want 32", len(p))
+			return nil, fmt.Errorf("pkcs11: Ed25519 CKA_EC_POINT is %d bytes, want 32", len(p))
 		}
 		return ed25519.PublicKey(append([]byte(nil), p...)), nil
 	}
@@ -169,7 +169,7 @@ func ecPublicKey(params, point []byte) (crypto.PublicKey, error) {
 	p := unwrapECPoint(point, func(n int) bool { return n == 1+2*size })
 	pub, err := ecdsa.ParseUncompressedPublicKey(curve, p)
 	if err != nil {
-		return nil, fmt.Errorf("pkcs11: p11.CKA_EC_POINT is not an uncompressed %s point: %v", curve.Params().Name, err)
+		return nil, fmt.Errorf("pkcs11: CKA_EC_POINT is not an uncompressed %s point: %v", curve.Params().Name, err)
 	}
 	return pub, nil
 }
@@ -248,7 +248,7 @@ func usableTLSVersions(pub crypto.PublicKey, schemes []tls.SignatureScheme, min,
 		}
 	}
 	if top < min {
-		return 0, errors.New("the token cannot make RSA-PSS signatures (no p11.CKM_RSA_PKCS_PSS), which TLS 1.3 requires for RSA keys; allow TLS 1.2, or use an ECDSA/Ed25519 key or a token with RSA-PSS")
+		return 0, errors.New("the token cannot make RSA-PSS signatures (no CKM_RSA_PKCS_PSS), which TLS 1.3 requires for RSA keys; allow TLS 1.2, or use an ECDSA/Ed25519 key or a token with RSA-PSS")
 	}
 	return top, nil
 }

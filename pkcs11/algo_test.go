@@ -107,7 +107,7 @@ func TestSignatureSchemes(t *testing.T) {
 		t.Errorf("rsa: %v", s)
 	}
 	if s := signatureSchemes(&k.PublicKey, map[uint]bool{ckmRSAPKCS: true}); slices.Contains(s, tls.PSSWithSHA256) {
-		t.Errorf("PSS offered without p11.CKM_RSA_PKCS_PSS: %v", s)
+		t.Errorf("PSS offered without CKM_RSA_PKCS_PSS: %v", s)
 	}
 	ek, _ := ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
 	if s := signatureSchemes(&ek.PublicKey, all); !slices.Equal(s, []tls.SignatureScheme{tls.ECDSAWithP384AndSHA384}) {
@@ -115,7 +115,7 @@ func TestSignatureSchemes(t *testing.T) {
 	}
 	epub, _, _ := ed25519.GenerateKey(rand.Reader)
 	if s := signatureSchemes(epub, map[uint]bool{ckmECDSA: true}); len(s) != 0 {
-		t.Errorf("Ed25519 without p11.CKM_EDDSA: %v", s)
+		t.Errorf("Ed25519 without CKM_EDDSA: %v", s)
 	}
 }
 

@@ -46,7 +46,7 @@ func (k *Key) certificate(sh p11.SessionHandle) (*x509.Certificate, error) {
 	case k.label != "":
 		tmpl = []*p11.Attribute{p11.NewAttribute(p11.CKA_LABEL, k.label)}
 	default:
-		return nil, fmt.Errorf("pkcs11: key %s has neither p11.CKA_ID nor label to find its certificate: %w", k.uri.Redacted(), ErrCertificateNotFound)
+		return nil, fmt.Errorf("pkcs11: key %s has neither CKA_ID nor label to find its certificate: %w", k.uri.Redacted(), ErrCertificateNotFound)
 	}
 	certs, err := readCerts(k.t, sh, tmpl)
 	if err != nil {
@@ -57,7 +57,7 @@ func (k *Key) certificate(sh p11.SessionHandle) (*x509.Certificate, error) {
 			return c, nil
 		}
 	}
-	return nil, fmt.Errorf("pkcs11: no certificate with the p11.CKA_ID/label of key %s on token %q; import it with the key's id (pkcs11-tool --write-object cert.der --type cert --id ...): %w",
+	return nil, fmt.Errorf("pkcs11: no certificate with the CKA_ID/label of key %s on token %q; import it with the key's id (pkcs11-tool --write-object cert.der --type cert --id ...): %w",
 		k.uri.Redacted(), k.t.label(), ErrCertificateNotFound)
 }
 

@@ -45,6 +45,8 @@
 // allows the file (see ModuleRefusedError): registered with p11-kit,
 // root-owned in a system library directory, or allowed by the program
 // (Options.AllowedModules) or the operator ($NATIVETLS_PKCS11_MODULES).
+// Windows has no root-owned library directory this package can check, so
+// there a module DLL loads only when listed.
 //
 // # Errors
 //

@@ -149,7 +149,7 @@ var ckrSentences = map[uint]string{
 	ckrMechanismInvalid:        "the token does not support this mechanism",
 	ckrMechanismParamInvalid:   "the token rejected the mechanism parameters",
 	ckrKeyTypeInconsistent:     "the key's type does not fit the mechanism",
-	ckrKeyFunctionNotPermitted: "the key's attributes do not allow this operation (e.g. p11.CKA_SIGN or p11.CKA_DECRYPT is false)",
+	ckrKeyFunctionNotPermitted: "the key's attributes do not allow this operation (e.g. CKA_SIGN or CKA_DECRYPT is false)",
 	ckrSlotIDInvalid:           "the slot no longer exists; the token may have been removed",
 	ckrAttributeSensitive:      "the attribute is sensitive and cannot be read",
 	ckrAttributeTypeInvalid:    "the object has no such attribute",

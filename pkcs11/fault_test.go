@@ -245,7 +245,7 @@ func TestAlwaysAuthenticate(t *testing.T) {
 	}
 	defer k.Close()
 	if !k.alwaysAuth {
-		t.Fatal("p11.CKA_ALWAYS_AUTHENTICATE not seen")
+		t.Fatal("CKA_ALWAYS_AUTHENTICATE not seen")
 	}
 	for i := 0; i < 3; i++ {
 		if _, err := k.Sign(nil, make([]byte, 32), crypto.SHA256); err != nil {

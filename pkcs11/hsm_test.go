@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"sync"
 	"testing"
 
@@ -28,6 +29,9 @@ type hsm struct {
 
 func needSoftHSM(t testing.TB) {
 	t.Helper()
+	if runtime.GOOS == "windows" {
+		t.Skip("SoftHSM2 tests run on Linux; Windows uses the test module (NATIVETLS_P11_TEST_MODULE)")
+	}
 	for _, p := range []string{softhsmModule, "/usr/bin/softhsm2-util", "/usr/bin/pkcs11-tool"} {
 		if _, err := os.Stat(p); err != nil {
 			t.Skipf("%s missing; install with: apt-get install -y softhsm2 opensc", p)

@@ -180,7 +180,7 @@ func (k *Key) publicKey(sh p11.SessionHandle, priv map[uint][]byte) (crypto.Publ
 	if k.keyType == p11.CKK_RSA {
 		return rsaPublicKey(priv[p11.CKA_MODULUS], priv[p11.CKA_PUBLIC_EXPONENT])
 	}
-	return nil, fmt.Errorf("pkcs11: private key %s on token %q has no public key object or certificate with the same p11.CKA_ID; import one: %w",
+	return nil, fmt.Errorf("pkcs11: private key %s on token %q has no public key object or certificate with the same CKA_ID; import one: %w",
 		k.uri.Redacted(), t.label(), ErrKeyNotFound)
 }
 
@@ -339,8 +339,8 @@ func (k *Key) signPSS(pub *rsa.PublicKey, opts *rsa.PSSOptions, h crypto.Hash, d
 		return nil, err
 	}
 	if !k.mechs[ckmRSAPKCSPSS] {
-		return nil, fmt.Errorf("pkcs11: token %q does not support p11.CKM_RSA_PKCS_PSS, so %s cannot make RSA-PSS signatures (TLS 1.3 needs them): %w",
-			k.t.label(), k.uri.Redacted(), ErrUnsupported)
+		return nil, fmt.Errorf("pkcs11: key %s on token %q may not use CKM_RSA_PKCS_PSS (the token lacks it, or the key's CKA_ALLOWED_MECHANISMS exclude it), so it cannot make RSA-PSS signatures (TLS 1.3 needs them): %w",
+			k.uri.Redacted(), k.t.label(), ErrUnsupported)
 	}
 	return k.sign(p11.NewMechanism(ckmRSAPKCSPSS, p11.NewPSSParams(hm.mech, hm.mgf, uint(salt))), digest)
 }

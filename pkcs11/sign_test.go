@@ -270,7 +270,7 @@ func TestSchemesWithoutPSS(t *testing.T) {
 	k.schemes = signatureSchemes(k.pub, k.t.mechs)
 	for _, s := range k.SupportedSignatureSchemes() {
 		if s == tls.PSSWithSHA256 || s == tls.PSSWithSHA384 || s == tls.PSSWithSHA512 {
-			t.Fatalf("PSS scheme %v offered without p11.CKM_RSA_PKCS_PSS", s)
+			t.Fatalf("PSS scheme %v offered without CKM_RSA_PKCS_PSS", s)
 		}
 	}
 	if _, err := k.Sign(rand.Reader, digest(crypto.SHA256, []byte("x")), &rsa.PSSOptions{Hash: crypto.SHA256}); !errors.Is(err, ErrUnsupported) {

@@ -105,7 +105,7 @@ func buildTestModule(t *testing.T) string {
 // writeTestKeys writes a root, and an ECDSA and an RSA leaf with keys, in
 // the test module's file names.
 func writeTestKeys(t *testing.T) (string, *x509.Certificate) {
-	dir := t.TempDir()
+	dir := tempDir(t)
 	o := testpki.Options{NotBefore: tmNotBefore, NotAfter: tmNotBefore.AddDate(10, 0, 0)}
 	root := testpki.Root("p11 test root", o)
 	write := func(name string, b []byte) {
@@ -144,7 +144,7 @@ func readRoot(t *testing.T, dir string) *x509.Certificate {
 }
 
 func tmURI(mod, object, pin string) string {
-	return "pkcs11:token=wine-test;object=" + object + "?module-path=" + mod + "&pin-value=" + pin
+	return "pkcs11:token=wine-test;object=" + object + "?module-path=" + uriPath(mod) + "&pin-value=" + pin
 }
 
 // TestTestModuleSignVerify signs with both keys of the test module

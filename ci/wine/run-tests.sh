@@ -47,7 +47,11 @@ trap cleanup EXIT
 "$here/build-shim.sh" "$work/bcryptprimitives.dll"
 
 # Package directory and test binary name, in run order.
-read -r -a pkgs <<<"${WINE_PKGS:-windows native trust cmd/nativetls}"
+read -r -a pkgs <<<"${WINE_PKGS:-windows native trust cmd/nativetls pkcs11 internal/p11raw}"
+# The test PKCS#11 module as a Windows DLL, loaded by the pkcs11 and CLI
+# tests through the cgo-free binding.
+"$here/build-p11module.sh" "$work/p11test.dll"
+export NATIVETLS_P11_TEST_MODULE="Z:${work//\//\\}\\p11test.dll"
 for p in "${pkgs[@]}"; do
 	(cd "$root" && GOOS=windows GOARCH=amd64 CGO_ENABLED=0 go test -c -o "$work/${p##*/}.test.exe" "./$p/") || {
 		echo "wine: FAIL: cannot build the windows/amd64 test binary of ./$p/ (see above)" >&2

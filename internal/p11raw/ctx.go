@@ -137,10 +137,28 @@ func (c *Ctx) Finalize() error {
 	return err
 }
 
-// Destroy unloads the library; the Ctx must not be used afterwards.
+// Destroy releases the Ctx; it must not be used afterwards. The library
+// itself stays mapped for the life of the process (a later New maps the
+// same copy): modules whose threads outlive C_Finalize (Go c-shared
+// modules, many vendor HSM clients) crash the process when unloaded, and
+// p11-kit-proxy and NSS are mapped by other users in the process anyway.
 func (c *Ctx) Destroy() {
-	if c.lib != 0 {
-		dlclose(c.lib)
-		c.lib = 0
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.initMem != nil {
+		// Not finalized by us: the module may still read pReserved, so
+		// it stays pinned for the life of the process.
+		retained.Lock()
+		retained.arenas = append(retained.arenas, c.initMem)
+		retained.Unlock()
+		c.initMem = nil
 	}
+	c.lib = 0
+}
+
+// retained holds initialization arguments of modules that were never
+// finalized through their Ctx.
+var retained struct {
+	sync.Mutex
+	arenas []*arena
 }

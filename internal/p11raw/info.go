@@ -95,6 +95,10 @@ func (c *Ctx) ulongList(f func(a *arena, buf, n uintptr) error) ([]uint, error) 
 			a.release()
 			return nil, nil
 		}
+		if n > 1<<20 { // no module has a million slots or mechanisms
+			a.release()
+			return nil, Error(CKR_DEVICE_MEMORY)
+		}
 		list := a.alloc(int(n) * nativeABI.ulong)
 		err := f(&a, a.addr(list), np)
 		if err == Error(CKR_BUFFER_TOO_SMALL) {
@@ -105,7 +109,7 @@ func (c *Ctx) ulongList(f func(a *arena, buf, n uintptr) error) ([]uint, error) 
 			a.release()
 			return nil, err
 		}
-		out := make([]uint, getU(nb, 0))
+		out := make([]uint, min(getU(nb, 0), n))
 		for i := range out {
 			out[i] = getU(list, i*nativeABI.ulong)
 		}

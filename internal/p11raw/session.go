@@ -40,8 +40,9 @@ func (c *Ctx) GetSessionInfo(sh SessionHandle) (SessionInfo, error) {
 func (c *Ctx) Login(sh SessionHandle, userType uint, pin string) error {
 	var a arena
 	defer a.release()
-	p := a.addr([]byte(pin))
-	return c.call(fnLogin, uintptr(sh), uintptr(userType), p, uintptr(len(pin)))
+	pb := []byte(pin)
+	defer clear(pb)
+	return c.call(fnLogin, uintptr(sh), uintptr(userType), a.addr(pb), uintptr(len(pin)))
 }
 
 // Logout calls C_Logout.
@@ -51,6 +52,8 @@ func (c *Ctx) Logout(sh SessionHandle) error { return c.call(fnLogout, uintptr(s
 func (c *Ctx) SetPIN(sh SessionHandle, oldPIN, newPIN string) error {
 	var a arena
 	defer a.release()
-	op, np := a.addr([]byte(oldPIN)), a.addr([]byte(newPIN))
-	return c.call(fnSetPIN, uintptr(sh), op, uintptr(len(oldPIN)), np, uintptr(len(newPIN)))
+	ob, nb := []byte(oldPIN), []byte(newPIN)
+	defer clear(ob)
+	defer clear(nb)
+	return c.call(fnSetPIN, uintptr(sh), a.addr(ob), uintptr(len(oldPIN)), a.addr(nb), uintptr(len(newPIN)))
 }
