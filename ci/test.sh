@@ -56,7 +56,7 @@ tail_summary() {
 #   gnome-keyring + libsecret-tools (Secret Service password tests).
 # "a|b" installs the first the distribution has (wine64 is gone on some).
 deb_packages=(softhsm2 opensc p11-kit p11-kit-modules libnss3 libnss3-tools openssl gnutls-bin
-	ca-certificates gcc libc6-dev "wine64|wine" gcc-mingw-w64-x86-64 dbus gnome-keyring libsecret-tools)
+	ca-certificates gcc libc6-dev libp11-kit-dev "wine64|wine" gcc-mingw-w64-x86-64 dbus gnome-keyring libsecret-tools)
 
 # The commands and modules the tests run; tools_check fails when one is
 # missing, so no test is skipped for want of a tool.
