@@ -173,7 +173,7 @@ func TestBenchTable(t *testing.T) {
 func mtlsSides(t *testing.T, p *pki) (chosen, fixed benchSide) {
 	clientCA := testpki.Root("Bench Client CA", testpki.Options{})
 	mine := clientCA.Leaf(testpki.Options{DNSNames: []string{"client.bench.test"}})
-	dir := t.TempDir()
+	dir := tempDir(t)
 	for i, c := range []*testpki.Cert{testpki.Root("Other A", testpki.Options{}).Leaf(testpki.Options{}), mine,
 		testpki.Root("Other B", testpki.Options{}).Leaf(testpki.Options{})} {
 		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("id%d.pem", i)), append(c.PEM(), c.KeyPEM()...), 0o600); err != nil {
@@ -212,7 +212,7 @@ func mtlsSides(t *testing.T, p *pki) (chosen, fixed benchSide) {
 // watchedSide is nativeSide with the server identity coming from an
 // IdentityWatcher over files, checking them every second as in production.
 func watchedSide(t *testing.T, p *pki) benchSide {
-	dir := t.TempDir()
+	dir := tempDir(t)
 	certPath, keyPath := filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
 	if err := os.WriteFile(certPath, testpki.ChainPEM(p.leaf, p.inter), 0o600); err != nil {
 		t.Fatal(err)

@@ -33,7 +33,7 @@ func identityToken(t *testing.T, p *clientPKI) string {
 	if _, err := os.Stat(softhsmModulePath); err != nil {
 		t.Skipf("SoftHSM module missing: apt-get install softhsm2")
 	}
-	dir := t.TempDir()
+	dir := tempDir(t)
 	conf := filepath.Join(dir, "softhsm2.conf")
 	if err := os.WriteFile(conf, []byte("directories.tokendir = "+dir+"\nobjectstore.backend = file\nlog.level = ERROR\n"), 0o600); err != nil {
 		t.Fatal(err)

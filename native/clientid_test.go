@@ -38,7 +38,7 @@ func newClientPKI(t *testing.T) *clientPKI {
 		NotBefore: time.Now().Add(-72 * time.Hour), NotAfter: time.Now().Add(-24 * time.Hour)})
 	p.idB = p.interB.Leaf(testpki.Options{DNSNames: []string{"b.client.test"}, EKUs: client})
 	p.idC = p.caC.Leaf(testpki.Options{KeyType: testpki.RSA2048, DNSNames: []string{"c.client.test"}, EKUs: client})
-	p.dir = t.TempDir()
+	p.dir = tempDir(t)
 	write := func(name string, data []byte) {
 		if err := os.WriteFile(filepath.Join(p.dir, name), data, 0o600); err != nil {
 			t.Fatal(err)
@@ -190,7 +190,7 @@ func TestClientIdentityAgainstOpenSSL(t *testing.T) {
 	}
 	p := newClientPKI(t)
 	srvPKI := newPKI(t, testpki.Options{})
-	dir := t.TempDir()
+	dir := tempDir(t)
 	write := func(name string, data []byte) string {
 		path := filepath.Join(dir, name)
 		if err := os.WriteFile(path, data, 0o600); err != nil {

@@ -30,7 +30,7 @@ type rotation struct {
 func newRotation(t *testing.T) *rotation {
 	t.Helper()
 	ca := testpki.Root("Rotation CA", testpki.Options{})
-	dir := t.TempDir()
+	dir := tempDir(t)
 	r := &rotation{ca: ca, dir: dir, certPath: filepath.Join(dir, "cert.pem"), keyPath: filepath.Join(dir, "key.pem"),
 		clientCfg: trust.DefaultConfiguration().WithTrustStore(trust.FromCertificates("rotation CA", ca.Cert))}
 	return r
@@ -51,9 +51,15 @@ func writeAtomic(t *testing.T, path string, data []byte) {
 		t.Fatal(err)
 	}
 	tmp.Close()
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		t.Fatal(err)
+	// Windows refuses to rename over a file another handle has open (the
+	// watcher reads it now and then): retry briefly, as a deploy tool would.
+	for range 100 {
+		if err = os.Rename(tmp.Name(), path); err == nil {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
+	t.Fatal(err)
 }
 
 func (r *rotation) put(t *testing.T, c *testpki.Cert) {
@@ -286,7 +292,7 @@ func TestWatchIdentityRefusals(t *testing.T) {
 // TestWatchIdentityFirstLoadFails: nothing to serve is an error at once,
 // naming the file.
 func TestWatchIdentityFirstLoadFails(t *testing.T) {
-	missing := filepath.Join(t.TempDir(), "absent.pem")
+	missing := filepath.Join(tempDir(t), "absent.pem")
 	_, err := WatchIdentity(missing, WatchOptions{})
 	if err == nil || !strings.Contains(err.Error(), "absent.pem") {
 		t.Fatalf("err = %v, want one naming absent.pem", err)

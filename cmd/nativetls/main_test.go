@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -85,20 +86,44 @@ type result struct {
 	code           int
 }
 
+// cliTimeout bounds one run of the binary. No command the tests run takes
+// more than a few seconds; a run that hangs (seen once under Wine 8 with the
+// machine loaded: a process that never started running) is killed and, if it
+// is the first time for this command line, run again, so one stuck process
+// cannot stall the suite.
+const cliTimeout = 2 * time.Minute
+
 func runCLI(t *testing.T, env []string, args ...string) result {
 	t.Helper()
-	cmd := exec.Command(binary, args...)
+	r, hung := runCLIOnce(t, env, args)
+	if hung {
+		t.Logf("nativetls %s: no exit within %v; killed and run again", strings.Join(args, " "), cliTimeout)
+		if r, hung = runCLIOnce(t, env, args); hung {
+			t.Fatalf("nativetls %s: no exit within %v, twice", strings.Join(args, " "), cliTimeout)
+		}
+	}
+	return r
+}
+
+func runCLIOnce(t *testing.T, env []string, args []string) (result, bool) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), cliTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, binary, args...)
 	cmd.Env = env
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()
+	if ctx.Err() != nil {
+		return result{}, true
+	}
 	code := 0
 	if ee, ok := err.(*exec.ExitError); ok {
 		code = ee.ExitCode()
 	} else if err != nil {
 		t.Fatal(err)
 	}
-	return result{out.String(), errb.String(), code}
+	return result{out.String(), errb.String(), code}, false
 }
 
 // normalize replaces what varies between machines and runs.
