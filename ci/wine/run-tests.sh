@@ -38,9 +38,16 @@ export WINEPREFIX="$work/prefix"
 export WINEDEBUG=-all
 export WINEDLLOVERRIDES="bcryptprimitives=n,b;mscoree=;mshtml=;winemenubuilder.exe=d"
 unset DISPLAY WAYLAND_DISPLAY
+# cleanup must not change the verdict: the exit status is the tests'.
+# wineserver -k returns before the server has finished writing the prefix,
+# so wait for it (-w) and retry the removal once.
 cleanup() {
+	local rc=$?
 	WINEPREFIX="$WINEPREFIX" wineserver -k >/dev/null 2>&1 || true
-	rm -rf "$work"
+	WINEPREFIX="$WINEPREFIX" timeout 30 wineserver -w >/dev/null 2>&1 || true
+	rm -rf "$work" 2>/dev/null || { sleep 2; rm -rf "$work" 2>/dev/null; } ||
+		echo "wine: note: could not remove $work" >&2
+	exit "$rc"
 }
 trap cleanup EXIT
 
