@@ -42,9 +42,11 @@ unset DISPLAY WAYLAND_DISPLAY
 # wineserver -k returns before the server has finished writing the prefix,
 # so wait for it (-w) and retry the removal once.
 cleanup() {
-	local rc=$?
-	WINEPREFIX="$WINEPREFIX" wineserver -k >/dev/null 2>&1 || true
-	WINEPREFIX="$WINEPREFIX" timeout 30 wineserver -w >/dev/null 2>&1 || true
+	local rc=$? ws
+	ws="$(dirname "$wine")/wineserver"
+	[ -x "$ws" ] || ws=wineserver
+	WINEPREFIX="$WINEPREFIX" "$ws" -k >/dev/null 2>&1 || true
+	WINEPREFIX="$WINEPREFIX" timeout 30 "$ws" -w >/dev/null 2>&1 || true
 	rm -rf "$work" 2>/dev/null || { sleep 2; rm -rf "$work" 2>/dev/null; } ||
 		echo "wine: note: could not remove $work" >&2
 	exit "$rc"
