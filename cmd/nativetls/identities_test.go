@@ -117,7 +117,7 @@ func TestIdentitiesUsage(t *testing.T) {
 	}{
 		{[]string{"--client-cert", "x.pem"}, "--for"},
 		{[]string{"--for", "no-port", "--client-cert", "x.pem"}, "no-port"},
-		{[]string{"--for", "127.0.0.1:1", "--client-cert", filepath.Join(t.TempDir(), "missing.pem")}, "missing.pem"},
+		{[]string{"--for", "127.0.0.1:1", "--client-cert", filepath.Join(tempDir(t), "missing.pem")}, "missing.pem"},
 	} {
 		r := runCLI(t, baseEnv(), append([]string{"identities"}, c.args...)...)
 		if r.code != 2 || !strings.Contains(r.stderr, c.want) {
