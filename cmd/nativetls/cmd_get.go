@@ -20,21 +20,24 @@ import (
 type getOpts struct {
 	roots, host string
 	timeout     time.Duration
+	ids         clientIDFlags
 }
 
 func (o *getOpts) define(fs *flag.FlagSet) {
 	fs.StringVar(&o.roots, "roots", "", "trust only the anchors in `SPEC` (a PEM file, directory, pkcs11:..., system+FILE) instead of the system store")
 	fs.StringVar(&o.host, "host", "", "server `NAME` to send (SNI) and verify instead of the URL's host; also the Host header")
 	fs.DurationVar(&o.timeout, "timeout", 30*time.Second, "give up after `DURATION`")
+	o.ids.define(fs)
 }
 
 func init() {
 	register(&command{
 		name:     "get",
 		synopsis: "HTTPS GET through the native stack; body to stdout, the verification message on failure",
-		usage:    "URL [--roots SPEC] [--host NAME] [--timeout DURATION] [--json]",
-		examples: "  nativetls get https://example.com/\n  nativetls get https://127.0.0.1:8443/ --roots ca.pem --host localhost\n  nativetls get https://internal.example/health --roots system+company-root.pem --json\n",
-		run:      runGet,
+		usage:    "URL [--roots SPEC] [--host NAME] [--timeout DURATION] [--client-cert SOURCE]... [--password SOURCE] [--json]",
+		examples: "  nativetls get https://example.com/\n  nativetls get https://127.0.0.1:8443/ --roots ca.pem --host localhost\n  nativetls get https://internal.example/health --roots system+company-root.pem --json\n" +
+			"  nativetls get https://mtls.example/ --client-cert ~/certs/ --client-cert 'pkcs11:token=PIV?module-path=/usr/lib/opensc-pkcs11.so' --password env:PIN\n",
+		run: runGet,
 	})
 	flagSetups["get"] = func(fs *flag.FlagSet) { new(getOpts).define(fs) }
 }
@@ -80,7 +83,7 @@ func runGet(e *env, args []string) error {
 	req.Header.Set("User-Agent", "nativetls/"+buildVersion())
 	resp, err := client.Do(req)
 	if err != nil {
-		return getFailed(e, u.String(), err)
+		return getFailed(e, u.String(), withClientIDReason(err, d.clientIDError()))
 	}
 	defer resp.Body.Close()
 	return printGet(e, getResult(u.String(), resp, d), resp.Body)
@@ -96,6 +99,10 @@ func (o *getOpts) clientContext() (*native.ClientContext, error) {
 			return nil, inputErr(err)
 		}
 		cfg = cfg.WithTrustStore(store)
+	}
+	cfg, err := o.ids.configure(cfg)
+	if err != nil {
+		return nil, err
 	}
 	ctx, err := native.NewClientContext(cfg)
 	if err != nil {
@@ -114,6 +121,13 @@ type verifiedDialer struct {
 	dialer   *net.Dialer
 	mu       sync.Mutex
 	verified [][]*x509.Certificate
+	clientID error // why the last connection sent no client certificate
+}
+
+func (d *verifiedDialer) clientIDError() error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.clientID
 }
 
 func (d *verifiedDialer) dialTLS(dctx context.Context, network, addr string) (net.Conn, error) {
@@ -138,6 +152,7 @@ func (d *verifiedDialer) dialTLS(dctx context.Context, network, addr string) (ne
 	}
 	d.mu.Lock()
 	d.verified = conn.VerifiedChains()
+	d.clientID = clientIdentityFailure(conn)
 	d.mu.Unlock()
 	return conn.Conn, nil
 }
