@@ -7,60 +7,31 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-)
 
-// softhsmModule finds SoftHSM2's PKCS#11 module.
-func softhsmModule(t *testing.T) string {
-	for _, p := range []string{"/usr/lib/softhsm/libsofthsm2.so", "/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so", "/usr/local/lib/softhsm/libsofthsm2.so"} {
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-	}
-	t.Skip("SoftHSM2 not installed: apt-get install softhsm2 opensc")
-	return ""
-}
+	"github.com/nativetls/nativetls/internal/softhsmtest"
+)
 
 // newToken creates a SoftHSM token "web" (user PIN 1234) in a temporary
 // directory holding the test leaf's key and the leaf and intermediate
 // certificates, and returns the environment that selects it.
 func newToken(t *testing.T) (env []string, module string) {
-	module = softhsmModule(t)
-	for _, tool := range []string{"softhsm2-util", "pkcs11-tool"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("%s not installed: apt-get install softhsm2 opensc", tool)
-		}
-	}
-	dir := tempDir(t)
-	conf := filepath.Join(dir, "softhsm2.conf")
-	if err := os.WriteFile(conf, []byte("directories.tokendir = "+dir+"\nobjectstore.backend = file\nlog.level = ERROR\n"), 0o600); err != nil {
+	h := softhsmtest.New(t, tempDir(t), baseEnv())
+	d := pkiDir(t)
+	keyPEM, err := os.ReadFile(filepath.Join(d, "leaf-key.pem"))
+	if err != nil {
 		t.Fatal(err)
 	}
-	env = baseEnv("SOFTHSM2_CONF=" + conf)
-	run := func(name string, args ...string) {
-		t.Helper()
-		cmd := exec.Command(name, args...)
-		cmd.Env = env
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
-		}
-	}
-	d := pkiDir(t)
-	run("softhsm2-util", "--init-token", "--free", "--label", "web", "--pin", "1234", "--so-pin", "5678")
-	run("softhsm2-util", "--import", filepath.Join(d, "leaf-key.pem"), "--token", "web", "--label", "server", "--id", "01", "--pin", "1234")
+	h.InitToken(t, "web")
+	h.ImportKey(t, "web", "server", "01", keyPEM)
 	for _, c := range []struct{ file, id, label string }{{"leaf.pem", "01", "server"}, {"intermediate.pem", "02", "intermediate"}} {
 		data, err := os.ReadFile(filepath.Join(d, c.file))
 		if err != nil {
 			t.Fatal(err)
 		}
 		b, _ := pem.Decode(data)
-		der := filepath.Join(dir, c.label+".der")
-		if err := os.WriteFile(der, b.Bytes, 0o600); err != nil {
-			t.Fatal(err)
-		}
-		run("pkcs11-tool", "--module", module, "--token-label", "web", "--login", "--pin", "1234",
-			"--write-object", der, "--type", "cert", "--id", c.id, "--label", c.label)
+		h.WriteCert(t, "web", c.label, c.id, b.Bytes)
 	}
-	return env, module
+	return h.Env, h.Module
 }
 
 // TestServePKCS11 serves with an HSM key and its chain named by one
