@@ -68,25 +68,10 @@ func serveIdentity(t *testing.T, w trust.IdentitySource) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	l, err := srv.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { l.Close() })
-	go func() {
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer c.Close()
-				c.(*Conn).Handshake()
-				c.Write([]byte("x"))
-			}()
-		}
-	}()
-	return l.Addr().String()
+	return serveConns(t, srv, func(c *Conn) {
+		c.Handshake()
+		c.Write([]byte("x"))
+	}).String()
 }
 
 // presentedSerial makes one verified handshake and returns the leaf's
