@@ -87,7 +87,13 @@ type result struct {
 
 func runCLI(t *testing.T, env []string, args ...string) result {
 	t.Helper()
-	cmd := exec.Command(binary, args...)
+	return runCommand(t, exec.Command(binary, args...), env)
+}
+
+// runCommand runs cmd with env and returns its output and exit code; it
+// fails the test when cmd cannot run at all.
+func runCommand(t *testing.T, cmd *exec.Cmd, env []string) result {
+	t.Helper()
 	cmd.Env = env
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
@@ -155,14 +161,32 @@ func golden(t *testing.T, name string, r result, extra map[string]string) {
 	}
 }
 
+// goldenCase is a CLI run whose exit code is code and whose output is the
+// golden file testdata/golden/NAME.
+type goldenCase struct {
+	name string
+	args []string
+	code int
+}
+
+// runGoldenCases runs each case as a subtest.
+func runGoldenCases(t *testing.T, tests []goldenCase) {
+	t.Helper()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := runCLI(t, baseEnv(), tt.args...)
+			if r.code != tt.code {
+				t.Errorf("exit %d, want %d\nstdout: %s\nstderr: %s", r.code, tt.code, r.stdout, r.stderr)
+			}
+			golden(t, tt.name, r, nil)
+		})
+	}
+}
+
 func TestVerifyGolden(t *testing.T) {
 	d := pkiDir(t)
 	p := func(n string) string { return filepath.Join(d, n) }
-	tests := []struct {
-		name string
-		args []string
-		code int
-	}{
+	tests := []goldenCase{
 		{"verify-valid", []string{"verify", "--leaf", p("leaf.pem"), "--intermediates", p("intermediate.pem"), "--roots", p("root.pem"), "--host", "www.example.test"}, 0},
 		{"verify-valid-chainfile-ip", []string{"verify", "--leaf", p("leaf-chain.pem"), "--roots", p("root.pem"), "--host", "127.0.0.1", "--time", "2030-01-01T00:00:00Z"}, 0},
 		{"verify-valid-json", []string{"verify", "--leaf", p("leaf-chain.pem"), "--roots", p("root.pem"), "--host", "example.test", "--json"}, 0},
@@ -181,24 +205,12 @@ func TestVerifyGolden(t *testing.T) {
 		{"verify-unreadable", []string{"verify", "--leaf", p("no-such.pem"), "--roots", p("root.pem")}, 2},
 		{"verify-not-a-cert", []string{"verify", "--leaf", p("leaf-key.pem"), "--roots", p("root.pem")}, 2},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			r := runCLI(t, baseEnv(), tt.args...)
-			if r.code != tt.code {
-				t.Errorf("exit %d, want %d\nstdout: %s\nstderr: %s", r.code, tt.code, r.stdout, r.stderr)
-			}
-			golden(t, tt.name, r, nil)
-		})
-	}
+	runGoldenCases(t, tests)
 }
 
 func TestPinRootsHelpGolden(t *testing.T) {
 	d := pkiDir(t)
-	tests := []struct {
-		name string
-		args []string
-		code int
-	}{
+	tests := []goldenCase{
 		{"pin", []string{"pin", filepath.Join(d, "leaf-chain.pem")}, 0},
 		{"pin-json", []string{"pin", filepath.Join(d, "root.pem"), "--json"}, 0},
 		{"pin-usage", []string{"pin"}, 2},
@@ -211,15 +223,7 @@ func TestPinRootsHelpGolden(t *testing.T) {
 		{"get-usage", []string{"get", "http://example.test/"}, 2},
 		{"serve-usage", []string{"serve"}, 2},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			r := runCLI(t, baseEnv(), tt.args...)
-			if r.code != tt.code {
-				t.Errorf("exit %d, want %d\nstdout: %s\nstderr: %s", r.code, tt.code, r.stdout, r.stderr)
-			}
-			golden(t, tt.name, r, nil)
-		})
-	}
+	runGoldenCases(t, tests)
 }
 
 func TestVersion(t *testing.T) {
