@@ -148,8 +148,9 @@ func (c Configuration) FetchIntermediates() bool { return !c.disableFetch }
 // Strict reports whether the strict verification profile is on.
 func (c Configuration) Strict() bool { return c.strict }
 
-// MaxChainDepth returns the maximum number of intermediates (0: no limit,
-// MaxDepthNoIntermediates: none).
+// MaxChainDepth returns the maximum number of intermediates, as
+// VerifyOptions.MaxDepth reads it (0: no limit; MaxDepthNoIntermediates:
+// none).
 func (c Configuration) MaxChainDepth() int { return c.maxDepth }
 
 // CRLs returns the explicitly given revocation lists.
