@@ -27,14 +27,7 @@ type benchSide struct {
 func benchPKI(b testing.TB) *pki { return newPKI(b, testpki.Options{}) }
 
 func nativeSide(b testing.TB, p *pki) benchSide {
-	cctx, err := NewClientContext(p.clientConfig())
-	if err != nil {
-		b.Fatal(err)
-	}
-	sctx, err := NewServerContext(p.serverConfig())
-	if err != nil {
-		b.Fatal(err)
-	}
+	cctx, sctx := newContexts(b, p.clientConfig(), p.serverConfig())
 	sctx.base.SessionTicketsDisabled = true
 	return benchSide{
 		client: func(c net.Conn) (*tls.Conn, error) {

@@ -4,6 +4,8 @@ import (
 	"net"
 	"testing"
 	"time"
+
+	"github.com/nativetls/nativetls/trust"
 )
 
 // serveConns listens on a loopback port with srv until the test ends and
@@ -31,4 +33,19 @@ func serveConns(t *testing.T, srv *ServerContext, handle func(*Conn)) net.Addr {
 		}
 	}()
 	return l.Addr()
+}
+
+// newContexts makes a client context from ccfg and a server context from
+// scfg, failing the test if either configuration is refused.
+func newContexts(t testing.TB, ccfg, scfg trust.Configuration) (*ClientContext, *ServerContext) {
+	t.Helper()
+	cctx, err := NewClientContext(ccfg)
+	if err != nil {
+		t.Fatalf("NewClientContext: %v", err)
+	}
+	sctx, err := NewServerContext(scfg)
+	if err != nil {
+		t.Fatalf("NewServerContext: %v", err)
+	}
+	return cctx, sctx
 }
