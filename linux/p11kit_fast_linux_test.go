@@ -58,14 +58,7 @@ func TestP11KitFastPathMatchesModule(t *testing.T) {
 		t.Fatal(err)
 	}
 	load := func(full bool) *Store {
-		opts := isolated()
-		opts.DisableP11Kit = false
-		opts.P11KitPaths = []string{f}
-		opts.P11KitFullRead = full
-		s, err := Load(opts)
-		if err != nil {
-			t.Fatal(err)
-		}
+		s := p11KitStore(t, []string{f}, full)
 		return s
 	}
 	fast, full := load(false), load(true)
