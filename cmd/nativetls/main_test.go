@@ -237,10 +237,10 @@ func TestVersion(t *testing.T) {
 	}
 }
 
-// startServe runs `nativetls serve` and returns its address once it printed
-// "listening on ADDR", and a stop function that sends SIGINT and returns the
-// exit code.
-func startServe(t *testing.T, env []string, args ...string) (addr string, stop func() int) {
+// launchServe starts `nativetls serve --listen 127.0.0.1:0 args...` with
+// env and returns the process, its standard output and what it writes to
+// standard error.
+func launchServe(t *testing.T, env []string, args ...string) (*exec.Cmd, io.Reader, *bytes.Buffer) {
 	t.Helper()
 	cmd := exec.Command(binary, append([]string{"serve", "--listen", "127.0.0.1:0"}, args...)...)
 	cmd.Env = env
@@ -248,11 +248,20 @@ func startServe(t *testing.T, env []string, args ...string) (addr string, stop f
 	if err != nil {
 		t.Fatal(err)
 	}
-	var errb bytes.Buffer
-	cmd.Stderr = &errb
+	errb := new(bytes.Buffer)
+	cmd.Stderr = errb
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	return cmd, out, errb
+}
+
+// startServe runs `nativetls serve` and returns its address once it printed
+// "listening on ADDR", and a stop function that sends SIGINT and returns the
+// exit code.
+func startServe(t *testing.T, env []string, args ...string) (addr string, stop func() int) {
+	t.Helper()
+	cmd, out, errb := launchServe(t, env, args...)
 	line, err := bufio.NewReader(out).ReadString('\n')
 	if err != nil {
 		cmd.Wait()
