@@ -27,6 +27,23 @@ type rotation struct {
 	clientCfg trust.Configuration
 }
 
+// serve watches r's files with opts, serves the watched identity on a
+// loopback port until the test ends and returns its address and a client
+// context that trusts r's CA.
+func (r *rotation) serve(t *testing.T, opts WatchOptions) (string, *ClientContext) {
+	t.Helper()
+	w, err := WatchIdentity(r.certPath, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { w.Close() })
+	cc, err := NewClientContext(r.clientCfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return serveIdentity(t, w), cc
+}
+
 func newRotation(t *testing.T) *rotation {
 	t.Helper()
 	ca := testpki.Root("Rotation CA", testpki.Options{})
@@ -115,17 +132,8 @@ func TestWatchIdentityRotationUnderLoad(t *testing.T) {
 	r.put(t, first)
 	var errs []error
 	var mu sync.Mutex
-	w, err := WatchIdentity(r.certPath, WatchOptions{Key: r.keyPath, Interval: 100 * time.Millisecond,
+	addr, cc := r.serve(t, WatchOptions{Key: r.keyPath, Interval: 100 * time.Millisecond,
 		OnError: func(err error) { mu.Lock(); errs = append(errs, err); mu.Unlock() }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
-	addr := serveIdentity(t, w)
-	cc, err := NewClientContext(r.clientCfg)
-	if err != nil {
-		t.Fatal(err)
-	}
 	ctx, stop := context.WithCancel(context.Background())
 	var handshakes, failures atomic.Int64
 	var firstFailure atomic.Value
@@ -164,17 +172,8 @@ func TestWatchIdentityMismatchKeepsOld(t *testing.T) {
 	first := r.issue()
 	r.put(t, first)
 	reported := make(chan error, 8)
-	w, err := WatchIdentity(r.certPath, WatchOptions{Key: r.keyPath, Interval: 50 * time.Millisecond,
+	addr, cc := r.serve(t, WatchOptions{Key: r.keyPath, Interval: 50 * time.Millisecond,
 		OnError: func(err error) { reported <- err }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
-	addr := serveIdentity(t, w)
-	cc, err := NewClientContext(r.clientCfg)
-	if err != nil {
-		t.Fatal(err)
-	}
 	next := r.issue()
 	writeAtomic(t, r.certPath, next.PEM()) // the key is still the old one
 	select {
@@ -197,13 +196,7 @@ func TestWatchIdentityMismatchKeepsOld(t *testing.T) {
 func TestWatchIdentityInPlaceWrite(t *testing.T) {
 	r := newRotation(t)
 	r.put(t, r.issue())
-	w, err := WatchIdentity(r.certPath, WatchOptions{Key: r.keyPath, Interval: 50 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
-	addr := serveIdentity(t, w)
-	cc, _ := NewClientContext(r.clientCfg)
+	addr, cc := r.serve(t, WatchOptions{Key: r.keyPath, Interval: 50 * time.Millisecond})
 	next := r.issue()
 	if err := os.WriteFile(r.keyPath, next.KeyPEM(), 0o600); err != nil {
 		t.Fatal(err)
