@@ -17,7 +17,7 @@
 //     trust settings itself) and every Anchors call reads the settings
 //     afresh, so a change made by Keychain Access, security(1), an MDM
 //     profile or Install is seen by the next call. The store does not
-//     implement trust.Generationer, so trust.Verifier's cache never keeps
+//     implement trust.Generational, so trust.Verifier's cache never keeps
 //     its results.
 //
 //   - [OpenKey] opens a keychain, Secure Enclave or smart-card

@@ -18,7 +18,7 @@ import (
 // addition to the system's.
 //
 // Every Verify asks the OS afresh, so trust-settings changes are seen at
-// once; the Store does not implement trust.Generationer, so the shared
+// once; the Store does not implement trust.Generational, so the shared
 // verification cache never keeps its results. A Store is immutable and
 // safe for concurrent use.
 type Store struct {
@@ -216,7 +216,7 @@ func selfSignedDER(der []byte) bool {
 // second time.
 func (s *Store) FetchesIntermediates() bool { return true }
 
-var _ trust.IntermediateFetcher = (*Store)(nil)
+var _ trust.SelfFetchingStore = (*Store)(nil)
 
 var _ trust.PlatformAnchorer = (*Store)(nil)
 

@@ -1,29 +1,24 @@
 package linux
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
+	"crypto"
 	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/pem"
-	"math/big"
 	"os"
 	"path/filepath"
-	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/nativetls/nativetls/internal/testpki"
 )
 
 // verifyTime is the fixed verification time of every test.
 var verifyTime = time.Date(2030, 6, 1, 12, 0, 0, 0, time.UTC)
 
-var serialCtr atomic.Int64
-
 // testCert is a generated certificate with its key.
 type testCert struct {
 	cert *x509.Certificate
-	key  *ecdsa.PrivateKey
+	key  crypto.Signer
 }
 
 // PEM returns the PEM encoding.
@@ -44,41 +39,29 @@ func (c testCert) writePEM(t testing.TB, dir, name string) string {
 	return p
 }
 
-// newCert makes a certificate; parent nil means self-signed.
+// certWindow is the validity of every test certificate: it covers
+// verifyTime.
+var certWindow = testpki.Span(time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2040, 1, 1, 0, 0, 0, 0, time.UTC))
+
+// newCert makes a CA (a root when parent is nil) or a serverAuth leaf named
+// dns[0] issued by parent.
 func newCert(t testing.TB, cn string, isCA bool, parent *testCert, dns ...string) testCert {
 	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
+	var c *testpki.Cert
+	switch {
+	case parent == nil:
+		c = testpki.Root(cn, certWindow)
+	case isCA:
+		c = (&testpki.Cert{Cert: parent.cert, Key: parent.key}).Intermediate(cn, certWindow)
+	default:
+		if len(dns) == 0 || dns[0] != cn {
+			t.Fatalf("newCert: leaf %q must be named by its first DNS name", cn)
+		}
+		o := certWindow
+		o.DNSNames, o.EKUs = dns, []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}
+		c = (&testpki.Cert{Cert: parent.cert, Key: parent.key}).Leaf(o)
 	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(serialCtr.Add(1) + 1000),
-		Subject:      pkix.Name{CommonName: cn, Organization: []string{"nativetls test"}},
-		NotBefore:    time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC),
-		NotAfter:     time.Date(2040, 1, 1, 0, 0, 0, 0, time.UTC),
-		DNSNames:     dns,
-	}
-	if isCA {
-		tmpl.IsCA = true
-		tmpl.BasicConstraintsValid = true
-		tmpl.KeyUsage = x509.KeyUsageCertSign | x509.KeyUsageCRLSign | x509.KeyUsageDigitalSignature
-	} else {
-		tmpl.KeyUsage = x509.KeyUsageDigitalSignature
-		tmpl.ExtKeyUsage = []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}
-	}
-	signer, issuer := key, tmpl
-	if parent != nil {
-		signer, issuer = parent.key, parent.cert
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, issuer, &key.PublicKey, signer)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := x509.ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return testCert{cert: c, key: key}
+	return testCert{cert: c.Cert, key: c.Key}
 }
 
 // chain is a root → intermediate → leaf hierarchy for host.

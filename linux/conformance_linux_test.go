@@ -25,13 +25,7 @@ func linuxConformanceStore(t *testing.T, roots, distrusted []*x509.Certificate) 
 	dir := t.TempDir()
 	writeCerts(t, filepath.Join(dir, "anchors"), roots)
 	writeCerts(t, filepath.Join(dir, "blocklist"), distrusted)
-	opts := isolated()
-	opts.DisableP11Kit = false
-	opts.P11KitPaths = []string{dir}
-	s, err := Load(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := p11KitStore(t, []string{dir}, false)
 	return s
 }
 

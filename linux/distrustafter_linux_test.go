@@ -27,19 +27,13 @@ func TestP11KitServerDistrustAfter(t *testing.T) {
 		if err := os.WriteFile(filepath.Join(dir, "anchors", "sunset.p11-kit"), []byte(obj), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		opts := isolated()
-		opts.DisableP11Kit = false
-		opts.P11KitPaths = []string{dir}
-		s, err := Load(opts)
-		if err != nil {
-			t.Fatal(err)
-		}
+		s := p11KitStore(t, []string{dir}, false)
 		anchors, _ := s.Anchors(nil)
 		want, _ := time.Parse("060102150405Z", tc.after)
 		if len(anchors) != 1 || !anchors[0].DistrustAfter.Equal(want) {
 			t.Fatalf("anchors = %+v, want DistrustAfter %v", anchors, want)
 		}
-		err = verifyServer(s, c, "sunset.test")
+		err := verifyServer(s, c, "sunset.test")
 		if tc.ok && err != nil {
 			t.Fatalf("distrust-after %s: %v", tc.after, err)
 		}

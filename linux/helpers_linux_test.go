@@ -76,3 +76,19 @@ func mustExist(t *testing.T, p string) {
 		t.Fatal(err)
 	}
 }
+
+// p11KitStore loads an isolated store that reads only the p11-kit trust
+// module, with paths as its trust paths (fullRead: the module's own parse,
+// never the fast path).
+func p11KitStore(t testing.TB, paths []string, fullRead bool) *Store {
+	t.Helper()
+	opts := isolated()
+	opts.DisableP11Kit = false
+	opts.P11KitPaths = paths
+	opts.P11KitFullRead = fullRead
+	s, err := Load(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}

@@ -12,33 +12,6 @@ import (
 	"github.com/nativetls/nativetls/trust"
 )
 
-// Install adds cert as a trusted CA to the stores opts selects and returns
-// the actions performed (or, with DryRun, planned and printed to Stdout).
-//
-// opts.Stores takes "system" (update-ca-certificates, update-ca-trust or
-// `trust anchor`, per opts.Method), "nss" (certutil on every NSS database
-// found: each Firefox profile and ~/.pki/nssdb under opts.Home, or
-// opts.NSSDatabases) and "all"; empty means "nss" for trust.ScopeUser and
-// "system" otherwise. opts.Root changes the Debian-layout file system under
-// that directory instead of /. opts.Keychain is a *trust.ConfigurationError.
-//
-// Every change is verified: each store is read back afterwards with the
-// loader the trust store uses, and an error wrapping trust.ErrNotInstalled
-// says so when the certificate is not there. A tool that fails or is
-// missing is a *CmdError. The system store needs root; NSS databases need
-// write access to them.
-func Install(cert *x509.Certificate, opts trust.InstallOptions) ([]trust.InstallAction, error) {
-	return change(cert, opts, true)
-}
-
-// Uninstall removes cert (installed by Install with the same Name) from the
-// stores opts selects (see Install) and verifies, by reading each store
-// back, that the certificate is no longer trusted there; if it still is,
-// the error wraps trust.ErrNotInstalled.
-func Uninstall(cert *x509.Certificate, opts trust.InstallOptions) ([]trust.InstallAction, error) {
-	return change(cert, opts, false)
-}
-
 // installPlan is trust.InstallOptions checked and resolved for Linux.
 type installPlan struct {
 	system, nss bool

@@ -150,10 +150,10 @@ func liveChild(t *testing.T, bundle string) {
 		t.Fatalf("before the root is in the bundle: %v, want a *trust.VerificationError", err)
 	}
 	store, _ := linux.System()
-	gen := store.(trust.Generationer).Generation()
+	gen := store.(trust.Generational).Generation()
 	appendFile(t, bundle, root.PEM())
 	d := within(t, "a root appended to SSL_CERT_FILE", cctx, addr, "live.test", func(err error) bool { return err == nil })
-	if store.(trust.Generationer).Generation() == gen {
+	if store.(trust.Generational).Generation() == gen {
 		t.Fatal("the handshake succeeded but the generation did not change")
 	}
 	t.Logf("new root seen after %v", d.Round(time.Millisecond))

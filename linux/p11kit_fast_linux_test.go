@@ -1,40 +1,29 @@
 package linux
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/asn1"
-	"encoding/pem"
-	"math/big"
 	"os"
 	"path/filepath"
 	"reflect"
 	"sort"
 	"strings"
 	"testing"
-	"time"
 
+	"github.com/nativetls/nativetls/internal/testpki"
 	"github.com/nativetls/nativetls/trust"
 )
 
 // ekuCert makes a self-signed certificate with the given extended key usages.
 func ekuCert(t *testing.T, cn string, isCA bool, ekus []x509.ExtKeyUsage, unknown ...asn1.ObjectIdentifier) []byte {
 	t.Helper()
-	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(serialCtr.Add(1) + 9000), Subject: pkix.Name{CommonName: cn},
-		NotBefore: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), NotAfter: time.Date(2040, 1, 1, 0, 0, 0, 0, time.UTC),
+		Subject: pkix.Name{CommonName: cn}, NotBefore: certWindow.NotBefore, NotAfter: certWindow.NotAfter,
 		IsCA: isCA, BasicConstraintsValid: true, ExtKeyUsage: ekus, UnknownExtKeyUsage: unknown,
 		KeyUsage: x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
 	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
+	return testpki.FromTemplate(tmpl, nil).PEM()
 }
 
 // anchorSummary renders anchors for comparison.
@@ -69,14 +58,7 @@ func TestP11KitFastPathMatchesModule(t *testing.T) {
 		t.Fatal(err)
 	}
 	load := func(full bool) *Store {
-		opts := isolated()
-		opts.DisableP11Kit = false
-		opts.P11KitPaths = []string{f}
-		opts.P11KitFullRead = full
-		s, err := Load(opts)
-		if err != nil {
-			t.Fatal(err)
-		}
+		s := p11KitStore(t, []string{f}, full)
 		return s
 	}
 	fast, full := load(false), load(true)

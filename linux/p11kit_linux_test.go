@@ -39,13 +39,7 @@ func newP11KitFixture(t *testing.T) p11KitFixture {
 
 func (f p11KitFixture) load(t *testing.T) *Store {
 	t.Helper()
-	opts := isolated()
-	opts.DisableP11Kit = false
-	opts.P11KitPaths = []string{f.dir}
-	s, err := Load(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := p11KitStore(t, []string{f.dir}, false)
 	return s
 }
 

@@ -141,14 +141,7 @@ func writeFile(t *testing.T, p string, data []byte) {
 
 func (f fedoraFixture) load(t testing.TB, full bool) *Store {
 	t.Helper()
-	opts := isolated()
-	opts.DisableP11Kit = false
-	opts.P11KitPaths = f.paths
-	opts.P11KitFullRead = full
-	s, err := Load(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := p11KitStore(t, f.paths, full)
 	return s
 }
 

@@ -94,7 +94,7 @@ var (
 	_ trust.TrustStore       = (*Store)(nil)
 	_ trust.AnchorLister     = (*Store)(nil)
 	_ trust.SourceReporter   = (*Store)(nil)
-	_ trust.Generationer     = (*Store)(nil)
+	_ trust.Generational     = (*Store)(nil)
 	_ trust.PlatformAnchorer = (*Store)(nil)
 )
 

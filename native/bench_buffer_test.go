@@ -20,15 +20,7 @@ const bufBulkSize = 64 << 20
 
 func bufBenchContexts(b testing.TB) (*ClientContext, *ServerContext) {
 	p := bufTestPKI(b)
-	cctx, err := NewClientContext(p.bufClientConfig())
-	if err != nil {
-		b.Fatal(err)
-	}
-	sctx, err := NewServerContext(p.bufServerConfig())
-	if err != nil {
-		b.Fatal(err)
-	}
-	return cctx, sctx
+	return newContexts(b, p.bufClientConfig(), p.bufServerConfig())
 }
 
 // bufPumpHandshake completes both handshakes, moving all ciphertext each

@@ -27,15 +27,14 @@ type benchSide struct {
 func benchPKI(b testing.TB) *pki { return newPKI(b, testpki.Options{}) }
 
 func nativeSide(b testing.TB, p *pki) benchSide {
-	cctx, err := NewClientContext(p.clientConfig())
-	if err != nil {
-		b.Fatal(err)
-	}
-	sctx, err := NewServerContext(p.serverConfig())
-	if err != nil {
-		b.Fatal(err)
-	}
+	cctx, sctx := newContexts(b, p.clientConfig(), p.serverConfig())
 	sctx.base.SessionTicketsDisabled = true
+	return contextSide(cctx, sctx)
+}
+
+// contextSide is the bench side of a client and a server context, the
+// client verifying "www.example.test".
+func contextSide(cctx *ClientContext, sctx *ServerContext) benchSide {
 	return benchSide{
 		client: func(c net.Conn) (*tls.Conn, error) {
 			conn, err := cctx.WrapConn(c, "www.example.test")
@@ -195,16 +194,7 @@ func mtlsSides(t *testing.T, p *pki) (chosen, fixed benchSide) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		return benchSide{
-			client: func(c net.Conn) (*tls.Conn, error) {
-				conn, err := cctx.WrapConn(c, "www.example.test")
-				if err != nil {
-					return nil, err
-				}
-				return conn.Conn, conn.Handshake()
-			},
-			server: func(c net.Conn) *tls.Conn { s, _ := sctx.WrapConn(c); return s.Conn },
-		}
+		return contextSide(cctx, sctx)
 	}
 	return side(p.clientConfig().WithClientIdentities(src)), side(p.clientConfig().WithCertificateChain(mine.Key, mine.Cert))
 }

@@ -2,13 +2,9 @@ package native
 
 import (
 	"crypto"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
-	"math/big"
 	"net"
 	"os"
 	"path/filepath"
@@ -16,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nativetls/nativetls/internal/testpki"
 	"github.com/nativetls/nativetls/trust"
 )
 
@@ -63,17 +60,9 @@ func bufTestPKI(t testing.TB) *bufPKI {
 	return bufPKIVal
 }
 
-var bufSerial int64
-
 // bufIssue makes a P-256 certificate signed by parent (self-signed when nil).
 func bufIssue(parent *bufCert, cn string, ca bool, names []string, eku []x509.ExtKeyUsage) bufCert {
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		panic(err)
-	}
-	bufSerial++
 	tmpl := &x509.Certificate{
-		SerialNumber:          big.NewInt(bufSerial),
 		Subject:               pkix.Name{CommonName: cn},
 		NotBefore:             bufNotBefore,
 		NotAfter:              bufNotAfter,
@@ -88,19 +77,12 @@ func bufIssue(parent *bufCert, cn string, ca bool, names []string, eku []x509.Ex
 	} else if parent != nil && names != nil {
 		tmpl.IPAddresses = []net.IP{net.ParseIP("127.0.0.1")}
 	}
-	signer, issuer := crypto.Signer(key), tmpl
+	var issuer *testpki.Cert
 	if parent != nil {
-		signer, issuer = parent.key, parent.cert
+		issuer = &testpki.Cert{Cert: parent.cert, Key: parent.key}
 	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, issuer, key.Public(), signer)
-	if err != nil {
-		panic(err)
-	}
-	c, err := x509.ParseCertificate(der)
-	if err != nil {
-		panic(err)
-	}
-	return bufCert{cert: c, key: key}
+	c := testpki.FromTemplate(tmpl, issuer)
+	return bufCert{cert: c.Cert, key: c.Key}
 }
 
 // bufServerConfig is a server configuration presenting the server leaf.

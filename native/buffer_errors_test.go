@@ -220,14 +220,7 @@ func TestBufferVerificationFailure(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			cctx, err := NewClientContext(tc.ccfg)
-			if err != nil {
-				t.Fatal(err)
-			}
-			sctx, err := NewServerContext(tc.scfg)
-			if err != nil {
-				t.Fatal(err)
-			}
+			cctx, sctx := newContexts(t, tc.ccfg, tc.scfg)
 			client, err := cctx.WrapBuffers(tc.serverName)
 			if err != nil {
 				t.Fatal(err)

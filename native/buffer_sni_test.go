@@ -19,14 +19,7 @@ func TestBufferSNICallback(t *testing.T) {
 		}
 		return p.bufServerConfig().WithInnerProtocols(trust.H2), nil
 	})
-	cctx, err := NewClientContext(p.bufClientConfig().WithInnerProtocols(trust.H2))
-	if err != nil {
-		t.Fatal(err)
-	}
-	sctx, err := NewServerContext(scfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cctx, sctx := newContexts(t, p.bufClientConfig().WithInnerProtocols(trust.H2), scfg)
 	client, server := bufPairCtx(t, cctx, sctx)
 	if cerr, serr := bufHandshake(t, nil, client, server); cerr != nil || serr != nil {
 		t.Fatalf("handshake: %v, %v", cerr, serr)

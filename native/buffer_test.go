@@ -33,14 +33,7 @@ func bufRand(t testing.TB) *rand.Rand {
 // from the two configurations; both are closed when the test ends.
 func bufPair(t testing.TB, ccfg, scfg trust.Configuration) (client, server *Buffer) {
 	t.Helper()
-	cctx, err := NewClientContext(ccfg)
-	if err != nil {
-		t.Fatalf("NewClientContext: %v", err)
-	}
-	sctx, err := NewServerContext(scfg)
-	if err != nil {
-		t.Fatalf("NewServerContext: %v", err)
-	}
+	cctx, sctx := newContexts(t, ccfg, scfg)
 	return bufPairCtx(t, cctx, sctx)
 }
 

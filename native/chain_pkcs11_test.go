@@ -4,11 +4,10 @@ package native
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
 
+	"github.com/nativetls/nativetls/internal/softhsmtest"
 	"github.com/nativetls/nativetls/internal/testpki"
 	"github.com/nativetls/nativetls/trust"
 )
@@ -23,49 +22,20 @@ type chainToken struct {
 }
 
 func newChainToken(t *testing.T) chainToken {
-	var module string
-	for _, p := range []string{"/usr/lib/softhsm/libsofthsm2.so", "/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so"} {
-		if _, err := os.Stat(p); err == nil {
-			module = p
-		}
-	}
-	for _, tool := range []string{"softhsm2-util", "pkcs11-tool"} {
-		if _, err := exec.LookPath(tool); err != nil || module == "" {
-			t.Skipf("SoftHSM2 or %s missing: apt-get install softhsm2 opensc", tool)
-		}
-	}
-	ct := chainToken{module: module, dir: tempDir(t)}
+	h := softhsmtest.New(t, tempDir(t), nil)
+	t.Setenv("SOFTHSM2_CONF", h.Conf)
+	ct := chainToken{module: h.Module, dir: h.Dir}
 	ct.root = testpki.Root("Token Root", testpki.Options{})
 	ct.inter = ct.root.Intermediate("Token Intermediate", testpki.Options{})
 	ct.leaf = ct.inter.Leaf(testpki.Options{DNSNames: []string{"www.example.test"}})
 	ct.unrelated = testpki.Root("Unrelated Root", testpki.Options{}).Intermediate("Unrelated CA", testpki.Options{})
-	conf := filepath.Join(ct.dir, "softhsm2.conf")
-	if err := os.WriteFile(conf, []byte("directories.tokendir = "+ct.dir+"\nobjectstore.backend = file\nlog.level = ERROR\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv("SOFTHSM2_CONF", conf)
-	run := func(name string, args ...string) {
-		t.Helper()
-		if out, err := exec.Command(name, args...).CombinedOutput(); err != nil {
-			t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
-		}
-	}
-	run("softhsm2-util", "--init-token", "--free", "--label", "web", "--pin", "1234", "--so-pin", "5678")
-	keyFile := filepath.Join(ct.dir, "leaf-key.pem")
-	if err := os.WriteFile(keyFile, ct.leaf.KeyPEM(), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	run("softhsm2-util", "--import", keyFile, "--token", "web", "--label", "server", "--id", "01", "--pin", "1234")
+	h.InitToken(t, "web")
+	h.ImportKey(t, "web", "server", "01", ct.leaf.KeyPEM())
 	for _, c := range []struct {
 		cert      *testpki.Cert
 		id, label string
 	}{{ct.leaf, "01", "server"}, {ct.unrelated, "03", "unrelated"}, {ct.inter, "02", "intermediate"}, {ct.root, "04", "root"}} {
-		der := filepath.Join(ct.dir, c.label+".der")
-		if err := os.WriteFile(der, c.cert.Cert.Raw, 0o600); err != nil {
-			t.Fatal(err)
-		}
-		run("pkcs11-tool", "--module", module, "--token-label", "web", "--login", "--pin", "1234",
-			"--write-object", der, "--type", "cert", "--id", c.id, "--label", c.label)
+		h.WriteCert(t, "web", c.label, c.id, c.cert.Cert.Raw)
 	}
 	return ct
 }

@@ -5,18 +5,13 @@ import (
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/nativetls/nativetls/internal/testpki"
+	"github.com/nativetls/nativetls/internal/softhsmtest"
 	"github.com/nativetls/nativetls/trust"
 )
-
-const softhsmModulePath = "/usr/lib/softhsm/libsofthsm2.so"
 
 // identityToken makes a SoftHSM token "ids" (user PIN 1234) holding the
 // three identities of p: A's expired ECDSA one (id 0a), B's ECDSA one
@@ -25,56 +20,22 @@ const softhsmModulePath = "/usr/lib/softhsm/libsofthsm2.so"
 // TLS 1.3. It returns the token URI.
 func identityToken(t *testing.T, p *clientPKI) string {
 	t.Helper()
-	for _, tool := range []string{"softhsm2-util", "pkcs11-tool"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("%s not installed: apt-get install softhsm2 opensc (ci/test.sh does)", tool)
-		}
-	}
-	if _, err := os.Stat(softhsmModulePath); err != nil {
-		t.Skipf("SoftHSM module missing: apt-get install softhsm2")
-	}
-	dir := tempDir(t)
-	conf := filepath.Join(dir, "softhsm2.conf")
-	if err := os.WriteFile(conf, []byte("directories.tokendir = "+dir+"\nobjectstore.backend = file\nlog.level = ERROR\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv("SOFTHSM2_CONF", conf)
-	run := func(name string, args ...string) {
-		t.Helper()
-		if out, err := exec.Command(name, args...).CombinedOutput(); err != nil {
-			t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
-		}
-	}
-	tool := func(args ...string) {
-		t.Helper()
-		run("pkcs11-tool", append([]string{"--module", softhsmModulePath, "--token-label", "ids", "--login", "--pin", "1234"}, args...)...)
-	}
-	file := func(name string, data []byte) string {
-		path := filepath.Join(dir, name)
-		if err := os.WriteFile(path, data, 0o600); err != nil {
-			t.Fatal(err)
-		}
-		return path
-	}
-	der := func(c *x509.Certificate) []byte { return c.Raw }
-	keyDER := func(k *testpki.Cert) []byte { b, _ := pem.Decode(k.KeyPEM()); return b.Bytes }
-	run("softhsm2-util", "--init-token", "--free", "--label", "ids", "--pin", "1234", "--so-pin", "5678")
-	for _, id := range []struct {
-		hex  string
-		cert *testpki.Cert
-	}{{"0a", p.idA}, {"0b", p.idB}} {
-		run("softhsm2-util", "--import", file(id.hex+".key", id.cert.KeyPEM()), "--token", "ids", "--label", id.hex, "--id", id.hex, "--pin", "1234")
-	}
-	tool("--write-object", file("0c.key.der", keyDER(p.idC)), "--type", "privkey", "--id", "0c", "--label", "0c",
+	h := softhsmtest.New(t, tempDir(t), nil)
+	t.Setenv("SOFTHSM2_CONF", h.Conf)
+	h.InitToken(t, "ids")
+	h.ImportKey(t, "ids", "0a", "0a", p.idA.KeyPEM())
+	h.ImportKey(t, "ids", "0b", "0b", p.idB.KeyPEM())
+	keyDER, _ := pem.Decode(p.idC.KeyPEM())
+	h.Tool(t, "ids", "--write-object", h.WriteFile(t, "0c.key.der", keyDER.Bytes), "--type", "privkey", "--id", "0c", "--label", "0c",
 		"--allowed-mechanisms", "RSA-PKCS,SHA256-RSA-PKCS,SHA384-RSA-PKCS,SHA512-RSA-PKCS")
 	for _, c := range []struct {
 		name, id string
 		cert     *x509.Certificate
 	}{{"a", "0a", p.idA.Cert}, {"b", "0b", p.idB.Cert}, {"c", "0c", p.idC.Cert},
 		{"b-issuing", "1b", p.interB.Cert}, {"ca-b", "2b", p.caB.Cert}} {
-		tool("--write-object", file(c.name+".der", der(c.cert)), "--type", "cert", "--id", c.id, "--label", c.name)
+		h.WriteCert(t, "ids", c.name, c.id, c.cert.Raw)
 	}
-	return "pkcs11:token=ids?module-path=" + softhsmModulePath + "&pin-value=1234"
+	return "pkcs11:token=ids?module-path=" + h.Module + "&pin-value=" + softhsmtest.PIN
 }
 
 // TestClientIdentityFromToken: a token with three identities from three

@@ -62,31 +62,16 @@ func mtlsServer(t *testing.T, roots ...*x509.Certificate) (string, <-chan string
 	if err != nil {
 		t.Fatal(err)
 	}
-	l, err := srv.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { l.Close() })
 	seen := make(chan string, 16)
-	go func() {
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer c.Close()
-				nc := c.(*Conn)
-				if nc.Handshake() != nil {
-					return
-				}
-				seen <- nc.ConnectionState().PeerCertificates[0].Subject.CommonName
-				nc.Write([]byte("hello\n"))
-			}()
+	addr := serveConns(t, srv, func(c *Conn) {
+		if c.Handshake() != nil {
+			return
 		}
-	}()
+		seen <- c.ConnectionState().PeerCertificates[0].Subject.CommonName
+		c.Write([]byte("hello\n"))
+	})
 	clientRoots = srvPKI
-	return l.Addr().String(), seen
+	return addr.String(), seen
 }
 
 // clientRoots is the PKI of the last mtlsServer, whose root clients trust.

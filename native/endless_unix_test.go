@@ -7,54 +7,17 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/nativetls/nativetls/internal/safefile"
+	"github.com/nativetls/nativetls/internal/testfs"
 	"github.com/nativetls/nativetls/internal/testpki"
 )
-
-// endlessFiles returns /dev/zero, a FIFO nobody writes to, and a file one
-// byte over the 16 MiB cap (sparse: it costs no disk).
-func endlessFiles(t *testing.T) map[string]string {
-	t.Helper()
-	dir := tempDir(t)
-	fifo := filepath.Join(dir, "fifo.pem")
-	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
-		t.Skipf("mkfifo: %v", err)
-	}
-	big := filepath.Join(dir, "big.pem")
-	f, err := os.Create(big)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := f.Truncate(safefile.DefaultMax + 1); err != nil {
-		t.Fatal(err)
-	}
-	f.Close()
-	return map[string]string{"/dev/zero": "/dev/zero", "FIFO": fifo, "oversized file": big}
-}
-
-// within fails the test when f does not return within 10 seconds (an
-// endless read, or a FIFO open that blocks).
-func within(t *testing.T, what string, f func() error) error {
-	t.Helper()
-	done := make(chan error, 1)
-	go func() { done <- f() }()
-	select {
-	case err := <-done:
-		return err
-	case <-time.After(10 * time.Second):
-		t.Fatalf("%s did not return within 10s", what)
-		return nil
-	}
-}
 
 // TestLoadersRefuseEndlessFiles: issue 13 item 11 for every loader of
 // package native, the password file: source and the policy file.
 func TestLoadersRefuseEndlessFiles(t *testing.T) {
-	for name, path := range endlessFiles(t) {
+	for name, path := range testfs.EndlessFiles(t) {
 		loaders := map[string]func() error{
 			"LoadCertificates": func() error { _, err := LoadCertificates(path); return err },
 			"LoadPrivateKey":   func() error { _, err := LoadPrivateKey(path); return err },
@@ -71,7 +34,7 @@ func TestLoadersRefuseEndlessFiles(t *testing.T) {
 			},
 		}
 		for lname, f := range loaders {
-			err := within(t, lname+"("+name+")", f)
+			err := testfs.Within(t, lname+"("+name+")", f)
 			var se *safefile.Error
 			if !errors.As(err, &se) || !strings.Contains(err.Error(), path) {
 				t.Errorf("%s(%s) = %v; want a *safefile.Error naming %s", lname, name, err, path)
@@ -79,7 +42,7 @@ func TestLoadersRefuseEndlessFiles(t *testing.T) {
 		}
 		withPolicyEnv(t, map[string]string{EnvVerifyConf: path}, "", normalIDs)
 		var p VerifyPolicy
-		within(t, "Policy("+name+")", func() error { p = Policy(); return nil })
+		testfs.Within(t, "Policy("+name+")", func() error { p = Policy(); return nil })
 		if p.Setting != VerifyPlatformDefault || len(p.Problems) != 1 || !strings.Contains(p.Problems[0], path) {
 			t.Errorf("policy file %s: %+v; want verification on and one problem naming it", name, p)
 		}

@@ -182,26 +182,12 @@ func TestInteropGnuTLSServer(t *testing.T) {
 // connection with a line, and returns the port.
 func serveOnce(t *testing.T, sctx *ServerContext) int {
 	t.Helper()
-	l, err := sctx.Listen("tcp", "127.0.0.1:0")
-	must(t, err)
-	t.Cleanup(func() { l.Close() })
-	go func() {
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer c.Close()
-				c.SetDeadline(time.Now().Add(10 * time.Second))
-				if err := c.(*Conn).Handshake(); err != nil {
-					return
-				}
-				io.WriteString(c, "hello from nativetls\n")
-			}()
+	return serveConns(t, sctx, func(c *Conn) {
+		if err := c.Handshake(); err != nil {
+			return
 		}
-	}()
-	return l.Addr().(*net.TCPAddr).Port
+		io.WriteString(c, "hello from nativetls\n")
+	}).(*net.TCPAddr).Port
 }
 
 func TestInteropOpenSSLClient(t *testing.T) {

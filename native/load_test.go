@@ -1,14 +1,10 @@
 package native
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
+	"crypto"
 	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/pem"
 	"errors"
-	"math/big"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -16,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nativetls/nativetls/internal/testpki"
 	"github.com/nativetls/nativetls/trust"
 	"software.sslmate.com/src/go-pkcs12"
 )
@@ -23,39 +20,23 @@ import (
 // testIdentity is a throwaway CA and a leaf it issued, with fixed validity.
 type testIdentity struct {
 	ca, leaf       *x509.Certificate
-	caKey, leafKey *ecdsa.PrivateKey
+	caKey, leafKey crypto.Signer
 }
 
 func newTestIdentity(t testing.TB) testIdentity {
 	t.Helper()
-	nb := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
-	na := time.Date(2035, 1, 1, 0, 0, 0, 0, time.UTC)
-	caKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	caT := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "Load Test CA"},
-		NotBefore: nb, NotAfter: na, IsCA: true, BasicConstraintsValid: true,
-		KeyUsage: x509.KeyUsageCertSign | x509.KeyUsageCRLSign}
-	caDER, err := x509.CreateCertificate(rand.Reader, caT, caT, &caKey.PublicKey, caKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ca, _ := x509.ParseCertificate(caDER)
-	leafKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	lT := &x509.Certificate{SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: "load.test"},
-		DNSNames: []string{"load.test"}, NotBefore: nb, NotAfter: na,
-		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}
-	lDER, err := x509.CreateCertificate(rand.Reader, lT, ca, &leafKey.PublicKey, caKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	leaf, _ := x509.ParseCertificate(lDER)
-	return testIdentity{ca: ca, leaf: leaf, caKey: caKey, leafKey: leafKey}
+	o := testpki.Span(time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2035, 1, 1, 0, 0, 0, 0, time.UTC))
+	ca := testpki.Root("Load Test CA", o)
+	o.DNSNames, o.EKUs = []string{"load.test"}, []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}
+	leaf := ca.Leaf(o)
+	return testIdentity{ca: ca.Cert, leaf: leaf.Cert, caKey: ca.Key, leafKey: leaf.Key}
 }
 
 func pemCert(c *x509.Certificate) []byte {
 	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Raw})
 }
 
-func pemKey(t testing.TB, k *ecdsa.PrivateKey) []byte {
+func pemKey(t testing.TB, k crypto.Signer) []byte {
 	der, err := x509.MarshalPKCS8PrivateKey(k)
 	if err != nil {
 		t.Fatal(err)

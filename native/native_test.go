@@ -63,14 +63,7 @@ type result struct {
 // net.Pipe and returns both sides' handshake errors.
 func handshake(t testing.TB, ccfg, scfg trust.Configuration, serverName string) result {
 	t.Helper()
-	cctx, err := NewClientContext(ccfg)
-	if err != nil {
-		t.Fatalf("NewClientContext: %v", err)
-	}
-	sctx, err := NewServerContext(scfg)
-	if err != nil {
-		t.Fatalf("NewServerContext: %v", err)
-	}
+	cctx, sctx := newContexts(t, ccfg, scfg)
 	return handshakeCtx(t, cctx, sctx, serverName)
 }
 

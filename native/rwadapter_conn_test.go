@@ -307,14 +307,7 @@ func TestBufferStreamBehavesLikeConn(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			cctx, err := NewClientContext(tc.ccfg)
-			if err != nil {
-				t.Fatal(err)
-			}
-			sctx, err := NewServerContext(tc.scfg)
-			if err != nil {
-				t.Fatal(err)
-			}
+			cctx, sctx := newContexts(t, tc.ccfg, tc.scfg)
 			conn := bufObserve(t, cctx, sctx, tc.serverName, false)
 			stream := bufObserve(t, cctx, sctx, tc.serverName, true)
 			if conn != stream {

@@ -27,6 +27,23 @@ type rotation struct {
 	clientCfg trust.Configuration
 }
 
+// serve watches r's files with opts, serves the watched identity on a
+// loopback port until the test ends and returns its address and a client
+// context that trusts r's CA.
+func (r *rotation) serve(t *testing.T, opts WatchOptions) (string, *ClientContext) {
+	t.Helper()
+	w, err := WatchIdentity(r.certPath, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { w.Close() })
+	cc, err := NewClientContext(r.clientCfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return serveIdentity(t, w), cc
+}
+
 func newRotation(t *testing.T) *rotation {
 	t.Helper()
 	ca := testpki.Root("Rotation CA", testpki.Options{})
@@ -74,25 +91,10 @@ func serveIdentity(t *testing.T, w trust.IdentitySource) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	l, err := srv.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { l.Close() })
-	go func() {
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer c.Close()
-				c.(*Conn).Handshake()
-				c.Write([]byte("x"))
-			}()
-		}
-	}()
-	return l.Addr().String()
+	return serveConns(t, srv, func(c *Conn) {
+		c.Handshake()
+		c.Write([]byte("x"))
+	}).String()
 }
 
 // presentedSerial makes one verified handshake and returns the leaf's
@@ -146,17 +148,8 @@ func TestWatchIdentityRotationUnderLoad(t *testing.T) {
 	r.put(t, first)
 	var errs []error
 	var mu sync.Mutex
-	w, err := WatchIdentity(r.certPath, WatchOptions{Key: r.keyPath, Interval: 100 * time.Millisecond,
+	addr, cc := r.serve(t, WatchOptions{Key: r.keyPath, Interval: 100 * time.Millisecond,
 		OnError: func(err error) { mu.Lock(); errs = append(errs, err); mu.Unlock() }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
-	addr := serveIdentity(t, w)
-	cc, err := NewClientContext(r.clientCfg)
-	if err != nil {
-		t.Fatal(err)
-	}
 	ctx, stop := context.WithCancel(context.Background())
 	var handshakes, failures atomic.Int64
 	var firstFailure atomic.Value
@@ -195,17 +188,8 @@ func TestWatchIdentityMismatchKeepsOld(t *testing.T) {
 	first := r.issue()
 	r.put(t, first)
 	reported := make(chan error, 8)
-	w, err := WatchIdentity(r.certPath, WatchOptions{Key: r.keyPath, Interval: 50 * time.Millisecond,
+	addr, cc := r.serve(t, WatchOptions{Key: r.keyPath, Interval: 50 * time.Millisecond,
 		OnError: func(err error) { reported <- err }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
-	addr := serveIdentity(t, w)
-	cc, err := NewClientContext(r.clientCfg)
-	if err != nil {
-		t.Fatal(err)
-	}
 	next := r.issue()
 	writeAtomic(t, r.certPath, next.PEM()) // the key is still the old one
 	select {
@@ -228,13 +212,7 @@ func TestWatchIdentityMismatchKeepsOld(t *testing.T) {
 func TestWatchIdentityInPlaceWrite(t *testing.T) {
 	r := newRotation(t)
 	r.put(t, r.issue())
-	w, err := WatchIdentity(r.certPath, WatchOptions{Key: r.keyPath, Interval: 50 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
-	addr := serveIdentity(t, w)
-	cc, _ := NewClientContext(r.clientCfg)
+	addr, cc := r.serve(t, WatchOptions{Key: r.keyPath, Interval: 50 * time.Millisecond})
 	next := r.issue()
 	if err := os.WriteFile(r.keyPath, next.KeyPEM(), 0o600); err != nil {
 		t.Fatal(err)

@@ -8,11 +8,12 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
-	"math/big"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/nativetls/nativetls/internal/testpki"
 )
 
 // Fixed validity window so test certificates never expire.
@@ -22,16 +23,12 @@ var (
 	testNow       = time.Date(2030, 6, 1, 0, 0, 0, 0, time.UTC)
 )
 
-var serialCounter int64 = 1000
-
 // makeCert creates a certificate for pub signed by (parent, parentKey), or
 // self-signed when parent is nil. isCA marks a CA certificate; dns names the
 // leaf.
 func makeCert(t testing.TB, cn string, pub crypto.PublicKey, parent *x509.Certificate, parentKey crypto.Signer, isCA bool, dns ...string) *x509.Certificate {
 	t.Helper()
-	serialCounter++
 	tmpl := &x509.Certificate{
-		SerialNumber:          big.NewInt(serialCounter),
 		Subject:               pkix.Name{CommonName: cn, Organization: []string{"nativetls test"}},
 		NotBefore:             testNotBefore,
 		NotAfter:              testNotAfter,
@@ -45,18 +42,7 @@ func makeCert(t testing.TB, cn string, pub crypto.PublicKey, parent *x509.Certif
 		tmpl.KeyUsage = x509.KeyUsageDigitalSignature | x509.KeyUsageKeyEncipherment
 		tmpl.ExtKeyUsage = []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth, x509.ExtKeyUsageClientAuth}
 	}
-	if parent == nil {
-		parent = tmpl
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, parent, pub, parentKey)
-	if err != nil {
-		t.Fatalf("create certificate %s: %v", cn, err)
-	}
-	c, err := x509.ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
+	return testpki.SignTemplate(tmpl, pub, parent, parentKey)
 }
 
 // newTestCA returns a self-signed ECDSA P-256 CA and its key.

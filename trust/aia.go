@@ -25,16 +25,16 @@ import (
 // VerifyOptions.FetchClientIntermediates asks for it: a server would
 // otherwise make requests for a client it has not authenticated yet.
 
-// IntermediateFetcher is implemented by stores whose platform verifier
+// SelfFetchingStore is implemented by stores whose platform verifier
 // fetches missing intermediates itself (Windows CryptoAPI, macOS
 // SecTrust). When FetchesIntermediates reports true, Verifier does not
 // fetch again for that store.
-type IntermediateFetcher interface {
+type SelfFetchingStore interface {
 	FetchesIntermediates() bool
 }
 
 func storeFetches(s TrustStore) bool {
-	f, ok := s.(IntermediateFetcher)
+	f, ok := s.(SelfFetchingStore)
 	return ok && f.FetchesIntermediates()
 }
 

@@ -33,7 +33,7 @@ func DefaultVerifyCache() *VerifyCache { return defaultVerifyCache }
 // the verified chain is valid in, and never past the NextUpdate of the OCSP
 // response or CRL that vouched for it. Failures are never cached.
 //
-// Only stores that implement Generationer are cached: a store that cannot
+// Only stores that implement Generational are cached: a store that cannot
 // say when its content changed is asked every time. Pins and the verify
 // callback are not part of the decision that is cached: they run on every
 // call, hit or miss.
@@ -83,7 +83,7 @@ func (c *VerifyCache) keyFor(store TrustStore, chain []*x509.Certificate, opts V
 	if c == nil {
 		return key, false
 	}
-	g, isGen := store.(Generationer)
+	g, isGen := store.(Generational)
 	if !isGen || !reflect.TypeOf(store).Comparable() {
 		return key, false
 	}

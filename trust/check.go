@@ -23,9 +23,10 @@ func (e *ChainCheckError) Error() string {
 	return fmt.Sprintf("%s (%s %s)", e.Msg, p, e.Check)
 }
 
-// MaxDepthNoIntermediates, as VerifyOptions.MaxDepth, allows no
-// intermediate at all: the leaf must be issued directly by an anchor. (A
-// MaxDepth of zero means no limit.)
+// MaxDepthNoIntermediates, as VerifyOptions.MaxDepth or
+// Configuration.WithMaxChainDepth, allows no intermediate at all: the leaf
+// must be issued directly by an anchor. It exists because the zero
+// MaxDepth means "no limit", not "zero intermediates".
 const MaxDepthNoIntermediates = -1
 
 // checkChain runs max depth and the profile checks of opts (default or

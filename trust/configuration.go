@@ -148,8 +148,9 @@ func (c Configuration) FetchIntermediates() bool { return !c.disableFetch }
 // Strict reports whether the strict verification profile is on.
 func (c Configuration) Strict() bool { return c.strict }
 
-// MaxChainDepth returns the maximum number of intermediates (0: no limit,
-// MaxDepthNoIntermediates: none).
+// MaxChainDepth returns the maximum number of intermediates, as
+// VerifyOptions.MaxDepth reads it (0: no limit; MaxDepthNoIntermediates:
+// none).
 func (c Configuration) MaxChainDepth() int { return c.maxDepth }
 
 // CRLs returns the explicitly given revocation lists.
@@ -190,21 +191,24 @@ func (c Configuration) WithCertificateChains(chains ...CertificateChain) Configu
 // Unknown values are kept; a backend rejects suites its engine cannot do
 // when a context is created. No suites means the defaults.
 func (c Configuration) WithCiphers(suites ...CipherSuite) Configuration {
-	c.ciphers = slices.Clone(suites)
-	if len(c.ciphers) == 0 {
-		c.ciphers = nil
-	}
+	c.ciphers = cloneOrNil(suites)
 	return c
 }
 
 // WithInnerProtocols returns a copy offering protos over ALPN, in
 // preference order.
 func (c Configuration) WithInnerProtocols(protos ...NextProtocol) Configuration {
-	c.protocols = slices.Clone(protos)
-	if len(c.protocols) == 0 {
-		c.protocols = nil
-	}
+	c.protocols = cloneOrNil(protos)
 	return c
+}
+
+// cloneOrNil returns a copy of s, or nil when s is empty (an empty list
+// means the defaults, so it is stored as nil).
+func cloneOrNil[T any](s []T) []T {
+	if len(s) == 0 {
+		return nil
+	}
+	return slices.Clone(s)
 }
 
 // WithVersions returns a copy with lowest and highest protocol versions

@@ -7,50 +7,16 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/nativetls/nativetls/internal/safefile"
+	"github.com/nativetls/nativetls/internal/testfs"
 	"github.com/nativetls/nativetls/internal/testpki"
 )
 
 // Endless and oversized files where certificates, bundles and keys go:
 // /dev/zero, a FIFO nobody writes to, a file over the 16 MiB cap. Each is
 // a prompt error naming the file; none is read without bound or blocks.
-
-// within fails the test if f has not returned after a generous delay: the
-// failure being caught is an endless read or a blocked open.
-func within(t *testing.T, what string, f func() error) error {
-	t.Helper()
-	done := make(chan error, 1)
-	go func() { done <- f() }()
-	select {
-	case err := <-done:
-		return err
-	case <-time.After(20 * time.Second):
-		t.Fatalf("%s: still reading after 20 s", what)
-		return nil
-	}
-}
-
-func endlessFiles(t *testing.T) map[string]string {
-	dir := t.TempDir()
-	fifo := filepath.Join(dir, "fifo.pem")
-	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
-		t.Skipf("mkfifo: %v", err)
-	}
-	big := filepath.Join(dir, "big.pem")
-	f, err := os.Create(big)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := f.Truncate(safefile.DefaultMax + 1); err != nil {
-		t.Fatal(err)
-	}
-	f.Close()
-	return map[string]string{"/dev/zero": "/dev/zero", "FIFO": fifo, "17 MiB file": big}
-}
 
 func TestLoadersRefuseEndlessFiles(t *testing.T) {
 	loaders := map[string]func(string) error{
@@ -59,10 +25,10 @@ func TestLoadersRefuseEndlessFiles(t *testing.T) {
 		"FromPEMFile":      func(p string) error { _, err := FromPEMFile(p); return err },
 		"LoadPrivateKey":   func(p string) error { _, err := LoadPrivateKey(p, Password("pw")); return err },
 	}
-	for kind, path := range endlessFiles(t) {
+	for kind, path := range testfs.EndlessFiles(t) {
 		for name, load := range loaders {
 			t.Run(name+"/"+kind, func(t *testing.T) {
-				err := within(t, name, func() error { return load(path) })
+				err := testfs.Within(t, name, func() error { return load(path) })
 				if !errors.Is(err, safefile.ErrNotRegular) && !errors.Is(err, safefile.ErrTooLarge) {
 					t.Fatalf("want a refusal (not a regular file / too large), got %v", err)
 				}
@@ -75,7 +41,7 @@ func TestLoadersRefuseEndlessFiles(t *testing.T) {
 }
 
 func TestDirectoryStoreSkipsNonRegularEntries(t *testing.T) {
-	files := endlessFiles(t)
+	files := testfs.EndlessFiles(t)
 	dir := filepath.Dir(files["FIFO"])
 	root := testpki.Root("Directory Root", testpki.Options{})
 	if err := os.WriteFile(filepath.Join(dir, "root.pem"), root.PEM(), 0o600); err != nil {
@@ -85,7 +51,7 @@ func TestDirectoryStoreSkipsNonRegularEntries(t *testing.T) {
 		t.Fatal(err)
 	}
 	var store *AnchorStore
-	err := within(t, "FromDirectory", func() error {
+	err := testfs.Within(t, "FromDirectory", func() error {
 		var err error
 		store, err = FromDirectory(dir)
 		return err

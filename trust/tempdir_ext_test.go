@@ -1,19 +1,11 @@
 package trust_test
 
 import (
-	"os"
 	"testing"
+
+	"github.com/nativetls/nativetls/internal/testfs"
 )
 
-// tempDir (for the external test package) is t.TempDir without failing the test when removal fails: under
-// Wine 8, Go 1.26's os.RemoveAll gets "Invalid function" from the POSIX
-// delete semantics it asks Windows for (a Wine gap, not a test failure).
-func tempDir(t testing.TB) string {
-	t.Helper()
-	d, err := os.MkdirTemp("", "nativetls-trust-test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = os.RemoveAll(d) })
-	return d
-}
+// tempDir is testfs.TempDir: t.TempDir that tolerates Wine's failing
+// removal.
+func tempDir(t testing.TB) string { return testfs.TempDir(t) }

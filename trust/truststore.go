@@ -104,10 +104,15 @@ type VerifyOptions struct {
 	// relying-party profile (zero: the default profile). See
 	// docs/VERIFICATION.md for every check.
 	Strict bool
-	// MaxDepth bounds the number of intermediates between leaf and anchor
-	// (self-issued ones not counted); zero means no limit beyond the
-	// engine's own, MaxDepthNoIntermediates (-1) allows none. The Verifier
-	// applies it to every store's chains.
+	// MaxDepth is the most intermediates a chain may have between leaf and
+	// anchor (self-issued ones not counted). The Verifier applies it to
+	// every store's chains:
+	//
+	//	0 (the zero value)            no limit beyond the engine's own
+	//	n > 0                         at most n intermediates
+	//	MaxDepthNoIntermediates (-1)  none: the leaf must be issued by an anchor
+	//
+	// Any other negative value means the same as MaxDepthNoIntermediates.
 	MaxDepth int
 	// CRLs are certificate revocation lists to consult, given explicitly.
 	CRLs []*x509.RevocationList
@@ -217,8 +222,8 @@ type SourceReporter interface {
 	Sources() []SourceReport
 }
 
-// Generationer is implemented by stores whose content can change (Reload).
+// Generational is implemented by stores whose content can change (Reload).
 // The verification cache keys on the generation, so a reload invalidates it.
-type Generationer interface {
+type Generational interface {
 	Generation() uint64
 }

@@ -75,12 +75,12 @@ func (u *unionStore) IsPlatformAnchor(anchor *x509.Certificate) bool {
 }
 
 // cacheable reports whether every member says when its content changes
-// (implements Generationer): a member without a generation (the Windows and
+// (implements Generational): a member without a generation (the Windows and
 // macOS system stores) can change under the cache, so then nothing of the
 // union is cached.
 func (u *unionStore) cacheable() bool {
 	for _, s := range u.stores {
-		if _, ok := s.(Generationer); !ok {
+		if _, ok := s.(Generational); !ok {
 			return false
 		}
 		if c, ok := s.(cacheabler); ok && !c.cacheable() {
@@ -95,7 +95,7 @@ func (u *unionStore) cacheable() bool {
 func (u *unionStore) Generation() uint64 {
 	var g uint64
 	for _, s := range u.stores {
-		if gs, ok := s.(Generationer); ok {
+		if gs, ok := s.(Generational); ok {
 			g = g*1000003 + gs.Generation()
 		}
 	}

@@ -21,7 +21,7 @@ import (
 //  3. when the chain does not reach an anchor, missing intermediates
 //     fetched from AIA caIssuers URLs (Fetcher; off with
 //     VerifyOptions.DisableFetch, and for stores that fetch themselves, see
-//     IntermediateFetcher) and the decision retried;
+//     SelfFetchingStore) and the decision retried;
 //  4. on every chain the store returned: VerifyOptions.MaxDepth, the
 //     profile checks (default or, with VerifyOptions.Strict, strict; the
 //     anchor's own extensions are not checked for roots the OS trusts, see

@@ -7,12 +7,10 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/asn1"
-	"errors"
 	"io"
 	"math/big"
 	"net/http"
 	"net/http/httptest"
-	"strings"
 	"testing"
 	"time"
 
@@ -123,16 +121,7 @@ func TestOCSPStapled(t *testing.T) {
 			o := vtOpts()
 			o.OCSPResponse, o.Revocation = tc.staple, tc.policy
 			_, err := (&Verifier{}).Verify(context.Background(), tc.pki.Store(), tc.pki.Chain(), o)
-			if tc.reason < 0 {
-				if err != nil {
-					t.Fatalf("rejected: %v", err)
-				}
-				return
-			}
-			var ve *VerificationError
-			if !errors.As(err, &ve) || ve.Reason != tc.reason || !strings.Contains(ve.Error(), tc.detail) {
-				t.Fatalf("want %v with %q, got %v", tc.reason, tc.detail, err)
-			}
+			wantVerdict(t, err, tc.reason, tc.detail)
 		})
 	}
 }

@@ -255,30 +255,10 @@ func usageDetail(c *x509.Certificate, u Usage) string {
 	}
 	var have []string
 	for _, e := range c.ExtKeyUsage {
-		have = append(have, ekuName(e))
+		have = append(have, profile.EKUName(e))
 	}
 	if len(have) == 0 && len(c.UnknownExtKeyUsage) > 0 {
 		have = append(have, "only unknown purposes")
 	}
 	return "asked for " + u.String() + ", the certificate allows " + strings.Join(have, ", ")
-}
-
-func ekuName(e x509.ExtKeyUsage) string {
-	switch e {
-	case x509.ExtKeyUsageAny:
-		return "any"
-	case x509.ExtKeyUsageServerAuth:
-		return "serverAuth"
-	case x509.ExtKeyUsageClientAuth:
-		return "clientAuth"
-	case x509.ExtKeyUsageCodeSigning:
-		return "codeSigning"
-	case x509.ExtKeyUsageEmailProtection:
-		return "emailProtection"
-	case x509.ExtKeyUsageTimeStamping:
-		return "timeStamping"
-	case x509.ExtKeyUsageOCSPSigning:
-		return "OCSPSigning"
-	}
-	return "other"
 }

@@ -27,7 +27,7 @@ import (
 // Sources read the stores when called. The exceptions: Wine's default
 // engine reads the ROOT store once per process, and a WithRoots engine's
 // root collection is opened when WithRoots is called. The store
-// implements no trust.Generationer, so trust.Verifier's cache never keeps
+// implements no trust.Generational, so trust.Verifier's cache never keeps
 // a verdict of this store across a store change.
 func System() (trust.TrustStore, error) {
 	if err := available(); err != nil {

@@ -92,4 +92,4 @@ var anchorStores = []struct {
 // retrieval), so trust.Verifier does not fetch them a second time.
 func (s *Store) FetchesIntermediates() bool { return true }
 
-var _ trust.IntermediateFetcher = (*Store)(nil)
+var _ trust.SelfFetchingStore = (*Store)(nil)

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nativetls/nativetls/internal/softhsmtest"
 	"github.com/nativetls/nativetls/internal/testpki"
 )
 
@@ -67,7 +68,7 @@ func newClientIDs(t *testing.T) *clientIDs {
 // the environment selecting the token and its URI (without the PIN).
 func (p *clientIDs) token(t *testing.T) (env []string, uri string) {
 	t.Helper()
-	module := softhsmModule(t)
+	module := softhsmtest.Module(t)
 	for _, tool := range []string{"softhsm2-util", "pkcs11-tool"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			t.Skipf("%s not installed: apt-get install softhsm2 opensc", tool)

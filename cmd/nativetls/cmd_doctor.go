@@ -101,7 +101,7 @@ func runDoctor(e *env, args []string) error {
 			r.StoreError = serr.Error()
 		}
 		r.Sources, r.Anchors = storeSources(store)
-		if g, ok := store.(trust.Generationer); ok {
+		if g, ok := store.(trust.Generational); ok {
 			r.Generation = g.Generation()
 		}
 	}

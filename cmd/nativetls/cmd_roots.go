@@ -87,7 +87,7 @@ func runRoots(e *env, args []string) error {
 // generationNote names the store's generation, when it has one: it
 // changes whenever the store reloads its sources.
 func generationNote(store trust.TrustStore) string {
-	if g, ok := store.(trust.Generationer); ok {
+	if g, ok := store.(trust.Generational); ok {
 		return fmt.Sprintf("; generation %d", g.Generation())
 	}
 	return ""

@@ -1,13 +1,8 @@
 package main
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/pem"
-	"math/big"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -16,23 +11,18 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/nativetls/nativetls/internal/testpki"
 )
 
 // TestVerifyFetch: a leaf whose intermediate is only reachable through its
 // AIA caIssuers URL verifies with --fetch, and not when fetching is off
 // (--no-fetch, or --roots without --fetch).
 func TestVerifyFetch(t *testing.T) {
-	nb, na := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
-	rootKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	rootT := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "Fetch Root"},
-		NotBefore: nb, NotAfter: na, IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign}
-	rootDER, _ := x509.CreateCertificate(rand.Reader, rootT, rootT, &rootKey.PublicKey, rootKey)
-	root, _ := x509.ParseCertificate(rootDER)
-	intKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	intT := &x509.Certificate{SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: "Fetch Intermediate"},
-		NotBefore: nb, NotAfter: na, IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign}
-	intDER, _ := x509.CreateCertificate(rand.Reader, intT, root, &intKey.PublicKey, rootKey)
-	inter, _ := x509.ParseCertificate(intDER)
+	o := testpki.Span(time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC))
+	root := testpki.Root("Fetch Root", o)
+	inter := root.Intermediate("Fetch Intermediate", o)
+	rootDER, intDER := root.Cert.Raw, inter.Cert.Raw
 
 	var hits atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -42,15 +32,9 @@ func TestVerifyFetch(t *testing.T) {
 	}))
 	defer srv.Close()
 
-	leafKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	leafT := &x509.Certificate{SerialNumber: big.NewInt(3), Subject: pkix.Name{CommonName: "fetch.example.test"},
-		DNSNames: []string{"fetch.example.test"}, NotBefore: nb, NotAfter: na,
-		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		IssuingCertificateURL: []string{srv.URL + "/int.der"}}
-	leafDER, err := x509.CreateCertificate(rand.Reader, leafT, inter, &leafKey.PublicKey, intKey)
-	if err != nil {
-		t.Fatal(err)
-	}
+	o.DNSNames, o.EKUs = []string{"fetch.example.test"}, []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}
+	o.AIA = []string{srv.URL + "/int.der"}
+	leafDER := inter.Leaf(o).Cert.Raw
 	dir := tempDir(t)
 	write := func(name string, der []byte) string {
 		p := filepath.Join(dir, name)

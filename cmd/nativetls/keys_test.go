@@ -2,10 +2,10 @@ package main
 
 import (
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/nativetls/nativetls/internal/softhsmtest"
 )
 
 // TestKeysSaysWhatItSearched: keys names the module it asked, says what it
@@ -79,11 +79,6 @@ func emptyToken(t *testing.T) (env []string, module string) {
 	if !cgoEnabled {
 		t.Skip("PKCS#11 needs cgo; this test binary was built with CGO_ENABLED=0")
 	}
-	module = softhsmModule(t)
-	dir := tempDir(t)
-	conf := filepath.Join(dir, "softhsm2.conf")
-	if err := os.WriteFile(conf, []byte("directories.tokendir = "+dir+"\nobjectstore.backend = file\nlog.level = ERROR\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return baseEnv("SOFTHSM2_CONF=" + conf), module
+	h := softhsmtest.New(t, tempDir(t), baseEnv())
+	return h.Env, h.Module
 }

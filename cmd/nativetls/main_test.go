@@ -109,21 +109,25 @@ func runCLIOnce(t *testing.T, env []string, args []string) (result, bool) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), cliTimeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, binary, args...)
+	r := runCommand(t, exec.CommandContext(ctx, binary, args...), env)
+	return r, ctx.Err() != nil
+}
+
+// runCommand runs cmd with env and returns its output and exit code; it
+// fails the test when cmd cannot run at all.
+func runCommand(t *testing.T, cmd *exec.Cmd, env []string) result {
+	t.Helper()
 	cmd.Env = env
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()
-	if ctx.Err() != nil {
-		return result{}, true
-	}
 	code := 0
 	if ee, ok := err.(*exec.ExitError); ok {
 		code = ee.ExitCode()
 	} else if err != nil {
 		t.Fatal(err)
 	}
-	return result{out.String(), errb.String(), code}, false
+	return result{out.String(), errb.String(), code}
 }
 
 // normalize replaces what varies between machines and runs.
@@ -180,14 +184,32 @@ func golden(t *testing.T, name string, r result, extra map[string]string) {
 	}
 }
 
+// goldenCase is a CLI run whose exit code is code and whose output is the
+// golden file testdata/golden/NAME.
+type goldenCase struct {
+	name string
+	args []string
+	code int
+}
+
+// runGoldenCases runs each case as a subtest.
+func runGoldenCases(t *testing.T, tests []goldenCase) {
+	t.Helper()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := runCLI(t, baseEnv(), tt.args...)
+			if r.code != tt.code {
+				t.Errorf("exit %d, want %d\nstdout: %s\nstderr: %s", r.code, tt.code, r.stdout, r.stderr)
+			}
+			golden(t, tt.name, r, nil)
+		})
+	}
+}
+
 func TestVerifyGolden(t *testing.T) {
 	d := pkiDir(t)
 	p := func(n string) string { return filepath.Join(d, n) }
-	tests := []struct {
-		name string
-		args []string
-		code int
-	}{
+	tests := []goldenCase{
 		{"verify-valid", []string{"verify", "--leaf", p("leaf.pem"), "--intermediates", p("intermediate.pem"), "--roots", p("root.pem"), "--host", "www.example.test"}, 0},
 		{"verify-valid-chainfile-ip", []string{"verify", "--leaf", p("leaf-chain.pem"), "--roots", p("root.pem"), "--host", "127.0.0.1", "--time", "2030-01-01T00:00:00Z"}, 0},
 		{"verify-valid-json", []string{"verify", "--leaf", p("leaf-chain.pem"), "--roots", p("root.pem"), "--host", "example.test", "--json"}, 0},
@@ -206,24 +228,12 @@ func TestVerifyGolden(t *testing.T) {
 		{"verify-unreadable", []string{"verify", "--leaf", p("no-such.pem"), "--roots", p("root.pem")}, 2},
 		{"verify-not-a-cert", []string{"verify", "--leaf", p("leaf-key.pem"), "--roots", p("root.pem")}, 2},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			r := runCLI(t, baseEnv(), tt.args...)
-			if r.code != tt.code {
-				t.Errorf("exit %d, want %d\nstdout: %s\nstderr: %s", r.code, tt.code, r.stdout, r.stderr)
-			}
-			golden(t, tt.name, r, nil)
-		})
-	}
+	runGoldenCases(t, tests)
 }
 
 func TestPinRootsHelpGolden(t *testing.T) {
 	d := pkiDir(t)
-	tests := []struct {
-		name string
-		args []string
-		code int
-	}{
+	tests := []goldenCase{
 		{"pin", []string{"pin", filepath.Join(d, "leaf-chain.pem")}, 0},
 		{"pin-json", []string{"pin", filepath.Join(d, "root.pem"), "--json"}, 0},
 		{"pin-usage", []string{"pin"}, 2},
@@ -236,15 +246,7 @@ func TestPinRootsHelpGolden(t *testing.T) {
 		{"get-usage", []string{"get", "http://example.test/"}, 2},
 		{"serve-usage", []string{"serve"}, 2},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			r := runCLI(t, baseEnv(), tt.args...)
-			if r.code != tt.code {
-				t.Errorf("exit %d, want %d\nstdout: %s\nstderr: %s", r.code, tt.code, r.stdout, r.stderr)
-			}
-			golden(t, tt.name, r, nil)
-		})
-	}
+	runGoldenCases(t, tests)
 }
 
 func TestVersion(t *testing.T) {
@@ -258,10 +260,10 @@ func TestVersion(t *testing.T) {
 	}
 }
 
-// startServe runs `nativetls serve` and returns its address once it printed
-// "listening on ADDR", and a stop function that sends SIGINT and returns the
-// exit code.
-func startServe(t *testing.T, env []string, args ...string) (addr string, stop func() int) {
+// launchServe starts `nativetls serve --listen 127.0.0.1:0 args...` with
+// env and returns the process, its standard output and what it writes to
+// standard error.
+func launchServe(t *testing.T, env []string, args ...string) (*exec.Cmd, io.Reader, *bytes.Buffer) {
 	t.Helper()
 	cmd := exec.Command(binary, append([]string{"serve", "--listen", "127.0.0.1:0"}, args...)...)
 	cmd.Env = env
@@ -269,11 +271,20 @@ func startServe(t *testing.T, env []string, args ...string) (addr string, stop f
 	if err != nil {
 		t.Fatal(err)
 	}
-	var errb bytes.Buffer
-	cmd.Stderr = &errb
+	errb := new(bytes.Buffer)
+	cmd.Stderr = errb
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	return cmd, out, errb
+}
+
+// startServe runs `nativetls serve` and returns its address once it printed
+// "listening on ADDR", and a stop function that sends SIGINT and returns the
+// exit code.
+func startServe(t *testing.T, env []string, args ...string) (addr string, stop func() int) {
+	t.Helper()
+	cmd, out, errb := launchServe(t, env, args...)
 	line, err := bufio.NewReader(out).ReadString('\n')
 	if err != nil {
 		cmd.Wait()

@@ -23,6 +23,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nativetls/nativetls/internal/softhsmtest"
 	"github.com/nativetls/nativetls/internal/testpki"
 )
 
@@ -276,7 +277,7 @@ func TestServeTokenCertificateReplaced(t *testing.T) {
 	first := r.issue(t, key)
 	env, tool := rotationToken(t, first)
 	env = append(env, "TOKEN_PIN=1234")
-	p := startServeProc(t, env, "--key", "pkcs11:token=rot;object=server;type=private?module-path="+softhsmModule(t), "--password", "env:TOKEN_PIN")
+	p := startServeProc(t, env, "--key", "pkcs11:token=rot;object=server;type=private?module-path="+softhsmtest.Module(t), "--password", "env:TOKEN_PIN")
 	defer func() {
 		if t.Failed() {
 			t.Logf("serve printed:\n%s", p.output())
@@ -299,7 +300,7 @@ func TestServeTokenCertificateReplaced(t *testing.T) {
 // selecting it and a pkcs11-tool runner logged in to it.
 func rotationToken(t *testing.T, c *testpki.Cert) (env []string, tool func(args ...string)) {
 	t.Helper()
-	module := softhsmModule(t)
+	module := softhsmtest.Module(t)
 	for _, name := range []string{"softhsm2-util", "pkcs11-tool"} {
 		if _, err := exec.LookPath(name); err != nil {
 			t.Skipf("%s not installed: apt-get install softhsm2 opensc", name)

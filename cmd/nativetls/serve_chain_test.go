@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"io"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -46,17 +45,7 @@ func TestServeTokenChainWhicheverFlags(t *testing.T) {
 // address line and the chain), and stops it when the test ends.
 func serveAndRead(t *testing.T, env []string, args ...string) (addr, printed string) {
 	t.Helper()
-	cmd := exec.Command(binary, append([]string{"serve", "--listen", "127.0.0.1:0"}, args...)...)
-	cmd.Env = env
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var errb strings.Builder
-	cmd.Stderr = &errb
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	cmd, out, errb := launchServe(t, env, args...)
 	t.Cleanup(func() { _ = cmd.Process.Signal(syscall.SIGINT); _ = cmd.Wait() })
 	br := bufio.NewReader(out)
 	var b strings.Builder

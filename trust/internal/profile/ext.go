@@ -113,7 +113,9 @@ type Relaxer func(c *x509.Certificate) (cp *x509.Certificate, ok bool)
 // NoPostCheck is the post-check of a retry that needs none.
 func NoPostCheck([]*x509.Certificate) (*x509.Certificate, string) { return nil, "" }
 
-func ekuName(e x509.ExtKeyUsage) string {
+// EKUName is the RFC 5280 name of an extended key usage, "other" for one
+// it does not know.
+func EKUName(e x509.ExtKeyUsage) string {
 	switch e {
 	case x509.ExtKeyUsageAny:
 		return "any"

@@ -219,18 +219,18 @@ func checkLeafEKUStrict(in *Input) (*x509.Certificate, string) {
 	e := findExt(l, oidExtExtKeyUsage)
 	switch {
 	case e == nil:
-		return l, fmt.Sprintf("the certificate has no extKeyUsage extension; it must list %s (CA/B BR 7.1.2.7.10)", ekuName(want))
+		return l, fmt.Sprintf("the certificate has no extKeyUsage extension; it must list %s (CA/B BR 7.1.2.7.10)", EKUName(want))
 	case e.Critical:
 		return l, "the certificate's extKeyUsage is marked critical (CA/B BR 7.1.2.7.6)"
 	case !slices.Contains(l.ExtKeyUsage, want):
-		return l, fmt.Sprintf("the certificate's extKeyUsage does not name %s (anyExtendedKeyUsage does not count)", ekuName(want))
+		return l, fmt.Sprintf("the certificate's extKeyUsage does not name %s (anyExtendedKeyUsage does not count)", EKUName(want))
 	}
 	for _, u := range l.ExtKeyUsage {
 		switch {
 		case u == x509.ExtKeyUsageAny && want == x509.ExtKeyUsageServerAuth:
 			return l, "the server certificate's extKeyUsage contains anyExtendedKeyUsage (CA/B BR 7.1.2.7.10)"
 		case u == x509.ExtKeyUsageCodeSigning || u == x509.ExtKeyUsageOCSPSigning || u == x509.ExtKeyUsageTimeStamping:
-			return l, fmt.Sprintf("the TLS certificate's extKeyUsage also names %s, which a TLS certificate must not", ekuName(u))
+			return l, fmt.Sprintf("the TLS certificate's extKeyUsage also names %s, which a TLS certificate must not", EKUName(u))
 		}
 	}
 	return nil, ""
@@ -246,7 +246,7 @@ func checkIntermediateEKUStrict(in *Input) (*x509.Certificate, string) {
 	want := in.EKU
 	for _, c := range in.cas(false) {
 		if findExt(c, oidExtExtKeyUsage) != nil && !slices.Contains(c.ExtKeyUsage, want) {
-			return c, fmt.Sprintf("the intermediate's extKeyUsage does not name %s (anyExtendedKeyUsage does not count)", ekuName(want))
+			return c, fmt.Sprintf("the intermediate's extKeyUsage does not name %s (anyExtendedKeyUsage does not count)", EKUName(want))
 		}
 	}
 	return nil, ""
