@@ -6,16 +6,18 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/nativetls/nativetls/internal/testpki"
+	"github.com/nativetls/nativetls/trust"
 	pkcs12 "software.sslmate.com/src/go-pkcs12"
 )
 
 // FuzzLoadIdentityFile feeds identity files — PKCS#12 bundles (.p12) and
 // PEM/DER certificate-and-key files (.pem) — through the public loader,
 // the way `serve --cert FILE` reads them. A parser panic the loader had to
-// recover (ErrLoaderPanic) is a failure; so is success without a
-// certificate and key.
+// recover (ErrLoaderPanic) is a failure; so are a load that stalls and
+// success without a certificate and key.
 func FuzzLoadIdentityFile(f *testing.F) {
 	root := testpki.Root("Fuzz P12 Root", testpki.Options{})
 	leaf := root.Leaf(testpki.Options{DNSNames: []string{"p12.example"}})
@@ -42,7 +44,19 @@ func FuzzLoadIdentityFile(f *testing.F) {
 		defer os.Remove(path)
 		fh.Write(data)
 		fh.Close()
-		chain, err := LoadIdentity(path, WithPasswordSource("pass:pw"))
+		type result struct {
+			chain trust.CertificateChain
+			err   error
+		}
+		done := make(chan result, 1)
+		go func() { c, err := LoadIdentity(path, WithPasswordSource("pass:pw")); done <- result{c, err} }()
+		var r result
+		select {
+		case r = <-done:
+		case <-time.After(20 * time.Second):
+			t.Fatalf("loading a %d-byte %s stalls (the fuzzer reports no hang by itself)", len(data), name)
+		}
+		chain, err := r.chain, r.err
 		if errors.Is(err, ErrLoaderPanic) {
 			t.Fatalf("a parser panicked (recovered by the loader): %v", err)
 		}
