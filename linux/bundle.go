@@ -100,7 +100,7 @@ func anchorsFromDir(dir string, cache certCache) ([]trust.Anchor, error) {
 			var pe *fs.PathError
 			switch {
 			case errors.Is(err, trust.ErrNoCertificates):
-			case errors.As(err, &pe) && (errors.Is(err, fs.ErrNotExist) || isDirErr(p)):
+			case (errors.As(err, &pe) && errors.Is(err, fs.ErrNotExist)) || isDirErr(p):
 				// dangling link or a link to a directory
 			default:
 				derr.Errors = append(derr.Errors, err)

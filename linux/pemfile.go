@@ -6,8 +6,8 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
-	"os"
 
+	"github.com/nativetls/nativetls/internal/safefile"
 	"github.com/nativetls/nativetls/trust"
 )
 
@@ -42,7 +42,9 @@ var (
 // attributes. A file that is neither PEM nor DER (a README) wraps
 // trust.ErrNoCertificates.
 func readAnchorFile(path string, cache certCache) ([]trust.Anchor, error) {
-	data, err := os.ReadFile(path)
+	// Regular files only, at most safefile.DefaultMax: SSL_CERT_FILE=/dev/zero
+	// or a FIFO in SSL_CERT_DIR must not hang or exhaust the process.
+	data, err := safefile.Read(path, 0)
 	if err != nil {
 		return nil, &trust.CertificateError{Source: path, Index: -1, Err: err}
 	}

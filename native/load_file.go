@@ -116,6 +116,9 @@ func filePKCS12(path string, c *loadConfig) (trust.CertificateChain, error) {
 		}
 		password = string(pw)
 	}
+	if err := checkPKCS12Iterations(data, 0); err != nil {
+		return trust.CertificateChain{}, fmt.Errorf("PKCS#12 bundle %s: %w", path, err)
+	}
 	key, leaf, cas, err := pkcs12.DecodeChain(data, password)
 	if errors.Is(err, pkcs12.ErrIncorrectPassword) {
 		if c.password == nil {

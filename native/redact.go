@@ -151,10 +151,27 @@ func scrub(msg string, uris ...string) string {
 			msg = strings.ReplaceAll(msg, uri, r)
 		}
 	}
+	var secrets []string
 	for _, uri := range uris {
 		for _, s := range secretsOf(uri) {
 			if len(s) >= 3 {
 				msg = strings.ReplaceAll(msg, s, redacted)
+				if strings.Trim(s, "*") != "" {
+					secrets = append(secrets, s)
+				}
+			}
+		}
+	}
+	// Repeat until no secret is left: a marker next to the rest of the
+	// message can spell a secret again ("000" in "00000" leaves "***00",
+	// which holds the secret "*00"). Each replacement removes characters
+	// other than '*' (secrets of '*' only were replaced once above), so
+	// this ends.
+	for changed := true; changed; {
+		changed = false
+		for _, s := range secrets {
+			if strings.Contains(msg, s) {
+				msg, changed = strings.ReplaceAll(msg, s, redacted), true
 			}
 		}
 	}
