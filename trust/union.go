@@ -5,14 +5,18 @@ import (
 	"crypto/x509"
 	"errors"
 	"strings"
+	"time"
 )
 
 // Union returns a TrustStore that accepts a chain when any of stores does
-// ("the system plus our company root"). When every store is an
-// *AnchorStore, their anchors are merged into one store, so distrust from
-// any of them wins over trust from any other. Otherwise stores are asked in
-// order and the first success wins; if all fail, the first store's error is
-// returned (the platform store normally comes first).
+// ("the system plus our company root"). Distrust from any store wins over
+// trust from any other. When every store is an *AnchorStore, their anchors
+// are merged into one store. Otherwise stores are asked in order and the
+// first success wins, after dropping the chains that hold a certificate any
+// member distrusts (members that can say so: *AnchorStore, the linux
+// store, unions), so a distrust list next to an OS store vetoes what the
+// OS accepts; if all fail, the first store's error is returned (the
+// platform store normally comes first).
 func Union(stores ...TrustStore) TrustStore {
 	all := true
 	var anchors []Anchor
@@ -47,7 +51,7 @@ func (u *unionStore) Verify(ctx context.Context, chain []*x509.Certificate, opts
 	for _, s := range u.stores {
 		chains, err := s.Verify(ctx, chain, opts)
 		if err == nil {
-			return chains, nil
+			return u.withoutDistrusted(chains, chain, opts)
 		}
 		var ve *VerificationError
 		if errors.As(err, &ve) && ve.Reason == ReasonDistrusted {
@@ -126,4 +130,53 @@ func (u *unionStore) Sources() []SourceReport {
 		}
 	}
 	return out
+}
+
+// distruster is a store that can say a certificate is distrusted wherever
+// it appears in a chain.
+type distruster interface {
+	IsDistrusted(c *x509.Certificate) bool
+}
+
+// IsDistrusted reports whether some member distrusts c.
+func (u *unionStore) IsDistrusted(c *x509.Certificate) bool {
+	for _, s := range u.stores {
+		if d, ok := s.(distruster); ok && d.IsDistrusted(c) {
+			return true
+		}
+	}
+	return false
+}
+
+// withoutDistrusted drops the chains a member accepted that hold a
+// certificate another member distrusts; none left is a distrusted verdict.
+func (u *unionStore) withoutDistrusted(chains [][]*x509.Certificate, presented []*x509.Certificate, opts VerifyOptions) ([][]*x509.Certificate, error) {
+	var kept [][]*x509.Certificate
+	var bad *x509.Certificate
+	for _, ch := range chains {
+		if c := u.firstDistrusted(ch); c != nil {
+			bad = c
+			continue
+		}
+		kept = append(kept, ch)
+	}
+	if len(kept) > 0 || bad == nil {
+		return kept, nil
+	}
+	now := opts.Time
+	if now.IsZero() {
+		now = time.Now()
+	}
+	ve := newVerificationError(ReasonDistrusted, presented, bad, opts, now, u.name, nil)
+	ve.Detail = subjectName(bad) + " is distrusted by a store of " + u.name
+	return nil, ve
+}
+
+func (u *unionStore) firstDistrusted(chain []*x509.Certificate) *x509.Certificate {
+	for _, c := range chain {
+		if c != nil && u.IsDistrusted(c) {
+			return c
+		}
+	}
+	return nil
 }

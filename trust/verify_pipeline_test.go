@@ -88,3 +88,29 @@ func TestPlatformAnchorerThroughUnion(t *testing.T) {
 		}
 	}
 }
+
+// TestUnionDistrustVetoesOSStore: a distrust list next to a store that
+// cannot see it (an OS store) vetoes what that store accepts, in either
+// order, through the store and through the pipeline.
+func TestUnionDistrustVetoesOSStore(t *testing.T) {
+	f := conformance.NewFixture()
+	os := osLikeStore{trust.FromCertificates("root", f.Root.Cert)}
+	list := trust.NewAnchorStore("distrust list", []trust.Anchor{{Certificate: f.Inter.Cert, Distrusted: true}})
+	o := trust.VerifyOptions{ServerName: conformance.Host, Time: f.Leaf.Cert.NotBefore.Add(1), DisableFetch: true}
+	chain := []*x509.Certificate{f.Leaf.Cert, f.Inter.Cert}
+	if _, err := trust.Union(os, trust.FromCertificates("empty")).Verify(context.Background(), chain, o); err != nil {
+		t.Fatalf("without the list the chain verifies: %v", err)
+	}
+	for _, u := range []trust.TrustStore{trust.Union(os, list), trust.Union(list, os), trust.Union(trust.Union(os), list)} {
+		for name, verify := range map[string]func() error{
+			"store":    func() error { _, err := u.Verify(context.Background(), chain, o); return err },
+			"pipeline": func() error { _, err := (&trust.Verifier{}).Verify(context.Background(), u, chain, o); return err },
+		} {
+			err := verify()
+			var ve *trust.VerificationError
+			if !errors.As(err, &ve) || ve.Reason != trust.ReasonDistrusted || ve.Certificate == nil || !ve.Certificate.Equal(f.Inter.Cert) {
+				t.Errorf("%s, %s: err = %v, want distrusted naming the intermediate", u, name, err)
+			}
+		}
+	}
+}
