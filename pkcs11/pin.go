@@ -1,10 +1,11 @@
 package pkcs11
 
 import (
+	"github.com/nativetls/nativetls/internal/safefile"
+
 	"context"
 	"fmt"
 	"net/url"
-	"os"
 	"strings"
 )
 
@@ -44,10 +45,14 @@ func readPINSource(src string) (string, error) {
 	} else if strings.Contains(src, "://") || strings.HasPrefix(src, "|") {
 		return "", fmt.Errorf("pkcs11: pin-source %q: only files (path or file: URI) are supported", src)
 	}
-	b, err := os.ReadFile(path)
+	b, err := safefile.Read(path, maxPINFile)
 	if err != nil {
 		return "", fmt.Errorf("pkcs11: pin-source %s: %w", path, err)
 	}
 	pin, _, _ := strings.Cut(string(b), "\n")
 	return strings.TrimSuffix(pin, "\r"), nil
 }
+
+// maxPINFile caps a pin-source file: a PIN is a line, so a device, FIFO or
+// runaway file is refused rather than read without bound.
+const maxPINFile = 64 << 10

@@ -148,7 +148,6 @@ func printListening(e *env, addr string, certs []*x509.Certificate) {
 		e.outf("listening on %s\n", addr)
 		printChainLines(e, sent)
 	}
-	syncStdout(e)
 }
 
 // printServing says what the server sends from now on (after a reload).
@@ -163,7 +162,6 @@ func printServing(e *env, why string, certs []*x509.Certificate) {
 		e.outf("%s at %s\n", why, time.Now().UTC().Format(time.RFC3339))
 		printChainLines(e, sent)
 	}
-	syncStdout(e)
 }
 
 func servedChain(certs []*x509.Certificate) []servedCertJSON {
@@ -178,12 +176,6 @@ func printChainLines(e *env, sent []servedCertJSON) {
 	e.outf("sending a chain of %s:\n", count(len(sent), "certificate", ""))
 	for i, c := range sent {
 		e.outf("  %d %s\n      serial %s, not after %s\n", i, c.Subject, c.Serial, c.NotAfter.Format(time.RFC3339))
-	}
-}
-
-func syncStdout(e *env) {
-	if f, ok := e.stdout.(*os.File); ok {
-		_ = f.Sync()
 	}
 }
 
