@@ -3,6 +3,7 @@ package native
 import (
 	"crypto/x509"
 	"errors"
+	"github.com/nativetls/nativetls/internal/testfs"
 	"os"
 	"path/filepath"
 	"testing"
@@ -30,7 +31,7 @@ func FuzzLoadIdentityFile(f *testing.F) {
 	}
 	f.Add(append(leaf.PEM(), leaf.KeyPEM()...), false)
 	f.Add(testpki.BadIVEncryptedKeyPEM(), false)
-	dir := f.TempDir()
+	dir := testfs.TempDir(f)
 	f.Fuzz(func(t *testing.T, data []byte, p12 bool) {
 		name := "id.pem"
 		if p12 {

@@ -4,6 +4,7 @@ import (
 	"crypto/x509"
 	"encoding/asn1"
 	"errors"
+	"github.com/nativetls/nativetls/internal/testfs"
 	"math/big"
 	"os"
 	"path/filepath"
@@ -49,7 +50,7 @@ func withMACIterations(t *testing.T, p12 []byte, n *big.Int) []byte {
 func TestPKCS12IterationsCapped(t *testing.T) {
 	root := testpki.Root("P12 Root", testpki.Options{})
 	leaf := root.Leaf(testpki.Options{DNSNames: []string{"p12.example"}})
-	dir := t.TempDir()
+	dir := testfs.TempDir(t)
 	for i, enc := range []*pkcs12.Encoder{pkcs12.Modern, pkcs12.LegacyDES} {
 		p12, err := enc.Encode(leaf.Key, leaf.Cert, []*x509.Certificate{root.Cert}, "pw")
 		if err != nil {

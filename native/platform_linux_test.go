@@ -2,6 +2,7 @@ package native
 
 import (
 	"errors"
+	"github.com/nativetls/nativetls/internal/testfs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,7 +17,7 @@ import (
 // unknown stores as configuration errors.
 func TestLinuxBackendInstallDryRun(t *testing.T) {
 	root := testpki.Root("Install Test Root", testpki.Options{})
-	dir := t.TempDir()
+	dir := testfs.TempDir(t)
 	for _, d := range []string{"etc/ssl/certs", "usr/share/ca-certificates", "usr/local/share/ca-certificates"} {
 		if err := os.MkdirAll(filepath.Join(dir, d), 0o755); err != nil {
 			t.Fatal(err)

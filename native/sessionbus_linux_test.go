@@ -1,6 +1,7 @@
 package native
 
 import (
+	"github.com/nativetls/nativetls/internal/testfs"
 	"net"
 	"path/filepath"
 	"strings"
@@ -16,7 +17,7 @@ func TestSessionBusProblem(t *testing.T) {
 	if p := sessionBusProblem(); !strings.Contains(p, "DBUS_SESSION_BUS_ADDRESS is not set") {
 		t.Errorf("unset: problem %q", p)
 	}
-	dir := t.TempDir()
+	dir := testfs.TempDir(t)
 	sock := filepath.Join(dir, "bus")
 	t.Setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path="+sock)
 	if p := sessionBusProblem(); !strings.Contains(p, sock) {

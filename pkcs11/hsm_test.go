@@ -3,6 +3,7 @@ package pkcs11
 import (
 	"crypto/x509"
 	"fmt"
+	"github.com/nativetls/nativetls/internal/testfs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -67,7 +68,7 @@ func (h *hsm) use(t testing.TB) {
 // newHSM returns a fresh SoftHSM configuration for this test only.
 func newHSM(t *testing.T) *hsm {
 	needSoftHSM(t)
-	h := makeHSM(t, t.TempDir())
+	h := makeHSM(t, testfs.TempDir(t))
 	h.use(t)
 	return h
 }

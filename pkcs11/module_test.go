@@ -3,6 +3,7 @@ package pkcs11
 import (
 	"bytes"
 	"errors"
+	"github.com/nativetls/nativetls/internal/testfs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -25,7 +26,7 @@ func needFile(t *testing.T, path, install string) {
 
 func TestTrustModuleFindObjects(t *testing.T) {
 	needFile(t, trustModulePath, "apt-get install -y p11-kit-modules")
-	dir := t.TempDir()
+	dir := testfs.TempDir(t)
 	ca, _ := newTestCA(t, "nativetls trust-module anchor")
 	writePEM(t, filepath.Join(dir, "anchors", "ca.pem"), ca)
 
@@ -102,7 +103,7 @@ func TestTrustModuleFindObjects(t *testing.T) {
 	}
 
 	// After every handle closed, other arguments work.
-	dir2 := t.TempDir()
+	dir2 := testfs.TempDir(t)
 	m3, err := LoadModule(trustModulePath, "paths="+dir2)
 	if err != nil {
 		t.Fatal(err)

@@ -2,6 +2,7 @@ package pkcs11
 
 import (
 	"bytes"
+	"github.com/nativetls/nativetls/internal/testfs"
 	"os/exec"
 	"path/filepath"
 	"testing"
@@ -16,7 +17,7 @@ const softoknPath = "/usr/lib/x86_64-linux-gnu/libsoftokn3.so"
 func TestNSSSoftokn(t *testing.T) {
 	needFile(t, softoknPath, "apt-get install -y libnss3")
 	needFile(t, "/usr/bin/certutil", "apt-get install -y libnss3-tools")
-	dir := t.TempDir()
+	dir := testfs.TempDir(t)
 	ca, _ := newTestCA(t, "nativetls nss anchor")
 	pemPath := filepath.Join(dir, "ca.pem")
 	writePEM(t, pemPath, ca)

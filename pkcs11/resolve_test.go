@@ -2,6 +2,7 @@ package pkcs11
 
 import (
 	"errors"
+	"github.com/nativetls/nativetls/internal/testfs"
 	"os"
 	"runtime"
 	"testing"
@@ -39,7 +40,7 @@ func TestReadPINSource(t *testing.T) {
 	if runtime.GOOS == "windows" {
 		t.Skip("file: URIs of Unix paths")
 	}
-	f := t.TempDir() + "/pin"
+	f := testfs.TempDir(t) + "/pin"
 	os.WriteFile(f, []byte("12 34\r\nignored"), 0o600)
 	for _, src := range []string{f, "file:" + f, "file://" + f} {
 		if pin, err := readPINSource(src); err != nil || pin != "12 34" {

@@ -12,6 +12,7 @@ import (
 	"crypto/sha512"
 	"crypto/tls"
 	"errors"
+	"github.com/nativetls/nativetls/internal/testfs"
 	"slices"
 	"strings"
 	"sync"
@@ -190,7 +191,7 @@ func TestPINCallbackAndSource(t *testing.T) {
 	if calls != 1 {
 		t.Errorf("PIN callback called %d times", calls)
 	}
-	pinFile := t.TempDir() + "/pin"
+	pinFile := testfs.TempDir(t) + "/pin"
 	writeFile(t, pinFile, testPIN+"\n")
 	k, err = OpenKey("pkcs11:token=algos;object=p256?module-path="+softhsmModule+"&pin-source=file:"+pinFile, nil)
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"fmt"
+	"github.com/nativetls/nativetls/internal/testfs"
 	"io"
 	"net"
 	"os"
@@ -155,7 +156,7 @@ func handshakeRSAKex(t testing.TB, cert tls.Certificate) error {
 // TestTLSServerFromURI configures a real TCP TLS server from a URI alone.
 func TestTLSServerFromURI(t *testing.T) {
 	sharedHSM(t)
-	pinFile := t.TempDir() + "/pin"
+	pinFile := testfs.TempDir(t) + "/pin"
 	writeFile(t, pinFile, testPIN)
 	cert, err := LoadTLSCertificate("pkcs11:token=algos;object=p384?module-path="+softhsmModule+"&pin-source="+pinFile, nil)
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"encoding/asn1"
 	"encoding/pem"
 	"errors"
+	"github.com/nativetls/nativetls/internal/testfs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -94,7 +95,7 @@ func TestEncryptedKeyHostileParameters(t *testing.T) {
 		}, "only PBES2"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			path := filepath.Join(t.TempDir(), "hostile.key")
+			path := filepath.Join(testfs.TempDir(t), "hostile.key")
 			if err := os.WriteFile(path, mutateEncryptedKey(t, tc.edit), 0o600); err != nil {
 				t.Fatal(err)
 			}
@@ -113,7 +114,7 @@ func TestEncryptedKeysFromOpenSSL(t *testing.T) {
 	if _, err := exec.LookPath("openssl"); err != nil {
 		t.Skipf("openssl not found: apt-get install openssl")
 	}
-	dir := t.TempDir()
+	dir := testfs.TempDir(t)
 	plain := filepath.Join(dir, "plain.key")
 	if err := os.WriteFile(plain, testpki.Root("key", testpki.Options{}).KeyPEM(), 0o600); err != nil {
 		t.Fatal(err)

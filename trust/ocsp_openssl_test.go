@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"github.com/nativetls/nativetls/internal/testfs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -40,7 +41,7 @@ func newOpenSSLOCSP(t *testing.T) *opensslOCSP {
 	inter := root.Intermediate("OCSP Test CA", o)
 	lo := o
 	lo.DNSNames = []string{"ocsp.example.test"}
-	x := &opensslOCSP{dir: t.TempDir(), root: root, inter: inter, leaf: inter.Leaf(lo)}
+	x := &opensslOCSP{dir: testfs.TempDir(t), root: root, inter: inter, leaf: inter.Leaf(lo)}
 	x.other = testpki.Root("Other Root", o).Intermediate("OCSP Test CA", o) // the issuer's name, another key
 	ro := o
 	ro.EKUs = []x509.ExtKeyUsage{x509.ExtKeyUsageOCSPSigning}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/x509"
 	"errors"
+	"github.com/nativetls/nativetls/internal/testfs"
 	"math/big"
 	"strings"
 	"testing"
@@ -129,7 +130,7 @@ var errCases = []errCase{
 		want: `trust: no anchors in `,
 		run: func(t *testing.T) error {
 			p := newVTPKI(t, vtChainOpts{})
-			s, err := FromDirectory(t.TempDir())
+			s, err := FromDirectory(testfs.TempDir(t))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -215,7 +216,7 @@ func TestPunycode(t *testing.T) {
 // from an unknown CA with errors.Is.
 func TestEmptyStoreIsNoTrustAnchors(t *testing.T) {
 	p := newVTPKI(t, vtChainOpts{})
-	dir := t.TempDir()
+	dir := testfs.TempDir(t)
 	s, err := FromDirectory(dir)
 	if err != nil {
 		t.Fatal(err)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/pem"
+	"github.com/nativetls/nativetls/internal/testfs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -86,7 +87,7 @@ func TestServePKCS11NoCgoOpenSSL(t *testing.T) {
 		t.Skip("openssl not installed: apt-get install openssl")
 	}
 	env, module := newToken(t)
-	nocgo := filepath.Join(t.TempDir(), "nativetls-nocgo")
+	nocgo := filepath.Join(testfs.TempDir(t), "nativetls-nocgo")
 	build := exec.Command("go", "build", "-o", nocgo, ".")
 	build.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if out, err := build.CombinedOutput(); err != nil {

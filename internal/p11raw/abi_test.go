@@ -2,6 +2,7 @@ package p11raw
 
 import (
 	"fmt"
+	"github.com/nativetls/nativetls/internal/testfs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -155,7 +156,7 @@ func TestLayoutMatchesCompiler(t *testing.T) {
 	if _, err := os.Stat(inc + "/p11-kit/pkcs11.h"); err != nil {
 		t.Skip("p11-kit's pkcs11.h missing; install with: apt-get install -y libp11-kit-dev")
 	}
-	dir := t.TempDir()
+	dir := testfs.TempDir(t)
 	src := filepath.Join(dir, "layout.c")
 	if err := os.WriteFile(src, []byte(cLayoutProgram()), 0o600); err != nil {
 		t.Fatal(err)

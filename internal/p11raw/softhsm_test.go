@@ -10,6 +10,7 @@ import (
 	"crypto/sha1"
 	"crypto/sha256"
 	"fmt"
+	"github.com/nativetls/nativetls/internal/testfs"
 	"math/big"
 	"os"
 	"os/exec"
@@ -31,7 +32,7 @@ func openSoftHSM(t *testing.T) (*Ctx, SessionHandle) {
 	if _, err := os.Stat(softhsm); err != nil {
 		t.Skip("SoftHSM2 missing: apt-get install -y softhsm2")
 	}
-	dir := t.TempDir()
+	dir := testfs.TempDir(t)
 	conf := filepath.Join(dir, "softhsm2.conf")
 	os.MkdirAll(filepath.Join(dir, "tokens"), 0o700)
 	os.WriteFile(conf, []byte(fmt.Sprintf("directories.tokendir = %s/tokens\nobjectstore.backend = file\nlog.level = ERROR\n", dir)), 0o600)

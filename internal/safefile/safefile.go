@@ -48,13 +48,18 @@ func (e *Error) Unwrap() error { return e.Err }
 // the path is not a regular file or holds more than max bytes (max <= 0
 // means DefaultMax). Symbolic links are followed; what they point at must be
 // a regular file. Errors from the file system (not found, permission) are
-// returned as *fs.PathError, unchanged.
+// returned as *fs.PathError with Op "open" on every OS.
 func Read(path string, max int64) ([]byte, error) {
 	if max <= 0 {
 		max = DefaultMax
 	}
 	st, err := os.Stat(path)
 	if err != nil {
+		// Say "open" on every OS (Windows names its stat GetFileAttributesEx):
+		// to the user this is the file that could not be opened.
+		if pe, ok := err.(*fs.PathError); ok {
+			return nil, &fs.PathError{Op: "open", Path: pe.Path, Err: pe.Err}
+		}
 		return nil, err
 	}
 	if !st.Mode().IsRegular() {
