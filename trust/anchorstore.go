@@ -95,6 +95,9 @@ func (s *AnchorStore) Sources() []SourceReport { return append([]SourceReport(ni
 
 // IsDistrusted reports whether c (or its public key) is explicitly distrusted.
 func (s *AnchorStore) IsDistrusted(c *x509.Certificate) bool {
+	if !s.hasDistrust() {
+		return false // no hashing for the common store that distrusts nothing
+	}
 	return s.distrusted[sha256.Sum256(c.Raw)] || s.distrustPK[sha256.Sum256(c.RawSubjectPublicKeyInfo)]
 }
 
