@@ -203,28 +203,21 @@ func (s *ClientIdentitySet) listToken(spec string) ([]trust.ClientIdentity, erro
 // pkcs11ObjectURI rewrites a token URI to name the object with CKA_ID id
 // and the given type, keeping the token, module and PIN attributes.
 func pkcs11ObjectURI(spec string, id []byte, typ string) string {
-	body := strings.TrimPrefix(spec, spec[:len("pkcs11:")])
-	path, query, hasQuery := strings.Cut(body, "?")
-	var attrs []string
-	for _, a := range strings.Split(path, ";") {
-		name, _, _ := strings.Cut(a, "=")
-		switch strings.ToLower(name) {
-		case "", "object", "id", "type":
-			continue
-		}
-		attrs = append(attrs, a)
+	base := tokenOnly("pkcs11:" + spec[len("pkcs11:"):]) // the scheme in any case
+	path, query, hasQuery := strings.Cut(base, "?")
+	if !strings.HasSuffix(path, ":") {
+		path += ";"
 	}
 	if id != nil {
-		var b strings.Builder
+		path += "id="
 		for _, x := range id {
-			fmt.Fprintf(&b, "%%%02x", x)
+			path += fmt.Sprintf("%%%02x", x)
 		}
-		attrs = append(attrs, "id="+b.String())
+		path += ";"
 	}
-	attrs = append(attrs, "type="+typ)
-	out := "pkcs11:" + strings.Join(attrs, ";")
+	path += "type=" + typ
 	if hasQuery {
-		out += "?" + query
+		path += "?" + query
 	}
-	return out
+	return path
 }

@@ -105,13 +105,13 @@ func pathToAcceptable(leaf *x509.Certificate, pool []*x509.Certificate, acceptab
 	var walk func(path []*x509.Certificate) []*x509.Certificate
 	walk = func(path []*x509.Certificate) []*x509.Certificate {
 		cur := path[len(path)-1]
-		if len(acceptable) == 0 && selfIssuedClientCA(cur) {
+		if len(acceptable) == 0 && isSelfIssued(cur) {
 			return path
 		}
 		if issuedByAcceptable(cur, acceptable) {
 			return path
 		}
-		if len(path) >= maxClientPathLen || selfIssuedClientCA(cur) {
+		if len(path) >= maxClientPathLen || isSelfIssued(cur) {
 			return nil
 		}
 		for _, c := range pool {
@@ -128,7 +128,7 @@ func pathToAcceptable(leaf *x509.Certificate, pool []*x509.Certificate, acceptab
 		return nil
 	}
 	p := walk([]*x509.Certificate{leaf})
-	if len(p) > 1 && selfIssuedClientCA(p[len(p)-1]) {
+	if len(p) > 1 && isSelfIssued(p[len(p)-1]) {
 		p = p[:len(p)-1]
 	}
 	return p
@@ -143,7 +143,6 @@ func issuedByAcceptable(c *x509.Certificate, acceptable [][]byte) bool {
 	return false
 }
 
-func selfIssuedClientCA(c *x509.Certificate) bool { return bytes.Equal(c.RawIssuer, c.RawSubject) }
 
 // keyFitsSchemes reports whether the leaf's key, limited to keySchemes when
 // not nil, can make one of the schemes req accepts.
