@@ -143,7 +143,6 @@ func issuedByAcceptable(c *x509.Certificate, acceptable [][]byte) bool {
 	return false
 }
 
-
 // keyFitsSchemes reports whether the leaf's key, limited to keySchemes when
 // not nil, can make one of the schemes req accepts.
 func keyFitsSchemes(leaf *x509.Certificate, keySchemes []tls.SignatureScheme, req ClientCertificateRequest) bool {
