@@ -87,30 +87,44 @@ type result struct {
 }
 
 // cliTimeout bounds one run of the binary. No command the tests run takes
-// more than a few seconds; a run that hangs (seen once under Wine 8 with the
-// machine loaded: a process that never started running) is killed and, if it
-// is the first time for this command line, run again, so one stuck process
-// cannot stall the suite.
+// more than a few seconds; a run that hangs or cannot start (both seen under
+// Wine 8: a process that never started running, fork/exec "Internal
+// error") is run once more, so one stuck process cannot stall the suite.
 const cliTimeout = 2 * time.Minute
 
 func runCLI(t *testing.T, env []string, args ...string) result {
 	t.Helper()
-	r, hung := runCLIOnce(t, env, args)
-	if hung {
-		t.Logf("nativetls %s: no exit within %v; killed and run again", strings.Join(args, " "), cliTimeout)
-		if r, hung = runCLIOnce(t, env, args); hung {
-			t.Fatalf("nativetls %s: no exit within %v, twice", strings.Join(args, " "), cliTimeout)
+	r, err := runCLIOnce(env, args)
+	if err != nil {
+		t.Logf("nativetls %s: %v; running it again", strings.Join(args, " "), err)
+		if r, err = runCLIOnce(env, args); err != nil {
+			t.Fatalf("nativetls %s: %v, twice", strings.Join(args, " "), err)
 		}
 	}
 	return r
 }
 
-func runCLIOnce(t *testing.T, env []string, args []string) (result, bool) {
-	t.Helper()
+// runCLIOnce runs the binary once; err is set when it did not run to an
+// exit of its own (it could not start, which Wine 8 reports now and then as
+// "Internal error", or it was killed after cliTimeout).
+func runCLIOnce(env []string, args []string) (result, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), cliTimeout)
 	defer cancel()
-	r := runCommand(t, exec.CommandContext(ctx, binary, args...), env)
-	return r, ctx.Err() != nil
+	cmd := exec.CommandContext(ctx, binary, args...)
+	cmd.Env = env
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	if ctx.Err() != nil {
+		return result{}, fmt.Errorf("no exit within %v (killed)", cliTimeout)
+	}
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		return result{}, fmt.Errorf("could not run: %w", err)
+	}
+	return result{out.String(), errb.String(), code}, nil
 }
 
 // runCommand runs cmd with env and returns its output and exit code; it
