@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/nativetls/nativetls/native"
 	"github.com/nativetls/nativetls/trust"
 )
 
@@ -134,6 +135,19 @@ func (e *env) parseNoArgs(args []string, define func(fs *flag.FlagSet)) error {
 	return err
 }
 
+// parseOneArg is parseArgs for a command that takes exactly one positional
+// argument, what.
+func (e *env) parseOneArg(args []string, define func(fs *flag.FlagSet), what string) (string, error) {
+	pos, err := e.parseArgs(args, define)
+	if err == nil && len(pos) != 1 {
+		err = usagef("give exactly one %s", what)
+	}
+	if err != nil {
+		return "", err
+	}
+	return pos[0], nil
+}
+
 // printJSON writes v as indented JSON on stdout.
 func (e *env) printJSON(v any) error {
 	enc := json.NewEncoder(e.stdout)
@@ -167,6 +181,39 @@ func now() (time.Time, error) {
 		return t, nil
 	}
 	return time.Now(), nil
+}
+
+// either is yes when cond holds, no otherwise.
+func either(cond bool, yes, no string) string {
+	if cond {
+		return yes
+	}
+	return no
+}
+
+// passwordOptions checks a --password source and returns the load option
+// that reads keys with it (none when source is empty).
+func passwordOptions(source string) ([]native.LoadOption, error) {
+	if source == "" {
+		return nil, nil
+	}
+	if _, err := native.PasswordSource(source); err != nil {
+		return nil, usagef("--password: %v", err)
+	}
+	return []native.LoadOption{native.WithPasswordSource(source)}, nil
+}
+
+// withAnchors returns cfg trusting the anchors of the store spec names
+// (see native.TrustStore); an empty spec leaves cfg as it is.
+func withAnchors(cfg trust.Configuration, spec string) (trust.Configuration, error) {
+	if spec == "" {
+		return cfg, nil
+	}
+	store, err := native.TrustStore(spec)
+	if store == nil {
+		return cfg, inputErr(err)
+	}
+	return cfg.WithTrustStore(store), nil
 }
 
 // parseUsage parses a --usage value.

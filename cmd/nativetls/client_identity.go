@@ -6,27 +6,48 @@ import (
 	"fmt"
 	"net/url"
 	"runtime"
+	"time"
 
 	"github.com/nativetls/nativetls/native"
 	"github.com/nativetls/nativetls/trust"
 )
 
-// clientIDFlags are the flags that name the client identities a command
-// may send: --client-cert (repeatable) and --password for their keys.
-type clientIDFlags struct {
-	certs    multiFlag
-	password string
+// clientFlags are the flags of a command that connects to a server as a
+// TLS client: the anchors that verify the server (--roots; the platform's
+// store without it), the name verified (--host), --timeout, and the client
+// identities it may send (--client-cert, repeatable, and --password for
+// their keys).
+type clientFlags struct {
+	roots, host string
+	timeout     time.Duration
+	certs       multiFlag
+	password    string
 }
 
-func (o *clientIDFlags) define(fs *flag.FlagSet) {
+// define registers the flags; rootsUse and hostUse end the descriptions
+// of --roots and --host, which say what they replace in each command.
+func (o *clientFlags) define(fs *flag.FlagSet, rootsUse, hostUse string) {
+	fs.StringVar(&o.roots, "roots", "", "trust only the anchors in `SPEC` (a PEM file, directory, pkcs11:..., system+FILE) "+rootsUse)
+	fs.StringVar(&o.host, "host", "", "server `NAME` to send (SNI) and verify instead of "+hostUse)
+	fs.DurationVar(&o.timeout, "timeout", 30*time.Second, "give up after `DURATION`")
 	fs.Var(&o.certs, "client-cert", "client identity `SOURCE` to choose from when the server asks (repeatable): a file, a directory, a pkcs11: token URI, capi:store=My or mackms:")
 	fs.StringVar(&o.password, "password", "", "password or PIN `SOURCE` for the client keys: env:VAR, file:PATH, keychain:SERVICE/ACCOUNT or pass:TEXT")
+}
+
+// clientContext makes the native client context for cfg; a configuration
+// it refuses is a failed check.
+func clientContext(cfg trust.Configuration) (*native.ClientContext, error) {
+	ctx, err := native.NewClientContext(cfg)
+	if err != nil {
+		return nil, &failError{humanMessage(err)}
+	}
+	return ctx, nil
 }
 
 // source returns the identity source the flags name; nil (and no error)
 // when no --client-cert was given. def, when set, is used instead of
 // nothing.
-func (o *clientIDFlags) source(def []string) (*native.ClientIdentitySet, error) {
+func (o *clientFlags) source(def []string) (*native.ClientIdentitySet, error) {
 	specs := []string(o.certs)
 	if len(specs) == 0 {
 		specs = def
@@ -34,12 +55,9 @@ func (o *clientIDFlags) source(def []string) (*native.ClientIdentitySet, error) 
 	if len(specs) == 0 {
 		return nil, nil
 	}
-	var lopts []native.LoadOption
-	if o.password != "" {
-		if _, err := native.PasswordSource(o.password); err != nil {
-			return nil, usagef("--password: %v", err)
-		}
-		lopts = append(lopts, native.WithPasswordSource(o.password))
+	lopts, err := passwordOptions(o.password)
+	if err != nil {
+		return nil, err
 	}
 	src, err := native.ClientIdentities(specs, lopts...)
 	if err != nil {
@@ -51,7 +69,7 @@ func (o *clientIDFlags) source(def []string) (*native.ClientIdentitySet, error) 
 // configure adds the flags' identities to cfg. They are listed now, so a
 // source that cannot be read is an input error (exit 2) rather than a
 // failed handshake; keys are still opened only for the identity chosen.
-func (o *clientIDFlags) configure(cfg trust.Configuration) (trust.Configuration, error) {
+func (o *clientFlags) configure(cfg trust.Configuration) (trust.Configuration, error) {
 	ids, err := o.list(nil)
 	if err != nil || ids == nil {
 		return cfg, err
@@ -61,7 +79,7 @@ func (o *clientIDFlags) configure(cfg trust.Configuration) (trust.Configuration,
 
 // list lists the identities of the flags' sources (or def's); nil when
 // there are none to list.
-func (o *clientIDFlags) list(def []string) (listedIdentities, error) {
+func (o *clientFlags) list(def []string) (listedIdentities, error) {
 	src, err := o.source(def)
 	if err != nil || src == nil {
 		return nil, err

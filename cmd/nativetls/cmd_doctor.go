@@ -42,6 +42,14 @@ type sourceJSON struct {
 	Modified   *time.Time `json:"modified,omitempty"` // the source's last change
 }
 
+// location is the source's name and, when it has one, its path.
+func (s sourceJSON) location() string {
+	if s.Path == "" {
+		return s.Name
+	}
+	return s.Name + " " + s.Path
+}
+
 type policyJSON struct {
 	Verify   bool     `json:"verify"`
 	Setting  string   `json:"setting"`
@@ -162,11 +170,7 @@ func storeSources(store trust.TrustStore) ([]sourceJSON, int) {
 }
 
 func printDoctor(w io.Writer, r doctorReport) {
-	cgo := "off"
-	if r.Cgo {
-		cgo = "on"
-	}
-	fmt.Fprintf(w, "backend:     %s (%s, %s, cgo %s)\n", r.Backend, r.Go, r.Platform, cgo)
+	fmt.Fprintf(w, "backend:     %s (%s, %s, cgo %s)\n", r.Backend, r.Go, r.Platform, either(r.Cgo, "on", "off"))
 	fmt.Fprintf(w, "trust store: %s\n", r.TrustStore)
 	if r.Generation != 0 {
 		fmt.Fprintf(w, "  generation %d (changes when the store reloads)\n", r.Generation)
@@ -181,11 +185,7 @@ func printDoctor(w io.Writer, r doctorReport) {
 	}
 	printSchemes(w, r.Schemes)
 	printChecks(w, r.Checks)
-	if r.Healthy {
-		fmt.Fprintln(w, "healthy")
-	} else {
-		fmt.Fprintln(w, "NOT healthy: see the problems above")
-	}
+	fmt.Fprintln(w, either(r.Healthy, "healthy", "NOT healthy: see the problems above"))
 }
 
 // printSources prints the trust sources with their counts or why skipped.
@@ -194,10 +194,7 @@ func printSources(w io.Writer, sources []sourceJSON) {
 		fmt.Fprintln(w, "sources:")
 	}
 	for _, s := range sources {
-		loc := s.Name
-		if s.Path != "" {
-			loc += " " + s.Path
-		}
+		loc := s.location()
 		switch {
 		case s.Skipped != "":
 			fmt.Fprintf(w, "  - %s: skipped: %s\n", loc, s.Skipped)
@@ -216,10 +213,7 @@ func printSources(w io.Writer, sources []sourceJSON) {
 func printSchemes(w io.Writer, schemes []schemeJSON) {
 	fmt.Fprintln(w, "key, certificate and password schemes:")
 	for _, sc := range schemes {
-		state := "available"
-		if !sc.Available {
-			state = "not available"
-		}
+		state := either(sc.Available, "available", "not available")
 		if sc.Note != "" {
 			state += " (" + sc.Note + ")"
 		}
@@ -231,11 +225,7 @@ func printSchemes(w io.Writer, schemes []schemeJSON) {
 func printChecks(w io.Writer, checks []checkJSON) {
 	fmt.Fprintln(w, "self-test (loopback, throwaway CA, native contexts):")
 	for _, c := range checks {
-		mark := "ok  "
-		if !c.OK {
-			mark = "FAIL"
-		}
-		fmt.Fprintf(w, "  %s %s: %s\n", mark, c.Name, c.Detail)
+		fmt.Fprintf(w, "  %s %s: %s\n", either(c.OK, "ok  ", "FAIL"), c.Name, c.Detail)
 		if c.Message != "" {
 			fmt.Fprintf(w, "       message: %s\n", c.Message)
 		}
@@ -330,22 +320,27 @@ func handshakeCheck(name string, cfg trust.Configuration, addr, serverName strin
 	return c
 }
 
+// acceptLoop answers the self-test's connections until ln is closed.
 func acceptLoop(ln net.Listener) {
 	for {
 		conn, err := ln.Accept()
 		if err != nil {
 			return
 		}
-		go func() {
-			defer conn.Close()
-			_ = conn.SetDeadline(time.Now().Add(10 * time.Second))
-			if hs, ok := conn.(interface{ Handshake() error }); ok {
-				_ = hs.Handshake()
-			}
-			var b [1]byte
-			_, _ = conn.Read(b[:])
-		}()
+		go answerHandshake(conn)
 	}
+}
+
+// answerHandshake completes the server side of one self-test handshake
+// and waits for the client to hang up.
+func answerHandshake(conn net.Conn) {
+	defer conn.Close()
+	_ = conn.SetDeadline(time.Now().Add(10 * time.Second))
+	if hs, ok := conn.(interface{ Handshake() error }); ok {
+		_ = hs.Handshake()
+	}
+	var b [1]byte
+	_, _ = conn.Read(b[:])
 }
 
 func versionName(v uint16) string {

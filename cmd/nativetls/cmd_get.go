@@ -11,23 +11,15 @@ import (
 	"net/http"
 	"net/url"
 	"sync"
-	"time"
 
 	"github.com/nativetls/nativetls/native"
 	"github.com/nativetls/nativetls/trust"
 )
 
-type getOpts struct {
-	roots, host string
-	timeout     time.Duration
-	ids         clientIDFlags
-}
+type getOpts struct{ clientFlags }
 
 func (o *getOpts) define(fs *flag.FlagSet) {
-	fs.StringVar(&o.roots, "roots", "", "trust only the anchors in `SPEC` (a PEM file, directory, pkcs11:..., system+FILE) instead of the system store")
-	fs.StringVar(&o.host, "host", "", "server `NAME` to send (SNI) and verify instead of the URL's host; also the Host header")
-	fs.DurationVar(&o.timeout, "timeout", 30*time.Second, "give up after `DURATION`")
-	o.ids.define(fs)
+	o.clientFlags.define(fs, "instead of the system store", "the URL's host; also the Host header")
 }
 
 func init() {
@@ -56,16 +48,13 @@ type getJSON struct {
 
 func runGet(e *env, args []string) error {
 	var o getOpts
-	pos, err := e.parseArgs(args, o.define)
+	arg, err := e.parseOneArg(args, o.define, "URL")
 	if err != nil {
 		return err
 	}
-	if len(pos) != 1 {
-		return usagef("give exactly one URL")
-	}
-	u, err := url.Parse(pos[0])
+	u, err := url.Parse(arg)
 	if err != nil || u.Scheme != "https" || u.Host == "" {
-		return usagef("%q is not an https:// URL", pos[0])
+		return usagef("%q is not an https:// URL", arg)
 	}
 	ctx, err := o.clientContext()
 	if err != nil {
@@ -90,25 +79,16 @@ func runGet(e *env, args []string) error {
 }
 
 // clientContext is the native client context get uses: h2 and HTTP/1.1,
-// the --roots store or the platform's.
+// the --roots store or the platform's, the --client-cert identities.
 func (o *getOpts) clientContext() (*native.ClientContext, error) {
-	cfg := trust.DefaultConfiguration().WithInnerProtocols(trust.H2, trust.HTTP1_1)
-	if o.roots != "" {
-		store, err := native.TrustStore(o.roots)
-		if store == nil {
-			return nil, inputErr(err)
-		}
-		cfg = cfg.WithTrustStore(store)
+	cfg, err := withAnchors(trust.DefaultConfiguration().WithInnerProtocols(trust.H2, trust.HTTP1_1), o.roots)
+	if err == nil {
+		cfg, err = o.configure(cfg)
 	}
-	cfg, err := o.ids.configure(cfg)
 	if err != nil {
 		return nil, err
 	}
-	ctx, err := native.NewClientContext(cfg)
-	if err != nil {
-		return nil, &failError{humanMessage(err)}
-	}
-	return ctx, nil
+	return clientContext(cfg)
 }
 
 // verifiedDialer sends every connection through the native client context

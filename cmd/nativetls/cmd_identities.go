@@ -5,24 +5,18 @@ import (
 	"errors"
 	"flag"
 	"net"
-	"time"
 
-	"github.com/nativetls/nativetls/native"
 	"github.com/nativetls/nativetls/trust"
 )
 
 type identitiesOpts struct {
-	target, roots, host string
-	timeout             time.Duration
-	ids                 clientIDFlags
+	target string
+	clientFlags
 }
 
 func (o *identitiesOpts) define(fs *flag.FlagSet) {
 	fs.StringVar(&o.target, "for", "", "the server, `HOST:PORT`, whose certificate request to answer")
-	fs.StringVar(&o.roots, "roots", "", "trust only the anchors in `SPEC` (a PEM file, directory, pkcs11:..., system+FILE) to verify the server")
-	fs.StringVar(&o.host, "host", "", "server `NAME` to send (SNI) and verify instead of HOST")
-	fs.DurationVar(&o.timeout, "timeout", 30*time.Second, "give up after `DURATION`")
-	o.ids.define(fs)
+	o.clientFlags.define(fs, "to verify the server", "HOST")
 }
 
 func init() {
@@ -60,7 +54,7 @@ func runIdentities(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	ids, err := o.ids.list(def)
+	ids, err := o.list(def)
 	if err != nil {
 		return err
 	}
@@ -78,7 +72,7 @@ func runIdentities(e *env, args []string) error {
 
 // defaultSource is the platform's store when no --client-cert is given.
 func (o *identitiesOpts) defaultSource() ([]string, error) {
-	if len(o.ids.certs) > 0 {
+	if len(o.certs) > 0 {
 		return nil, nil
 	}
 	return naturalClientStore()
@@ -106,16 +100,13 @@ func (o *identitiesOpts) inspect(host string, ids listedIdentities) (*requestSee
 			seen = requestSeen{asked: true, req: req, fit: fit, skipped: skipped}
 			return -1, errInspected
 		})
-	if o.roots != "" {
-		store, err := native.TrustStore(o.roots)
-		if store == nil {
-			return nil, inputErr(err)
-		}
-		cfg = cfg.WithTrustStore(store)
-	}
-	cctx, err := native.NewClientContext(cfg)
+	cfg, err := withAnchors(cfg, o.roots)
 	if err != nil {
-		return nil, &failError{humanMessage(err)}
+		return nil, err
+	}
+	cctx, err := clientContext(cfg)
+	if err != nil {
+		return nil, err
 	}
 	dctx, cancel := context.WithTimeout(context.Background(), o.timeout)
 	defer cancel()

@@ -74,19 +74,16 @@ type installResult struct {
 
 func runInstall(e *env, args []string, uninstall bool) error {
 	var o installOpts
-	pos, err := e.parseArgs(args, o.define)
+	file, err := e.parseOneArg(args, o.define, "certificate file")
 	if err != nil {
 		return err
 	}
-	if len(pos) != 1 {
-		return usagef("give exactly one certificate file")
-	}
-	cert, err := native.LoadCertificate(pos[0])
+	cert, err := native.LoadCertificate(file)
 	if err != nil {
 		return inputErr(err)
 	}
 	if !cert.IsCA {
-		return inputErr(errNotCA(pos[0], cert.Subject.String()))
+		return inputErr(errNotCA(file, cert.Subject.String()))
 	}
 	change := native.Backend().Install
 	if uninstall {

@@ -85,12 +85,9 @@ func (o *serveOpts) watch(e *env) (*native.IdentityWatcher, error) {
 	if o.cert == "" && o.key == "" {
 		return nil, usagef("give --cert URI and/or --key URI")
 	}
-	var lopts []native.LoadOption
-	if o.password != "" {
-		if _, err := native.PasswordSource(o.password); err != nil {
-			return nil, usagef("--password: %v", err)
-		}
-		lopts = append(lopts, native.WithPasswordSource(o.password))
+	lopts, err := passwordOptions(o.password)
+	if err != nil {
+		return nil, err
 	}
 	uri, wo := o.cert, native.WatchOptions{Load: lopts}
 	switch {
@@ -115,11 +112,11 @@ func (o *serveOpts) watch(e *env) (*native.IdentityWatcher, error) {
 func (o *serveOpts) context(id trust.IdentitySource) (*native.ServerContext, error) {
 	cfg := trust.DefaultConfiguration().WithIdentitySource(id).WithInnerProtocols(trust.H2, trust.HTTP1_1)
 	if o.clientCA != "" {
-		store, err := native.TrustStore(o.clientCA)
-		if store == nil {
-			return nil, inputErr(err)
-		}
-		cfg = cfg.WithTrustStore(store).WithClientAuth(trust.RequireClientCert)
+		cfg = cfg.WithClientAuth(trust.RequireClientCert)
+	}
+	cfg, err := withAnchors(cfg, o.clientCA)
+	if err != nil {
+		return nil, err
 	}
 	sctx, err := native.NewServerContext(cfg)
 	if err != nil {
@@ -135,33 +132,35 @@ type servedCertJSON struct {
 	NotAfter time.Time `json:"not_after"`
 }
 
+// servedJSON is what serve prints about the chain it sends: when it
+// starts listening, and after each change.
+type servedJSON struct {
+	Listening string           `json:"listening,omitempty"`
+	Event     string           `json:"event,omitempty"`
+	Chain     []servedCertJSON `json:"chain"`
+}
+
 // printListening prints the bound address first (scripts read that line),
 // then the chain the server sends.
 func printListening(e *env, addr string, certs []*x509.Certificate) {
-	sent := servedChain(certs)
-	if e.json {
-		_ = e.printJSON(struct {
-			Listening string           `json:"listening"`
-			Chain     []servedCertJSON `json:"chain"`
-		}{addr, sent})
-	} else {
-		e.outf("listening on %s\n", addr)
-		printChainLines(e, sent)
-	}
+	printServed(e, servedJSON{Listening: addr}, "listening on "+addr, certs)
 }
 
 // printServing says what the server sends from now on (after a reload).
 func printServing(e *env, why string, certs []*x509.Certificate) {
-	sent := servedChain(certs)
+	printServed(e, servedJSON{Event: why}, why+" at "+time.Now().UTC().Format(time.RFC3339), certs)
+}
+
+// printServed prints r with certs as its chain, or, without --json, the
+// line and the chain.
+func printServed(e *env, r servedJSON, line string, certs []*x509.Certificate) {
+	r.Chain = servedChain(certs)
 	if e.json {
-		_ = e.printJSON(struct {
-			Event string           `json:"event"`
-			Chain []servedCertJSON `json:"chain"`
-		}{why, sent})
-	} else {
-		e.outf("%s at %s\n", why, time.Now().UTC().Format(time.RFC3339))
-		printChainLines(e, sent)
+		_ = e.printJSON(r)
+		return
 	}
+	e.outf("%s\n", line)
+	printChainLines(e, r.Chain)
 }
 
 func servedChain(certs []*x509.Certificate) []servedCertJSON {

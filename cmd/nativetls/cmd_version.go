@@ -44,10 +44,6 @@ func runVersion(e *env, args []string) error {
 	if e.json {
 		return e.printJSON(v)
 	}
-	cgo := "off"
-	if v.Cgo {
-		cgo = "on"
-	}
-	e.outf("nativetls %s (%s, %s/%s, backend %s, cgo %s)\n", v.Version, v.Go, v.OS, v.Arch, v.Backend, cgo)
+	e.outf("nativetls %s (%s, %s/%s, backend %s, cgo %s)\n", v.Version, v.Go, v.OS, v.Arch, v.Backend, either(v.Cgo, "on", "off"))
 	return nil
 }

@@ -22,23 +22,11 @@ type throwawayPKI struct {
 
 func newThrowawayPKI(at time.Time) (*throwawayPKI, error) {
 	nb, na := at.Add(-time.Hour).Truncate(time.Second), at.Add(24*time.Hour).Truncate(time.Second)
-	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		return nil, err
-	}
 	caT := &x509.Certificate{SerialNumber: big.NewInt(1),
 		Subject:   pkix.Name{CommonName: "nativetls doctor throwaway CA"},
 		NotBefore: nb, NotAfter: na, IsCA: true, BasicConstraintsValid: true, MaxPathLenZero: true,
 		KeyUsage: x509.KeyUsageCertSign | x509.KeyUsageCRLSign}
-	caDER, err := x509.CreateCertificate(rand.Reader, caT, caT, &caKey.PublicKey, caKey)
-	if err != nil {
-		return nil, err
-	}
-	ca, err := x509.ParseCertificate(caDER)
-	if err != nil {
-		return nil, err
-	}
-	leafKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	ca, caKey, err := issue(caT, nil, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -49,13 +37,30 @@ func newThrowawayPKI(at time.Time) (*throwawayPKI, error) {
 		NotBefore:   nb, NotAfter: na,
 		KeyUsage:    x509.KeyUsageDigitalSignature,
 		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}
-	lDER, err := x509.CreateCertificate(rand.Reader, lT, ca, &leafKey.PublicKey, caKey)
-	if err != nil {
-		return nil, err
-	}
-	leaf, err := x509.ParseCertificate(lDER)
+	leaf, leafKey, err := issue(lT, ca, caKey)
 	if err != nil {
 		return nil, err
 	}
 	return &throwawayPKI{ca: ca, leaf: leaf, leafKey: leafKey}, nil
+}
+
+// issue makes a new P-256 key and a certificate for it from tmpl, signed
+// by parent's key (self-signed when parent is nil).
+func issue(tmpl, parent *x509.Certificate, parentKey *ecdsa.PrivateKey) (*x509.Certificate, *ecdsa.PrivateKey, error) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return nil, nil, err
+	}
+	if parent == nil {
+		parent, parentKey = tmpl, key
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, parent, &key.PublicKey, parentKey)
+	if err != nil {
+		return nil, nil, err
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		return nil, nil, err
+	}
+	return cert, key, nil
 }
