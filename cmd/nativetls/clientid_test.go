@@ -2,10 +2,9 @@ package main
 
 import (
 	"crypto/x509"
-	"encoding/pem"
-	"os"
-	"os/exec"
+	"encoding/json"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -44,19 +43,14 @@ func newClientIDs(t *testing.T) *clientIDs {
 	leaf.EKUs, leaf.DNSNames = client, []string{"c.client.test"}
 	p.idC = p.caC.Leaf(leaf)
 	base := tempDir(t)
-	p.dir = filepath.Join(base, "ids")
-	noErr(t, os.Mkdir(p.dir, 0o700))
-	write := func(path string, data []byte) string {
-		noErr(t, os.WriteFile(path, data, 0o600))
-		return path
-	}
-	write(filepath.Join(p.dir, "a.pem"), append(p.idA.PEM(), p.idA.KeyPEM()...))
-	write(filepath.Join(p.dir, "b.crt"), testpki.ChainPEM(p.idB, p.interB))
-	write(filepath.Join(p.dir, "b.key"), p.idB.KeyPEM())
-	write(filepath.Join(p.dir, "c.pem"), append(p.idC.PEM(), p.idC.KeyPEM()...))
+	p.dir = tempDir(t)
+	writeFile(t, p.dir, "a.pem", append(p.idA.PEM(), p.idA.KeyPEM()...))
+	writeFile(t, p.dir, "b.crt", testpki.ChainPEM(p.idB, p.interB))
+	writeFile(t, p.dir, "b.key", p.idB.KeyPEM())
+	writeFile(t, p.dir, "c.pem", append(p.idC.PEM(), p.idC.KeyPEM()...))
 	p.caFile = map[string]string{}
 	for name, c := range map[string]*testpki.Cert{"A": p.caA, "B": p.caB, "C": p.caC} {
-		p.caFile[name] = write(filepath.Join(base, "ca"+name+".pem"), c.PEM())
+		p.caFile[name] = writeFile(t, base, "ca"+name+".pem", c.PEM())
 	}
 	return p
 }
@@ -68,50 +62,18 @@ func newClientIDs(t *testing.T) *clientIDs {
 // the environment selecting the token and its URI (without the PIN).
 func (p *clientIDs) token(t *testing.T) (env []string, uri string) {
 	t.Helper()
-	module := softhsmtest.Module(t)
-	for _, tool := range []string{"softhsm2-util", "pkcs11-tool"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("%s not installed: apt-get install softhsm2 opensc", tool)
-		}
-	}
-	dir := tempDir(t)
-	conf := filepath.Join(dir, "softhsm2.conf")
-	noErr(t, os.WriteFile(conf, []byte("directories.tokendir = "+dir+"\nobjectstore.backend = file\nlog.level = ERROR\n"), 0o600))
-	env = baseEnv("SOFTHSM2_CONF=" + conf)
-	run := tokenRunner(t, env)
-	file := func(name string, data []byte) string {
-		path := filepath.Join(dir, name)
-		noErr(t, os.WriteFile(path, data, 0o600))
-		return path
-	}
-	tool := func(args ...string) {
-		run("pkcs11-tool", append([]string{"--module", module, "--token-label", "ids", "--login", "--pin", "1234"}, args...)...)
-	}
-	run("softhsm2-util", "--init-token", "--free", "--label", "ids", "--pin", "1234", "--so-pin", "5678")
-	run("softhsm2-util", "--import", file("0a.key", p.idA.KeyPEM()), "--token", "ids", "--label", "0a", "--id", "0a", "--pin", "1234")
-	run("softhsm2-util", "--import", file("0b.key", p.idB.KeyPEM()), "--token", "ids", "--label", "0b", "--id", "0b", "--pin", "1234")
-	keyDER, _ := pem.Decode(p.idC.KeyPEM())
-	tool("--write-object", file("0c.key.der", keyDER.Bytes), "--type", "privkey", "--id", "0c", "--label", "0c",
-		"--allowed-mechanisms", "RSA-PKCS,SHA256-RSA-PKCS")
+	h := softhsmtest.New(t, tempDir(t), baseEnv())
+	h.InitToken(t, "ids")
+	h.ImportKey(t, "ids", "0a", "0a", p.idA.KeyPEM())
+	h.ImportKey(t, "ids", "0b", "0b", p.idB.KeyPEM())
+	h.ImportKeyAllowing(t, "ids", "0c", "0c", p.idC.KeyPEM(), "RSA-PKCS,SHA256-RSA-PKCS")
 	for _, c := range []struct {
 		label, id string
 		cert      *testpki.Cert
 	}{{"a", "0a", p.idA}, {"b", "0b", p.idB}, {"c", "0c", p.idC}, {"b-issuing", "1b", p.interB}, {"ca-b", "2b", p.caB}} {
-		tool("--write-object", file(c.label+".der", c.cert.Cert.Raw), "--type", "cert", "--id", c.id, "--label", c.label)
+		h.WriteCert(t, "ids", c.label, c.id, c.cert.Cert.Raw)
 	}
-	return env, "pkcs11:token=ids?module-path=" + module
-}
-
-// tokenRunner runs a token tool under env, failing the test on error.
-func tokenRunner(t *testing.T, env []string) func(name string, args ...string) {
-	return func(name string, args ...string) {
-		t.Helper()
-		cmd := exec.Command(name, args...)
-		cmd.Env = env
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
-		}
-	}
+	return h.Env, "pkcs11:token=ids?module-path=" + h.Module
 }
 
 // serveWantingClients starts serve with the test server identity,
@@ -178,9 +140,126 @@ func TestGetClientCertFromDirectory(t *testing.T) {
 	}
 }
 
-func noErr(t *testing.T, err error) {
+// identitiesReport is `identities --json` as a script reads it.
+type identitiesReport struct {
+	CertificateRequested bool     `json:"certificate_requested"`
+	AcceptableCAs        []string `json:"acceptable_cas"`
+	SignatureSchemes     []string `json:"signature_schemes"`
+	Candidates           []struct {
+		Source, Subject, Issuer, Reason string
+		NotAfter                        string `json:"not_after"`
+		Fits                            bool
+	} `json:"candidates"`
+	Chosen *struct{ Subject, Source string } `json:"chosen"`
+}
+
+func identitiesJSONRun(t *testing.T, env []string, args ...string) (identitiesReport, result) {
 	t.Helper()
-	if err != nil {
-		t.Fatal(err)
+	r := runCLI(t, env, append([]string{"identities", "--json"}, args...)...)
+	var rep identitiesReport
+	if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil {
+		t.Fatalf("identities --json: exit %d, %v\n%s%s", r.code, err, r.stdout, r.stderr)
+	}
+	return rep, r
+}
+
+// candidateReason returns the verdict on the identity whose subject
+// contains name.
+func (rep identitiesReport) candidate(t *testing.T, name string) (bool, string) {
+	t.Helper()
+	for _, c := range rep.Candidates {
+		if strings.Contains(c.Subject, name) {
+			return c.Fits, c.Reason
+		}
+	}
+	t.Fatalf("no candidate %q in %+v", name, rep.Candidates)
+	return false, ""
+}
+
+// TestIdentitiesFromToken: the server's request (CA B) and schemes are
+// shown, B's identity is chosen, A's is skipped as expired and C's as
+// leading elsewhere; against a server wanting CA C at TLS 1.3 nothing fits
+// (C's token key cannot do RSA-PSS): exit 1.
+func TestIdentitiesFromToken(t *testing.T) {
+	p := newClientIDs(t)
+	env, uri := p.token(t)
+	uri += "&pin-value=1234"
+	addr := strings.TrimSuffix(strings.TrimPrefix(serveWantingClients(t, env, p.caFile["B"]), "https://"), "/")
+	common := []string{"--for", addr, "--roots", filepath.Join(pkiDir(t), "root.pem"), "--host", "www.example.test", "--client-cert", uri}
+	rep, r := identitiesJSONRun(t, env, common...)
+	if r.code != 0 || rep.Chosen == nil || !strings.Contains(rep.Chosen.Subject, "b.client.test") {
+		t.Fatalf("server wanting CA B: exit %d, chosen %+v\n%s%s", r.code, rep.Chosen, r.stdout, r.stderr)
+	}
+	if !rep.CertificateRequested || len(rep.AcceptableCAs) != 1 || rep.AcceptableCAs[0] != "CN=Client CA B,O=nativetls test" || len(rep.SignatureSchemes) == 0 {
+		t.Errorf("request shown as %+v", rep)
+	}
+	if fits, why := rep.candidate(t, "a.client.test"); fits || !strings.Contains(why, "expired") {
+		t.Errorf("expired identity: fits=%v, %q", fits, why)
+	}
+	if fits, why := rep.candidate(t, "c.client.test"); fits || !strings.Contains(why, "none of the CAs") {
+		t.Errorf("CA C identity: fits=%v, %q", fits, why)
+	}
+	if strings.Contains(r.stdout+r.stderr, "1234") {
+		t.Errorf("the PIN is printed:\n%s", r.stdout)
+	}
+	r = runCLI(t, env, append([]string{"identities"}, common...)...)
+	if r.code != 0 || !strings.Contains(r.stdout, "would send: CN=b.client.test from pkcs11:") || !strings.Contains(r.stdout, "acceptable CAs (1):") {
+		t.Errorf("human output: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+
+	addr = strings.TrimSuffix(strings.TrimPrefix(serveWantingClients(t, env, p.caFile["C"]), "https://"), "/")
+	common[1] = addr
+	rep, r = identitiesJSONRun(t, env, common...)
+	if r.code != 1 || rep.Chosen != nil {
+		t.Fatalf("server wanting CA C: exit %d, chosen %+v, want 1 and none\n%s", r.code, rep.Chosen, r.stdout)
+	}
+	if fits, why := rep.candidate(t, "c.client.test"); fits || !strings.Contains(why, "TLS 1.3") {
+		t.Errorf("RSA token key without PSS at TLS 1.3: fits=%v, %q", fits, why)
+	}
+}
+
+// TestIdentitiesServerAsksNone: a server without client authentication:
+// said so, exit 0.
+func TestIdentitiesServerAsksNone(t *testing.T) {
+	p := newClientIDs(t)
+	d := pkiDir(t)
+	addr, _ := startServe(t, baseEnv(), "--cert", filepath.Join(d, "leaf-chain.pem"), "--key", filepath.Join(d, "leaf-key.pem"))
+	r := runCLI(t, baseEnv(), "identities", "--for", addr, "--roots", filepath.Join(d, "root.pem"), "--host", "www.example.test", "--client-cert", p.dir)
+	if r.code != 0 || !strings.Contains(r.stdout, "does not ask for a client certificate") {
+		t.Errorf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	rep, r := identitiesJSONRun(t, baseEnv(), "--for", addr, "--roots", filepath.Join(d, "root.pem"), "--host", "www.example.test", "--client-cert", p.dir)
+	if r.code != 0 || rep.CertificateRequested || rep.Chosen != nil || len(rep.Candidates) != 3 {
+		t.Errorf("--json: exit %d, %+v", r.code, rep)
+	}
+	// An untrusted server is a failed check, before any request is seen.
+	r = runCLI(t, baseEnv(), "identities", "--for", addr, "--roots", filepath.Join(d, "other-root.pem"), "--host", "www.example.test", "--client-cert", p.dir)
+	if r.code != 1 {
+		t.Errorf("untrusted server: exit %d\n%s", r.code, r.stderr)
+	}
+}
+
+// TestIdentitiesUsage: missing --for, a bad address, an unreadable source
+// and (where the platform has no certificate store) no --client-cert are
+// usage or input errors.
+func TestIdentitiesUsage(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--client-cert", "x.pem"}, "--for"},
+		{[]string{"--for", "no-port", "--client-cert", "x.pem"}, "no-port"},
+		{[]string{"--for", "127.0.0.1:1", "--client-cert", filepath.Join(tempDir(t), "missing.pem")}, "missing.pem"},
+	} {
+		r := runCLI(t, baseEnv(), append([]string{"identities"}, c.args...)...)
+		if r.code != 2 || !strings.Contains(r.stderr, c.want) {
+			t.Errorf("identities %v: exit %d, want 2 naming %q\n%s", c.args, r.code, c.want, r.stderr)
+		}
+	}
+	if runtime.GOOS != "windows" && runtime.GOOS != "darwin" {
+		r := runCLI(t, baseEnv(), "identities", "--for", "127.0.0.1:1")
+		if r.code != 2 || !strings.Contains(r.stderr, "--client-cert") {
+			t.Errorf("no --client-cert on %s: exit %d\n%s", runtime.GOOS, r.code, r.stderr)
+		}
 	}
 }

@@ -5,8 +5,6 @@ import (
 	"encoding/asn1"
 	"encoding/json"
 	"encoding/pem"
-	"os"
-	"path/filepath"
 	"reflect"
 	"strconv"
 	"testing"
@@ -71,11 +69,7 @@ func checkConformanceResult(t *testing.T, want conformance.Want, r result) {
 func conformanceArgs(t *testing.T, f *conformance.Fixture, row conformance.Row) []string {
 	t.Helper()
 	dir := tempDir(t)
-	write := func(name string, data []byte) string {
-		p := filepath.Join(dir, name)
-		noErr(t, os.WriteFile(p, data, 0o600))
-		return p
-	}
+	write := func(name string, data []byte) string { return writeFile(t, dir, name, data) }
 	chain := row.Chain(f)
 	args := []string{"--leaf", write("leaf.pem", pemCerts(chain[:1]))}
 	if len(chain) > 1 {

@@ -19,24 +19,13 @@ func debianRoot(t *testing.T) string {
 	}
 	root := tempDir(t)
 	for _, p := range []string{"etc/ssl/certs", "usr/local/share/ca-certificates", "usr/share/ca-certificates/dist"} {
-		if err := os.MkdirAll(filepath.Join(root, p), 0o755); err != nil {
-			t.Fatal(err)
-		}
+		noErr(t, os.MkdirAll(filepath.Join(root, p), 0o755))
 	}
 	dist, err := os.ReadFile(filepath.Join(pkiDir(t), "other-root.pem"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	must(t, os.WriteFile(filepath.Join(root, "usr/share/ca-certificates/dist/dist.crt"), dist, 0o644))
-	must(t, os.WriteFile(filepath.Join(root, "etc/ca-certificates.conf"), []byte("dist/dist.crt\n"), 0o644))
+	noErr(t, err)
+	noErr(t, os.WriteFile(filepath.Join(root, "usr/share/ca-certificates/dist/dist.crt"), dist, 0o644))
+	noErr(t, os.WriteFile(filepath.Join(root, "etc/ca-certificates.conf"), []byte("dist/dist.crt\n"), 0o644))
 	return root
-}
-
-func must(t *testing.T, err error) {
-	t.Helper()
-	if err != nil {
-		t.Fatal(err)
-	}
 }
 
 // bundleHolds reads the bundle file itself and reports whether it holds
@@ -44,10 +33,10 @@ func must(t *testing.T, err error) {
 func bundleHolds(t *testing.T, bundle, certFile string) bool {
 	t.Helper()
 	want, err := os.ReadFile(certFile)
-	must(t, err)
+	noErr(t, err)
 	wb, _ := pem.Decode(want)
 	data, err := os.ReadFile(bundle)
-	must(t, err)
+	noErr(t, err)
 	for rest := data; ; {
 		var b *pem.Block
 		if b, rest = pem.Decode(rest); b == nil {

@@ -17,6 +17,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/nativetls/nativetls/internal/testfs"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
@@ -107,6 +109,14 @@ func runCLI(t *testing.T, env []string, args ...string) result {
 // runCLIOnce runs the binary once; err is set when it did not run to an
 // exit of its own (it could not start, which Wine 8 reports now and then as
 // "Internal error", or it was killed after cliTimeout).
+// runCLIWithTimeout runs the CLI for at most 3 seconds.
+func runCLIWithTimeout(t *testing.T, env []string, args ...string) result {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	return runCommand(t, exec.CommandContext(ctx, binary, args...), env)
+}
+
 func runCLIOnce(env []string, args []string) (result, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), cliTimeout)
 	defer cancel()
@@ -335,6 +345,31 @@ func startServe(t *testing.T, env []string, args ...string) (addr string, stop f
 	return addr, stop
 }
 
+// serveAndRead starts serve, reads what it prints before serving (the
+// address line and the chain), and stops it when the test ends.
+func serveAndRead(t *testing.T, env []string, args ...string) (addr, printed string) {
+	t.Helper()
+	cmd, out, errb := launchServe(t, env, args...)
+	t.Cleanup(func() { _ = cmd.Process.Signal(syscall.SIGINT); _ = cmd.Wait() })
+	br := bufio.NewReader(out)
+	var b strings.Builder
+	for {
+		line, err := br.ReadString('\n')
+		if err != nil {
+			t.Fatalf("serve stopped: %v\n%s%s", err, b.String(), errb.String())
+		}
+		b.WriteString(line)
+		if a, ok := strings.CutPrefix(strings.TrimSpace(line), "listening on "); ok {
+			addr = a
+		}
+		if strings.HasPrefix(line, "      serial ") && strings.Count(b.String(), "      serial ") == 2 {
+			break
+		}
+	}
+	go func() { _, _ = io.Copy(io.Discard, br) }()
+	return addr, b.String()
+}
+
 func TestServeAndGet(t *testing.T) {
 	d := pkiDir(t)
 	env := baseEnv()
@@ -487,4 +522,24 @@ func TestInstallDryRun(t *testing.T) {
 		t.Errorf("install of a leaf: exit %d, want 2", r.code)
 	}
 	golden(t, "install-leaf", r, nil)
+}
+
+// tempDir is testfs.TempDir: t.TempDir that tolerates Wine's failing
+// removal.
+func tempDir(t testing.TB) string { return testfs.TempDir(t) }
+
+// noErr fails the test at once on err.
+func noErr(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// writeFile writes data to name in dir and returns its path.
+func writeFile(t *testing.T, dir, name string, data []byte) string {
+	t.Helper()
+	path := filepath.Join(dir, name)
+	noErr(t, os.WriteFile(path, data, 0o600))
+	return path
 }

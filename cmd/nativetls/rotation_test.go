@@ -275,9 +275,9 @@ func TestServeTokenCertificateReplaced(t *testing.T) {
 	r := newRotationPKI()
 	key := r.root.Leaf(testpki.Options{DNSNames: []string{"rot.test"}})
 	first := r.issue(t, key)
-	env, tool := rotationToken(t, first)
-	env = append(env, "TOKEN_PIN=1234")
-	p := startServeProc(t, env, "--key", "pkcs11:token=rot;object=server;type=private?module-path="+softhsmtest.Module(t), "--password", "env:TOKEN_PIN")
+	h := rotationToken(t, first)
+	env := append(h.Env, "TOKEN_PIN="+softhsmtest.PIN)
+	p := startServeProc(t, env, "--key", "pkcs11:token=rot;object=server;type=private?module-path="+h.Module, "--password", "env:TOKEN_PIN")
 	defer func() {
 		if t.Failed() {
 			t.Logf("serve printed:\n%s", p.output())
@@ -286,42 +286,22 @@ func TestServeTokenCertificateReplaced(t *testing.T) {
 	r.awaitSerial(t, p.addr, first.Cert.SerialNumber.String(), 2*time.Second)
 	for range 2 {
 		next := r.issue(t, key)
-		der := filepath.Join(tempDir(t), "next.der")
-		noErr(t, os.WriteFile(der, next.Cert.Raw, 0o600))
-		tool("--delete-object", "--type", "cert", "--id", "01")
-		tool("--write-object", der, "--type", "cert", "--id", "01", "--label", "server")
+		h.Tool(t, "rot", "--delete-object", "--type", "cert", "--id", "01")
+		h.Tool(t, "rot", "--write-object", h.WriteFile(t, "next.der", next.Cert.Raw), "--type", "cert", "--id", "01", "--label", "server")
 		d := r.awaitSerial(t, p.addr, next.Cert.SerialNumber.String(), 3*time.Second)
 		t.Logf("token certificate serial %s presented %v after it was written", next.Cert.SerialNumber, d.Round(time.Millisecond))
 	}
 }
 
-// rotationToken makes a SoftHSM token "rot" (user PIN 1234) holding c's key
-// and certificate (id 01, label "server"); it returns the environment
-// selecting it and a pkcs11-tool runner logged in to it.
-func rotationToken(t *testing.T, c *testpki.Cert) (env []string, tool func(args ...string)) {
+// rotationToken makes a SoftHSM token "rot" holding c's key and
+// certificate (id 01, label "server").
+func rotationToken(t *testing.T, c *testpki.Cert) *softhsmtest.HSM {
 	t.Helper()
-	module := softhsmtest.Module(t)
-	for _, name := range []string{"softhsm2-util", "pkcs11-tool"} {
-		if _, err := exec.LookPath(name); err != nil {
-			t.Skipf("%s not installed: apt-get install softhsm2 opensc", name)
-		}
-	}
-	dir := tempDir(t)
-	conf := filepath.Join(dir, "softhsm2.conf")
-	noErr(t, os.WriteFile(conf, []byte("directories.tokendir = "+dir+"\nobjectstore.backend = file\nlog.level = ERROR\n"), 0o600))
-	env = baseEnv("SOFTHSM2_CONF=" + conf)
-	run := tokenRunner(t, env)
-	keyFile, certFile := filepath.Join(dir, "key.pem"), filepath.Join(dir, "cert.der")
-	noErr(t, os.WriteFile(keyFile, c.KeyPEM(), 0o600))
-	noErr(t, os.WriteFile(certFile, c.Cert.Raw, 0o600))
-	run("softhsm2-util", "--init-token", "--free", "--label", "rot", "--pin", "1234", "--so-pin", "5678")
-	run("softhsm2-util", "--import", keyFile, "--token", "rot", "--label", "server", "--id", "01", "--pin", "1234")
-	tool = func(args ...string) {
-		t.Helper()
-		run("pkcs11-tool", append([]string{"--module", module, "--token-label", "rot", "--login", "--pin", "1234"}, args...)...)
-	}
-	tool("--write-object", certFile, "--type", "cert", "--id", "01", "--label", "server")
-	return env, tool
+	h := softhsmtest.New(t, tempDir(t), baseEnv())
+	h.InitToken(t, "rot")
+	h.ImportKey(t, "rot", "server", "01", c.KeyPEM())
+	h.WriteCert(t, "rot", "server", "01", c.Cert.Raw)
+	return h
 }
 
 // TestServeSIGHUPReloads: a certificate rewritten in place with the same

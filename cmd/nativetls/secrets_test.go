@@ -1,13 +1,10 @@
 package main
 
 import (
-	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 )
 
 // plantedSecret is hidden in URIs and password sources; no output of the
@@ -106,12 +103,4 @@ func TestBarePasswordSource(t *testing.T) {
 	if r.code != 2 || !strings.Contains(r.stderr, "file:"+pin) || !strings.Contains(r.stderr, "pass:PIN") || strings.Contains(r.stderr, "pass:***") {
 		t.Errorf("keys --pin %s: exit %d, stderr %q; want exit 2 suggesting file:%s and pass:PIN", pin, r.code, r.stderr, pin)
 	}
-}
-
-// runCLIWithTimeout runs the CLI for at most 3 seconds.
-func runCLIWithTimeout(t *testing.T, env []string, args ...string) result {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
-	defer cancel()
-	return runCommand(t, exec.CommandContext(ctx, binary, args...), env)
 }

@@ -11,13 +11,14 @@ import (
 	"crypto/rand"
 	"crypto/x509"
 	"crypto/x509/pkix"
-	"encoding/pem"
 	"log"
 	"math/big"
 	"net"
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/nativetls/nativetls/internal/testpki"
 )
 
 var (
@@ -26,29 +27,21 @@ var (
 	end   = time.Date(2036, 1, 1, 0, 0, 0, 0, time.UTC)
 )
 
-type ident struct {
-	cert *x509.Certificate
-	key  *ecdsa.PrivateKey
-}
-
-func issue(name string, tmpl *x509.Certificate, parent *ident) *ident {
+// issue makes a P-256 key and a certificate for it from tmpl, signed by
+// parent (self-signed when nil), and writes both as name.pem and
+// name-key.pem.
+func issue(name string, tmpl *x509.Certificate, parent *testpki.Cert) *testpki.Cert {
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		log.Fatal(err)
 	}
-	p, pk := tmpl, key
-	if parent != nil {
-		p, pk = parent.cert, parent.key
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, p, &key.PublicKey, pk)
+	c, err := testpki.Issue(tmpl, key, parent)
 	if err != nil {
 		log.Fatal(err)
 	}
-	c, _ := x509.ParseCertificate(der)
-	write(name+".pem", pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}))
-	kder, _ := x509.MarshalPKCS8PrivateKey(key)
-	write(name+"-key.pem", pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: kder}))
-	return &ident{c, key}
+	write(name+".pem", c.PEM())
+	write(name+"-key.pem", c.KeyPEM())
+	return c
 }
 
 func write(name string, data []byte) {
