@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/x509"
 	"errors"
 	"flag"
 	"fmt"
@@ -70,7 +69,7 @@ func runServe(e *env, args []string) error {
 	}
 	srv := &http.Server{Handler: http.HandlerFunc(helloHandler), ReadHeaderTimeout: 10 * time.Second,
 		TLSConfig: sctx.TLSConfig(), ErrorLog: log.New(io.Discard, "", 0)}
-	printListening(e, ln.Addr().String(), chain.Certificates)
+	printListening(e, ln.Addr().String(), chain)
 	return serveUntilSignal(e, srv, ln, w)
 }
 
@@ -96,7 +95,7 @@ func (o *serveOpts) watch(e *env) (*native.IdentityWatcher, error) {
 	case o.cert == "":
 		uri = o.key
 	}
-	wo.OnChange = func(ch trust.CertificateChain) { printServing(e, "identity changed", ch.Certificates) }
+	wo.OnChange = func(ch trust.CertificateChain) { printServing(e, "identity changed", ch) }
 	wo.OnError = func(err error) {
 		fmt.Fprintf(e.stderr, "nativetls serve: keeping the current certificate: %v\n", err)
 	}
@@ -142,19 +141,19 @@ type servedJSON struct {
 
 // printListening prints the bound address first (scripts read that line),
 // then the chain the server sends.
-func printListening(e *env, addr string, certs []*x509.Certificate) {
-	printServed(e, servedJSON{Listening: addr}, "listening on "+addr, certs)
+func printListening(e *env, addr string, chain trust.CertificateChain) {
+	printServed(e, servedJSON{Listening: addr}, "listening on "+addr, chain)
 }
 
 // printServing says what the server sends from now on (after a reload).
-func printServing(e *env, why string, certs []*x509.Certificate) {
-	printServed(e, servedJSON{Event: why}, why+" at "+time.Now().UTC().Format(time.RFC3339), certs)
+func printServing(e *env, why string, chain trust.CertificateChain) {
+	printServed(e, servedJSON{Event: why}, why+" at "+time.Now().UTC().Format(time.RFC3339), chain)
 }
 
-// printServed prints r with certs as its chain, or, without --json, the
-// line and the chain.
-func printServed(e *env, r servedJSON, line string, certs []*x509.Certificate) {
-	r.Chain = servedChain(certs)
+// printServed prints r with the chain, or, without --json, the line and
+// the chain.
+func printServed(e *env, r servedJSON, line string, chain trust.CertificateChain) {
+	r.Chain = servedChain(chain)
 	if e.json {
 		_ = e.printJSON(r)
 		return
@@ -163,9 +162,10 @@ func printServed(e *env, r servedJSON, line string, certs []*x509.Certificate) {
 	printChainLines(e, r.Chain)
 }
 
-func servedChain(certs []*x509.Certificate) []servedCertJSON {
-	sent := make([]servedCertJSON, 0, len(certs))
-	for _, c := range certs {
+// servedChain describes the certificates of the chain serve sends.
+func servedChain(chain trust.CertificateChain) []servedCertJSON {
+	sent := make([]servedCertJSON, 0, len(chain.Certificates))
+	for _, c := range chain.Certificates {
 		sent = append(sent, servedCertJSON{Subject: c.Subject.String(), Serial: c.SerialNumber.Text(16), NotAfter: c.NotAfter.UTC()})
 	}
 	return sent

@@ -1,13 +1,14 @@
 package main
 
 import (
-	"bytes"
-	"encoding/pem"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/nativetls/nativetls/native"
 )
 
 // debianRoot lays out a Debian-layout root with one distribution CA
@@ -28,24 +29,15 @@ func debianRoot(t *testing.T) string {
 	return root
 }
 
-// bundleHolds reads the bundle file itself and reports whether it holds
-// the certificate of the PEM file certFile.
+// bundleHolds reports whether the bundle file itself (not the system
+// store) holds the certificate of the PEM file certFile.
 func bundleHolds(t *testing.T, bundle, certFile string) bool {
 	t.Helper()
-	want, err := os.ReadFile(certFile)
+	want, err := native.LoadCertificate(certFile)
 	noErr(t, err)
-	wb, _ := pem.Decode(want)
-	data, err := os.ReadFile(bundle)
+	certs, err := native.LoadCertificates(bundle)
 	noErr(t, err)
-	for rest := data; ; {
-		var b *pem.Block
-		if b, rest = pem.Decode(rest); b == nil {
-			return false
-		}
-		if bytes.Equal(b.Bytes, wb.Bytes) {
-			return true
-		}
-	}
+	return slices.ContainsFunc(certs, want.Equal)
 }
 
 // `install --root DIR` puts the certificate in DIR's bundle and

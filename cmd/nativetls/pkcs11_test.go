@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"encoding/pem"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -10,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/nativetls/nativetls/internal/softhsmtest"
+	"github.com/nativetls/nativetls/native"
 )
 
 // newToken creates a SoftHSM token "web" (user PIN 1234) in a temporary
@@ -19,19 +19,13 @@ func newToken(t *testing.T) (env []string, module string) {
 	h := softhsmtest.New(t, tempDir(t), baseEnv())
 	d := pkiDir(t)
 	keyPEM, err := os.ReadFile(filepath.Join(d, "leaf-key.pem"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	noErr(t, err)
+	chain, err := native.LoadCertificates(filepath.Join(d, "leaf-chain.pem"))
+	noErr(t, err)
 	h.InitToken(t, "web")
 	h.ImportKey(t, "web", "server", "01", keyPEM)
-	for _, c := range []struct{ file, id, label string }{{"leaf.pem", "01", "server"}, {"intermediate.pem", "02", "intermediate"}} {
-		data, err := os.ReadFile(filepath.Join(d, c.file))
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _ := pem.Decode(data)
-		h.WriteCert(t, "web", c.label, c.id, b.Bytes)
-	}
+	h.WriteCert(t, "web", "server", "01", chain[0].Raw)
+	h.WriteCert(t, "web", "intermediate", "02", chain[1].Raw)
 	return h.Env, h.Module
 }
 
