@@ -79,21 +79,20 @@ func exitCode(e *env, err error) int {
 	return exitFail
 }
 
-// flags returns the command's flag set; setup registers its flags.
-func (c *command) flags(setup func(fs *flag.FlagSet)) *flag.FlagSet {
+// flagSet returns the command's flag set: --json and the flags define
+// registers (the command's own define when nil, for help).
+func (c *command) flagSet(define func(fs *flag.FlagSet)) *flag.FlagSet {
 	fs := flag.NewFlagSet(c.name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.Bool("json", false, "print JSON on stdout instead of human output")
-	if setup != nil {
-		setup(fs)
-	} else if f := flagSetups[c.name]; f != nil {
-		f(fs)
+	if define == nil {
+		define = c.define
+	}
+	if define != nil {
+		define(fs)
 	}
 	return fs
 }
-
-// flagSetups lets commandHelp list each command's flags.
-var flagSetups = map[string]func(fs *flag.FlagSet){}
 
 // parse parses args, allowing flags after positional arguments, and returns
 // the positional arguments.
@@ -122,7 +121,7 @@ func (e *env) parse(fs *flag.FlagSet, args []string) ([]string, error) {
 // registers them, next to --json) parsed from args, and the positional
 // arguments.
 func (e *env) parseArgs(args []string, define func(fs *flag.FlagSet)) ([]string, error) {
-	return e.parse(e.cmd.flags(define), args)
+	return e.parse(e.cmd.flagSet(define), args)
 }
 
 // parseNoArgs is parseArgs for a command that takes no positional

@@ -27,9 +27,9 @@ func init() {
 		synopsis: "show the backend, trust sources, verification policy, and run a loopback TLS self-test",
 		usage:    "[--roots SPEC] [--json]",
 		examples: "  nativetls doctor\n  go run ./cmd/nativetls doctor --json\n  SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt nativetls doctor\n",
+		define:   new(doctorOpts).define,
 		run:      runDoctor,
 	})
-	flagSetups["doctor"] = func(fs *flag.FlagSet) { new(doctorOpts).define(fs) }
 }
 
 type sourceJSON struct {

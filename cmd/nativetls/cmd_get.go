@@ -29,9 +29,9 @@ func init() {
 		usage:    "URL [--roots SPEC] [--host NAME] [--timeout DURATION] [--client-cert SOURCE]... [--password SOURCE] [--json]",
 		examples: "  nativetls get https://example.com/\n  nativetls get https://127.0.0.1:8443/ --roots ca.pem --host localhost\n  nativetls get https://internal.example/health --roots system+company-root.pem --json\n" +
 			"  nativetls get https://mtls.example/ --client-cert ~/certs/ --client-cert 'pkcs11:token=PIV?module-path=/usr/lib/opensc-pkcs11.so' --password env:PIN\n",
-		run: runGet,
+		define: new(getOpts).define,
+		run:    runGet,
 	})
-	flagSetups["get"] = func(fs *flag.FlagSet) { new(getOpts).define(fs) }
 }
 
 type getJSON struct {

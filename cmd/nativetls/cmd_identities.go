@@ -30,9 +30,9 @@ func init() {
   nativetls identities --for intranet.example:443   # Windows: capi:store=My, macOS: the keychain
 Exit 0 when an identity would be sent (or the server asks for none), 1 when none fits.
 `,
-		run: runIdentities,
+		define: new(identitiesOpts).define,
+		run:    runIdentities,
 	})
-	flagSetups["identities"] = func(fs *flag.FlagSet) { new(identitiesOpts).define(fs) }
 }
 
 func runIdentities(e *env, args []string) error {

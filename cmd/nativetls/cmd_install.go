@@ -43,6 +43,7 @@ func installCommand(name, verb string) *command {
 		synopsis: verb + " a CA certificate in the system store and NSS/user stores",
 		usage:    "CERT.pem [--store system|nss|user|all] [--dry-run] [--root DIR] [--method METHOD] [--nssdb DIR]... [--json]",
 		examples: "  nativetls " + name + " company-root.pem --dry-run\n  sudo nativetls " + name + " company-root.pem --store all\n  nativetls " + name + " test-ca.pem --store nss --nssdb ~/.pki/nssdb\n",
+		define:   new(installOpts).define,
 		run: func(e *env, args []string) error {
 			return runInstall(e, args, name == "uninstall")
 		},
@@ -52,8 +53,6 @@ func installCommand(name, verb string) *command {
 func init() {
 	register(installCommand("install", "install (trust)"))
 	register(installCommand("uninstall", "remove"))
-	flagSetups["install"] = func(fs *flag.FlagSet) { new(installOpts).define(fs) }
-	flagSetups["uninstall"] = flagSetups["install"]
 }
 
 // actionJSON is one step of an install or uninstall.

@@ -25,9 +25,9 @@ func init() {
   nativetls keys --module /usr/lib/softhsm/libsofthsm2.so
   nativetls keys --uri 'pkcs11:token=web?module-path=/usr/lib/softhsm/libsofthsm2.so' --pin env:TOKEN_PIN
 `,
-		run: runKeys,
+		define: new(keysOpts).define,
+		run:    runKeys,
 	})
-	flagSetups["keys"] = func(fs *flag.FlagSet) { new(keysOpts).define(fs) }
 }
 
 type tokenJSON struct {

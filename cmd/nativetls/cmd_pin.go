@@ -20,9 +20,9 @@ func init() {
 		synopsis: "print the RFC 7469 pin-sha256 of each certificate in a file or a live server's chain",
 		usage:    "(FILE... | --connect HOST:PORT) [--json]",
 		examples: "  nativetls pin server.pem\n  nativetls pin --connect example.com:443\n  nativetls pin ca.pem --json\n",
+		define:   new(pinOpts).define,
 		run:      runPin,
 	})
-	flagSetups["pin"] = func(fs *flag.FlagSet) { new(pinOpts).define(fs) }
 }
 
 type pinJSON struct {

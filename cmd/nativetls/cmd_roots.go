@@ -33,9 +33,9 @@ func init() {
 		synopsis: "list trust anchors with their source, purposes, distrust and expiry",
 		usage:    "[--roots SPEC] [--source TEXT] [--subject TEXT] [--purpose USAGE] [--distrusted] [--expired] [--expiring-within DURATION] [--json]",
 		examples: "  nativetls roots\n  nativetls roots --distrusted\n  nativetls roots --expiring-within 2160h --json\n  nativetls roots --roots /etc/ssl/certs --subject digicert\n",
+		define:   new(rootsOpts).define,
 		run:      runRoots,
 	})
-	flagSetups["roots"] = func(fs *flag.FlagSet) { new(rootsOpts).define(fs) }
 }
 
 type anchorJSON struct {

@@ -40,9 +40,9 @@ func init() {
   nativetls serve --listen :8443 --key 'pkcs11:token=web;object=server?pin-source=/etc/web.pin'
   nativetls serve --listen :8443 --cert server.pem --key server-key.pem --client-ca clients-ca.pem
 `,
-		run: runServe,
+		define: new(serveOpts).define,
+		run:    runServe,
 	})
-	flagSetups["serve"] = func(fs *flag.FlagSet) { new(serveOpts).define(fs) }
 }
 
 func runServe(e *env, args []string) error {

@@ -60,9 +60,9 @@ func init() {
   nativetls verify --connect example.com:443 --json
   nativetls verify --leaf client.pem --roots clients-ca.pem --usage clientAuth
 `,
-		run: runVerify,
+		define: new(verifyOpts).define,
+		run:    runVerify,
 	})
-	flagSetups["verify"] = func(fs *flag.FlagSet) { new(verifyOpts).define(fs) }
 }
 
 // verifyResult is the JSON output of verify.

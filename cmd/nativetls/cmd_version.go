@@ -1,7 +1,6 @@
 package main
 
 import (
-	"flag"
 	"runtime"
 	"runtime/debug"
 
@@ -16,7 +15,6 @@ func init() {
 		examples: "  nativetls version\n  nativetls version --json\n",
 		run:      runVersion,
 	})
-	flagSetups["version"] = func(*flag.FlagSet) {}
 }
 
 type versionInfo struct {
@@ -36,7 +34,7 @@ func buildVersion() string {
 }
 
 func runVersion(e *env, args []string) error {
-	if err := e.parseNoArgs(args, func(*flag.FlagSet) {}); err != nil {
+	if err := e.parseNoArgs(args, nil); err != nil {
 		return err
 	}
 	v := versionInfo{Version: buildVersion(), Go: runtime.Version(), OS: runtime.GOOS, Arch: runtime.GOARCH,

@@ -14,6 +14,7 @@
 package main
 
 import (
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -26,6 +27,7 @@ type command struct {
 	synopsis string
 	usage    string // flags line
 	examples string
+	define   func(fs *flag.FlagSet) // registers its flags, for help
 	run      func(e *env, args []string) error
 }
 
@@ -81,7 +83,7 @@ func topUsage(w io.Writer) {
 
 func commandHelp(w io.Writer, c *command) {
 	fmt.Fprintf(w, "usage: nativetls %s %s\n\n%s.\n", c.name, c.usage, c.synopsis)
-	fs := c.flags(nil)
+	fs := c.flagSet(nil)
 	if fs != nil {
 		fmt.Fprint(w, "\nflags:\n")
 		fs.SetOutput(w)
