@@ -7,20 +7,6 @@ import (
 	syswin "golang.org/x/sys/windows"
 )
 
-var (
-	modncrypt = syswin.NewLazySystemDLL("ncrypt.dll")
-
-	procNCryptSignHash    = modncrypt.NewProc("NCryptSignHash")
-	procNCryptDecrypt     = modncrypt.NewProc("NCryptDecrypt")
-	procNCryptGetProperty = modncrypt.NewProc("NCryptGetProperty")
-	procNCryptSetProperty = modncrypt.NewProc("NCryptSetProperty")
-	procNCryptFreeObject  = modncrypt.NewProc("NCryptFreeObject")
-	procNCryptDeleteKey   = modncrypt.NewProc("NCryptDeleteKey")
-
-	procNCryptOpenStorageProvider = modncrypt.NewProc("NCryptOpenStorageProvider")
-	procNCryptImportKey           = modncrypt.NewProc("NCryptImportKey")
-)
-
 // SecurityStatus is an NCrypt SECURITY_STATUS (an HRESULT such as
 // NTE_BAD_KEYSET); zero is success.
 type SecurityStatus uint32
