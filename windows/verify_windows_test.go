@@ -278,7 +278,7 @@ func TestAnchorsAndSources(t *testing.T) {
 	if _, err := FindCertificates("capi:store=Root;cn=no such root"); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("FindCertificates of a missing certificate: %v", err)
 	}
-	if _, err := Intermediates(context.Background()); err != nil {
+	if _, err := intermediates(context.Background()); err != nil {
 		t.Logf("Intermediates: %v", err)
 	}
 }
