@@ -48,9 +48,9 @@ const (
 // String returns "user", "admin" or "system".
 func (d Domain) String() string { return enumName(d, "domain", "user", "admin", "system") }
 
-// Source returns the trust.Anchor source for the domain, e.g.
+// source returns the trust.Anchor source for the domain, e.g.
 // "darwin:user-trust-settings"; the system domain is "darwin:system-roots".
-func (d Domain) Source() string {
+func (d Domain) source() string {
 	if d == DomainSystem {
 		return "darwin:system-roots"
 	}
