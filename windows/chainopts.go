@@ -35,8 +35,7 @@ const (
 )
 
 // chainParams is what one verification asks of the chain engine, derived
-// from trust.VerifyOptions by [chainFlags]. It is exported so that tools
-// (doctor) can show the decision; the verifier uses it directly.
+// from trust.VerifyOptions by [chainFlags]; the trace prints it.
 type chainParams struct {
 	Flags       uint32        // CertGetCertificateChain dwFlags
 	PolicyFlags uint32        // CERT_CHAIN_POLICY_PARA.dwFlags
