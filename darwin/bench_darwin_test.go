@@ -18,7 +18,7 @@ func BenchmarkVerify(b *testing.B) {
 	old := setTracer(nil) // thousands of evaluations: do not print them
 	defer setTracer(old)
 	p := newTestPKI(b)
-	store := (&Store{}).WithRoots(p.root)
+	store := (&Store{}).withRoots(p.root)
 	chain := []*x509.Certificate{p.leaf, p.inter}
 	opts := trust.VerifyOptions{ServerName: goodHost, Time: fixedNow, DisableFetch: true}
 	roots, inter := x509.NewCertPool(), x509.NewCertPool()

@@ -2,6 +2,7 @@ package darwin
 
 import (
 	"crypto/x509"
+	"slices"
 	"time"
 
 	"github.com/nativetls/nativetls/trust"
@@ -221,16 +222,9 @@ func locate(r trust.Reason, chain, presented []*x509.Certificate, hint int, now 
 	return c, depthIn(presented, c)
 }
 
+// depthIn is c's position in chain, -1 if it is not there (or c is nil).
 func depthIn(chain []*x509.Certificate, c *x509.Certificate) int {
-	if c == nil {
-		return -1
-	}
-	for i, p := range chain {
-		if p.Equal(c) {
-			return i
-		}
-	}
-	return -1
+	return slices.IndexFunc(chain, func(p *x509.Certificate) bool { return c != nil && p.Equal(c) })
 }
 
 func isSelfIssued(c *x509.Certificate) bool {

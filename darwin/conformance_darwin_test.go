@@ -21,7 +21,7 @@ func TestConformanceShared(t *testing.T) {
 			if len(distrusted) > 0 {
 				t.Skip("darwin: distrusting a certificate needs a Deny trust setting, which changes this Mac's trust; run TestTrustSettingsInstall-style tests instead")
 			}
-			return loggedStore{Store: (&Store{}).WithRoots(roots...), t: t}
+			return loggedStore{Store: (&Store{}).withRoots(roots...), t: t}
 		},
 	})
 }

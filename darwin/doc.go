@@ -11,13 +11,10 @@
 //     (trust.SourceReporter) for tools, deciding from the trust settings
 //     the way trustd does (no evaluation, no network).
 //
-//     Like every platform package it offers System() and WithRoots(...);
-//     there is no Reload and no generation: the store keeps no copy of the
-//     trust configuration, every Verify asks trustd (which watches the
-//     trust settings itself) and every Anchors call reads the settings
-//     afresh, so a change made by Keychain Access, security(1), an MDM
-//     profile or Install is seen by the next call. The store does not
-//     implement trust.Generational, so trust.Verifier's cache never keeps
+//     There is no Reload and no generation: every Verify asks trustd
+//     (which watches the trust settings itself) and every Anchors call
+//     reads the settings afresh, so a change is seen by the next call. The
+//     store is not trust.Generational: trust.Verifier's cache never keeps
 //     its results.
 //
 //   - [OpenKey] opens a keychain, Secure Enclave or smart-card

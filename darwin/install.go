@@ -147,21 +147,9 @@ func Install(cert *x509.Certificate, opts trust.InstallOptions) ([]trust.Install
 	if err := checkInstallable(cert); err != nil {
 		return nil, &InstallError{Op: "install", Certificate: cert, Err: err}
 	}
-	p, err := planInstall(cert, opts, false)
-	if err != nil {
-		return nil, err
-	}
-	if opts.DryRun {
-		writePlan(opts.Stdout, p.actions)
-		return p.actions, nil
-	}
-	if err := install(cert.Raw, installSettings(cert), p); err != nil {
-		return p.actions, &InstallError{Op: "install", Domain: p.domain, Certificate: cert, Err: err}
-	}
-	if err := readBack(cert, p.domain, false); err != nil {
-		return p.actions, &InstallError{Op: "install", Domain: p.domain, Certificate: cert, Err: err}
-	}
-	return p.actions, nil
+	return applyPlan("install", cert, opts, func(p installPlan) error {
+		return install(cert.Raw, installSettings(cert), p)
+	})
 }
 
 // Uninstall removes cert's trust settings in the domain opts.Scope names
@@ -174,7 +162,14 @@ func Uninstall(cert *x509.Certificate, opts trust.InstallOptions) ([]trust.Insta
 	if cert == nil {
 		return nil, &InstallError{Op: "uninstall", Err: errors.New("darwin: no certificate given")}
 	}
-	p, err := planInstall(cert, opts, true)
+	return applyPlan("uninstall", cert, opts, func(p installPlan) error { return uninstall(cert.Raw, p) })
+}
+
+// applyPlan plans op ("install" or "uninstall") on cert and, unless opts
+// asks for a dry run, makes the change and reads the trust settings back.
+func applyPlan(op string, cert *x509.Certificate, opts trust.InstallOptions, change func(installPlan) error) ([]trust.InstallAction, error) {
+	remove := op == "uninstall"
+	p, err := planInstall(cert, opts, remove)
 	if err != nil {
 		return nil, err
 	}
@@ -182,11 +177,11 @@ func Uninstall(cert *x509.Certificate, opts trust.InstallOptions) ([]trust.Insta
 		writePlan(opts.Stdout, p.actions)
 		return p.actions, nil
 	}
-	if err := uninstall(cert.Raw, p); err != nil {
-		return p.actions, &InstallError{Op: "uninstall", Domain: p.domain, Certificate: cert, Err: err}
+	if err := change(p); err != nil {
+		return p.actions, &InstallError{Op: op, Domain: p.domain, Certificate: cert, Err: err}
 	}
-	if err := readBack(cert, p.domain, true); err != nil {
-		return p.actions, &InstallError{Op: "uninstall", Domain: p.domain, Certificate: cert, Err: err}
+	if err := readBack(cert, p.domain, remove); err != nil {
+		return p.actions, &InstallError{Op: op, Domain: p.domain, Certificate: cert, Err: err}
 	}
 	return p.actions, nil
 }

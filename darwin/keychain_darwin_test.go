@@ -3,7 +3,6 @@ package darwin
 import (
 	"crypto"
 	"crypto/x509"
-	"encoding/pem"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,6 +10,8 @@ import (
 	"testing"
 
 	pkcs12 "software.sslmate.com/src/go-pkcs12"
+
+	"github.com/nativetls/nativetls/internal/testpki"
 )
 
 // testKeychain is a keychain file in a temporary directory, so tests never
@@ -59,11 +60,11 @@ func (kc *testKeychain) importIdentity(t testing.TB, key crypto.Signer, chain []
 		"-k", kc.password, kc.path).Run()
 }
 
-// writePEM writes c to a temporary file and returns its path.
-func writePEM(t testing.TB, c *x509.Certificate) string {
+// writePEM writes c's certificate to a temporary file and returns its path.
+func writePEM(t testing.TB, c *testpki.Cert) string {
 	t.Helper()
 	file := filepath.Join(t.TempDir(), "cert.pem")
-	if err := os.WriteFile(file, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Raw}), 0o644); err != nil {
+	if err := os.WriteFile(file, c.PEM(), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	return file

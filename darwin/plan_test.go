@@ -101,7 +101,7 @@ func TestPostChecks(t *testing.T) {
 
 func TestIsPlatformAnchor(t *testing.T) {
 	p := newTestPKI(t)
-	s := (&Store{}).WithRoots(p.root, nil)
+	s := (&Store{}).withRoots(p.root, nil)
 	if s.IsPlatformAnchor(p.root) {
 		t.Error("an extra root given to WithRoots counted as trusted by macOS")
 	}

@@ -40,7 +40,7 @@ func TestUnsupportedElsewhere(t *testing.T) {
 		t.Errorf("Uninstall: %v", err)
 	}
 	// A Store made by hand reports the platform error as a verification error.
-	s := (&Store{}).WithRoots(p.root)
+	s := (&Store{}).withRoots(p.root)
 	_, err = s.Verify(context.Background(), []*x509.Certificate{p.leaf, p.inter}, trust.VerifyOptions{ServerName: goodHost})
 	var ve *trust.VerificationError
 	if !errors.As(err, &ve) || !errors.Is(err, ErrUnsupported) {

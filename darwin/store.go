@@ -10,17 +10,12 @@ import (
 	"github.com/nativetls/nativetls/trust"
 )
 
-// Store is the macOS trust store: a verifier that asks Security.framework
-// (SecTrustEvaluateWithError), so a chain is accepted exactly when Safari
-// and Keychain Access would accept it, including admin and user trust
-// settings, MDM-installed roots, Apple's distrust lists, intermediate
-// fetching and revocation. Extra roots added with WithRoots are trusted in
-// addition to the system's.
-//
-// Every Verify asks the OS afresh, so trust-settings changes are seen at
-// once; the Store does not implement trust.Generational, so the shared
-// verification cache never keeps its results. A Store is immutable and
-// safe for concurrent use.
+// Store is the macOS trust store that System and WithRoots return: a
+// verifier that asks Security.framework (SecTrustEvaluateWithError), so a
+// chain is accepted exactly when Safari and Keychain Access would accept
+// it; extra roots from WithRoots are trusted in addition to the system's.
+// Every Verify asks the OS afresh. A Store is immutable and safe for
+// concurrent use.
 type Store struct {
 	extra []*x509.Certificate
 }
@@ -48,12 +43,12 @@ func WithRoots(extra ...*x509.Certificate) (trust.TrustStore, error) {
 	if err := available(); err != nil {
 		return nil, err
 	}
-	return (&Store{}).WithRoots(extra...), nil
+	return (&Store{}).withRoots(extra...), nil
 }
 
-// WithRoots returns a copy of s that also trusts extra. Nil entries are
+// withRoots returns a copy of s that also trusts extra. Nil entries are
 // ignored.
-func (s *Store) WithRoots(extra ...*x509.Certificate) *Store {
+func (s *Store) withRoots(extra ...*x509.Certificate) *Store {
 	n := &Store{extra: append([]*x509.Certificate(nil), s.extra...)}
 	for _, c := range extra {
 		if c != nil {
@@ -167,7 +162,7 @@ func buildAnchors(certs []certSettings, prec domainPrecedence) []trust.Anchor {
 			continue // counted as unreadable by the source report
 		}
 		if d := decideAnchor(cs, prec); d.Anchor {
-			out = append(out, trust.Anchor{Certificate: c, Source: d.Source.Source(), Purposes: d.Purposes, Distrusted: d.Distrust, Platform: true})
+			out = append(out, trust.Anchor{Certificate: c, Source: d.Source.source(), Purposes: d.Purposes, Distrusted: d.Distrust, Platform: true})
 		}
 	}
 	return out

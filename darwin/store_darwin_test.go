@@ -91,7 +91,7 @@ func TestTrustSettingsInstall(t *testing.T) {
 		})
 	case errors.Is(err, ErrInteractionNotAllowed) || errors.Is(err, ErrAuthFailed) || errors.Is(err, ErrUserCanceled):
 		t.Logf("user domain needs a GUI confirmation (%v); using the admin domain through sudo -n", err)
-		pemFile := writePEM(t, p.root)
+		pemFile := writePEM(t, p.rootC)
 		if out, sudoErr := exec.Command("sudo", "-n", "/usr/bin/security", "add-trusted-cert", "-d", "-r", "trustRoot",
 			"-p", "ssl", "-p", "basic", "-k", kc.path, pemFile).CombinedOutput(); sudoErr != nil {
 			t.Skipf("neither user trust settings (%v) nor passwordless sudo (%v: %s) is available", err, sudoErr, out)

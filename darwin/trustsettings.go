@@ -19,19 +19,15 @@ const (
 
 // String returns the SDK suffix: "TrustRoot", "TrustAsRoot", "Deny", …
 func (r trustResult) String() string {
-	switch r {
-	case resultTrustRoot:
-		return "TrustRoot"
-	case resultTrustAsRoot:
-		return "TrustAsRoot"
-	case resultDeny:
-		return "Deny"
-	case resultUnspecified:
-		return "Unspecified"
-	case resultInvalid:
-		return "Invalid"
+	return enumName(r, "trustResult", "Invalid", "TrustRoot", "TrustAsRoot", "Deny", "Unspecified")
+}
+
+// enumName returns names[v], or kind(v) for a value without a name.
+func enumName[T ~int](v T, kind string, names ...string) string {
+	if v >= 0 && int(v) < len(names) {
+		return names[v]
 	}
-	return fmt.Sprintf("trustResult(%d)", int(r))
+	return fmt.Sprintf("%s(%d)", kind, int(v))
 }
 
 // Trusted reports whether r makes the certificate an anchor.
@@ -50,21 +46,11 @@ const (
 )
 
 // String returns "user", "admin" or "system".
-func (d Domain) String() string {
-	switch d {
-	case DomainUser:
-		return "user"
-	case DomainAdmin:
-		return "admin"
-	case DomainSystem:
-		return "system"
-	}
-	return fmt.Sprintf("domain(%d)", int(d))
-}
+func (d Domain) String() string { return enumName(d, "domain", "user", "admin", "system") }
 
-// Source returns the trust.Anchor source for the domain, e.g.
+// source returns the trust.Anchor source for the domain, e.g.
 // "darwin:user-trust-settings"; the system domain is "darwin:system-roots".
-func (d Domain) Source() string {
+func (d Domain) source() string {
 	if d == DomainSystem {
 		return "darwin:system-roots"
 	}

@@ -11,16 +11,10 @@ import (
 	"github.com/nativetls/nativetls/trust"
 )
 
-func mustHex(s string) []byte {
-	b, err := hex.DecodeString(s)
-	if err != nil {
-		panic(err)
-	}
-	return b
-}
-
 func TestParseKeyURI(t *testing.T) {
 	const h = "ccb792f9d9a1262bfb814a339876f825bdba1261"
+	hash, _ := hex.DecodeString(h)
+	serial, _ := new(big.Int).SetString("2c273934eda8454d2595a94497e2395a", 16)
 	cases := []struct {
 		in   string
 		want KeyURI
@@ -29,10 +23,10 @@ func TestParseKeyURI(t *testing.T) {
 		{"mackms:my-key", KeyURI{Label: "my-key"}},
 		{"MACKMS:label=a%20b%3Bc", KeyURI{Label: "a b;c"}},
 		{"mackms:label=k;tag=com.example;hash=" + h + ";se=true;bio=true",
-			KeyURI{Label: "k", Tag: "com.example", TagSet: true, Hash: mustHex(h), SecureEnclave: true, SecureEnclaveSet: true, Biometrics: true}},
+			KeyURI{Label: "k", Tag: "com.example", TagSet: true, Hash: hash, SecureEnclave: true, SecureEnclaveSet: true, Biometrics: true}},
 		{"mackms:label=k;tag=", KeyURI{Label: "k", TagSet: true}},
-		{"mackms:hash=CC:B7:92:F9:D9:A1:26:2B:FB:81:4A:33:98:76:F8:25:BD:BA:12:61", KeyURI{Hash: mustHex(h)}},
-		{"mackms:serial=2c273934eda8454d2595a94497e2395a", KeyURI{Serial: new(big.Int).SetBytes(mustHex("2c273934eda8454d2595a94497e2395a"))}},
+		{"mackms:hash=CC:B7:92:F9:D9:A1:26:2B:FB:81:4A:33:98:76:F8:25:BD:BA:12:61", KeyURI{Hash: hash}},
+		{"mackms:serial=2c273934eda8454d2595a94497e2395a", KeyURI{Serial: serial}},
 		{"mackms:label=server;keychain=/tmp/ci.keychain-db;se=false", KeyURI{Label: "server", Keychain: "/tmp/ci.keychain-db", SecureEnclaveSet: true}},
 		{"mackms:label=k;", KeyURI{Label: "k"}},
 	}

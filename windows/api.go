@@ -14,22 +14,21 @@ import (
 // (platform_other.go) they report ErrUnsupported.
 
 // System returns the Windows system trust store: every verification asks
-// the CryptoAPI chain engine of the current user (HCCE_CURRENT_USER) and
-// the SSL chain policy, see the package documentation. The value is a
-// *Store; it holds no native handle, so Close is optional. On other
-// operating systems it returns ErrUnsupported.
+// the CryptoAPI chain engine of the current user and the SSL chain policy
+// (see the package documentation). The value is a *Store holding no native
+// handle, so Close is optional. On other operating systems it returns
+// ErrUnsupported.
 //
-// There is no Reload, and no polling: every Verify asks the chain engine,
-// which sees the stores as they are. Windows' default engine notices a
-// change to the system stores by itself (a root installed while the
-// process runs is used by the next Verify, as Go's crypto/x509 relies on
-// too); the Disallowed stores are read again by every Verify; Anchors and
-// Sources read the stores when called. The exceptions: Wine's default
-// engine reads the ROOT store once per process, and a WithRoots engine's
-// root collection is opened when WithRoots is called. The store
-// implements no trust.Generational, so trust.Verifier's cache never keeps
-// a verdict of this store across a store change.
+// There is no Reload: every Verify asks the chain engine, which notices
+// store changes by itself (Wine's reads the ROOT store once per process),
+// and Anchors and Sources read the stores when called. The store is not
+// trust.Generational, so trust.Verifier's cache never keeps a verdict of
+// it across a store change.
 func System() (trust.TrustStore, error) {
+	// No polling either: Windows' default engine sees a root installed
+	// while the process runs at the next Verify (as Go's crypto/x509 relies
+	// on too), and the Disallowed stores are read again by every Verify. A
+	// WithRoots engine's root collection is opened when WithRoots is called.
 	if err := available(); err != nil {
 		return nil, err
 	}
@@ -172,10 +171,10 @@ func FindCertificates(uri string) ([]*x509.Certificate, error) {
 	return out, nil
 }
 
-// Intermediates lists the intermediate CA stores (CA of LocalMachine and
+// intermediates lists the intermediate CA stores (CA of LocalMachine and
 // CurrentUser) as anchors with Source "windows:<Location>/CA". They are
 // not trust anchors: the chain engine uses them to complete chains.
-func Intermediates(ctx context.Context) ([]trust.Anchor, error) {
+func intermediates(ctx context.Context) ([]trust.Anchor, error) {
 	var out []trust.Anchor
 	var errs []error
 	for _, loc := range []Location{LocalMachine, CurrentUser} {

@@ -3,10 +3,6 @@ package windows
 import (
 	"bytes"
 	"crypto"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/rsa"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"testing"
@@ -66,23 +62,10 @@ func shortECDSASignature(c *x509.Certificate, signer crypto.Signer) bool {
 	return testpki.ShortECDSASignature(c, signer.Public())
 }
 
-func ecKey(t fataler) *ecdsa.PrivateKey {
-	t.Helper()
-	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return k
-}
-
-func rsaKey(t fataler) *rsa.PrivateKey {
-	t.Helper()
-	k, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return k
-}
+// ecKey and rsaKey are fresh ECDSA P-256 and RSA 2048 keys from
+// internal/testpki (whose DarwinKey makes a key of any of its types).
+func ecKey() crypto.Signer  { return testpki.DarwinKey(testpki.ECDSAP256) }
+func rsaKey() crypto.Signer { return testpki.DarwinKey(testpki.RSA2048) }
 
 func caTemplate(cn string) *x509.Certificate {
 	return &x509.Certificate{
@@ -106,12 +89,12 @@ func leafTemplate(cn string, dns ...string) *x509.Certificate {
 // newPKI makes a root "name Root", an intermediate and two leaves for
 // host: one valid, one that expired in 2021, all ECDSA P-256.
 func newPKI(t fataler, name, host string) *testPKI {
-	return newPKIWith(t, name, host, func() crypto.Signer { return ecKey(t) })
+	return newPKIWith(t, name, host, ecKey)
 }
 
 // newRSAPKI is newPKI with RSA 2048 keys.
 func newRSAPKI(t fataler, name, host string) *testPKI {
-	return newPKIWith(t, name, host, func() crypto.Signer { return rsaKey(t) })
+	return newPKIWith(t, name, host, rsaKey)
 }
 
 func newPKIWith(t fataler, name, host string, key func() crypto.Signer) *testPKI {

@@ -8,21 +8,11 @@ import (
 )
 
 // URLRetrievalTimeout bounds the revocation retrievals (CRL and OCSP) of
-// one verification: it is CERT_CHAIN_PARA.dwUrlRetrievalTimeout (or the
-// context's deadline if sooner), accumulated over the whole chain with
-// CERT_CHAIN_REVOCATION_ACCUMULATIVE_TIMEOUT. Windows' default is 15 s per
-// URL; a TLS handshake should not wait that long (compare
-// rustls-platform-verifier #237).
-//
-// It does not bound the default engine's fetching of missing
-// intermediates (AIA caIssuers): the OS default engine (System) uses its
-// own URL timeout, 15 s per URL unless group policy
-// (ChainUrlRetrievalTimeout) says otherwise, and the call cannot be
-// cancelled. What can be bounded is: the WithRoots engine is created with
-// CERT_CHAIN_ENGINE_CONFIG.dwUrlRetrievalTimeout = URLRetrievalTimeout,
-// which covers its AIA fetching; and VerifyOptions.DisableFetch turns
-// every retrieval off (CERT_CHAIN_CACHE_ONLY_URL_RETRIEVAL), so a program
-// that cannot wait should set it.
+// one verification, together over the chain, or the context's deadline if
+// sooner; Windows' default is 15 s per URL. It also bounds a WithRoots
+// engine's fetching of missing intermediates, but not the OS default
+// engine's (15 s per URL, and the call cannot be cancelled): a program that
+// cannot wait sets VerifyOptions.DisableFetch.
 const URLRetrievalTimeout = 3 * time.Second
 
 // CertGetCertificateChain dwFlags (wincrypt.h).
@@ -45,8 +35,7 @@ const (
 )
 
 // chainParams is what one verification asks of the chain engine, derived
-// from trust.VerifyOptions by [chainFlags]. It is exported so that tools
-// (doctor) can show the decision; the verifier uses it directly.
+// from trust.VerifyOptions by [chainFlags]; the trace prints it.
 type chainParams struct {
 	Flags       uint32        // CertGetCertificateChain dwFlags
 	PolicyFlags uint32        // CERT_CHAIN_POLICY_PARA.dwFlags

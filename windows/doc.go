@@ -10,13 +10,11 @@
 // and AUTHTYPE_SERVER, or AUTHTYPE_CLIENT when verifying a client
 // certificate). Group-policy and enterprise roots, AuthRoot auto-update,
 // the Disallowed store and Windows' own intermediate fetching all apply
-// exactly as they do for the OS and its browsers. The chain flags are
-// chosen per call from trust.VerifyOptions: revocation off, soft-fail, or
-// hard-fail, which means the leaf (its status must be known good; an
-// intermediate whose status is unknown is excused, a revoked one is not);
-// cache-only retrieval when fetching is disabled; [URLRetrievalTimeout]
-// for revocation. A stapled OCSP response is handed to the chain engine as
-// the leaf's CERT_OCSP_RESPONSE_PROP_ID. Lower-quality chains the engine
+// exactly as they do for the OS and its browsers. The chain flags follow
+// trust.VerifyOptions (revocation off, soft-fail, or hard-fail on the leaf
+// while a revoked intermediate still fails; cache-only retrieval;
+// [URLRetrievalTimeout]); a stapled OCSP response reaches the engine as the
+// leaf's CERT_OCSP_RESPONSE_PROP_ID. Lower-quality chains the engine
 // returns are tried before a chain is rejected; every ECDSA signature of
 // the accepted chain is checked again with crypto/x509 (CVE-2020-0601);
 // verdicts are decided from the per-element trust-status bits, not from
@@ -37,8 +35,7 @@
 // A store returned by System or WithRoots lists its anchors
 // (trust.AnchorLister: ROOT and AuthRoot of CurrentUser and LocalMachine,
 // with Disallowed entries marked Distrusted) and reports its sources
-// (trust.SourceReporter). [Intermediates] lists the CA stores. [Install] and
-// [Uninstall] take trust.InstallOptions, as on every platform: the ROOT,
+// (trust.SourceReporter). [Install] and [Uninstall] take trust.InstallOptions, as on every platform: the ROOT,
 // CA or Disallowed store of CurrentUser or LocalMachine, with a dry run,
 // and read the store back after the change (trust.ErrNotInstalled).
 //
@@ -50,11 +47,9 @@
 // P-256/P-384/P-521) and, for RSA, a crypto.Decrypter. The key never
 // leaves the key storage provider.
 //
-// On other operating systems the constructors return [ErrUnsupported]
-// (the exported API is written once; platform_other.go stubs the
-// unexported calls it makes); the portable parts (status-code mapping, the
-// decisions on the engine's status bits, URI parsing, flag building,
-// install planning) build and are tested everywhere.
+// On other operating systems the constructors return [ErrUnsupported]; the
+// portable parts (status mapping, decisions on the engine's status bits,
+// URI parsing, install planning) are tested everywhere.
 //
 // The package is pure Go (golang.org/x/sys/windows plus lazily bound
 // crypt32/ncrypt procs in internal/win32), so it cross-compiles with

@@ -74,6 +74,7 @@ func (s *Store) buildEngine() error {
 // rejects that size (Windows 7, Wine) gets the Windows 7 layout, where only
 // self-signed certificates are anchors, and caAnchors is false.
 func createEngine(roots syswin.Handle) (eng syswin.Handle, caAnchors bool, err error) {
+	// dwUrlRetrievalTimeout bounds this engine's AIA fetching too.
 	cfg := win32.CertChainEngineConfig{
 		ExclusiveRoot:       roots,
 		URLRetrievalTimeout: uint32(URLRetrievalTimeout.Milliseconds()),

@@ -7,13 +7,11 @@ import (
 	"crypto/rsa"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/asn1"
 	"fmt"
 	"math/big"
 	"sync"
 	"unsafe"
-
-	"golang.org/x/crypto/cryptobyte"
-	"golang.org/x/crypto/cryptobyte/asn1"
 
 	"github.com/nativetls/nativetls/trust"
 )
@@ -160,12 +158,6 @@ func ecdsaASN1(rs []byte) ([]byte, error) {
 	if len(rs) == 0 || len(rs)%2 != 0 {
 		return nil, fmt.Errorf("ECDSA signature of odd length %d from CNG", len(rs))
 	}
-	r := new(big.Int).SetBytes(rs[:len(rs)/2])
-	s := new(big.Int).SetBytes(rs[len(rs)/2:])
-	var b cryptobyte.Builder
-	b.AddASN1(asn1.SEQUENCE, func(b *cryptobyte.Builder) {
-		b.AddASN1BigInt(r)
-		b.AddASN1BigInt(s)
-	})
-	return b.Bytes()
+	half := len(rs) / 2
+	return asn1.Marshal(struct{ R, S *big.Int }{new(big.Int).SetBytes(rs[:half]), new(big.Int).SetBytes(rs[half:])})
 }

@@ -168,19 +168,25 @@ func (k *Key) signRSA(digest []byte, opts crypto.SignerOpts) ([]byte, error) {
 	return k.signHash(unsafe.Pointer(&info), digest, win32.BCRYPT_PAD_PKCS1)
 }
 
-// signHash runs NCryptSignHash twice: for the size, then for the signature.
+// signHash signs digest with NCryptSignHash.
 func (k *Key) signHash(padding unsafe.Pointer, digest []byte, flags uint32) ([]byte, error) {
-	h := syswin.Handle(k.handle)
-	n, err := win32.NCryptSignHash(h, padding, digest, nil, flags|win32.NCRYPT_SILENT_FLAG)
-	if err != nil {
-		return nil, keyError(k.uri, "sign", "NCryptSignHash", errCode(err), err)
+	return k.sized("sign", "NCryptSignHash", func(sig []byte) (int, error) {
+		return win32.NCryptSignHash(syswin.Handle(k.handle), padding, digest, sig, flags|win32.NCRYPT_SILENT_FLAG)
+	})
+}
+
+// sized runs an NCrypt call that fills a buffer twice: with none, for the
+// size, then with a buffer of that size. A failure is a KeyError naming op
+// and api.
+func (k *Key) sized(op, api string, call func(out []byte) (int, error)) ([]byte, error) {
+	n, err := call(nil)
+	if err == nil {
+		out := make([]byte, n)
+		if n, err = call(out); err == nil {
+			return out[:n], nil
+		}
 	}
-	sig := make([]byte, n)
-	n, err = win32.NCryptSignHash(h, padding, digest, sig, flags|win32.NCRYPT_SILENT_FLAG)
-	if err != nil {
-		return nil, keyError(k.uri, "sign", "NCryptSignHash", errCode(err), err)
-	}
-	return sig[:n], nil
+	return nil, keyError(k.uri, op, api, errCode(err), err)
 }
 
 // decryptMsg is Decrypt after its checks, with k.mu held for reading.
@@ -209,18 +215,11 @@ func (k *Key) decryptMsg(rand io.Reader, msg []byte, opts crypto.DecrypterOpts) 
 	return out, err
 }
 
+// decrypt decrypts msg with NCryptDecrypt.
 func (k *Key) decrypt(padding unsafe.Pointer, msg []byte, flags uint32) ([]byte, error) {
-	h := syswin.Handle(k.handle)
-	n, err := win32.NCryptDecrypt(h, msg, padding, nil, flags|win32.NCRYPT_SILENT_FLAG)
-	if err != nil {
-		return nil, keyError(k.uri, "decrypt", "NCryptDecrypt", errCode(err), err)
-	}
-	out := make([]byte, n)
-	n, err = win32.NCryptDecrypt(h, msg, padding, out, flags|win32.NCRYPT_SILENT_FLAG)
-	if err != nil {
-		return nil, keyError(k.uri, "decrypt", "NCryptDecrypt", errCode(err), err)
-	}
-	return out[:n], nil
+	return k.sized("decrypt", "NCryptDecrypt", func(out []byte) (int, error) {
+		return win32.NCryptDecrypt(syswin.Handle(k.handle), msg, padding, out, flags|win32.NCRYPT_SILENT_FLAG)
+	})
 }
 
 // release frees the NCrypt key handle; k.mu is held.

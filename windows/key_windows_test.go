@@ -121,8 +121,8 @@ func TestCNGKeys(t *testing.T) {
 		name string
 		key  crypto.Signer
 	}{
-		{"rsa2048", rsaKey(t)},
-		{"p256", ecKey(t)},
+		{"rsa2048", rsaKey()},
+		{"p256", ecKey()},
 		{"p384", must(ecdsa.GenerateKey(elliptic.P384(), rand.Reader))},
 	}
 	for _, k := range keys {
@@ -234,31 +234,28 @@ func signAndVerify(t *testing.T, key *Key) bool {
 			t.Fatalf("%v signature does not verify: %v", scheme, err)
 		}
 	}
-	if _, ok := key.Public().(*rsa.PublicKey); ok {
-		ct, err := rsa.EncryptOAEP(sha256.New(), rand.Reader, key.Public().(*rsa.PublicKey), []byte("secret"), nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		pt, err := key.Decrypt(rand.Reader, ct, &rsa.OAEPOptions{Hash: crypto.SHA256})
-		var ke *KeyError
-		switch {
-		case errors.As(err, &ke) && wineGap(t, ke.API+" (OAEP)", syswin.Errno(ke.Code)):
-		case err != nil:
-			t.Fatalf("Decrypt OAEP: %v", err)
-		case string(pt) != "secret":
-			t.Fatalf("Decrypt OAEP gave %q", pt)
-		}
-		ct, err = rsa.EncryptPKCS1v15(rand.Reader, key.Public().(*rsa.PublicKey), []byte("secret"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		pt, err = key.Decrypt(rand.Reader, ct, nil)
-		switch {
-		case errors.As(err, &ke) && wineGap(t, ke.API+" (PKCS#1 v1.5)", syswin.Errno(ke.Code)):
-		case err != nil:
-			t.Fatalf("Decrypt PKCS#1 v1.5: %v", err)
-		case string(pt) != "secret":
-			t.Fatalf("Decrypt PKCS#1 v1.5 gave %q", pt)
+	if pub, ok := key.Public().(*rsa.PublicKey); ok {
+		for _, d := range []struct {
+			name    string
+			encrypt func() ([]byte, error)
+			opts    crypto.DecrypterOpts
+		}{
+			{"OAEP", func() ([]byte, error) { return rsa.EncryptOAEP(sha256.New(), rand.Reader, pub, []byte("secret"), nil) }, &rsa.OAEPOptions{Hash: crypto.SHA256}},
+			{"PKCS#1 v1.5", func() ([]byte, error) { return rsa.EncryptPKCS1v15(rand.Reader, pub, []byte("secret")) }, nil},
+		} {
+			ct, err := d.encrypt()
+			if err != nil {
+				t.Fatal(err)
+			}
+			pt, err := key.Decrypt(rand.Reader, ct, d.opts)
+			var ke *KeyError
+			switch {
+			case errors.As(err, &ke) && wineGap(t, ke.API+" ("+d.name+")", syswin.Errno(ke.Code)):
+			case err != nil:
+				t.Fatalf("Decrypt %s: %v", d.name, err)
+			case string(pt) != "secret":
+				t.Fatalf("Decrypt %s gave %q", d.name, pt)
+			}
 		}
 	}
 	return true

@@ -5,41 +5,37 @@ import (
 	"fmt"
 )
 
-// Key errors, usable with errors.Is on a *KeyError. They classify the NTE_*
-// (and smart-card SCARD_*) statuses of CNG.
+// Key errors, usable with errors.Is on a *KeyError, whose Code keeps the
+// CNG status (NTE_*, SCARD_*) they classify.
 var (
 	// ErrKeyNotFound: the certificate has no private key, or its key
-	// container is gone (NTE_BAD_KEYSET, NTE_NO_KEY, NTE_NOT_FOUND,
-	// CRYPT_E_NO_KEY_PROPERTY).
+	// container is gone.
 	ErrKeyNotFound = errors.New("no private key for the certificate (import it with its key, e.g. from a .pfx)")
 	// ErrKeyNotCNG: the key lives in a legacy CryptoAPI provider, which this
-	// package does not drive (only CNG key storage providers are used).
+	// package does not drive.
 	ErrKeyNotCNG = errors.New("the private key is held by a legacy CryptoAPI provider, not CNG (re-import it with a CNG key storage provider)")
-	// ErrKeyNeedsUI: the key needs user interaction (PIN prompt, consent)
-	// and the package asked for silence (NTE_SILENT_CONTEXT,
-	// NTE_UI_REQUIRED).
+	// ErrKeyNeedsUI: the key needs a PIN or consent prompt, and the package
+	// asks for silence.
 	ErrKeyNeedsUI = errors.New("the key needs user interaction (a PIN or consent prompt), which is disabled")
-	// ErrKeyAccessDenied: the process may not use the key (NTE_PERM,
-	// E_ACCESSDENIED); LocalMachine keys need the right ACL.
+	// ErrKeyAccessDenied: the process may not use the key (check its ACL).
 	ErrKeyAccessDenied = errors.New("access to the private key is denied (check the key's permissions)")
-	// ErrKeyNotSupported: the key or its provider cannot do the requested
-	// operation (NTE_NOT_SUPPORTED, NTE_BAD_ALGID, NTE_BAD_FLAGS …), e.g.
-	// RSA-PSS on a TPM 1.2 key.
+	// ErrKeyNotSupported: the key or its provider cannot do the operation,
+	// e.g. RSA-PSS on a TPM 1.2 key.
 	ErrKeyNotSupported = errors.New("the key's provider does not support this operation")
-	// ErrKeyDevice: the device holding the key is absent or not ready
-	// (NTE_DEVICE_NOT_READY, NTE_DEVICE_NOT_FOUND, SCARD_E_NO_SMARTCARD).
+	// ErrKeyDevice: the smart card or TPM holding the key is absent or not
+	// ready.
 	ErrKeyDevice = errors.New("the device holding the key (smart card, TPM) is not available")
-	// ErrKeyPIN: the PIN or password is wrong or blocked
-	// (NTE_INCORRECT_PASSWORD, SCARD_W_WRONG_CHV, SCARD_W_CHV_BLOCKED).
+	// ErrKeyPIN: the PIN or password is wrong or blocked.
 	ErrKeyPIN = errors.New("the key's PIN is wrong or blocked")
-	// ErrKeyCancelled: the user cancelled a prompt (NTE_USER_CANCELLED,
-	// SCARD_W_CANCELLED_BY_USER, ERROR_CANCELLED).
+	// ErrKeyCancelled: the user cancelled a prompt.
 	ErrKeyCancelled = errors.New("the user cancelled the key operation")
-	// ErrKeyBadInput: the data handed to the key was rejected (NTE_BAD_DATA,
-	// NTE_BAD_LEN, NTE_BAD_HASH, NTE_INVALID_PARAMETER).
+	// ErrKeyBadInput: the key rejected the data (wrong digest length or
+	// padding parameters).
 	ErrKeyBadInput = errors.New("the key rejected the input (wrong digest length or padding parameters)")
 )
 
+// nteCodes maps each CNG status the package classifies to its SDK name and
+// sentinel (nil: kept as the OS error).
 var nteCodes = map[uint32]struct {
 	name string
 	err  error

@@ -20,7 +20,7 @@ func TestStapledOCSP(t *testing.T) {
 	p := installedPKI(t, "nativetls HardFail Test")
 	tmpl := leafTemplate(testHost, testHost)
 	tmpl.OCSPServer = []string{"http://ocsp.nativetls.invalid/"}
-	k := ecKey(t)
+	k := ecKey()
 	leaf := mkCert(t, tmpl, p.inter, k.Public(), p.interKey)
 	store, _ := System()
 	chain := []*x509.Certificate{leaf, p.inter}

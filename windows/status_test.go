@@ -162,7 +162,7 @@ func TestCheckName(t *testing.T) {
 	p := newPKI(t, "ip", "a.example")
 	tmpl := leafTemplate("ip", "b.example")
 	tmpl.IPAddresses = []net.IP{net.ParseIP("::1")}
-	k := ecKey(t)
+	k := ecKey()
 	leaf := mkCert(t, tmpl, p.inter, k.Public(), p.interKey)
 	built := builtChain{Certs: []*x509.Certificate{leaf, p.inter, p.root}, Bits: make([]uint32, 3)}
 	params := chainFlags(context.Background(), trust.VerifyOptions{})

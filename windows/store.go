@@ -11,11 +11,8 @@ import (
 // CryptoAPI chain engine, a trust.AnchorLister over the system stores and
 // a trust.SourceReporter for doctor. [System] and [WithRoots] return one.
 //
-// A Store made by WithRoots owns a chain engine and its root stores: call
-// Close when done; a System store holds no native handle, and Close only
-// marks it closed. Verify fails after Close. A Store is safe for concurrent
-// use. Windows' chain engine notices store changes (an installed root) by
-// itself; Wine's default engine reads the ROOT store once per process.
+// A Store made by WithRoots owns a chain engine: call Close when done.
+// Verify fails after Close. A Store is safe for concurrent use.
 type Store struct {
 	name  string
 	extra []*x509.Certificate // WithRoots' additional roots

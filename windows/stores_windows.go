@@ -161,10 +161,7 @@ func loadDistrust() (*distrustSet, error) {
 }
 
 func addCert(cert *x509.Certificate, name string, loc Location, store string) error {
-	if cert == nil {
-		return &StoreError{Op: "add", Location: loc, Store: store, Err: errors.New("no certificate given")}
-	}
-	h, err := openStore(loc, store, false)
+	h, err := openToChange("add", cert, loc, store)
 	if err != nil {
 		return err
 	}
@@ -182,32 +179,41 @@ func addCert(cert *x509.Certificate, name string, loc Location, store string) er
 		disposition = syswin.CERT_STORE_ADD_REPLACE_EXISTING_INHERIT_PROPERTIES
 	}
 	if err := win32.CertAddCertificateContextToStore(h, c, disposition); err != nil {
-		code := errCode(err)
-		return &StoreError{Op: "add", Location: loc, Store: store, Subject: cert.Subject.String(), Code: code, Err: storeErrorFor(code, err)}
+		return changeError("add", cert, loc, store, err)
 	}
 	return nil
 }
 
 func deleteCert(cert *x509.Certificate, loc Location, store string) error {
-	if cert == nil {
-		return &StoreError{Op: "delete", Location: loc, Store: store, Err: errors.New("no certificate given")}
-	}
-	h, err := openStore(loc, store, false)
+	h, err := openToChange("delete", cert, loc, store)
 	if err != nil {
 		return err
 	}
 	defer win32.CertCloseStore(h)
 	found, err := findExact(h, cert)
 	if err != nil {
-		code := errCode(err)
-		return &StoreError{Op: "delete", Location: loc, Store: store, Subject: cert.Subject.String(), Code: code, Err: storeErrorFor(code, err)}
+		return changeError("delete", cert, loc, store, err)
 	}
 	// CertDeleteCertificateFromStore frees found, even on failure.
 	if err := win32.CertDeleteCertificateFromStore(found); err != nil {
-		code := errCode(err)
-		return &StoreError{Op: "delete", Location: loc, Store: store, Subject: cert.Subject.String(), Code: code, Err: storeErrorFor(code, err)}
+		return changeError("delete", cert, loc, store, err)
 	}
 	return nil
+}
+
+// openToChange opens loc's store for op ("add", "delete") on cert.
+func openToChange(op string, cert *x509.Certificate, loc Location, store string) (syswin.Handle, error) {
+	if cert == nil {
+		return 0, &StoreError{Op: op, Location: loc, Store: store, Err: errors.New("no certificate given")}
+	}
+	return openStore(loc, store, false)
+}
+
+// changeError reports a failed op on cert in loc's store, with the
+// sentinel (ErrAccessDenied …) for the Windows error's code.
+func changeError(op string, cert *x509.Certificate, loc Location, store string, err error) *StoreError {
+	code := errCode(err)
+	return &StoreError{Op: op, Location: loc, Store: store, Subject: cert.Subject.String(), Code: code, Err: storeErrorFor(code, err)}
 }
 
 // findExact finds cert in store by its encoding (CERT_FIND_EXISTING).

@@ -11,11 +11,9 @@ import (
 
 // TraceEnv is the environment variable that turns on the verification
 // trace: with NATIVETLS_WINDOWS_TRACE=1 every Verify writes to standard
-// error the chain and policy flags, which engine ran and whether the
-// WithRoots fallback did, every chain the engine built with each
-// certificate's subject, SHA-256 and error/info status bits by name, the
-// revocation results and the policy's verdict. It is meant for CI logs and
-// bug reports: the certificates are public, nothing secret is printed.
+// error the flags, the engines asked, every chain built with each
+// certificate's status bits by name, and the verdict, for CI logs and bug
+// reports. Nothing secret is printed.
 const TraceEnv = "NATIVETLS_WINDOWS_TRACE"
 
 // traceOut is where traces go; nil turns tracing off. It is read once, at

@@ -13,7 +13,7 @@ import (
 // chain engine accepted a server certificate under a clientAuth-only CA).
 func TestCheckIssuerUsage(t *testing.T) {
 	p := newPKI(t, "eku", "a.example")
-	ik := ecKey(t)
+	ik := ecKey()
 	mkInter := func(ekus ...x509.ExtKeyUsage) *x509.Certificate {
 		tmpl := caTemplate("eku restricted")
 		tmpl.ExtKeyUsage = ekus

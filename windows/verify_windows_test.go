@@ -87,7 +87,7 @@ func TestSystemVerify(t *testing.T) {
 	}
 	serverOnly := leafTemplate(testHost, testHost)
 	serverOnly.ExtKeyUsage = []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}
-	k := ecKey(t)
+	k := ecKey()
 	serverLeaf := mkCert(t, serverOnly, p.inter, k.Public(), p.interKey)
 	ipTmpl := leafTemplate("127.0.0.1")
 	ipTmpl.IPAddresses = []net.IP{net.IPv4(127, 0, 0, 1)}
@@ -102,7 +102,7 @@ func TestSystemVerify(t *testing.T) {
 	// issuer EKUs and accepted its server leaves (checkIssuerUsage).
 	clientCAT := caTemplate("nativetls Verify Test clientAuth CA")
 	clientCAT.ExtKeyUsage = []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}
-	clientCAKey := ecKey(t)
+	clientCAKey := ecKey()
 	clientCA := mkCert(t, clientCAT, p.root, clientCAKey.Public(), p.rootKey)
 	underClientCA := mkCert(t, leafTemplate(testHost, testHost), clientCA, k.Public(), clientCAKey)
 	opts := trust.VerifyOptions{ServerName: testHost, Time: verifyTime, Revocation: trust.RevocationOff}
@@ -278,7 +278,7 @@ func TestAnchorsAndSources(t *testing.T) {
 	if _, err := FindCertificates("capi:store=Root;cn=no such root"); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("FindCertificates of a missing certificate: %v", err)
 	}
-	if _, err := Intermediates(context.Background()); err != nil {
+	if _, err := intermediates(context.Background()); err != nil {
 		t.Logf("Intermediates: %v", err)
 	}
 }

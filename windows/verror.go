@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"fmt"
 	"net"
+	"slices"
 	"strings"
 	"time"
 
@@ -96,17 +97,10 @@ func missingIntermediate(presented []*x509.Certificate, built builtChain) bool {
 	return string(c.RawIssuer) != string(c.RawSubject)
 }
 
-// depthOf is c's position in the presented chain, -1 if it is not there.
+// depthOf is c's position in the presented chain, -1 if it is not there
+// (or c is nil).
 func depthOf(presented []*x509.Certificate, c *x509.Certificate) int {
-	if c == nil {
-		return -1
-	}
-	for i, p := range presented {
-		if p.Equal(c) {
-			return i
-		}
-	}
-	return -1
+	return slices.IndexFunc(presented, func(p *x509.Certificate) bool { return c != nil && p.Equal(c) })
 }
 
 // distrustSet holds the Disallowed stores' certificates, matched by the

@@ -17,7 +17,7 @@ import (
 // is skipped as a wine gap only under Wine and only with exactly that code.
 func TestWineShortECDSASignature(t *testing.T) {
 	p := installedPKI(t, "nativetls Verify Test")
-	k := ecKey(t)
+	k := ecKey()
 	var leaf *x509.Certificate
 	for i := 0; leaf == nil; i++ {
 		if i == 10000 {

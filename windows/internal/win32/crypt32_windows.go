@@ -8,21 +8,24 @@ import (
 	syswin "golang.org/x/sys/windows"
 )
 
-var (
-	modcrypt32 = syswin.NewLazySystemDLL("crypt32.dll")
-
-	procCertCreateCertificateChainEngine  = modcrypt32.NewProc("CertCreateCertificateChainEngine")
-	procCertFreeCertificateChainEngine    = modcrypt32.NewProc("CertFreeCertificateChainEngine")
-	procCertSetCertificateContextProperty = modcrypt32.NewProc("CertSetCertificateContextProperty")
-	procCertAddStoreToCollection          = modcrypt32.NewProc("CertAddStoreToCollection")
-	procCertGetCertificateContextProperty = modcrypt32.NewProc("CertGetCertificateContextProperty")
-)
-
 // CertOpenSystemStore opens a system store by name (CertOpenStore with
 // CERT_STORE_PROV_SYSTEM_W); location is CERT_SYSTEM_STORE_CURRENT_USER or
 // CERT_SYSTEM_STORE_LOCAL_MACHINE, possibly or'ed with
 // CERT_STORE_READONLY_FLAG / CERT_STORE_OPEN_EXISTING_FLAG.
 func CertOpenSystemStore(flags uint32, name string) (syswin.Handle, error) {
+	return certOpenNamedStore(syswin.CERT_STORE_PROV_SYSTEM, flags, name)
+}
+
+// CertOpenSystemRegistryStore opens the registry (physical) part of a
+// system store (CertOpenStore with CERT_STORE_PROV_SYSTEM_REGISTRY_W): only
+// that location's certificates, and writable.
+func CertOpenSystemRegistryStore(flags uint32, name string) (syswin.Handle, error) {
+	return certOpenNamedStore(syswin.CERT_STORE_PROV_SYSTEM_REGISTRY, flags, name)
+}
+
+// certOpenNamedStore calls CertOpenStore with a provider whose para is a
+// store name.
+func certOpenNamedStore(provider uintptr, flags uint32, name string) (syswin.Handle, error) {
 	p, err := syswin.UTF16PtrFromString(name)
 	if err != nil {
 		return 0, err
@@ -30,21 +33,7 @@ func CertOpenSystemStore(flags uint32, name string) (syswin.Handle, error) {
 	// The name reaches the syscall as a uintptr through an ordinary
 	// function, which does not keep p alive: KeepAlive does, until after
 	// the call.
-	h, err := syswin.CertOpenStore(syswin.CERT_STORE_PROV_SYSTEM, 0, 0, flags, uintptr(unsafe.Pointer(p)))
-	runtime.KeepAlive(p)
-	return h, err
-}
-
-// CertOpenSystemRegistryStore opens the registry (physical) part of a
-// system store (CertOpenStore with CERT_STORE_PROV_SYSTEM_REGISTRY_W): only
-// that location's certificates, and writable.
-func CertOpenSystemRegistryStore(flags uint32, name string) (syswin.Handle, error) {
-	p, err := syswin.UTF16PtrFromString(name)
-	if err != nil {
-		return 0, err
-	}
-	// As in CertOpenSystemStore: keep p alive until the call returned.
-	h, err := syswin.CertOpenStore(syswin.CERT_STORE_PROV_SYSTEM_REGISTRY, 0, 0, flags, uintptr(unsafe.Pointer(p)))
+	h, err := syswin.CertOpenStore(provider, 0, 0, flags, uintptr(unsafe.Pointer(p)))
 	runtime.KeepAlive(p)
 	return h, err
 }

@@ -7,20 +7,6 @@ import (
 	syswin "golang.org/x/sys/windows"
 )
 
-var (
-	modncrypt = syswin.NewLazySystemDLL("ncrypt.dll")
-
-	procNCryptSignHash    = modncrypt.NewProc("NCryptSignHash")
-	procNCryptDecrypt     = modncrypt.NewProc("NCryptDecrypt")
-	procNCryptGetProperty = modncrypt.NewProc("NCryptGetProperty")
-	procNCryptSetProperty = modncrypt.NewProc("NCryptSetProperty")
-	procNCryptFreeObject  = modncrypt.NewProc("NCryptFreeObject")
-	procNCryptDeleteKey   = modncrypt.NewProc("NCryptDeleteKey")
-
-	procNCryptOpenStorageProvider = modncrypt.NewProc("NCryptOpenStorageProvider")
-	procNCryptImportKey           = modncrypt.NewProc("NCryptImportKey")
-)
-
 // SecurityStatus is an NCrypt SECURITY_STATUS (an HRESULT such as
 // NTE_BAD_KEYSET); zero is success.
 type SecurityStatus uint32
@@ -33,6 +19,15 @@ func status(r uintptr) error {
 		return nil
 	}
 	return SecurityStatus(uint32(r))
+}
+
+// findWithName resolves proc and converts name, the string argument of
+// its call, to UTF-16.
+func findWithName(proc *syswin.LazyProc, name string) (*uint16, error) {
+	if err := proc.Find(); err != nil {
+		return nil, err
+	}
+	return syswin.UTF16PtrFromString(name)
 }
 
 func bufPtr(b []byte) *byte {
@@ -77,10 +72,7 @@ func NCryptDecrypt(key syswin.Handle, in []byte, padding unsafe.Pointer, out []b
 // NCryptGetProperty reads property name (NCRYPT_*_PROPERTY) of an NCrypt
 // object into out; with out nil it returns the size needed.
 func NCryptGetProperty(obj syswin.Handle, name string, out []byte, flags uint32) (int, error) {
-	if err := procNCryptGetProperty.Find(); err != nil {
-		return 0, err
-	}
-	p, err := syswin.UTF16PtrFromString(name)
+	p, err := findWithName(procNCryptGetProperty, name)
 	if err != nil {
 		return 0, err
 	}
@@ -94,10 +86,7 @@ func NCryptGetProperty(obj syswin.Handle, name string, out []byte, flags uint32)
 // NCryptSetProperty sets property name (e.g. NCRYPT_PIN_PROPERTY
 // "SmartCardPin") of an NCrypt object to value.
 func NCryptSetProperty(obj syswin.Handle, name string, value []byte, flags uint32) error {
-	if err := procNCryptSetProperty.Find(); err != nil {
-		return err
-	}
-	p, err := syswin.UTF16PtrFromString(name)
+	p, err := findWithName(procNCryptSetProperty, name)
 	if err != nil {
 		return err
 	}
@@ -128,10 +117,7 @@ func NCryptDeleteKey(key syswin.Handle, flags uint32) error {
 // NCryptOpenStorageProvider opens a key storage provider by name (e.g.
 // MS_KEY_STORAGE_PROVIDER, "Microsoft Software Key Storage Provider").
 func NCryptOpenStorageProvider(name string) (syswin.Handle, error) {
-	if err := procNCryptOpenStorageProvider.Find(); err != nil {
-		return 0, err
-	}
-	p, err := syswin.UTF16PtrFromString(name)
+	p, err := findWithName(procNCryptOpenStorageProvider, name)
 	if err != nil {
 		return 0, err
 	}
@@ -145,10 +131,7 @@ func NCryptOpenStorageProvider(name string) (syswin.Handle, error) {
 // blobType (BCRYPT_RSAPRIVATE_BLOB "RSAPRIVATEBLOB",
 // BCRYPT_ECCPRIVATE_BLOB "ECCPRIVATEBLOB").
 func NCryptImportKey(prov syswin.Handle, blobType string, blob []byte, flags uint32) (syswin.Handle, error) {
-	if err := procNCryptImportKey.Find(); err != nil {
-		return 0, err
-	}
-	bt, err := syswin.UTF16PtrFromString(blobType)
+	bt, err := findWithName(procNCryptImportKey, blobType)
 	if err != nil {
 		return 0, err
 	}
