@@ -69,12 +69,8 @@ type SkippedIdentity struct {
 type ClientIdentitySelector func(req ClientCertificateRequest, candidates []ClientIdentity, skipped []SkippedIdentity) (int, error)
 
 // WithClientIdentities returns a copy whose client certificate is chosen at
-// each handshake from src (instead of one fixed chain): the identity whose
-// chain leads to a CA the server accepts, whose key can make a signature
-// the server accepts, and whose leaf allows client authentication and is
-// valid now; ties go to the newest, then the longest-lived (see
-// SelectClientIdentity). Chains from WithCertificateChain are not used by
-// a client that has a source. nil removes the source.
+// each handshake from src, as SelectClientIdentity ranks them, instead of
+// the chains of WithCertificateChain. nil removes the source.
 func (c Configuration) WithClientIdentities(src ClientIdentitySource) Configuration {
 	c.clientIDs = src
 	return c

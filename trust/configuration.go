@@ -39,12 +39,10 @@ const (
 	RequireClientCert                   // require one and verify it against the trust store
 )
 
-// SNICallback chooses the configuration for one incoming connection from
-// its ClientHello (PEP 543 sni_callback; crypto/tls GetConfigForClient).
-// It receives the server's configuration and returns the one to use, which
-// may be the same. Returning an error aborts the handshake. Contexts cache
-// the conversion of returned configurations by equality, so returning one of
-// a few prepared configurations is cheap.
+// SNICallback chooses the configuration for one incoming connection from its
+// ClientHello (PEP 543 sni_callback): it gets the server's configuration and
+// returns the one to use; an error aborts the handshake. Contexts cache by
+// equality, so returning one of a few prepared configurations is cheap.
 type SNICallback func(hello *tls.ClientHelloInfo, cfg Configuration) (Configuration, error)
 
 // validation is a tri-state: default (on, but subject to the process-wide

@@ -141,13 +141,10 @@ type TrustStore interface {
 	// presented, in any order) and returns the verified chains, each from
 	// the leaf to an anchor. A failure is a *VerificationError.
 	//
-	// Verify performs only the store's own decision (path building,
-	// signatures, validity, name, usage, name constraints, the store's own
-	// distrust); [Verifier] (and the package function [Verify]) adds max
-	// depth, the profile checks, CRLs, fetching of missing intermediates,
-	// OCSP, pins, the callback and caching on top of it, the same for every
-	// store. A store may ignore MaxDepth, Strict and CRLs. TLS contexts call
-	// the package function.
+	// It makes only the store's own decision (path, signatures, validity,
+	// name, usage, name constraints, distrust); [Verifier] adds the rest,
+	// the same for every store, so a store may ignore MaxDepth, Strict and
+	// CRLs. TLS contexts call the package function [Verify].
 	Verify(ctx context.Context, chain []*x509.Certificate, opts VerifyOptions) ([][]*x509.Certificate, error)
 	// String names the store for messages, e.g. "PEM file /etc/ssl/cert.pem".
 	String() string
@@ -170,13 +167,9 @@ type Anchor struct {
 	// this anchor's hierarchy with a NotBefore after this time (NSS
 	// CKA_NSS_SERVER_DISTRUST_AFTER).
 	DistrustAfter time.Time
-	// Platform marks a root the operating system itself decided to trust
-	// (the distribution's bundle or p11-kit configuration). The profile
-	// checks that look at the anchor's own extensions (key identifiers,
-	// basicConstraints criticality, authorityKeyIdentifier form, EKU) catch
-	// misconfigured anchors a program supplies; for a platform root the
-	// OS's decision stands, as it does on Windows and macOS, where the OS
-	// verifier decides. All other checks still apply to chains ending at it.
+	// Platform marks a root the operating system itself trusts (the
+	// distribution's bundle or p11-kit configuration): the profile checks
+	// of its own extensions are skipped, see PlatformAnchorer.
 	Platform bool
 }
 
