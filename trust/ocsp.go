@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"golang.org/x/crypto/ocsp"
+
+	"github.com/nativetls/nativetls/trust/internal/profile"
 )
 
 // OCSP for the leaf certificate. A stapled response (the TLS
@@ -44,7 +46,7 @@ const tlsFeatureStatusRequest = 5
 // mustStaple reports whether c carries the TLS feature extension with
 // status_request (RFC 7633 "OCSP must-staple").
 func mustStaple(c *x509.Certificate) bool {
-	e := findExt(c, oidExtTLSFeature)
+	e := profile.FindExt(c, profile.OIDExtTLSFeature)
 	if e == nil {
 		return false
 	}

@@ -4,6 +4,8 @@ import (
 	"testing"
 
 	"golang.org/x/crypto/ocsp"
+
+	"github.com/nativetls/nativetls/trust/internal/profile"
 )
 
 // FuzzCheckOCSPResponse feeds arbitrary bytes where a server's stapled OCSP
@@ -25,12 +27,12 @@ func FuzzCheckOCSPResponse(f *testing.F) {
 // FuzzMustStaple parses arbitrary TLS feature extension values.
 func FuzzMustStaple(f *testing.F) {
 	p := newVTPKI(f, vtChainOpts{leaf: mustStapleLeaf})
-	f.Add(findExt(p.Leaf.Cert, oidExtTLSFeature).Value)
+	f.Add(profile.FindExt(p.Leaf.Cert, profile.OIDExtTLSFeature).Value)
 	f.Fuzz(func(t *testing.T, v []byte) {
 		c := *p.Leaf.Cert
 		c.Extensions = append(c.Extensions[:0:0], c.Extensions...)
 		for i := range c.Extensions {
-			if c.Extensions[i].Id.Equal(oidExtTLSFeature) {
+			if c.Extensions[i].Id.Equal(profile.OIDExtTLSFeature) {
 				c.Extensions[i].Value = v
 			}
 		}

@@ -7,6 +7,8 @@ import (
 	"encoding/asn1"
 	"errors"
 	"testing"
+
+	"github.com/nativetls/nativetls/trust/internal/profile"
 )
 
 // Directory-name and otherName constraints, which crypto/x509 leaves
@@ -80,7 +82,7 @@ func TestDirectoryNameConstraints(t *testing.T) {
 		{"excluded", false, ncExt(nil, [][]byte{dirGN(acme)}), inAcme, nil, ReasonNameConstraints, "inside a subtree"},
 		{"otherName constraint, no otherName", false, ncExt([][]byte{tlv(0x82, []byte("example.com"))}, [][]byte{otherNameGN("x@example.com")}), nil, nil, -1, ""},
 		{"otherName constraint, otherName SAN", false, ncExt(nil, [][]byte{otherNameGN("x@example.com")}), func(c *x509.Certificate) {
-			c.ExtraExtensions = []pkix.Extension{{Id: oidExtSubjectAltName, Value: tlv(0x30, tlv(0x82, []byte("www.example.com")), otherNameGN("a@example.com"))}}
+			c.ExtraExtensions = []pkix.Extension{{Id: profile.OIDExtSubjectAltName, Value: tlv(0x30, tlv(0x82, []byte("www.example.com")), otherNameGN("a@example.com"))}}
 		}, nil, ReasonNameConstraints, "otherName"},
 		{"x400Address constraint stays unhandled", false, ncExt(nil, [][]byte{tlv(0xa3, tlv(0x30))}), nil, nil, ReasonMalformed, "critical extension"},
 	}

@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"golang.org/x/crypto/ocsp"
+
+	"github.com/nativetls/nativetls/trust/internal/profile"
 )
 
 // OCSP: stapled responses (signature, responder authority, freshness,
@@ -74,7 +76,7 @@ func responderCert(t testing.TB, parent *vtCert, eku bool) *vtCert {
 
 func mustStapleLeaf(c *x509.Certificate) {
 	v, _ := asn1.Marshal([]int{5})
-	c.ExtraExtensions = append(c.ExtraExtensions, pkix.Extension{Id: oidExtTLSFeature, Value: v})
+	c.ExtraExtensions = append(c.ExtraExtensions, pkix.Extension{Id: profile.OIDExtTLSFeature, Value: v})
 }
 
 func TestOCSPStapled(t *testing.T) {

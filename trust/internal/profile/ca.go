@@ -69,7 +69,7 @@ func checkAnchorAKIPresent(in *Input) (*x509.Certificate, string) {
 // mark basicConstraints critical.
 func checkCABasicConstraintsCritical(in *Input) (*x509.Certificate, string) {
 	for _, c := range in.cas(false) {
-		if e := findExt(c, oidExtBasicConstraints); e != nil && !e.Critical {
+		if e := FindExt(c, OIDExtBasicConstraints); e != nil && !e.Critical {
 			return c, "the CA certificate's basicConstraints extension is not marked critical (RFC 5280 4.2.1.9)"
 		}
 	}
@@ -83,7 +83,7 @@ func checkAnchorBasicConstraintsCritical(in *Input) (*x509.Certificate, string) 
 	if in.leafIsAnchor() {
 		return nil, ""
 	}
-	if e := findExt(a, oidExtBasicConstraints); e != nil && !e.Critical {
+	if e := FindExt(a, OIDExtBasicConstraints); e != nil && !e.Critical {
 		return a, "the trust anchor's basicConstraints extension is not marked critical (RFC 5280 4.2.1.9)"
 	}
 	return nil, ""
@@ -133,7 +133,7 @@ func checkCASubjectNotEmpty(in *Input) (*x509.Certificate, string) {
 // decision (Chrome does not hold anchors to their keyUsage either).
 func checkCAKeyUsageConsistent(in *Input) (*x509.Certificate, string) {
 	for _, c := range in.cas(!in.PlatformAnchor) {
-		if isCACert(c) && findExt(c, oidExtKeyUsage) != nil && c.KeyUsage&x509.KeyUsageCertSign == 0 {
+		if isCACert(c) && FindExt(c, OIDExtKeyUsage) != nil && c.KeyUsage&x509.KeyUsageCertSign == 0 {
 			return c, "the CA certificate's keyUsage does not include keyCertSign (RFC 5280 4.2.1.3)"
 		}
 	}
@@ -144,7 +144,7 @@ func checkCAKeyUsageConsistent(in *Input) (*x509.Certificate, string) {
 // mark policyConstraints critical.
 func checkPolicyConstraintsCritical(in *Input) (*x509.Certificate, string) {
 	for _, c := range in.Chain {
-		if e := findExt(c, oidExtPolicyConstr); e != nil && !e.Critical {
+		if e := FindExt(c, OIDExtPolicyConstr); e != nil && !e.Critical {
 			return c, "the policyConstraints extension is not marked critical (RFC 5280 4.2.1.11)"
 		}
 	}
@@ -203,7 +203,7 @@ func keyProblem(c *x509.Certificate) string {
 // carry extKeyUsage.
 func checkAnchorNoEKU(in *Input) (*x509.Certificate, string) {
 	a := in.anchor()
-	if !in.leafIsAnchor() && findExt(a, oidExtExtKeyUsage) != nil {
+	if !in.leafIsAnchor() && FindExt(a, OIDExtExtKeyUsage) != nil {
 		return a, "the trust anchor carries an extKeyUsage extension (CA/B BR 7.1.2.1.2)"
 	}
 	return nil, ""

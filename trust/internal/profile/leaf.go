@@ -42,7 +42,7 @@ func checkLeafKeyCertSign(in *Input) (*x509.Certificate, string) {
 // purposes.
 func checkEKUNotEmpty(in *Input) (*x509.Certificate, string) {
 	for _, c := range in.Chain {
-		if findExt(c, oidExtExtKeyUsage) != nil && len(c.ExtKeyUsage) == 0 && len(c.UnknownExtKeyUsage) == 0 {
+		if FindExt(c, OIDExtExtKeyUsage) != nil && len(c.ExtKeyUsage) == 0 && len(c.UnknownExtKeyUsage) == 0 {
 			return c, "the extKeyUsage extension lists no purpose (RFC 5280 4.2.1.12)"
 		}
 	}
@@ -68,7 +68,7 @@ func checkSANCriticality(in *Input) (*x509.Certificate, string) {
 		return nil, ""
 	}
 	l := in.leaf()
-	e := findExt(l, oidExtSubjectAltName)
+	e := FindExt(l, OIDExtSubjectAltName)
 	empty := len(l.Subject.Names) == 0
 	switch {
 	case empty && (e == nil || !e.Critical):
@@ -216,7 +216,7 @@ func checkLeafEKUStrict(in *Input) (*x509.Certificate, string) {
 		return nil, ""
 	}
 	l, want := in.leaf(), in.EKU
-	e := findExt(l, oidExtExtKeyUsage)
+	e := FindExt(l, OIDExtExtKeyUsage)
 	switch {
 	case e == nil:
 		return l, fmt.Sprintf("the certificate has no extKeyUsage extension; it must list %s (CA/B BR 7.1.2.7.10)", EKUName(want))
@@ -245,7 +245,7 @@ func checkIntermediateEKUStrict(in *Input) (*x509.Certificate, string) {
 	}
 	want := in.EKU
 	for _, c := range in.cas(false) {
-		if findExt(c, oidExtExtKeyUsage) != nil && !slices.Contains(c.ExtKeyUsage, want) {
+		if FindExt(c, OIDExtExtKeyUsage) != nil && !slices.Contains(c.ExtKeyUsage, want) {
 			return c, fmt.Sprintf("the intermediate's extKeyUsage does not name %s (anyExtendedKeyUsage does not count)", EKUName(want))
 		}
 	}

@@ -12,7 +12,7 @@ import (
 // used only in a CA certificate.
 func checkNameConstraintsOnlyInCA(in *Input) (*x509.Certificate, string) {
 	l := in.leaf()
-	if !in.leafIsAnchor() && !isCACert(l) && findExt(l, oidExtNameConstraints) != nil {
+	if !in.leafIsAnchor() && !isCACert(l) && FindExt(l, OIDExtNameConstraints) != nil {
 		return l, "the end-entity certificate carries a nameConstraints extension, which only CA certificates may (RFC 5280 4.2.1.10)"
 	}
 	return nil, ""
@@ -29,7 +29,7 @@ func checkNameConstraintsOnlyInCA(in *Input) (*x509.Certificate, string) {
 // enforces the constraints themselves.
 func checkNameConstraintsCritical(in *Input) (*x509.Certificate, string) {
 	for _, c := range in.cas(true) {
-		if e := findExt(c, oidExtNameConstraints); e != nil && !e.Critical {
+		if e := FindExt(c, OIDExtNameConstraints); e != nil && !e.Critical {
 			return c, "the nameConstraints extension is not marked critical (RFC 5280 4.2.1.10)"
 		}
 	}
@@ -87,13 +87,13 @@ func checkNameConstraintBudget(in *Input) (*x509.Certificate, string) {
 // every constraint.
 func RelaxSelfIssuedSANs(leaf *x509.Certificate) Relaxer {
 	return func(c *x509.Certificate) (*x509.Certificate, bool) {
-		if c == leaf || !IsSelfIssued(c) || findExt(c, oidExtSubjectAltName) == nil {
+		if c == leaf || !IsSelfIssued(c) || FindExt(c, OIDExtSubjectAltName) == nil {
 			return nil, true
 		}
 		cp := *c
 		cp.Extensions = nil
 		for _, e := range c.Extensions {
-			if !e.Id.Equal(oidExtSubjectAltName) {
+			if !e.Id.Equal(OIDExtSubjectAltName) {
 				cp.Extensions = append(cp.Extensions, e)
 			}
 		}
