@@ -36,6 +36,15 @@ func FindExt(c *x509.Certificate, id asn1.ObjectIdentifier) *pkix.Extension {
 	return nil
 }
 
+// nonCritical reports a certificate carrying extension id without marking
+// it critical.
+func nonCritical(id asn1.ObjectIdentifier) func(*x509.Certificate) bool {
+	return func(c *x509.Certificate) bool {
+		e := FindExt(c, id)
+		return e != nil && !e.Critical
+	}
+}
+
 // akiShape describes an authorityKeyIdentifier extension:
 //
 //	AuthorityKeyIdentifier ::= SEQUENCE {

@@ -11,11 +11,8 @@ import (
 // checkNameConstraintsOnlyInCA: RFC 5280 4.2.1.10, nameConstraints MUST be
 // used only in a CA certificate.
 func checkNameConstraintsOnlyInCA(in *Input) (*x509.Certificate, string) {
-	l := in.leaf()
-	if !in.leafIsAnchor() && !isCACert(l) && FindExt(l, OIDExtNameConstraints) != nil {
-		return l, "the end-entity certificate carries a nameConstraints extension, which only CA certificates may (RFC 5280 4.2.1.10)"
-	}
-	return nil, ""
+	return firstBad(in.ownLeaf(), "the end-entity certificate carries a nameConstraints extension, which only CA certificates may (RFC 5280 4.2.1.10)",
+		func(l *x509.Certificate) bool { return !isCACert(l) && FindExt(l, OIDExtNameConstraints) != nil })
 }
 
 // checkNameConstraintsCritical: RFC 5280 4.2.1.10, conforming CAs MUST
@@ -28,12 +25,7 @@ func checkNameConstraintsOnlyInCA(in *Input) (*x509.Certificate, string) {
 // this is an issuance rule: strict profile only. The default profile still
 // enforces the constraints themselves.
 func checkNameConstraintsCritical(in *Input) (*x509.Certificate, string) {
-	for _, c := range in.cas(true) {
-		if e := FindExt(c, OIDExtNameConstraints); e != nil && !e.Critical {
-			return c, "the nameConstraints extension is not marked critical (RFC 5280 4.2.1.10)"
-		}
-	}
-	return nil, ""
+	return firstBad(in.cas(true), "the nameConstraints extension is not marked critical (RFC 5280 4.2.1.10)", nonCritical(OIDExtNameConstraints))
 }
 
 // checkNameConstraintDNSSyntax: RFC 5280 4.2.1.10, a dNSName constraint is a
