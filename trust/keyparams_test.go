@@ -5,7 +5,6 @@ import (
 	"encoding/asn1"
 	"encoding/pem"
 	"errors"
-	"github.com/nativetls/nativetls/internal/testfs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/youmark/pkcs8"
 
+	"github.com/nativetls/nativetls/internal/testfs"
 	"github.com/nativetls/nativetls/internal/testpki"
 )
 
