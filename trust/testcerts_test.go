@@ -2,10 +2,6 @@ package trust
 
 import (
 	"crypto"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/rsa"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"math/big"
@@ -18,8 +14,8 @@ import (
 	"github.com/nativetls/nativetls/internal/testpki"
 )
 
-// Test certificates for the verification tests: generated in the test with
-// crypto/x509, with fixed validity windows around a fixed verification time
+// Test certificates for the verification tests: templates signed through
+// internal/testpki, with fixed validity windows around a fixed verification time
 // so nothing ever expires.
 
 // vtNow is the verification time of the verification tests.
@@ -60,28 +56,18 @@ func vtTemplate(cn string, ca bool, names ...string) *x509.Certificate {
 	return t
 }
 
-func vtECKey(t testing.TB) crypto.Signer {
-	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return k
-}
+func vtECKey(testing.TB) crypto.Signer { return testpki.NewKey(testpki.ECDSAP256) }
 
 var (
 	rsaKeysOnce sync.Once
-	rsaKeys     [3]*rsa.PrivateKey
+	rsaKeys     [3]crypto.Signer
 )
 
 // vtRSAKey returns one of three RSA-2048 keys generated once per process.
-func vtRSAKey(t testing.TB, i int) crypto.Signer {
+func vtRSAKey(_ testing.TB, i int) crypto.Signer {
 	rsaKeysOnce.Do(func() {
 		for j := range rsaKeys {
-			k, err := rsa.GenerateKey(rand.Reader, 2048)
-			if err != nil {
-				panic(err)
-			}
-			rsaKeys[j] = k
+			rsaKeys[j] = testpki.NewKey(testpki.RSA2048)
 		}
 	})
 	return rsaKeys[i]
