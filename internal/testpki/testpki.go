@@ -33,6 +33,7 @@ const (
 	// RSA1024 is a 1024-bit RSA key (accepted by the default profile,
 	// refused by the strict one).
 	RSA1024
+	ECDSAP384
 )
 
 // Clock is the fixed time of tests that use Clock-based windows (see At): a
@@ -84,6 +85,8 @@ func newKey(t KeyType) crypto.Signer {
 		k, err = rsa.GenerateKey(rand.Reader, 1024)
 	case RSA512:
 		k, err = weakRSAKey(512)
+	case ECDSAP384:
+		k, err = ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
 	default:
 		k, err = ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	}
