@@ -12,7 +12,6 @@ import (
 	"encoding/pem"
 	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -20,7 +19,6 @@ import (
 	"github.com/smallstep/pkcs7"
 	"github.com/youmark/pkcs8"
 
-	"github.com/nativetls/nativetls/internal/testfs"
 	"github.com/nativetls/nativetls/internal/testpki"
 )
 
@@ -290,7 +288,7 @@ func TestEncryptedKeyHostileParameters(t *testing.T) {
 		}, "only PBES2"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			path := filepath.Join(testfs.TempDir(t), "hostile.key")
+			path := filepath.Join(tempDir(t), "hostile.key")
 			if err := os.WriteFile(path, mutateEncryptedKey(t, tc.edit), 0o600); err != nil {
 				t.Fatal(err)
 			}
@@ -306,10 +304,7 @@ func TestEncryptedKeyHostileParameters(t *testing.T) {
 // TestEncryptedKeysFromOpenSSL: the checks refuse nothing openssl makes
 // with its usual settings.
 func TestEncryptedKeysFromOpenSSL(t *testing.T) {
-	if _, err := exec.LookPath("openssl"); err != nil {
-		t.Skipf("openssl not found: apt-get install openssl")
-	}
-	dir := testfs.TempDir(t)
+	dir := tempDir(t)
 	plain := filepath.Join(dir, "plain.key")
 	if err := os.WriteFile(plain, testpki.Root("key", testpki.Options{}).KeyPEM(), 0o600); err != nil {
 		t.Fatal(err)
@@ -323,10 +318,7 @@ func TestEncryptedKeysFromOpenSSL(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			out := filepath.Join(dir, strings.ReplaceAll(name, " ", "_")+".key")
-			cmd := exec.Command("openssl", append([]string{"pkcs8", "-topk8", "-in", plain, "-out", out, "-passout", "pass:pw"}, args...)...)
-			if b, err := cmd.CombinedOutput(); err != nil {
-				t.Fatalf("openssl pkcs8: %v\n%s", err, b)
-			}
+			runOpenSSL(t, dir, append([]string{"pkcs8", "-topk8", "-in", plain, "-out", out, "-passout", "pass:pw"}, args...)...)
 			if _, err := LoadPrivateKey(out, Password("pw")); err != nil {
 				t.Fatal(err)
 			}
