@@ -22,6 +22,9 @@ import (
 	"github.com/nativetls/nativetls/internal/testpki"
 )
 
+// The certificate and private-key loaders: formats, errors naming the file,
+// encrypted keys (fuzzers: fuzz_test.go).
+
 func TestParseCertificatesFormats(t *testing.T) {
 	root := testpki.Root("Loader Root", testpki.Options{})
 	leaf := root.Leaf(testpki.Options{DNSNames: []string{"a.test"}})
@@ -138,76 +141,6 @@ func TestLoadPrivateKeyNamesFile(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), p) || !errors.Is(err, ErrNoPrivateKey) {
 		t.Fatalf("error %v should name %s and wrap ErrNoPrivateKey", err, p)
 	}
-}
-
-func FuzzParseCertificates(f *testing.F) {
-	root := testpki.Root("Fuzz Root", testpki.Options{})
-	p7, _ := pkcs7.DegenerateCertificate(root.Cert.Raw)
-	f.Add(root.PEM())
-	f.Add(root.Cert.Raw)
-	f.Add(p7)
-	f.Add(pem.EncodeToMemory(&pem.Block{Type: "PKCS7", Bytes: p7}))
-	f.Add([]byte("-----BEGIN TRUSTED CERTIFICATE-----\nMAA=\n-----END TRUSTED CERTIFICATE-----\n"))
-	f.Fuzz(func(t *testing.T, data []byte) {
-		certs, err := ParseCertificates(data)
-		if err == nil && len(certs) == 0 {
-			t.Fatal("no error and no certificates")
-		}
-		if err != nil && certs != nil {
-			t.Fatal("certificates returned with an error")
-		}
-		fuzzAnchors(data)
-	})
-}
-
-// fuzzAnchors exercises the anchor path (trust attributes) too.
-func fuzzAnchors(data []byte) { anchorsFromData(data, "fuzz") }
-
-func FuzzParsePrivateKey(f *testing.F) {
-	k := testpki.NewKey(testpki.ECDSAP256)
-	der, _ := x509.MarshalPKCS8PrivateKey(k)
-	enc, _ := pkcs8.MarshalPrivateKey(k, []byte("pw"), nil)
-	f.Add(der)
-	f.Add(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}))
-	f.Add(pem.EncodeToMemory(&pem.Block{Type: "ENCRYPTED PRIVATE KEY", Bytes: enc}))
-	f.Add(mutateEncryptedKey(f, func(_ *epkInfo, p *pbes2Params, _ *pbkdf2Params) { p.Scheme.Parameters = ivParam(f, 3) }))
-	f.Add(mutateEncryptedKey(f, func(_ *epkInfo, p *pbes2Params, _ *pbkdf2Params) { p.Scheme.Algorithm = oidDESEDE3 }))
-	f.Add(mutateEncryptedKey(f, func(_ *epkInfo, p *pbes2Params, _ *pbkdf2Params) {
-		p.KDF = pkix.AlgorithmIdentifier{Algorithm: oidScrypt,
-			Parameters: asn1.RawValue{FullBytes: asn1Bytes(f, scryptParams{Salt: []byte("salt"), N: 1 << 10, R: 8, P: 1})}}
-	}))
-	f.Fuzz(func(t *testing.T, data []byte) {
-		key, err := ParsePrivateKey(data, Password("pw"))
-		if (err == nil) == (key == nil) {
-			t.Fatalf("key %v with error %v", key, err)
-		}
-	})
-}
-
-// FuzzDecryptPKCS8 feeds arbitrary EncryptedPrivateKeyInfo DER to the
-// parameter check and, when it passes, to the decoder: an error or a key,
-// never a panic.
-func FuzzDecryptPKCS8(f *testing.F) {
-	k := testpki.NewKey(testpki.ECDSAP256)
-	enc, _ := pkcs8.MarshalPrivateKey(k, []byte("pw"), nil)
-	f.Add(enc)
-	for _, b := range []string{"3-byte IV", "scrypt"} {
-		block, _ := pem.Decode(mutateEncryptedKey(f, func(_ *epkInfo, p *pbes2Params, _ *pbkdf2Params) {
-			if b == "scrypt" {
-				p.KDF = pkix.AlgorithmIdentifier{Algorithm: oidScrypt,
-					Parameters: asn1.RawValue{FullBytes: asn1Bytes(f, scryptParams{Salt: []byte("salt"), N: 1 << 10, R: 8, P: 1})}}
-				return
-			}
-			p.Scheme.Parameters = ivParam(f, 3)
-		}))
-		f.Add(block.Bytes)
-	}
-	f.Fuzz(func(t *testing.T, der []byte) {
-		key, err := decryptPKCS8(der, []byte("pw"))
-		if (err == nil) == (key == nil) {
-			t.Fatalf("key %v with error %v", key, err)
-		}
-	})
 }
 
 // Encrypted PKCS#8 keys with hostile parameters: every one is an error
