@@ -5,11 +5,9 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"errors"
-	"math/big"
 	"net"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -29,13 +27,10 @@ type vtCert struct {
 	Key  crypto.Signer
 }
 
-var vtSerial atomic.Int64
-
 // vtTemplate returns a conforming template: a CA when ca is set, otherwise a
 // TLS server leaf for name. Validity: 2026-01-01 .. 2027-12-31.
 func vtTemplate(cn string, ca bool, names ...string) *x509.Certificate {
 	t := &x509.Certificate{
-		SerialNumber:          big.NewInt(1000 + vtSerial.Add(1)),
 		Subject:               pkix.Name{CommonName: cn, Organization: []string{"nativetls test"}},
 		NotBefore:             time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC),
 		NotAfter:              time.Date(2027, 12, 31, 0, 0, 0, 0, time.UTC),

@@ -248,6 +248,7 @@ func TestAnchorAKINamingItself(t *testing.T) {
 	p := newVTPKI(t, vtChainOpts{root: func(c *x509.Certificate) {
 		c.SubjectKeyId = []byte{1, 2, 3, 4}
 		rawSubject, _ = asn1.Marshal(c.Subject.ToRDNSequence())
+		c.SerialNumber = big.NewInt(4242) // named in the AKI below
 		serial := c.SerialNumber.Bytes()
 		v, err := asn1.Marshal([]asn1.RawValue{
 			{Class: asn1.ClassContextSpecific, Tag: 0, Bytes: c.SubjectKeyId},

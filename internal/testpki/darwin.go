@@ -3,7 +3,6 @@ package testpki
 import (
 	"crypto"
 	"crypto/x509"
-	"math/big"
 )
 
 // NewKey returns a fresh key of type t, for certificates a test signs
@@ -21,9 +20,6 @@ func NewKey(t KeyType) crypto.Signer { return newKey(t) }
 func DarwinSign(tmpl *x509.Certificate, key crypto.Signer, parent *Cert) *Cert {
 	if key == nil {
 		key = newKey(ECDSAP256)
-	}
-	if tmpl.SerialNumber == nil {
-		tmpl.SerialNumber = big.NewInt(serial.Add(1))
 	}
 	return sign(tmpl, key, parent)
 }

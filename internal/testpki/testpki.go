@@ -278,9 +278,13 @@ func (ca *Cert) CRL(thisUpdate time.Time, revoked ...*Cert) *x509.RevocationList
 
 // Issue signs a hand-made template for key's public key with parent's key
 // (self-signed when parent is nil), for tests that need fields Root,
-// Intermediate and Leaf do not offer. tmpl's validity is used as it is: set
-// it from Clock for a fixed clock.
+// Intermediate and Leaf do not offer. A nil SerialNumber gets the next
+// serial; tmpl's validity is used as it is: set it from Clock for a fixed
+// clock.
 func Issue(tmpl *x509.Certificate, key crypto.Signer, parent *Cert) (*Cert, error) {
+	if tmpl.SerialNumber == nil {
+		tmpl.SerialNumber = big.NewInt(serial.Add(1))
+	}
 	var issuer *x509.Certificate
 	signer := key
 	if parent != nil {
