@@ -35,28 +35,17 @@ func wantParsed(t *testing.T, results int, err error, recovered string) {
 	}
 }
 
-// trustedCertificatePEM builds an OpenSSL TRUSTED CERTIFICATE block: the
-// certificate's DER followed by X509_CERT_AUX trust/reject lists and alias.
-func trustedCertificatePEM(tb testing.TB, c *x509.Certificate) []byte {
-	aux, err := asn1.Marshal(x509CertAux{
-		Trust:  []asn1.ObjectIdentifier{{1, 3, 6, 1, 5, 5, 7, 3, 1}},
-		Reject: []asn1.ObjectIdentifier{{1, 3, 6, 1, 5, 5, 7, 3, 2}},
-		Alias:  "fuzz root",
-	})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	der := append(append([]byte(nil), c.Raw...), aux...)
-	return pem.EncodeToMemory(&pem.Block{Type: "TRUSTED CERTIFICATE", Bytes: der})
-}
-
 // FuzzTrustedCertificate feeds OpenSSL TRUSTED CERTIFICATE data (a
 // certificate followed by trust attributes, as in p11-kit's and Fedora's
 // extracted bundles) to its parser without the library's panic recovery,
 // and to the anchor path, which must never need that recovery.
 func FuzzTrustedCertificate(f *testing.F) {
 	root := testpki.Root("Fuzz Trusted Root", testpki.Options{})
-	block := trustedCertificatePEM(f, root.Cert)
+	block := trustedCertificatePEM(f, root.Cert, x509CertAux{
+		Trust:  []asn1.ObjectIdentifier{oidServerAuth},
+		Reject: []asn1.ObjectIdentifier{oidClientAuth},
+		Alias:  "fuzz root",
+	})
 	f.Add(block)
 	p, _ := pem.Decode(block)
 	f.Add(p.Bytes)

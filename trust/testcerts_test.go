@@ -4,6 +4,8 @@ import (
 	"crypto"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/asn1"
+	"encoding/pem"
 	"errors"
 	"net"
 	"strings"
@@ -162,4 +164,16 @@ func x509Alone(leaf, root *x509.Certificate, inters ...*x509.Certificate) error 
 	}
 	_, err := leaf.Verify(x509.VerifyOptions{Roots: roots, Intermediates: pool, CurrentTime: vtNow})
 	return err
+}
+
+// trustedCertificatePEM builds an OpenSSL TRUSTED CERTIFICATE block: the
+// certificate's DER followed by its X509_CERT_AUX (trust and reject
+// purposes, alias).
+func trustedCertificatePEM(tb testing.TB, c *x509.Certificate, aux x509CertAux) []byte {
+	tb.Helper()
+	a, err := asn1.Marshal(aux)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "TRUSTED CERTIFICATE", Bytes: append(append([]byte(nil), c.Raw...), a...)})
 }
