@@ -2,15 +2,11 @@ package trust
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/asn1"
 	"errors"
-	"math/big"
 	"os"
 	"path/filepath"
 	"strings"
@@ -190,17 +186,15 @@ func TestCertPoolStore(t *testing.T) {
 // operating system's own configuration does (Anchor.Platform): the OS's
 // decision stands, as on Windows and macOS.
 func TestPlatformAnchorSkipsAnchorProfileChecks(t *testing.T) {
-	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	bc, _ := asn1.Marshal(struct{ IsCA bool }{true})
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(7), Subject: pkix.Name{CommonName: "Old Root"}, SubjectKeyId: []byte{1, 2, 3, 4},
+	issuer := testpki.FromTemplate(&x509.Certificate{
+		Subject: pkix.Name{CommonName: "Old Root"}, SubjectKeyId: []byte{1, 2, 3, 4},
 		NotBefore: testpki.Clock.Add(-time.Hour), NotAfter: testpki.Clock.Add(time.Hour * 24 * 365),
 		KeyUsage:        x509.KeyUsageCertSign | x509.KeyUsageCRLSign,
 		ExtraExtensions: []pkix.Extension{{Id: asn1.ObjectIdentifier{2, 5, 29, 19}, Critical: false, Value: bc}},
-	}
-	issuer, err := testpki.Issue(tmpl, key, nil)
-	if err != nil || !issuer.Cert.IsCA {
-		t.Fatalf("fixture: %v", err)
+	}, nil)
+	if !issuer.Cert.IsCA {
+		t.Fatal("fixture: the root is not a CA")
 	}
 	oldRoot := issuer.Cert
 	inter := issuer.Intermediate("Old Intermediate", testpki.At(testpki.Clock))
@@ -210,7 +204,7 @@ func TestPlatformAnchorSkipsAnchorProfileChecks(t *testing.T) {
 	opts := VerifyOptions{ServerName: "old.test", Strict: true, Time: testpki.Clock}
 
 	program := NewAnchorStore("program roots", []Anchor{{Certificate: oldRoot}})
-	_, err = Verify(context.Background(), program, chain, opts)
+	_, err := Verify(context.Background(), program, chain, opts)
 	var ce *ChainCheckError
 	if !errors.As(err, &ce) || ce.Check != "anchor-basic-constraints-critical" {
 		t.Fatalf("program-supplied root with non-critical basicConstraints: %v", err)
