@@ -6,6 +6,8 @@ import (
 	"sync"
 )
 
+// The table, ciphersuite_table.go, is generated from ciphersuites.tsv.
+//
 //go:generate go run ./internal/gencipher
 
 // CipherSuite is a TLS cipher suite, held as its two-byte IANA value (PEP
@@ -13,8 +15,6 @@ import (
 // lists; any other value is valid too, and the methods then return zero
 // values (String gives "CipherSuite(0xNNNN)"). A suite the backend's engine
 // cannot do is an error when a context is created, never silently dropped.
-//
-// The table comes from trust/ciphersuites.tsv through `go generate`.
 type CipherSuite uint16
 
 // cipherSuiteInfo is one row of the generated cipherSuiteTable.

@@ -13,23 +13,16 @@ import (
 // as the lowest version and the engine's maximum as the highest.
 type Version uint16
 
+// Protocol versions, and the sentinels for the backend's bounds.
 const (
-	// SSLv3 is SSL 3.0. No backend in this module negotiates it; it exists so
-	// that configurations naming it fail with a clear error.
-	SSLv3 Version = 0x0300
-	// TLSv1 is TLS 1.0.
-	TLSv1 Version = 0x0301
-	// TLSv1_1 is TLS 1.1.
-	TLSv1_1 Version = 0x0302
-	// TLSv1_2 is TLS 1.2.
-	TLSv1_2 Version = 0x0303
-	// TLSv1_3 is TLS 1.3.
-	TLSv1_3 Version = 0x0304
+	SSLv3   Version = 0x0300 // SSL 3.0: no backend negotiates it; naming it fails clearly
+	TLSv1   Version = 0x0301 // TLS 1.0
+	TLSv1_1 Version = 0x0302 // TLS 1.1
+	TLSv1_2 Version = 0x0303 // TLS 1.2
+	TLSv1_3 Version = 0x0304 // TLS 1.3
 
-	// MinimumSupported is the lowest version the backend supports.
-	MinimumSupported Version = 0xfffe
-	// MaximumSupported is the highest version the backend supports.
-	MaximumSupported Version = 0xffff
+	MinimumSupported Version = 0xfffe // the lowest version the backend supports
+	MaximumSupported Version = 0xffff // the highest version the backend supports
 )
 
 // DefaultLowestVersion is the lowest version a Configuration allows when it
