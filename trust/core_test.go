@@ -82,6 +82,11 @@ func TestVersionParse(t *testing.T) {
 	if _, err := ParseVersion("1.4"); err == nil {
 		t.Error("1.4 accepted")
 	}
+	for _, v := range []Version{SSLv3, TLSv1, TLSv1_1, TLSv1_2, TLSv1_3, MinimumSupported, MaximumSupported} {
+		if p, err := ParseVersion(v.String()); err != nil || p != v {
+			t.Errorf("ParseVersion(%v.String()) = %v, %v", v, p, err)
+		}
+	}
 	if v, ok := SSLv3.GoVersion(0); ok {
 		t.Errorf("SSLv3 maps to %x", v)
 	}
