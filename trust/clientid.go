@@ -14,17 +14,14 @@ import (
 // a way to open its key that is called only if this identity is chosen (so
 // a token asks for its PIN only then).
 type ClientIdentity struct {
-	// Chain is the leaf first, then CA certificates the source holds
-	// (in any order; selection builds the path itself, checking
-	// signatures).
+	// Chain is the leaf first, then CA certificates the source holds, in
+	// any order (selection builds the path).
 	Chain []*x509.Certificate
 	// Source names where the identity lives, without secrets: a file
 	// path, a pkcs11: URI, a capi: or mackms: URI.
 	Source string
-	// SignatureSchemes are the TLS signature schemes the key can make;
-	// nil means every scheme the leaf's key type allows (software keys).
-	// Tokens without RSA-PSS list only PKCS#1 v1.5 schemes, which TLS 1.3
-	// does not allow.
+	// SignatureSchemes are the TLS signature schemes the key can make; nil
+	// means every scheme the leaf's key type allows (software keys).
 	SignatureSchemes []tls.SignatureScheme
 	// OpenKey opens the private key. It is called at most once per context,
 	// for the identity finally chosen.

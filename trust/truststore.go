@@ -99,20 +99,12 @@ type VerifyOptions struct {
 	// DisableFetch turns off fetching missing intermediates from AIA
 	// caIssuers URLs (on by default where the platform does not fetch itself).
 	DisableFetch bool
-	// Strict selects the strict profile: the RFC 5280 / CA/B Forum issuance
-	// rules and Chrome's strict EKU rules on top of the default
-	// relying-party profile (zero: the default profile). See
-	// docs/VERIFICATION.md for every check.
+	// Strict adds the strict profile's RFC 5280 / CA/B Forum issuance rules
+	// to the default profile (docs/VERIFICATION.md lists every check).
 	Strict bool
-	// MaxDepth is the most intermediates a chain may have between leaf and
-	// anchor (self-issued ones not counted). The Verifier applies it to
-	// every store's chains:
-	//
-	//	0 (the zero value)            no limit beyond the engine's own
-	//	n > 0                         at most n intermediates
-	//	MaxDepthNoIntermediates (-1)  none: the leaf must be issued by an anchor
-	//
-	// Any other negative value means the same as MaxDepthNoIntermediates.
+	// MaxDepth is the most intermediates (self-issued ones not counted)
+	// between leaf and anchor: 0 means no limit beyond the engine's own,
+	// MaxDepthNoIntermediates (or any negative value) none at all.
 	MaxDepth int
 	// CRLs are certificate revocation lists to consult, given explicitly.
 	CRLs []*x509.RevocationList
@@ -122,11 +114,9 @@ type VerifyOptions struct {
 	// Callback, if set, sees the result of verification and may reject it
 	// (or, through an explicit Override, accept it).
 	Callback VerifyCallback
-	// FetchClientIntermediates allows fetching missing intermediates from
-	// the AIA caIssuers URLs of a client certificate (Usage
-	// UsageClientAuth). False (the default) fetches nothing for client
-	// certificates: those URLs come from a peer that is not yet
-	// authenticated, and a server should not make requests on its behalf.
+	// FetchClientIntermediates allows fetching missing intermediates for a
+	// client certificate (UsageClientAuth). Off by default: a server should
+	// not make requests for a peer it has not yet authenticated.
 	FetchClientIntermediates bool
 }
 
