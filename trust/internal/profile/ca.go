@@ -38,6 +38,7 @@ func checkSKIPresent(in *Input) (*x509.Certificate, string) {
 	return firstBad(in.cas(false), "the CA certificate has no subjectKeyIdentifier extension (RFC 5280 4.2.1.2)", lacksSKI)
 }
 
+// lacksSKI reports a CA certificate without a subjectKeyIdentifier.
 func lacksSKI(c *x509.Certificate) bool { return isCACert(c) && len(c.SubjectKeyId) == 0 }
 
 // checkAnchorSKIPresent is checkSKIPresent for the anchor. (A few roots of
