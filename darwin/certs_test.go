@@ -45,7 +45,7 @@ func date(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0
 
 func newECKey(t testing.TB) *ecdsa.PrivateKey {
 	t.Helper()
-	return testpki.DarwinKey(testpki.ECDSAP256).(*ecdsa.PrivateKey)
+	return testpki.NewKey(testpki.ECDSAP256).(*ecdsa.PrivateKey)
 }
 
 // makeCert signs tmpl with parentKey (self-signed when parent is nil)

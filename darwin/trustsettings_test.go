@@ -268,7 +268,7 @@ func TestTrustSettingsSelfSigned(t *testing.T) {
 		tmpl.KeyUsage = x509.KeyUsageCertSign
 		return tmpl
 	}
-	key := testpki.DarwinKey(testpki.ECDSAP256)
+	key := testpki.NewKey(testpki.ECDSAP256)
 	// Subject "Test  root " and issuer "TEST ROOT", both PrintableString:
 	// equal after normalization, different bytes.
 	issuerParent := &testpki.Cert{Cert: &x509.Certificate{RawSubject: rawName(t, asn1.TagPrintableString, "TEST ROOT")}, Key: key}
@@ -280,7 +280,7 @@ func TestTrustSettingsSelfSigned(t *testing.T) {
 	akid := testpki.DarwinSign(window(&x509.Certificate{Subject: pkix.Name{CommonName: "akid"}, SubjectKeyId: []byte{1, 2, 3}, AuthorityKeyId: []byte{4, 5, 6}}), nil, nil).Cert
 	akidSame := testpki.DarwinSign(window(&x509.Certificate{Subject: pkix.Name{CommonName: "akid same"}, SubjectKeyId: []byte{1, 2, 3}, AuthorityKeyId: []byte{1, 2, 3}}), nil, nil).Cert
 	// Self-issued (same name) but signed by another key.
-	otherKey := &testpki.Cert{Cert: &x509.Certificate{RawSubject: rawName(t, asn1.TagPrintableString, "Same")}, Key: testpki.DarwinKey(testpki.ECDSAP256)}
+	otherKey := &testpki.Cert{Cert: &x509.Certificate{RawSubject: rawName(t, asn1.TagPrintableString, "Same")}, Key: testpki.NewKey(testpki.ECDSAP256)}
 	foreign := testpki.DarwinSign(window(&x509.Certificate{RawSubject: rawName(t, asn1.TagPrintableString, "Same")}), nil, otherKey).Cert
 	cases := []struct {
 		name string

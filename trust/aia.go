@@ -38,11 +38,11 @@ func storeFetches(s TrustStore) bool {
 	return ok && f.FetchesIntermediates()
 }
 
-// Default AIA limits.
+// AIA limits: the defaults of AIAFetcher's fields, and fixed ones.
 const (
-	DefaultAIAMaxFetches = 4
-	DefaultAIAMaxBytes   = 64 << 10
-	DefaultAIABudget     = 2 * time.Second
+	defaultAIAMaxFetches = 4
+	defaultAIAMaxBytes   = 64 << 10
+	defaultAIABudget     = 2 * time.Second
 	aiaMaxRedirects      = 3
 	aiaCacheSize         = 128
 	aiaCacheTTL          = time.Hour
@@ -54,7 +54,7 @@ const (
 var defaultAIAFetcher = &AIAFetcher{}
 
 // AIAFetcher downloads issuer certificates from caIssuers URLs and caches
-// them by URL. The zero value uses the defaults above, a plain HTTP client
+// them by URL. The zero value uses the default limits, a plain HTTP client
 // that honours HTTP_PROXY / NO_PROXY, and refuses non-public addresses. It
 // is safe for concurrent use; its fields must not change after first use.
 type AIAFetcher struct {
@@ -63,7 +63,9 @@ type AIAFetcher struct {
 	// must be an *http.Transport unless AllowPrivateNetworks is set) is
 	// cloned with a dialer that refuses non-public addresses.
 	Client *http.Client
-	// MaxFetches, MaxBytes and Budget override the defaults when positive.
+	// MaxFetches (default 4 downloads), MaxBytes (default 64 KiB each) and
+	// Budget (default 2s in total) limit one verification; a value <= 0
+	// keeps the default.
 	MaxFetches int
 	MaxBytes   int64
 	Budget     time.Duration
@@ -99,7 +101,7 @@ func (e *FetchError) detail() string {
 func (e *FetchError) Unwrap() error { return e.Err }
 
 func (f *AIAFetcher) limits() (n int, size int64, budget time.Duration) {
-	n, size, budget = DefaultAIAMaxFetches, DefaultAIAMaxBytes, DefaultAIABudget
+	n, size, budget = defaultAIAMaxFetches, defaultAIAMaxBytes, defaultAIABudget
 	if f.MaxFetches > 0 {
 		n = f.MaxFetches
 	}

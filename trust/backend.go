@@ -61,20 +61,16 @@ type Backend struct {
 	// cannot honour; nil means every option will be applied.
 	Validate func(cfg Configuration) error
 
-	// Install adds the CA certificate cert to the platform's trust stores
-	// opts names, reads them back, and returns the actions taken (or, with
-	// opts.DryRun, planned). A platform without stores nativetls can change
-	// returns an error wrapping ErrUnsupported. Besides the platform's
-	// store names, opts.Stores takes the CLI's words: "system", "user",
-	// "nss" (Linux) and "all".
+	// Install adds the CA certificate cert to the trust stores opts names
+	// (also the CLI's words "system", "user", "nss" and "all"), reads them
+	// back and returns the actions taken (planned, with opts.DryRun); an
+	// error wraps ErrUnsupported where no store can be changed.
 	Install func(cert *x509.Certificate, opts InstallOptions) ([]InstallAction, error)
 	// Uninstall removes cert from the stores opts names, as Install adds it.
 	Uninstall func(cert *x509.Certificate, opts InstallOptions) ([]InstallAction, error)
-	// Keys lists the key stores the backend can search — PKCS#11 tokens
-	// and their objects, the OS key stores' identities — each saying what
-	// it found, how many private keys a missing PIN hides, or why it could
-	// not be searched. The error is for a request that cannot be served at
-	// all (a module or URI the caller named that cannot be opened).
+	// Keys lists the key stores the backend can search (PKCS#11 tokens, OS
+	// key stores), each with what it found or why it could not be searched;
+	// the error is for a module or URI named in opts that cannot be opened.
 	Keys func(opts KeyListOptions) ([]KeyStore, error)
 	// Capabilities reports what this binary can use on this machine now:
 	// the key, certificate and password schemes, each with a note or the

@@ -17,29 +17,18 @@ type VerifyInfo struct {
 	Options VerifyOptions
 }
 
-// VerifyCallback sees the result of every verification, including results
-// served from the verification cache: the callback runs on every call and
-// is never cached itself.
-//
-// Returning nil keeps the verdict: an accepted chain stays accepted, a
-// rejected chain stays rejected. Returning an error rejects the chain with
-// that error (wrapped in a *VerificationError with ReasonPolicy unless it
-// already is one; errors.Is finds the callback's error through Unwrap).
-//
-// Returning an *Override accepts the chain whatever the verdict. This is
-// dangerous: it turns certificate verification off for that connection,
-// so return it only after checking the chain yourself, for instance
-// against an exact certificate or public-key pin of a self-signed server.
+// VerifyCallback sees the result of every verification, cache hits
+// included. Returning nil keeps the verdict; an error rejects the chain
+// (wrapped in a *VerificationError with ReasonPolicy unless it is one;
+// errors.Is finds it); an *Override accepts the chain whatever the verdict,
+// which turns verification off for that connection (see Override).
 type VerifyCallback func(info VerifyInfo) error
 
-// Override, returned by a VerifyCallback, accepts a chain regardless of the
-// verdict. Why must say why (it is kept for logs); Chains, if set, become
-// the verified chains reported to the program; otherwise the verified
-// chains are reported when there were any, else the presented chain.
-//
-// Using Override turns off the protection certificate verification gives:
-// only return it for a chain you have checked yourself, e.g. by an exact
-// certificate or key pin.
+// Override, returned by a VerifyCallback, accepts a chain whatever the
+// verdict, turning off the protection verification gives: return it only for
+// a chain you have checked yourself (by an exact certificate or key pin).
+// Why is kept for logs; Chains, if set, are reported as the verified chains,
+// else the store's verified chains if any, else the presented chain.
 type Override struct {
 	Why    string
 	Chains [][]*x509.Certificate

@@ -24,9 +24,8 @@ func (e *ChainCheckError) Error() string {
 }
 
 // MaxDepthNoIntermediates, as VerifyOptions.MaxDepth or
-// Configuration.WithMaxChainDepth, allows no intermediate at all: the leaf
-// must be issued directly by an anchor. It exists because the zero
-// MaxDepth means "no limit", not "zero intermediates".
+// Configuration.WithMaxChainDepth, allows no intermediate at all (the zero
+// MaxDepth means "no limit").
 const MaxDepthNoIntermediates = -1
 
 // checkChain runs max depth and the profile checks of opts (default or

@@ -14,17 +14,14 @@ import (
 // a way to open its key that is called only if this identity is chosen (so
 // a token asks for its PIN only then).
 type ClientIdentity struct {
-	// Chain is the leaf first, then CA certificates the source holds
-	// (in any order; selection builds the path itself, checking
-	// signatures).
+	// Chain is the leaf first, then CA certificates the source holds, in
+	// any order (selection builds the path).
 	Chain []*x509.Certificate
 	// Source names where the identity lives, without secrets: a file
 	// path, a pkcs11: URI, a capi: or mackms: URI.
 	Source string
-	// SignatureSchemes are the TLS signature schemes the key can make;
-	// nil means every scheme the leaf's key type allows (software keys).
-	// Tokens without RSA-PSS list only PKCS#1 v1.5 schemes, which TLS 1.3
-	// does not allow.
+	// SignatureSchemes are the TLS signature schemes the key can make; nil
+	// means every scheme the leaf's key type allows (software keys).
 	SignatureSchemes []tls.SignatureScheme
 	// OpenKey opens the private key. It is called at most once per context,
 	// for the identity finally chosen.
@@ -69,12 +66,8 @@ type SkippedIdentity struct {
 type ClientIdentitySelector func(req ClientCertificateRequest, candidates []ClientIdentity, skipped []SkippedIdentity) (int, error)
 
 // WithClientIdentities returns a copy whose client certificate is chosen at
-// each handshake from src (instead of one fixed chain): the identity whose
-// chain leads to a CA the server accepts, whose key can make a signature
-// the server accepts, and whose leaf allows client authentication and is
-// valid now; ties go to the newest, then the longest-lived (see
-// SelectClientIdentity). Chains from WithCertificateChain are not used by
-// a client that has a source. nil removes the source.
+// each handshake from src, as SelectClientIdentity ranks them, instead of
+// the chains of WithCertificateChain. nil removes the source.
 func (c Configuration) WithClientIdentities(src ClientIdentitySource) Configuration {
 	c.clientIDs = src
 	return c

@@ -39,12 +39,10 @@ const (
 	RequireClientCert                   // require one and verify it against the trust store
 )
 
-// SNICallback chooses the configuration for one incoming connection from
-// its ClientHello (PEP 543 sni_callback; crypto/tls GetConfigForClient).
-// It receives the server's configuration and returns the one to use, which
-// may be the same. Returning an error aborts the handshake. Contexts cache
-// the conversion of returned configurations by equality, so returning one of
-// a few prepared configurations is cheap.
+// SNICallback chooses the configuration for one incoming connection from its
+// ClientHello (PEP 543 sni_callback): it gets the server's configuration and
+// returns the one to use; an error aborts the handshake. Contexts cache by
+// equality, so returning one of a few prepared configurations is cheap.
 type SNICallback func(hello *tls.ClientHelloInfo, cfg Configuration) (Configuration, error)
 
 // validation is a tri-state: default (on, but subject to the process-wide
@@ -165,10 +163,7 @@ func (c Configuration) VerifyCallback() VerifyCallback { return c.verifyCB }
 // WithCertificateValidation returns a copy that validates certificates and
 // says so explicitly, which exempts it from the NATIVETLS_VERIFY switch.
 // (Turning validation off is trust/insecure's job.)
-func (c Configuration) WithCertificateValidation() Configuration {
-	c.validate = validateOn
-	return c
-}
+func (c Configuration) WithCertificateValidation() Configuration { c.validate = validateOn; return c }
 
 // WithCertificateChain returns a copy presenting chain (leaf first) with
 // key. Calling it again adds another chain: a server may hold several (say
@@ -219,58 +214,34 @@ func (c Configuration) WithVersions(lowest, highest Version) Configuration {
 }
 
 // WithTrustStore returns a copy verifying peers with store (nil: system).
-func (c Configuration) WithTrustStore(store TrustStore) Configuration {
-	c.store = store
-	return c
-}
+func (c Configuration) WithTrustStore(store TrustStore) Configuration { c.store = store; return c }
 
 // WithSNICallback returns a copy with the server-name callback cb.
-func (c Configuration) WithSNICallback(cb SNICallback) Configuration {
-	c.sni = cb
-	return c
-}
+func (c Configuration) WithSNICallback(cb SNICallback) Configuration { c.sni = cb; return c }
 
 // WithClientAuth returns a copy with the server's client-certificate mode.
-func (c Configuration) WithClientAuth(mode ClientAuth) Configuration {
-	c.clientAuth = mode
-	return c
-}
+func (c Configuration) WithClientAuth(mode ClientAuth) Configuration { c.clientAuth = mode; return c }
 
 // WithRevocation returns a copy with revocation policy r.
-func (c Configuration) WithRevocation(r Revocation) Configuration {
-	c.revocation = r
-	return c
-}
+func (c Configuration) WithRevocation(r Revocation) Configuration { c.revocation = r; return c }
 
 // WithOnlineOCSP returns a copy that may (or may not) query the leaf's OCSP
 // responder within the verification time budget.
-func (c Configuration) WithOnlineOCSP(on bool) Configuration {
-	c.onlineOCSP = on
-	return c
-}
+func (c Configuration) WithOnlineOCSP(on bool) Configuration { c.onlineOCSP = on; return c }
 
 // WithFetchIntermediates returns a copy that may (or may not) fetch missing
 // intermediates from AIA caIssuers URLs. Default: on.
-func (c Configuration) WithFetchIntermediates(on bool) Configuration {
-	c.disableFetch = !on
-	return c
-}
+func (c Configuration) WithFetchIntermediates(on bool) Configuration { c.disableFetch = !on; return c }
 
 // WithStrict returns a copy using (or not) the strict verification profile,
 // which adds RFC 5280 / CA/B Forum checks that some deployed certificates fail.
-func (c Configuration) WithStrict(on bool) Configuration {
-	c.strict = on
-	return c
-}
+func (c Configuration) WithStrict(on bool) Configuration { c.strict = on; return c }
 
 // WithMaxChainDepth returns a copy allowing at most n intermediates between
 // leaf and anchor. 0 means no limit beyond the engine's own;
 // MaxDepthNoIntermediates (-1) allows none (the leaf must be issued by an
 // anchor).
-func (c Configuration) WithMaxChainDepth(n int) Configuration {
-	c.maxDepth = n
-	return c
-}
+func (c Configuration) WithMaxChainDepth(n int) Configuration { c.maxDepth = n; return c }
 
 // WithCRLs returns a copy that consults crls for revocation.
 func (c Configuration) WithCRLs(crls ...*x509.RevocationList) Configuration {
@@ -280,16 +251,10 @@ func (c Configuration) WithCRLs(crls ...*x509.RevocationList) Configuration {
 
 // WithPins returns a copy requiring that a verified chain contain a
 // certificate whose public key matches one of pins.
-func (c Configuration) WithPins(pins ...Pin) Configuration {
-	c.pins = slices.Clone(pins)
-	return c
-}
+func (c Configuration) WithPins(pins ...Pin) Configuration { c.pins = slices.Clone(pins); return c }
 
 // WithVerifyCallback returns a copy calling cb after every verification.
-func (c Configuration) WithVerifyCallback(cb VerifyCallback) Configuration {
-	c.verifyCB = cb
-	return c
-}
+func (c Configuration) WithVerifyCallback(cb VerifyCallback) Configuration { c.verifyCB = cb; return c }
 
 // VerifyOptions returns the verification options this configuration implies
 // for a peer named serverName and the given usage.

@@ -1,17 +1,12 @@
-package trust_test
+package trust
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/asn1"
-	"encoding/pem"
 	"errors"
-	"math/big"
 	"os"
 	"path/filepath"
 	"strings"
@@ -19,20 +14,18 @@ import (
 	"time"
 
 	"github.com/nativetls/nativetls/internal/testpki"
-	"github.com/nativetls/nativetls/trust"
-	"github.com/nativetls/nativetls/trust/insecure"
 )
 
 func TestConfigurationImmutable(t *testing.T) {
-	base := trust.DefaultConfiguration()
-	if !base.Equal(trust.Configuration{}) {
+	base := DefaultConfiguration()
+	if !base.Equal(Configuration{}) {
 		t.Fatal("DefaultConfiguration is not the zero value")
 	}
 	if !base.ValidateCertificates() || base.ValidationExplicit() || !base.CheckHostname() {
 		t.Fatal("default must validate, implicitly, with hostname check")
 	}
-	suites := []trust.CipherSuite{0x1301, 0x1302}
-	c := base.WithCiphers(suites...).WithInnerProtocols(trust.H2)
+	suites := []CipherSuite{0x1301, 0x1302}
+	c := base.WithCiphers(suites...).WithInnerProtocols(H2)
 	suites[0] = 0xdead
 	if c.Ciphers()[0] != 0x1301 {
 		t.Fatal("WithCiphers kept the caller's slice")
@@ -45,34 +38,34 @@ func TestConfigurationImmutable(t *testing.T) {
 	if base.Ciphers() != nil || base.InnerProtocols() != nil {
 		t.Fatal("With methods changed the receiver")
 	}
-	if c.Equal(base) || !c.Equal(base.WithCiphers(0x1301, 0x1302).WithInnerProtocols(trust.H2)) {
+	if c.Equal(base) || !c.Equal(base.WithCiphers(0x1301, 0x1302).WithInnerProtocols(H2)) {
 		t.Fatal("Equal does not compare ciphers/protocols by value")
 	}
 }
 
 func TestConfigurationEqualFuncsAndStores(t *testing.T) {
-	cb := func(*tls.ClientHelloInfo, trust.Configuration) (trust.Configuration, error) {
-		return trust.Configuration{}, nil
+	cb := func(*tls.ClientHelloInfo, Configuration) (Configuration, error) {
+		return Configuration{}, nil
 	}
-	a := trust.DefaultConfiguration().WithSNICallback(cb)
-	if !a.Equal(trust.DefaultConfiguration().WithSNICallback(cb)) {
+	a := DefaultConfiguration().WithSNICallback(cb)
+	if !a.Equal(DefaultConfiguration().WithSNICallback(cb)) {
 		t.Fatal("same callback not equal")
 	}
-	if a.Equal(trust.DefaultConfiguration()) {
+	if a.Equal(DefaultConfiguration()) {
 		t.Fatal("callback ignored by Equal")
 	}
 	root := testpki.Root("R", testpki.Options{})
-	s1 := trust.FromCertificates("r", root.Cert)
-	s2 := trust.FromCertificates("r", root.Cert)
-	if !trust.DefaultConfiguration().WithTrustStore(s1).Equal(trust.DefaultConfiguration().WithTrustStore(s1)) {
+	s1 := FromCertificates("r", root.Cert)
+	s2 := FromCertificates("r", root.Cert)
+	if !DefaultConfiguration().WithTrustStore(s1).Equal(DefaultConfiguration().WithTrustStore(s1)) {
 		t.Fatal("same store not equal")
 	}
-	if trust.DefaultConfiguration().WithTrustStore(s1).Equal(trust.DefaultConfiguration().WithTrustStore(s2)) {
+	if DefaultConfiguration().WithTrustStore(s1).Equal(DefaultConfiguration().WithTrustStore(s2)) {
 		t.Fatal("different store instances compare equal")
 	}
 	leaf := root.Leaf(testpki.Options{})
-	c1 := trust.DefaultConfiguration().WithCertificateChain(leaf.Key, leaf.Cert)
-	if !c1.Equal(trust.DefaultConfiguration().WithCertificateChain(leaf.Key, leaf.Cert)) {
+	c1 := DefaultConfiguration().WithCertificateChain(leaf.Key, leaf.Cert)
+	if !c1.Equal(DefaultConfiguration().WithCertificateChain(leaf.Key, leaf.Cert)) {
 		t.Fatal("same chain not equal")
 	}
 	if c1.Equal(c1.WithCertificateChain(leaf.Key, leaf.Cert)) {
@@ -80,29 +73,21 @@ func TestConfigurationEqualFuncsAndStores(t *testing.T) {
 	}
 }
 
-func TestInsecureIsExplicit(t *testing.T) {
-	c := insecure.WithoutCertificateValidation(trust.DefaultConfiguration())
-	if c.ValidateCertificates() || !c.ValidationExplicit() {
-		t.Fatal("insecure configuration not marked")
-	}
-	if !trust.DefaultConfiguration().WithCertificateValidation().ValidationExplicit() {
-		t.Fatal("explicit validation not recorded")
-	}
-	if insecure.WithoutHostnameCheck(trust.DefaultConfiguration()).CheckHostname() {
-		t.Fatal("hostname check still on")
-	}
-}
-
 func TestVersionParse(t *testing.T) {
-	for in, want := range map[string]trust.Version{"1.2": trust.TLSv1_2, "TLSv1.3": trust.TLSv1_3, "min": trust.MinimumSupported, "max": trust.MaximumSupported} {
-		if v, err := trust.ParseVersion(in); err != nil || v != want {
+	for in, want := range map[string]Version{"1.2": TLSv1_2, "TLSv1.3": TLSv1_3, "min": MinimumSupported, "max": MaximumSupported} {
+		if v, err := ParseVersion(in); err != nil || v != want {
 			t.Errorf("ParseVersion(%q) = %v, %v", in, v, err)
 		}
 	}
-	if _, err := trust.ParseVersion("1.4"); err == nil {
+	if _, err := ParseVersion("1.4"); err == nil {
 		t.Error("1.4 accepted")
 	}
-	if v, ok := trust.SSLv3.GoVersion(0); ok {
+	for _, v := range []Version{SSLv3, TLSv1, TLSv1_1, TLSv1_2, TLSv1_3, MinimumSupported, MaximumSupported} {
+		if p, err := ParseVersion(v.String()); err != nil || p != v {
+			t.Errorf("ParseVersion(%v.String()) = %v, %v", v, p, err)
+		}
+	}
+	if v, ok := SSLv3.GoVersion(0); ok {
 		t.Errorf("SSLv3 maps to %x", v)
 	}
 }
@@ -128,8 +113,8 @@ func TestFromDirectoryReportsBadFiles(t *testing.T) {
 	if err := os.Symlink("a.pem", filepath.Join(dir, "1a2b3c4d.0")); err != nil {
 		t.Fatal(err)
 	}
-	store, err := trust.FromDirectory(dir)
-	var de *trust.DirectoryError
+	store, err := FromDirectory(dir)
+	var de *DirectoryError
 	if !errors.As(err, &de) || len(de.Errors) != 1 || !strings.Contains(err.Error(), bad) {
 		t.Fatalf("error %v should report only %s", err, bad)
 	}
@@ -142,46 +127,26 @@ func TestFromDirectoryReportsBadFiles(t *testing.T) {
 		t.Fatalf("source report %+v", rep)
 	}
 	leaf := r2.Leaf(testpki.Options{DNSNames: []string{"d.test"}})
-	if _, err := trust.Verify(context.Background(), store, []*x509.Certificate{leaf.Cert}, trust.VerifyOptions{ServerName: "d.test"}); err != nil {
+	if _, err := Verify(context.Background(), store, []*x509.Certificate{leaf.Cert}, VerifyOptions{ServerName: "d.test"}); err != nil {
 		t.Fatalf("verify against directory store: %v", err)
 	}
 }
-
-// trustedCertPEM builds an OpenSSL TRUSTED CERTIFICATE block with the given
-// trust and reject purposes.
-func trustedCertPEM(t *testing.T, c *x509.Certificate, trustOIDs, rejectOIDs []asn1.ObjectIdentifier) []byte {
-	t.Helper()
-	type aux struct {
-		Trust  []asn1.ObjectIdentifier `asn1:"optional"`
-		Reject []asn1.ObjectIdentifier `asn1:"optional,tag:0"`
-	}
-	a, err := asn1.Marshal(aux{trustOIDs, rejectOIDs})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return pem.EncodeToMemory(&pem.Block{Type: "TRUSTED CERTIFICATE", Bytes: append(append([]byte{}, c.Raw...), a...)})
-}
-
-var (
-	oidServerAuth = asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 3, 1}
-	oidEmail      = asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 3, 4}
-)
 
 func TestTrustedCertificatePurposes(t *testing.T) {
 	emailOnly := testpki.Root("Email Only Root", testpki.Options{})
 	rejected := testpki.Root("Rejected Root", testpki.Options{})
 	serverRoot := testpki.Root("Server Root", testpki.Options{})
 	dir := tempDir(t)
-	bundle := append(trustedCertPEM(t, emailOnly.Cert, []asn1.ObjectIdentifier{oidEmail}, nil),
-		trustedCertPEM(t, rejected.Cert, nil, []asn1.ObjectIdentifier{oidServerAuth})...)
-	bundle = append(bundle, trustedCertPEM(t, serverRoot.Cert, []asn1.ObjectIdentifier{oidServerAuth}, nil)...)
-	store, err := trust.FromPEMFile(writeFile(t, dir, "bundle.pem", bundle))
+	bundle := append(trustedCertificatePEM(t, emailOnly.Cert, x509CertAux{Trust: []asn1.ObjectIdentifier{oidEmail}}),
+		trustedCertificatePEM(t, rejected.Cert, x509CertAux{Reject: []asn1.ObjectIdentifier{oidServerAuth}})...)
+	bundle = append(bundle, trustedCertificatePEM(t, serverRoot.Cert, x509CertAux{Trust: []asn1.ObjectIdentifier{oidServerAuth}})...)
+	store, err := FromPEMFile(writeFile(t, dir, "bundle.pem", bundle))
 	if err != nil {
 		t.Fatal(err)
 	}
 	verify := func(root *testpki.Cert) error {
 		leaf := root.Leaf(testpki.Options{DNSNames: []string{"p.test"}})
-		_, err := trust.Verify(context.Background(), store, []*x509.Certificate{leaf.Cert}, trust.VerifyOptions{ServerName: "p.test"})
+		_, err := Verify(context.Background(), store, []*x509.Certificate{leaf.Cert}, VerifyOptions{ServerName: "p.test"})
 		return err
 	}
 	if err := verify(serverRoot); err != nil {
@@ -196,17 +161,17 @@ func TestTrustedCertificatePurposes(t *testing.T) {
 
 func TestUnionDistrustWins(t *testing.T) {
 	root := testpki.Root("Union Root", testpki.Options{})
-	trusted := trust.FromCertificates("company", root.Cert)
-	distrust := trust.NewAnchorStore("blocklist", []trust.Anchor{{Certificate: root.Cert, Source: "blocklist", Distrusted: true}})
+	trusted := FromCertificates("company", root.Cert)
+	distrust := NewAnchorStore("blocklist", []Anchor{{Certificate: root.Cert, Source: "blocklist", Distrusted: true}})
 	leaf := root.Leaf(testpki.Options{DNSNames: []string{"u.test"}})
-	_, err := trust.Verify(context.Background(), trust.Union(trusted, distrust), []*x509.Certificate{leaf.Cert}, trust.VerifyOptions{ServerName: "u.test"})
-	var ve *trust.VerificationError
-	if !errors.As(err, &ve) || ve.Reason != trust.ReasonDistrusted {
+	_, err := Verify(context.Background(), Union(trusted, distrust), []*x509.Certificate{leaf.Cert}, VerifyOptions{ServerName: "u.test"})
+	var ve *VerificationError
+	if !errors.As(err, &ve) || ve.Reason != ReasonDistrusted {
 		t.Fatalf("union with distrust: %v", err)
 	}
 	other := testpki.Root("Other", testpki.Options{})
-	u := trust.Union(trust.FromCertificates("a", other.Cert), trusted)
-	if _, err := trust.Verify(context.Background(), u, []*x509.Certificate{leaf.Cert}, trust.VerifyOptions{ServerName: "u.test"}); err != nil {
+	u := Union(FromCertificates("a", other.Cert), trusted)
+	if _, err := Verify(context.Background(), u, []*x509.Certificate{leaf.Cert}, VerifyOptions{ServerName: "u.test"}); err != nil {
 		t.Fatalf("union of two roots: %v", err)
 	}
 }
@@ -216,7 +181,7 @@ func TestCertPoolStore(t *testing.T) {
 	pool := x509.NewCertPool()
 	pool.AddCert(root.Cert)
 	leaf := root.Leaf(testpki.Options{DNSNames: []string{"pool.test"}})
-	if _, err := trust.Verify(context.Background(), trust.FromCertPool(pool), []*x509.Certificate{leaf.Cert}, trust.VerifyOptions{ServerName: "pool.test"}); err != nil {
+	if _, err := Verify(context.Background(), FromCertPool(pool), []*x509.Certificate{leaf.Cert}, VerifyOptions{ServerName: "pool.test"}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -226,38 +191,36 @@ func TestCertPoolStore(t *testing.T) {
 // operating system's own configuration does (Anchor.Platform): the OS's
 // decision stands, as on Windows and macOS.
 func TestPlatformAnchorSkipsAnchorProfileChecks(t *testing.T) {
-	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	bc, _ := asn1.Marshal(struct{ IsCA bool }{true})
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(7), Subject: pkix.Name{CommonName: "Old Root"}, SubjectKeyId: []byte{1, 2, 3, 4},
+	issuer := testpki.FromTemplate(&x509.Certificate{
+		Subject: pkix.Name{CommonName: "Old Root"}, SubjectKeyId: []byte{1, 2, 3, 4},
 		NotBefore: testpki.Clock.Add(-time.Hour), NotAfter: testpki.Clock.Add(time.Hour * 24 * 365),
 		KeyUsage:        x509.KeyUsageCertSign | x509.KeyUsageCRLSign,
 		ExtraExtensions: []pkix.Extension{{Id: asn1.ObjectIdentifier{2, 5, 29, 19}, Critical: false, Value: bc}},
-	}
-	issuer, err := testpki.Issue(tmpl, key, nil)
-	if err != nil || !issuer.Cert.IsCA {
-		t.Fatalf("fixture: %v", err)
+	}, nil)
+	if !issuer.Cert.IsCA {
+		t.Fatal("fixture: the root is not a CA")
 	}
 	oldRoot := issuer.Cert
 	inter := issuer.Intermediate("Old Intermediate", testpki.At(testpki.Clock))
 	leaf := inter.Leaf(testpki.Options{DNSNames: []string{"old.test"}, NotBefore: testpki.Clock.Add(-time.Hour)})
 	chain := []*x509.Certificate{leaf.Cert, inter.Cert}
 	// The anchor checks are issuance rules: strict profile only.
-	opts := trust.VerifyOptions{ServerName: "old.test", Strict: true, Time: testpki.Clock}
+	opts := VerifyOptions{ServerName: "old.test", Strict: true, Time: testpki.Clock}
 
-	program := trust.NewAnchorStore("program roots", []trust.Anchor{{Certificate: oldRoot}})
-	_, err = trust.Verify(context.Background(), program, chain, opts)
-	var ce *trust.ChainCheckError
+	program := NewAnchorStore("program roots", []Anchor{{Certificate: oldRoot}})
+	_, err := Verify(context.Background(), program, chain, opts)
+	var ce *ChainCheckError
 	if !errors.As(err, &ce) || ce.Check != "anchor-basic-constraints-critical" {
 		t.Fatalf("program-supplied root with non-critical basicConstraints: %v", err)
 	}
-	platform := trust.NewAnchorStore("os roots", []trust.Anchor{{Certificate: oldRoot, Platform: true}})
-	if _, err := trust.Verify(context.Background(), platform, chain, opts); err != nil {
+	platform := NewAnchorStore("os roots", []Anchor{{Certificate: oldRoot, Platform: true}})
+	if _, err := Verify(context.Background(), platform, chain, opts); err != nil {
 		t.Fatalf("platform root with non-critical basicConstraints: %v", err)
 	}
 	// The other checks still apply to chains ending at a platform root.
 	noEKU := inter.Leaf(testpki.Options{DNSNames: []string{"old.test"}, EKUs: []x509.ExtKeyUsage{}, NotBefore: testpki.Clock.Add(-time.Hour)})
-	_, err = trust.Verify(context.Background(), platform, []*x509.Certificate{noEKU.Cert, inter.Cert}, opts)
+	_, err = Verify(context.Background(), platform, []*x509.Certificate{noEKU.Cert, inter.Cert}, opts)
 	if !errors.As(err, &ce) || ce.Check != "leaf-eku-strict" {
 		t.Fatalf("leaf without EKU under a platform root: %v", err)
 	}

@@ -1,16 +1,11 @@
 package trust
 
-// IdentitySource supplies a server's certificate chain and key when they
-// may change while the server runs: rotated certificate files, a token
-// whose certificate object was replaced. Package native's IdentityWatcher
-// is one; a program may write its own.
-//
-// A server asks for the current identity at every handshake, so Identity
-// must be cheap and must not block on I/O: do the loading elsewhere (in the
-// background) and hand out what was loaded last. Generation must change
-// whenever Identity's result changes, so servers can cache what they derive
-// from it. The chain Identity returns must never pair a certificate with a
-// key it does not belong to.
+// IdentitySource supplies a server's certificate chain and key when they may
+// change while the server runs (rotated files, a replaced token object);
+// package native's IdentityWatcher is one. Servers ask at every handshake, so
+// Identity must be cheap and not block on I/O (load in the background, hand
+// out the last result), and must never pair a certificate with a key it does
+// not belong to.
 type IdentitySource interface {
 	// Identity returns the current chain (leaf first) with its key.
 	Identity() (CertificateChain, error)

@@ -44,16 +44,12 @@ type InstallOptions struct {
 	// means the platform's default. Linux: "system", "nss"; Windows:
 	// "ROOT" (default), "CA", "Disallowed"; macOS: unused.
 	Stores []string
-	// Scope says whose trust changes (zero: the platform's default).
-	Scope InstallScope
-	// DryRun returns (and writes to Stdout) the actions without performing
-	// them.
-	DryRun bool
+	Scope  InstallScope // whose trust changes (zero: the platform's default)
+	DryRun bool         // return (and write to Stdout) the actions without performing them
 	// Name is the file name, nickname or label to use; empty derives one
 	// from the certificate. It must be a plain name: ValidateInstallName.
 	Name string
-	// Root (Linux) is the root of a file system to change instead of /.
-	Root string
+	Root string // (Linux) the root of a file system to change instead of /
 	// Method (Linux) forces the system-store method: "debian", "fedora" or
 	// "p11-kit"; empty detects it.
 	Method string
@@ -66,9 +62,7 @@ type InstallOptions struct {
 	// Keychain (macOS) is the keychain file to change; empty means the
 	// default keychain.
 	Keychain string
-	// Stdout receives the dry-run plan and the output of commands run; nil
-	// discards it.
-	Stdout io.Writer
+	Stdout   io.Writer // the dry-run plan and the output of commands run; nil discards it
 }
 
 // InstallAction is one step of an Install or Uninstall: a file written or
@@ -98,9 +92,8 @@ func (a InstallAction) String() string {
 }
 
 // ErrNotInstalled is wrapped by the error of an Install (or Uninstall)
-// whose store, read back afterwards with the same loader the trust store
-// uses, does not show the certificate (or still shows it): the tool it ran
-// reported success without doing the work.
+// whose store, read back afterwards, does not show the certificate (or
+// still shows it) although the tool it ran reported success.
 var ErrNotInstalled = errors.New("trust: the store, read back after the change, does not show it")
 
 // ValidateInstallName reports whether name may be used as

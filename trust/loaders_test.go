@@ -4,7 +4,6 @@ import (
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/ed25519"
-	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
@@ -17,10 +16,14 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/nativetls/nativetls/internal/testpki"
 	"github.com/smallstep/pkcs7"
 	"github.com/youmark/pkcs8"
+
+	"github.com/nativetls/nativetls/internal/testpki"
 )
+
+// The certificate and private-key loaders: formats, errors naming the file,
+// encrypted keys (fuzzers: fuzz_test.go).
 
 func TestParseCertificatesFormats(t *testing.T) {
 	root := testpki.Root("Loader Root", testpki.Options{})
@@ -76,8 +79,8 @@ func TestParseCertificatesErrors(t *testing.T) {
 }
 
 func TestParsePrivateKeyFormats(t *testing.T) {
-	rsaKey, _ := rsa.GenerateKey(rand.Reader, 2048)
-	ecKey, _ := ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
+	rsaKey := testpki.NewKey(testpki.RSA2048).(*rsa.PrivateKey)
+	ecKey := testpki.NewKey(testpki.ECDSAP384).(*ecdsa.PrivateKey)
 	_, edKey, _ := ed25519.GenerateKey(rand.Reader)
 	pk8 := func(k any) []byte { d, _ := x509.MarshalPKCS8PrivateKey(k); return d }
 	sec1, _ := x509.MarshalECPrivateKey(ecKey)
@@ -140,72 +143,121 @@ func TestLoadPrivateKeyNamesFile(t *testing.T) {
 	}
 }
 
-func FuzzParseCertificates(f *testing.F) {
-	root := testpki.Root("Fuzz Root", testpki.Options{})
-	p7, _ := pkcs7.DegenerateCertificate(root.Cert.Raw)
-	f.Add(root.PEM())
-	f.Add(root.Cert.Raw)
-	f.Add(p7)
-	f.Add(pem.EncodeToMemory(&pem.Block{Type: "PKCS7", Bytes: p7}))
-	f.Add([]byte("-----BEGIN TRUSTED CERTIFICATE-----\nMAA=\n-----END TRUSTED CERTIFICATE-----\n"))
-	f.Fuzz(func(t *testing.T, data []byte) {
-		certs, err := ParseCertificates(data)
-		if err == nil && len(certs) == 0 {
-			t.Fatal("no error and no certificates")
-		}
-		if err != nil && certs != nil {
-			t.Fatal("certificates returned with an error")
-		}
-		fuzzAnchors(data)
-	})
-}
+// Encrypted PKCS#8 keys with hostile parameters: every one is an error
+// naming the file, never a panic, and none keeps the CPU busy.
 
-// fuzzAnchors exercises the anchor path (trust attributes) too.
-func fuzzAnchors(data []byte) { anchorsFromData(data, "fuzz") }
-
-func FuzzParsePrivateKey(f *testing.F) {
-	k, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	der, _ := x509.MarshalPKCS8PrivateKey(k)
-	enc, _ := pkcs8.MarshalPrivateKey(k, []byte("pw"), nil)
-	f.Add(der)
-	f.Add(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}))
-	f.Add(pem.EncodeToMemory(&pem.Block{Type: "ENCRYPTED PRIVATE KEY", Bytes: enc}))
-	f.Add(mutateEncryptedKey(f, func(_ *epkInfo, p *pbes2Params, _ *pbkdf2Params) { p.Scheme.Parameters = ivParam(f, 3) }))
-	f.Add(mutateEncryptedKey(f, func(_ *epkInfo, p *pbes2Params, _ *pbkdf2Params) { p.Scheme.Algorithm = oidDESEDE3 }))
-	f.Add(mutateEncryptedKey(f, func(_ *epkInfo, p *pbes2Params, _ *pbkdf2Params) {
-		p.KDF = pkix.AlgorithmIdentifier{Algorithm: oidScrypt,
-			Parameters: asn1.RawValue{FullBytes: asn1Bytes(f, scryptParams{Salt: []byte("salt"), N: 1 << 10, R: 8, P: 1})}}
-	}))
-	f.Fuzz(func(t *testing.T, data []byte) {
-		key, err := ParsePrivateKey(data, Password("pw"))
-		if (err == nil) == (key == nil) {
-			t.Fatalf("key %v with error %v", key, err)
-		}
-	})
-}
-
-// FuzzDecryptPKCS8 feeds arbitrary EncryptedPrivateKeyInfo DER to the
-// parameter check and, when it passes, to the decoder: an error or a key,
-// never a panic.
-func FuzzDecryptPKCS8(f *testing.F) {
-	k, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	enc, _ := pkcs8.MarshalPrivateKey(k, []byte("pw"), nil)
-	f.Add(enc)
-	for _, b := range []string{"3-byte IV", "scrypt"} {
-		block, _ := pem.Decode(mutateEncryptedKey(f, func(_ *epkInfo, p *pbes2Params, _ *pbkdf2Params) {
-			if b == "scrypt" {
-				p.KDF = pkix.AlgorithmIdentifier{Algorithm: oidScrypt,
-					Parameters: asn1.RawValue{FullBytes: asn1Bytes(f, scryptParams{Salt: []byte("salt"), N: 1 << 10, R: 8, P: 1})}}
-				return
-			}
-			p.Scheme.Parameters = ivParam(f, 3)
-		}))
-		f.Add(block.Bytes)
+// mutateEncryptedKey re-encodes an encrypted PKCS#8 key after edit has
+// changed its parameters.
+func mutateEncryptedKey(t testing.TB, edit func(info *epkInfo, p *pbes2Params, kdf *pbkdf2Params)) []byte {
+	t.Helper()
+	k := testpki.Root("key", testpki.Options{}).Key
+	der, err := pkcs8.MarshalPrivateKey(k, []byte("pw"), nil)
+	if err != nil {
+		t.Fatal(err)
 	}
-	f.Fuzz(func(t *testing.T, der []byte) {
-		key, err := decryptPKCS8(der, []byte("pw"))
-		if (err == nil) == (key == nil) {
-			t.Fatalf("key %v with error %v", key, err)
+	var info epkInfo
+	var p pbes2Params
+	var kdf pbkdf2Params
+	mustUnmarshal(t, der, &info)
+	mustUnmarshal(t, info.Algo.Parameters.FullBytes, &p)
+	mustUnmarshal(t, p.KDF.Parameters.FullBytes, &kdf)
+	kdfParams := p.KDF.Parameters
+	edit(&info, &p, &kdf)
+	if p.KDF.Parameters.FullBytes != nil && string(p.KDF.Parameters.FullBytes) == string(kdfParams.FullBytes) {
+		p.KDF.Parameters = asn1.RawValue{FullBytes: asn1Bytes(t, kdf)} // PBKDF2, edited in kdf
+	}
+	info.Algo.Parameters = asn1.RawValue{FullBytes: asn1Bytes(t, p)}
+	return pem.EncodeToMemory(&pem.Block{Type: "ENCRYPTED PRIVATE KEY", Bytes: asn1Bytes(t, info)})
+}
+
+func mustUnmarshal(t testing.TB, der []byte, v any) {
+	t.Helper()
+	if _, err := asn1.Unmarshal(der, v); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func asn1Bytes(t testing.TB, v any) []byte {
+	t.Helper()
+	b, err := asn1.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func ivParam(t testing.TB, n int) asn1.RawValue {
+	return asn1.RawValue{FullBytes: asn1Bytes(t, make([]byte, n))}
+}
+
+func TestEncryptedKeyHostileParameters(t *testing.T) {
+	scrypt := func(n, r, p int) func(*epkInfo, *pbes2Params, *pbkdf2Params) {
+		return func(_ *epkInfo, pp *pbes2Params, _ *pbkdf2Params) {
+			pp.KDF = pkix.AlgorithmIdentifier{Algorithm: oidScrypt,
+				Parameters: asn1.RawValue{FullBytes: asn1Bytes(t, scryptParams{Salt: []byte("salt"), N: n, R: r, P: p})}}
 		}
-	})
+	}
+	for _, tc := range []struct {
+		name string
+		edit func(*epkInfo, *pbes2Params, *pbkdf2Params)
+		want string
+	}{
+		{"3-byte IV (AES-256-CBC)", func(_ *epkInfo, p *pbes2Params, _ *pbkdf2Params) { p.Scheme.Parameters = ivParam(t, 3) }, "the IV is 3 bytes; the cipher needs 16"},
+		{"empty IV", func(_ *epkInfo, p *pbes2Params, _ *pbkdf2Params) { p.Scheme.Parameters = ivParam(t, 0) }, "the IV is 0 bytes"},
+		{"3-DES with a 16-byte IV", func(_ *epkInfo, p *pbes2Params, _ *pbkdf2Params) { p.Scheme.Algorithm = oidDESEDE3 }, "the IV is 16 bytes; the cipher needs 8"},
+		{"partial cipher block", func(i *epkInfo, _ *pbes2Params, _ *pbkdf2Params) { i.Data = i.Data[:len(i.Data)-3] }, "not a whole number of 16-byte cipher blocks"},
+		{"2^31-1 PBKDF2 iterations", func(_ *epkInfo, _ *pbes2Params, k *pbkdf2Params) { k.Iterations = 1<<31 - 1 }, "iteration count 2147483647 is outside 1..10000000"},
+		{"zero PBKDF2 iterations", func(_ *epkInfo, _ *pbes2Params, k *pbkdf2Params) { k.Iterations = 0 }, "iteration count 0"},
+		{"scrypt N=2^30", scrypt(1<<30, 8, 1), "scrypt N=1073741824 r=8 p=1 is outside the limits"},
+		{"scrypt r huge", scrypt(1<<14, 1<<20, 1), "outside the limits"},
+		{"scrypt p huge", scrypt(1<<14, 8, 1<<20), "outside the limits"},
+		{"scrypt N not a power of two", scrypt(1000, 8, 1), "outside the limits"},
+		{"PBKDF2 key length unlike the cipher's", func(_ *epkInfo, p *pbes2Params, k *pbkdf2Params) {
+			p.KDF.Parameters = asn1.RawValue{FullBytes: asn1Bytes(t, pbkdf2ParamsFull{Salt: k.Salt, Iterations: k.Iterations, KeyLength: 3, PRF: k.PRF})}
+		}, "PBKDF2 key length 3 does not match the cipher's 32-byte key"},
+		{"unknown cipher", func(_ *epkInfo, p *pbes2Params, _ *pbkdf2Params) { p.Scheme.Algorithm = asn1.ObjectIdentifier{1, 2, 3} }, "unsupported cipher 1.2.3"},
+		{"not PBES2", func(i *epkInfo, _ *pbes2Params, _ *pbkdf2Params) {
+			i.Algo.Algorithm = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 12, 1, 3}
+		}, "only PBES2"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(tempDir(t), "hostile.key")
+			if err := os.WriteFile(path, mutateEncryptedKey(t, tc.edit), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			_, err := LoadPrivateKey(path, Password("pw"))
+			var ke *KeyError
+			if !errors.As(err, &ke) || ke.Source != path || !errors.Is(err, ErrKeyParameters) || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("want a KeyError for %s wrapping ErrKeyParameters with %q, got %v", path, tc.want, err)
+			}
+		})
+	}
+}
+
+// TestEncryptedKeysFromOpenSSL: the checks refuse nothing openssl makes
+// with its usual settings.
+func TestEncryptedKeysFromOpenSSL(t *testing.T) {
+	dir := tempDir(t)
+	plain := filepath.Join(dir, "plain.key")
+	if err := os.WriteFile(plain, testpki.Root("key", testpki.Options{}).KeyPEM(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for name, args := range map[string][]string{
+		"aes-256-cbc":          {"-v2", "aes-256-cbc"},
+		"aes-128-cbc sha1 prf": {"-v2", "aes-128-cbc", "-v2prf", "hmacWithSHA1"},
+		"des3":                 {"-v2", "des3"},
+		"scrypt":               {"-scrypt"},
+		"many iterations":      {"-v2", "aes-256-cbc", "-iter", "1000000"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			out := filepath.Join(dir, strings.ReplaceAll(name, " ", "_")+".key")
+			runOpenSSL(t, dir, append([]string{"pkcs8", "-topk8", "-in", plain, "-out", out, "-passout", "pass:pw"}, args...)...)
+			if _, err := LoadPrivateKey(out, Password("pw")); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := LoadPrivateKey(out, Password("wrong")); !errors.Is(err, ErrIncorrectPassword) {
+				t.Fatalf("wrong password: %v", err)
+			}
+		})
+	}
 }

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"golang.org/x/crypto/ocsp"
+
+	"github.com/nativetls/nativetls/trust/internal/profile"
 )
 
 // OCSP for the leaf certificate. A stapled response (the TLS
@@ -17,7 +19,7 @@ import (
 // checked against the verified chain: its signature, that the signer is the
 // issuer or a responder the issuer delegated to (id-kp-OCSPSigning, valid
 // now), that it is fresh (thisUpdate not in the future, nextUpdate not
-// passed, both with OCSPSkew of tolerance) and the certificate's status.
+// passed, both with ocspSkew of tolerance) and the certificate's status.
 //
 // Policy (VerifyOptions.Revocation):
 //   - off: nothing is checked, must-staple included;
@@ -31,8 +33,8 @@ import (
 // (1.3.6.1.5.5.7.1.24) with status_request requires a valid stapled
 // response whatever the policy except off.
 
-// OCSPSkew is the clock tolerance applied to thisUpdate and nextUpdate.
-const OCSPSkew = 5 * time.Minute
+// ocspSkew is the clock tolerance applied to thisUpdate and nextUpdate.
+const ocspSkew = 5 * time.Minute
 
 // ocspMaxAgeWithoutNextUpdate bounds a response that has no nextUpdate:
 // ten days, the longest validity the CA/B Forum allows for OCSP responses.
@@ -44,7 +46,7 @@ const tlsFeatureStatusRequest = 5
 // mustStaple reports whether c carries the TLS feature extension with
 // status_request (RFC 7633 "OCSP must-staple").
 func mustStaple(c *x509.Certificate) bool {
-	e := findExt(c, oidExtTLSFeature)
+	e := profile.FindExt(c, profile.OIDExtTLSFeature)
 	if e == nil {
 		return false
 	}
@@ -94,11 +96,11 @@ func checkOCSPResponse(der []byte, leaf, issuer *x509.Certificate, now time.Time
 	if err := checkOCSPCertID(der, resp, leaf, issuer); err != nil {
 		return nil, err
 	}
-	if resp.ThisUpdate.After(now.Add(OCSPSkew)) {
+	if resp.ThisUpdate.After(now.Add(ocspSkew)) {
 		return nil, fmt.Errorf("thisUpdate %s is in the future", fmtTime(resp.ThisUpdate))
 	}
 	switch {
-	case !resp.NextUpdate.IsZero() && now.After(resp.NextUpdate.Add(OCSPSkew)):
+	case !resp.NextUpdate.IsZero() && now.After(resp.NextUpdate.Add(ocspSkew)):
 		return nil, fmt.Errorf("stale: nextUpdate %s has passed", fmtTime(resp.NextUpdate))
 	case resp.NextUpdate.IsZero() && now.Sub(resp.ThisUpdate) > ocspMaxAgeWithoutNextUpdate:
 		return nil, fmt.Errorf("stale: produced %s and has no nextUpdate", fmtTime(resp.ThisUpdate))

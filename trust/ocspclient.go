@@ -13,8 +13,8 @@ import (
 
 // Default limits of online OCSP queries.
 const (
-	DefaultOCSPBudget   = 2 * time.Second
-	DefaultOCSPMaxBytes = 64 << 10
+	defaultOCSPBudget   = 2 * time.Second
+	defaultOCSPMaxBytes = 64 << 10
 )
 
 // defaultOCSPClient is the OCSP client of verifiers that name none (see
@@ -34,7 +34,8 @@ type OCSPClient struct {
 	// *http.Transport unless AllowPrivateNetworks is set) is cloned with a
 	// dialer that refuses non-public addresses.
 	Client *http.Client
-	// Budget and MaxBytes override the defaults when positive.
+	// Budget (default 2s) and MaxBytes (default 64 KiB) limit one query;
+	// a value <= 0 keeps the default.
 	Budget   time.Duration
 	MaxBytes int64
 	// AllowPrivateNetworks lets responder URLs reach loopback, link-local,
@@ -60,7 +61,7 @@ func (c *OCSPClient) Query(ctx context.Context, leaf, issuer *x509.Certificate, 
 	if responder == "" {
 		return nil, &OCSPError{Source: "online", Err: errNoOCSPServer}
 	}
-	budget, maxBytes := DefaultOCSPBudget, int64(DefaultOCSPMaxBytes)
+	budget, maxBytes := defaultOCSPBudget, int64(defaultOCSPMaxBytes)
 	if c.Budget > 0 {
 		budget = c.Budget
 	}

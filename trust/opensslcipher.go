@@ -8,36 +8,23 @@ import (
 )
 
 // Sentinel errors of ParseOpenSSLCipherString, wrapped in a
-// *CipherStringError and usable with errors.Is.
+// *CipherStringError.
 var (
-	// ErrUnknownCipher means a name in a cipher string is neither a suite
-	// name (OpenSSL or IANA) nor a cipher-string alias.
-	ErrUnknownCipher = errors.New("trust: unknown cipher")
-	// ErrCipherStringSyntax means a cipher string is malformed: a character
-	// no name may contain, a missing name, an unknown @command.
-	ErrCipherStringSyntax = errors.New("trust: bad cipher string")
-	// ErrNoCipherSuites means a cipher string is well formed but selects
-	// no cipher suite at all.
-	ErrNoCipherSuites = errors.New("trust: cipher string selects no cipher suites")
+	ErrUnknownCipher      = errors.New("trust: unknown cipher")                         // neither a suite name nor an alias
+	ErrCipherStringSyntax = errors.New("trust: bad cipher string")                      // a bad character, a missing name, an unknown @command
+	ErrNoCipherSuites     = errors.New("trust: cipher string selects no cipher suites") // well formed, but selects nothing
 )
 
 // CipherStringError reports a cipher string that ParseOpenSSLCipherString
 // cannot use, and where in it the problem is.
 type CipherStringError struct {
-	// Input is the whole cipher string as given.
-	Input string
-	// Token is the offending name or command; "" when the problem is the
-	// string as a whole (ErrNoCipherSuites).
-	Token string
-	// Position counts the names of Input from 1, each part of a
-	// "+"-joined name counting as one: in "ECDH+AESGCM:FOO", FOO is at
-	// position 3. It is 0 when Token is "".
+	Input string // the whole cipher string as given
+	Token string // the offending name or command; "" for the string as a whole
+	// Position counts Input's names from 1, each part of a "+"-joined name
+	// once (FOO is 3 in "ECDH+AESGCM:FOO"); 0 when Token is "".
 	Position int
-	// Detail says what is wrong with Token for syntax errors, or suggests
-	// a fix; it may be "".
-	Detail string
-	// Err is ErrUnknownCipher, ErrCipherStringSyntax or ErrNoCipherSuites.
-	Err error
+	Detail   string // what is wrong with Token, or a suggested fix; may be ""
+	Err      error  // ErrUnknownCipher, ErrCipherStringSyntax or ErrNoCipherSuites
 }
 
 // Error describes the problem and where it is, quoting the cipher string.
@@ -63,68 +50,56 @@ func (e *CipherStringError) Unwrap() error { return e.Err }
 // (OSSL_default_cipher_list).
 const opensslDefaultRules = "ALL:!COMPLEMENTOFDEFAULT:!eNULL"
 
-// ParseOpenSSLCipherString turns an OpenSSL cipher list, as written in
-// nginx's ssl_ciphers, Apache's SSLCipherSuite or OpenSSL's CipherString,
-// into the ordered list of cipher suites OpenSSL 3 would build from it,
-// restricted to the suites of the CipherSuite table (see CipherSuites).
+// ParseOpenSSLCipherString turns an OpenSSL cipher list (nginx's ssl_ciphers,
+// Apache's SSLCipherSuite, OpenSSL's CipherString) into the ordered suites
+// OpenSSL 3 would build from it, restricted to the CipherSuite table. The
+// language is that of OpenSSL's ciphers(1): suite names (OpenSSL's or IANA's)
+// and aliases (HIGH, ECDHE, AESGCM …) joined by ':', "A+B", "-X", "!X", "+X",
+// @STRENGTH, @SECLEVEL=n (accepted, ignored) and a leading DEFAULT.
 //
-// The language is that of OpenSSL's ciphers(1) manual:
+// Where it differs from OpenSSL, it refuses rather than guesses:
+//   - an unknown name, or a string that selects no suite, is a
+//     *CipherStringError (OpenSSL skips it silently); aliases and names of
+//     suites outside the table (aNULL, MD5, PSK-AES128-CBC-SHA …) are valid
+//     and select nothing, so "HIGH:!aNULL:!MD5" works unchanged;
+//   - TLS 1.3 suites are added only when named, never by an alias (not even
+//     ALL);
+//   - static DH/ECDH and Camellia-GCM suites are selected only by name or by
+//     OpenSSL 1.0.2's aliases (kDH, kECDH …); "ECDH" is ephemeral ECDH;
+//   - in "A+B" the suite must match B even when A is a suite name;
+//   - Suite B modes (SUITEB128 …) are refused.
 //
-//   - Entries are separated by ':' (',', ';' and white space work too).
-//   - An entry is a suite name, OpenSSL's ("ECDHE-RSA-AES128-GCM-SHA256")
-//     or IANA's ("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"), or an alias
-//     for a group of suites: ALL, COMPLEMENTOFDEFAULT, HIGH, MEDIUM;
-//     kRSA, aRSA, RSA, kDHE/kEDH/DH, DHE/EDH, kECDHE/kEECDH/ECDH,
-//     ECDHE/EECDH, aECDSA/ECDSA; AES, AES128, AES256, AESGCM, AESCCM,
-//     AESCCM8, CAMELLIA, CAMELLIA128, CAMELLIA256, CHACHA20, 3DES, RC4,
-//     IDEA, SEED, CBC; SHA1/SHA, SHA256, SHA384; SSLv3, TLSv1, TLSv1.0,
-//     TLSv1.2. Names are case-sensitive, as in OpenSSL.
-//   - "A+B" selects the suites in both A and B (ECDH+AESGCM).
-//   - A plain entry appends the suites it selects that are not yet in the
-//     list; "-X" removes them (a later entry may add them again); "!X"
-//     removes them for good; "+X" moves those already in the list to its
-//     end.
-//   - @STRENGTH sorts the list by Bits, strongest first, keeping the order
-//     of suites of equal strength. @SECLEVEL=n (n from 0 to 5) is accepted
-//     and ignored: OpenSSL's security levels limit key sizes and signature
-//     algorithms, not this list; configure those on the Configuration.
-//   - DEFAULT, only as the first entry, stands for OpenSSL 3's default
-//     list, "ALL:!COMPLEMENTOFDEFAULT:!eNULL".
-//
-// The order suites are added in, by ALL for instance, is OpenSSL's
-// preference order: forward-secret AEAD suites first, ECDHE before DHE,
-// AES-GCM before ChaCha20, then by strength.
-//
-// Where this differs from OpenSSL, it is to refuse rather than guess:
-//
-//   - An unknown name is an error naming it and its position (OpenSSL
-//     skips it silently); so is a string that selects no suite.
-//   - Aliases for suites outside the table (aNULL, eNULL, NULL, ADH,
-//     AECDH, EXPORT, EXP, LOW, DES, RC2, MD5, PSK and its k/a forms, SRP,
-//     aDSS/DSS, ARIA..., GOST..., COMPLEMENTOFALL, KRB5) are valid and
-//     select nothing, so "HIGH:!aNULL:!MD5" works unchanged. So do the
-//     names of OpenSSL suites outside the table, current or historical
-//     ("!EDH-DSS-DES-CBC3-SHA", "PSK-AES128-CBC-SHA").
-//   - "ECDH" is ephemeral ECDH, as in OpenSSL 3 (in 1.0.2 it also meant
-//     static ECDH). Suites OpenSSL 3 no longer has, static DH and ECDH and
-//     the Camellia-GCM suites, are never selected by aliases, only by
-//     name; the OpenSSL 1.0.2 aliases kDH, kDHr, aDH, kECDH, kECDHr,
-//     kECDHe and aECDH select the static ones.
-//   - TLS 1.3 suites, which OpenSSL configures separately (its
-//     "ciphersuites" setting), are added only when named, by their IANA
-//     name, which is also their OpenSSL name. No alias, not even ALL,
-//     selects them, so a TLS 1.2 cipher string carried over from OpenSSL
-//     yields only TLS 1.2-and-earlier suites.
-//   - In "A+B" where A is a suite name, OpenSSL looks at A only; here the
-//     suite must also match B. OpenSSL 3.0 also reads
-//     "COMPLEMENTOFDEFAULT+HIGH" as HIGH alone; here it is the
-//     intersection, as "HIGH+COMPLEMENTOFDEFAULT" is in both.
-//   - Suite B modes (SUITEB128...) are refused.
-//
-// The result may hold suites that crypto/tls does not implement (Camellia,
-// CCM, DHE...); a backend reports those when the context is created. Use
-// GoSupported to keep only those Go can do.
+// The result may hold suites crypto/tls does not implement; GoSupported
+// tells them apart.
 func ParseOpenSSLCipherString(s string) ([]CipherSuite, error) {
+	// The language in full (OpenSSL's ciphers(1)):
+	//   - Entries are separated by ':' (',', ';' and white space work too).
+	//   - An entry is a suite name or an alias: ALL, COMPLEMENTOFDEFAULT,
+	//     HIGH, MEDIUM; kRSA, aRSA, RSA, kDHE/kEDH/DH, DHE/EDH,
+	//     kECDHE/kEECDH/ECDH, ECDHE/EECDH, aECDSA/ECDSA; AES, AES128,
+	//     AES256, AESGCM, AESCCM, AESCCM8, CAMELLIA, CAMELLIA128,
+	//     CAMELLIA256, CHACHA20, 3DES, RC4, IDEA, SEED, CBC; SHA1/SHA,
+	//     SHA256, SHA384; SSLv3, TLSv1, TLSv1.0, TLSv1.2. Names are
+	//     case-sensitive, as in OpenSSL.
+	//   - A plain entry appends the suites it selects that are not yet in
+	//     the list; "-X" removes them (a later entry may add them again);
+	//     "!X" removes them for good; "+X" moves those already in the list
+	//     to its end.
+	//   - @STRENGTH sorts by Bits, strongest first, stable. @SECLEVEL=n (n
+	//     from 0 to 5) limits key sizes and signature algorithms in
+	//     OpenSSL, not this list; those belong on the Configuration.
+	//   - DEFAULT, only as the first entry, is opensslDefaultRules.
+	// The order suites are added in (by ALL, say) is OpenSSL's preference
+	// order: forward-secret AEAD suites first, ECDHE before DHE, AES-GCM
+	// before ChaCha20, then by strength. Outside-the-table aliases: aNULL,
+	// eNULL, NULL, ADH, AECDH, EXPORT, EXP, LOW, DES, RC2, MD5, PSK and its
+	// k/a forms, SRP, aDSS/DSS, ARIA..., GOST..., COMPLEMENTOFALL, KRB5; and
+	// the names of OpenSSL suites outside the table, current or historical
+	// ("!EDH-DSS-DES-CBC3-SHA"). In 1.0.2 "ECDH" also meant static ECDH;
+	// the 1.0.2 aliases kDH, kDHr, aDH, kECDH, kECDHr, kECDHe and aECDH
+	// select the static suites. OpenSSL 3.0 reads "COMPLEMENTOFDEFAULT+HIGH"
+	// as HIGH alone; here it is the intersection, as "HIGH+COMPLEMENTOFDEFAULT"
+	// is in both.
 	items, err := lexCipherString(s)
 	if err != nil {
 		return nil, err

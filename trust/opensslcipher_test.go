@@ -35,6 +35,16 @@ func opensslCommand(t *testing.T, args ...string) *exec.Cmd {
 	return cmd
 }
 
+// runOpenSSL runs opensslCommand in dir and fails the test if it fails.
+func runOpenSSL(t *testing.T, dir string, args ...string) {
+	t.Helper()
+	cmd := opensslCommand(t, args...)
+	cmd.Dir = dir
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("openssl %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+}
+
 func opensslVersion(t *testing.T) string {
 	out, err := opensslCommand(t, "version").Output()
 	if err != nil {

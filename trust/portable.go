@@ -97,13 +97,11 @@ func (e *DirectoryError) Error() string {
 // Unwrap returns the per-file errors.
 func (e *DirectoryError) Unwrap() []error { return e.Errors }
 
-// AnchorsFromDirectory reads every certificate file in dir (plain PEM files
-// and OpenSSL hashed directories alike: a hash link and its target are
-// deduplicated). Files that cannot be parsed, and entries that are not
-// regular files (FIFOs, devices, sockets: never opened, so they cannot
-// block), are skipped and reported in a *DirectoryError returned together
-// with the anchors that could be read. Subdirectories and files that hold
-// no certificate at all (keys, READMEs) are ignored.
+// AnchorsFromDirectory reads every certificate file in dir, an OpenSSL
+// hashed directory included (a hash link and its target count once). Files
+// that do not parse and entries that are not regular files (never opened)
+// are skipped and reported in a *DirectoryError returned with the anchors
+// read; files without certificates (keys, READMEs) are ignored.
 func AnchorsFromDirectory(dir string) ([]Anchor, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {

@@ -2,24 +2,22 @@ package trust
 
 import (
 	"crypto"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/rsa"
 	"crypto/x509"
 	"crypto/x509/pkix"
-	"math/big"
+	"encoding/asn1"
+	"encoding/pem"
+	"errors"
 	"net"
+	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/nativetls/nativetls/internal/testpki"
 )
 
-// Test certificates for the verification tests: generated in the test with
-// crypto/x509, with fixed validity windows around a fixed verification time
+// Test certificates for the verification tests: templates signed through
+// internal/testpki, with fixed validity windows around a fixed verification time
 // so nothing ever expires.
 
 // vtNow is the verification time of the verification tests.
@@ -31,13 +29,10 @@ type vtCert struct {
 	Key  crypto.Signer
 }
 
-var vtSerial atomic.Int64
-
 // vtTemplate returns a conforming template: a CA when ca is set, otherwise a
 // TLS server leaf for name. Validity: 2026-01-01 .. 2027-12-31.
 func vtTemplate(cn string, ca bool, names ...string) *x509.Certificate {
 	t := &x509.Certificate{
-		SerialNumber:          big.NewInt(1000 + vtSerial.Add(1)),
 		Subject:               pkix.Name{CommonName: cn, Organization: []string{"nativetls test"}},
 		NotBefore:             time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC),
 		NotAfter:              time.Date(2027, 12, 31, 0, 0, 0, 0, time.UTC),
@@ -60,28 +55,18 @@ func vtTemplate(cn string, ca bool, names ...string) *x509.Certificate {
 	return t
 }
 
-func vtECKey(t testing.TB) crypto.Signer {
-	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return k
-}
+func vtECKey(testing.TB) crypto.Signer { return testpki.NewKey(testpki.ECDSAP256) }
 
 var (
 	rsaKeysOnce sync.Once
-	rsaKeys     [3]*rsa.PrivateKey
+	rsaKeys     [3]crypto.Signer
 )
 
 // vtRSAKey returns one of three RSA-2048 keys generated once per process.
-func vtRSAKey(t testing.TB, i int) crypto.Signer {
+func vtRSAKey(_ testing.TB, i int) crypto.Signer {
 	rsaKeysOnce.Do(func() {
 		for j := range rsaKeys {
-			k, err := rsa.GenerateKey(rand.Reader, 2048)
-			if err != nil {
-				panic(err)
-			}
-			rsaKeys[j] = k
+			rsaKeys[j] = testpki.NewKey(testpki.RSA2048)
 		}
 	})
 	return rsaKeys[i]
@@ -149,4 +134,46 @@ func newVTPKI(t testing.TB, o vtChainOpts) *vtPKI {
 // fetching off (tests never touch the network unless they serve it).
 func vtOpts() VerifyOptions {
 	return VerifyOptions{ServerName: "www.example.com", Time: vtNow, DisableFetch: true}
+}
+
+// wantVerdict fails the test unless err is the verdict a table case
+// expects: nil when want is negative (accepted), else a *VerificationError with
+// Reason want whose text contains detail.
+func wantVerdict(t *testing.T, err error, want Reason, detail string) {
+	t.Helper()
+	if want < 0 {
+		if err != nil {
+			t.Fatalf("rejected: %v", err)
+		}
+		return
+	}
+	var ve *VerificationError
+	if !errors.As(err, &ve) || ve.Reason != want || !strings.Contains(err.Error(), detail) {
+		t.Fatalf("want %v with %q, got %v", want, detail, err)
+	}
+}
+
+// x509Alone is crypto/x509's own verdict on leaf at vtNow, with root as
+// the only root and inters as the intermediates: what the Verifier's
+// checks are compared against.
+func x509Alone(leaf, root *x509.Certificate, inters ...*x509.Certificate) error {
+	roots, pool := x509.NewCertPool(), x509.NewCertPool()
+	roots.AddCert(root)
+	for _, c := range inters {
+		pool.AddCert(c)
+	}
+	_, err := leaf.Verify(x509.VerifyOptions{Roots: roots, Intermediates: pool, CurrentTime: vtNow})
+	return err
+}
+
+// trustedCertificatePEM builds an OpenSSL TRUSTED CERTIFICATE block: the
+// certificate's DER followed by its X509_CERT_AUX (trust and reject
+// purposes, alias).
+func trustedCertificatePEM(tb testing.TB, c *x509.Certificate, aux x509CertAux) []byte {
+	tb.Helper()
+	a, err := asn1.Marshal(aux)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "TRUSTED CERTIFICATE", Bytes: append(append([]byte(nil), c.Raw...), a...)})
 }

@@ -99,20 +99,12 @@ type VerifyOptions struct {
 	// DisableFetch turns off fetching missing intermediates from AIA
 	// caIssuers URLs (on by default where the platform does not fetch itself).
 	DisableFetch bool
-	// Strict selects the strict profile: the RFC 5280 / CA/B Forum issuance
-	// rules and Chrome's strict EKU rules on top of the default
-	// relying-party profile (zero: the default profile). See
-	// docs/VERIFICATION.md for every check.
+	// Strict adds the strict profile's RFC 5280 / CA/B Forum issuance rules
+	// to the default profile (docs/VERIFICATION.md lists every check).
 	Strict bool
-	// MaxDepth is the most intermediates a chain may have between leaf and
-	// anchor (self-issued ones not counted). The Verifier applies it to
-	// every store's chains:
-	//
-	//	0 (the zero value)            no limit beyond the engine's own
-	//	n > 0                         at most n intermediates
-	//	MaxDepthNoIntermediates (-1)  none: the leaf must be issued by an anchor
-	//
-	// Any other negative value means the same as MaxDepthNoIntermediates.
+	// MaxDepth is the most intermediates (self-issued ones not counted)
+	// between leaf and anchor: 0 means no limit beyond the engine's own,
+	// MaxDepthNoIntermediates (or any negative value) none at all.
 	MaxDepth int
 	// CRLs are certificate revocation lists to consult, given explicitly.
 	CRLs []*x509.RevocationList
@@ -122,11 +114,9 @@ type VerifyOptions struct {
 	// Callback, if set, sees the result of verification and may reject it
 	// (or, through an explicit Override, accept it).
 	Callback VerifyCallback
-	// FetchClientIntermediates allows fetching missing intermediates from
-	// the AIA caIssuers URLs of a client certificate (Usage
-	// UsageClientAuth). False (the default) fetches nothing for client
-	// certificates: those URLs come from a peer that is not yet
-	// authenticated, and a server should not make requests on its behalf.
+	// FetchClientIntermediates allows fetching missing intermediates for a
+	// client certificate (UsageClientAuth). Off by default: a server should
+	// not make requests for a peer it has not yet authenticated.
 	FetchClientIntermediates bool
 }
 
@@ -141,13 +131,10 @@ type TrustStore interface {
 	// presented, in any order) and returns the verified chains, each from
 	// the leaf to an anchor. A failure is a *VerificationError.
 	//
-	// Verify performs only the store's own decision (path building,
-	// signatures, validity, name, usage, name constraints, the store's own
-	// distrust); [Verifier] (and the package function [Verify]) adds max
-	// depth, the profile checks, CRLs, fetching of missing intermediates,
-	// OCSP, pins, the callback and caching on top of it, the same for every
-	// store. A store may ignore MaxDepth, Strict and CRLs. TLS contexts call
-	// the package function.
+	// It makes only the store's own decision (path, signatures, validity,
+	// name, usage, name constraints, distrust); [Verifier] adds the rest,
+	// the same for every store, so a store may ignore MaxDepth, Strict and
+	// CRLs. TLS contexts call the package function [Verify].
 	Verify(ctx context.Context, chain []*x509.Certificate, opts VerifyOptions) ([][]*x509.Certificate, error)
 	// String names the store for messages, e.g. "PEM file /etc/ssl/cert.pem".
 	String() string
@@ -170,13 +157,9 @@ type Anchor struct {
 	// this anchor's hierarchy with a NotBefore after this time (NSS
 	// CKA_NSS_SERVER_DISTRUST_AFTER).
 	DistrustAfter time.Time
-	// Platform marks a root the operating system itself decided to trust
-	// (the distribution's bundle or p11-kit configuration). The profile
-	// checks that look at the anchor's own extensions (key identifiers,
-	// basicConstraints criticality, authorityKeyIdentifier form, EKU) catch
-	// misconfigured anchors a program supplies; for a platform root the
-	// OS's decision stands, as it does on Windows and macOS, where the OS
-	// verifier decides. All other checks still apply to chains ending at it.
+	// Platform marks a root the operating system itself trusts (the
+	// distribution's bundle or p11-kit configuration): the profile checks
+	// of its own extensions are skipped, see PlatformAnchorer.
 	Platform bool
 }
 

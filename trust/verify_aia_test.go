@@ -139,8 +139,8 @@ func TestAIALimitsAndCache(t *testing.T) {
 	if _, err := (&Verifier{Fetcher: f}).Verify(context.Background(), p.Store(), p.Chain()[:1], o); err == nil {
 		t.Fatal("accepted")
 	}
-	if n := s.count("/garbage.cer"); n != DefaultAIAMaxFetches {
-		t.Fatalf("%d fetches, want at most %d", n, DefaultAIAMaxFetches)
+	if n := s.count("/garbage.cer"); n != defaultAIAMaxFetches {
+		t.Fatalf("%d fetches, want at most %d", n, defaultAIAMaxFetches)
 	}
 
 	good := aiaPKI(t, s, "/good.cer")

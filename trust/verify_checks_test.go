@@ -37,7 +37,7 @@ func TestOrdinaryChainsPassEveryCheck(t *testing.T) {
 // bcExt is a raw basicConstraints cA=TRUE extension.
 func bcExt(critical bool) pkix.Extension {
 	v, _ := asn1.Marshal(struct{ IsCA bool }{true})
-	return pkix.Extension{Id: oidExtBasicConstraints, Critical: critical, Value: v}
+	return pkix.Extension{Id: profile.OIDExtBasicConstraints, Critical: critical, Value: v}
 }
 
 // rawCA makes tmpl a CA through a hand-written basicConstraints, so that
@@ -53,7 +53,7 @@ func sanExt(t *testing.T, critical bool, name string) pkix.Extension {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return pkix.Extension{Id: oidExtSubjectAltName, Critical: critical, Value: v}
+	return pkix.Extension{Id: profile.OIDExtSubjectAltName, Critical: critical, Value: v}
 }
 
 func rsaKey(t *testing.T, bits int) *rsa.PrivateKey {
@@ -97,7 +97,7 @@ var checkCases = []checkCase{
 	{check: "leaf-ku-no-certsign", chain: pkiChain(vtChainOpts{leaf: func(c *x509.Certificate) { c.KeyUsage |= x509.KeyUsageCertSign }})},
 	{check: "eku-not-empty", chain: pkiChain(vtChainOpts{leaf: func(c *x509.Certificate) {
 		c.ExtKeyUsage = nil
-		c.ExtraExtensions = []pkix.Extension{{Id: oidExtExtKeyUsage, Value: []byte{0x30, 0}}}
+		c.ExtraExtensions = []pkix.Extension{{Id: profile.OIDExtExtKeyUsage, Value: []byte{0x30, 0}}}
 	}})},
 	{check: "aki-present", chain: func(t *testing.T) []*x509.Certificate {
 		p := newVTPKI(t, vtChainOpts{})
@@ -119,7 +119,7 @@ var checkCases = []checkCase{
 	{check: "anchor-basic-constraints-critical", chain: pkiChain(vtChainOpts{root: func(c *x509.Certificate) { rawCA(c, false, []byte{1, 2, 3}) }})},
 	{check: "anchor-aki-form", chain: pkiChain(vtChainOpts{root: func(c *x509.Certificate) {
 		v, _ := asn1.Marshal([]asn1.RawValue{{Class: asn1.ClassContextSpecific, Tag: 2, Bytes: []byte{7}}})
-		c.ExtraExtensions = []pkix.Extension{{Id: oidExtAuthorityKeyID, Value: v}}
+		c.ExtraExtensions = []pkix.Extension{{Id: profile.OIDExtAuthorityKeyID, Value: v}}
 	}})},
 	{check: "ca-subject-not-empty", chain: withCopy(1, func(c *x509.Certificate) { c.Subject = pkix.Name{} })},
 	{check: "ca-ku-consistent", chain: pkiChain(vtChainOpts{inter: func(c *x509.Certificate) { c.KeyUsage = x509.KeyUsageDigitalSignature }})},
@@ -129,7 +129,7 @@ var checkCases = []checkCase{
 		c.PermittedDNSDomains, c.PermittedDNSDomainsCritical = []string{".example.com"}, true
 	}})},
 	{check: "policy-constraints-critical", chain: pkiChain(vtChainOpts{inter: func(c *x509.Certificate) {
-		c.ExtraExtensions = []pkix.Extension{{Id: oidExtPolicyConstr, Value: []byte{0x30, 0x03, 0x80, 0x01, 0x00}}}
+		c.ExtraExtensions = []pkix.Extension{{Id: profile.OIDExtPolicyConstr, Value: []byte{0x30, 0x03, 0x80, 0x01, 0x00}}}
 	}})},
 	{check: "san-criticality", chain: func(t *testing.T) []*x509.Certificate {
 		return pkiChain(vtChainOpts{leaf: func(c *x509.Certificate) {
@@ -203,7 +203,7 @@ func policyExt(critical bool, qualifier asn1.ObjectIdentifier) pkix.Extension {
 	if err != nil {
 		panic(err)
 	}
-	return pkix.Extension{Id: oidExtCertPolicies, Critical: critical, Value: v}
+	return pkix.Extension{Id: profile.OIDExtCertPolicies, Critical: critical, Value: v}
 }
 
 // profileOf returns the check named name.
@@ -248,6 +248,7 @@ func TestAnchorAKINamingItself(t *testing.T) {
 	p := newVTPKI(t, vtChainOpts{root: func(c *x509.Certificate) {
 		c.SubjectKeyId = []byte{1, 2, 3, 4}
 		rawSubject, _ = asn1.Marshal(c.Subject.ToRDNSequence())
+		c.SerialNumber = big.NewInt(4242) // named in the AKI below
 		serial := c.SerialNumber.Bytes()
 		v, err := asn1.Marshal([]asn1.RawValue{
 			{Class: asn1.ClassContextSpecific, Tag: 0, Bytes: c.SubjectKeyId},
@@ -257,7 +258,7 @@ func TestAnchorAKINamingItself(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		c.ExtraExtensions = []pkix.Extension{{Id: oidExtAuthorityKeyID, Value: v}}
+		c.ExtraExtensions = []pkix.Extension{{Id: profile.OIDExtAuthorityKeyID, Value: v}}
 	}})
 	chain := []*x509.Certificate{p.Leaf.Cert, p.Inter.Cert, p.Root.Cert}
 	if string(p.Root.Cert.RawIssuer) != string(rawSubject) {

@@ -56,43 +56,32 @@ func TestCRLs(t *testing.T) {
 	noCRLSign := newVTPKI(t, vtChainOpts{inter: func(c *x509.Certificate) { c.KeyUsage = x509.KeyUsageCertSign }})
 	other := newVTPKI(t, vtChainOpts{})
 	old := crlSpec{thisUpdate: vtNow.Add(-72 * time.Hour), nextUpdate: vtNow.Add(-48 * time.Hour)}
+	leaf, inter := p.Leaf.Cert.SerialNumber, p.Inter.Cert.SerialNumber
 	cases := []struct {
 		name   string
 		pki    *vtPKI
-		crl    func() *x509.RevocationList
+		issuer *vtCert  // of the CRL
+		serial *big.Int // listed in it
+		crl    crlSpec
 		policy Revocation
 		reason Reason // -1: accepted
 		detail string
 	}{
-		{"not listed", p, func() *x509.RevocationList { return makeCRL(t, p.Inter, p.Leaf.Cert.SerialNumber, crlSpec{}) }, RevocationSoftFail, -1, ""},
-		{"revoked", p, func() *x509.RevocationList {
-			return makeCRL(t, p.Inter, p.Leaf.Cert.SerialNumber, crlSpec{revoke: true})
-		}, RevocationSoftFail, ReasonRevoked, "is listed in the CRL issued 2026-11-22 23:00 UTC"},
-		{"revoked, policy off", p, func() *x509.RevocationList {
-			return makeCRL(t, p.Inter, p.Leaf.Cert.SerialNumber, crlSpec{revoke: true})
-		}, RevocationOff, -1, ""},
-		{"revoked intermediate", p, func() *x509.RevocationList {
-			return makeCRL(t, p.Root, p.Inter.Cert.SerialNumber, crlSpec{revoke: true})
-		}, RevocationSoftFail, ReasonRevoked, "intermediate certificate \"R3\""},
-		{"other issuer's list", p, func() *x509.RevocationList {
-			return makeCRL(t, other.Inter, p.Leaf.Cert.SerialNumber, crlSpec{revoke: true})
-		}, RevocationSoftFail, -1, ""},
-		{"no cRLNumber", p, func() *x509.RevocationList {
-			return makeCRL(t, p.Inter, p.Leaf.Cert.SerialNumber, crlSpec{noNumber: true})
-		}, RevocationSoftFail, ReasonRevocationUnknown, "has no cRLNumber extension"},
-		{"critical cRLNumber", p, func() *x509.RevocationList {
-			return makeCRL(t, p.Inter, p.Leaf.Cert.SerialNumber, crlSpec{critNumber: true})
-		}, RevocationSoftFail, ReasonRevocationUnknown, "marks its cRLNumber extension critical"},
-		{"issuer without cRLSign", noCRLSign, func() *x509.RevocationList {
-			return makeCRL(t, noCRLSign.Inter, noCRLSign.Leaf.Cert.SerialNumber, crlSpec{})
-		}, RevocationSoftFail, ReasonRevocationUnknown, "does not include cRLSign"},
-		{"out of date, soft", p, func() *x509.RevocationList { return makeCRL(t, p.Inter, p.Leaf.Cert.SerialNumber, old) }, RevocationSoftFail, -1, ""},
-		{"out of date, hard", p, func() *x509.RevocationList { return makeCRL(t, p.Inter, p.Leaf.Cert.SerialNumber, old) }, RevocationHardFail, ReasonRevocationUnknown, "is not current"},
+		{"not listed", p, p.Inter, leaf, crlSpec{}, RevocationSoftFail, -1, ""},
+		{"revoked", p, p.Inter, leaf, crlSpec{revoke: true}, RevocationSoftFail, ReasonRevoked, "is listed in the CRL issued 2026-11-22 23:00 UTC"},
+		{"revoked, policy off", p, p.Inter, leaf, crlSpec{revoke: true}, RevocationOff, -1, ""},
+		{"revoked intermediate", p, p.Root, inter, crlSpec{revoke: true}, RevocationSoftFail, ReasonRevoked, "intermediate certificate \"R3\""},
+		{"other issuer's list", p, other.Inter, leaf, crlSpec{revoke: true}, RevocationSoftFail, -1, ""},
+		{"no cRLNumber", p, p.Inter, leaf, crlSpec{noNumber: true}, RevocationSoftFail, ReasonRevocationUnknown, "has no cRLNumber extension"},
+		{"critical cRLNumber", p, p.Inter, leaf, crlSpec{critNumber: true}, RevocationSoftFail, ReasonRevocationUnknown, "marks its cRLNumber extension critical"},
+		{"issuer without cRLSign", noCRLSign, noCRLSign.Inter, noCRLSign.Leaf.Cert.SerialNumber, crlSpec{}, RevocationSoftFail, ReasonRevocationUnknown, "does not include cRLSign"},
+		{"out of date, soft", p, p.Inter, leaf, old, RevocationSoftFail, -1, ""},
+		{"out of date, hard", p, p.Inter, leaf, old, RevocationHardFail, ReasonRevocationUnknown, "is not current"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			o := vtOpts()
-			o.CRLs, o.Revocation = []*x509.RevocationList{tc.crl()}, tc.policy
+			o.CRLs, o.Revocation = []*x509.RevocationList{makeCRL(t, tc.issuer, tc.serial, tc.crl)}, tc.policy
 			if tc.policy == RevocationHardFail {
 				o.OCSPResponse = nil
 			}

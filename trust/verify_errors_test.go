@@ -4,12 +4,12 @@ import (
 	"context"
 	"crypto/x509"
 	"errors"
-	"github.com/nativetls/nativetls/internal/testfs"
 	"math/big"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/nativetls/nativetls/internal/testfs"
 	"github.com/nativetls/nativetls/internal/testpki"
 )
 

@@ -140,6 +140,19 @@ func x509Baseline(cases []limboCase) baselineTally {
 	return b
 }
 
+// eachRun calls f with every run of both profiles and its outcome.
+func eachRun(def, strict limboTally, f func(profile string, r limboRun, o limboOutcome, why string)) {
+	for _, tl := range []struct {
+		name string
+		t    limboTally
+	}{{"default", def}, {"strict", strict}} {
+		for _, r := range tl.t.runs {
+			o, why := r.outcome()
+			f(tl.name, r, o, why)
+		}
+	}
+}
+
 func TestLimbo(t *testing.T) {
 	cases := loadLimbo(t)
 	def := tallyLimbo(cases, false)
@@ -150,17 +163,11 @@ func TestLimbo(t *testing.T) {
 	fmt.Println(def.summary("default"))
 	fmt.Println(strict.summary("strict"))
 	fmt.Printf("limbo: crypto/x509 alone: %d passed, %d false accepts, %d false rejects\n", base.passed, base.falseAccepts, base.falseRejects)
-	for _, tl := range []struct {
-		name string
-		t    limboTally
-	}{{"default", def}, {"strict", strict}} {
-		for _, r := range tl.t.runs {
-			o, why := r.outcome()
-			if o == outFalseAccept || (o == outFalseReject && strings.HasPrefix(why, "not explained")) {
-				t.Errorf("%s profile: %s: %s (expected %s): %s", tl.name, r.tc.ID, o, r.tc.Expected, why)
-			}
+	eachRun(def, strict, func(profile string, r limboRun, o limboOutcome, why string) {
+		if o == outFalseAccept || (o == outFalseReject && strings.HasPrefix(why, "not explained")) {
+			t.Errorf("%s profile: %s: %s (expected %s): %s", profile, r.tc.ID, o, r.tc.Expected, why)
 		}
-	}
+	})
 	if _, rej := def.literal(); rej > base.falseRejects {
 		t.Errorf("default profile rejects %d chains the suite accepts, crypto/x509 alone %d", rej, base.falseRejects)
 	}
@@ -222,22 +229,16 @@ func conformanceReport(def, strict limboTally, base baselineTally) string {
 	b.WriteString("## Deviations\n\nEvery case whose result differs from the suite's, with the reason.\n\n")
 	b.WriteString("| testcase | profile | expected | got | why |\n|---|---|---|---|---|\n")
 	var rows []string
-	for _, tl := range []struct {
-		name string
-		t    limboTally
-	}{{"default", def}, {"strict", strict}} {
-		for _, r := range tl.t.runs {
-			o, why := r.outcome()
-			if o == outPass {
-				continue
-			}
-			got := r.got
-			if o == outSkip {
-				got = "skipped"
-			}
-			rows = append(rows, fmt.Sprintf("| `%s` | %s | %s | %s | %s: %s |", r.tc.ID, tl.name, r.tc.Expected, got, o, strings.ReplaceAll(why, "|", "/")))
+	eachRun(def, strict, func(profile string, r limboRun, o limboOutcome, why string) {
+		got := r.got
+		switch o {
+		case outPass:
+			return
+		case outSkip:
+			got = "skipped"
 		}
-	}
+		rows = append(rows, fmt.Sprintf("| `%s` | %s | %s | %s | %s: %s |", r.tc.ID, profile, r.tc.Expected, got, o, strings.ReplaceAll(why, "|", "/")))
+	})
 	sort.Strings(rows)
 	b.WriteString(strings.Join(rows, "\n") + "\n\n")
 	b.WriteString("## Profile checks\n\nThe checks the project adds to crypto/x509, each with its profile, rule and the relying parties\n" +

@@ -3,6 +3,7 @@ package trust
 import (
 	"crypto/tls"
 	"fmt"
+	"slices"
 )
 
 // Version is a TLS protocol version, holding the wire value (0x0303 is TLS 1.2).
@@ -13,48 +14,46 @@ import (
 // as the lowest version and the engine's maximum as the highest.
 type Version uint16
 
+// Protocol versions, and the sentinels for the backend's bounds.
 const (
-	// SSLv3 is SSL 3.0. No backend in this module negotiates it; it exists so
-	// that configurations naming it fail with a clear error.
-	SSLv3 Version = 0x0300
-	// TLSv1 is TLS 1.0.
-	TLSv1 Version = 0x0301
-	// TLSv1_1 is TLS 1.1.
-	TLSv1_1 Version = 0x0302
-	// TLSv1_2 is TLS 1.2.
-	TLSv1_2 Version = 0x0303
-	// TLSv1_3 is TLS 1.3.
-	TLSv1_3 Version = 0x0304
+	SSLv3   Version = 0x0300 // SSL 3.0: no backend negotiates it; naming it fails clearly
+	TLSv1   Version = 0x0301 // TLS 1.0
+	TLSv1_1 Version = 0x0302 // TLS 1.1
+	TLSv1_2 Version = 0x0303 // TLS 1.2
+	TLSv1_3 Version = 0x0304 // TLS 1.3
 
-	// MinimumSupported is the lowest version the backend supports.
-	MinimumSupported Version = 0xfffe
-	// MaximumSupported is the highest version the backend supports.
-	MaximumSupported Version = 0xffff
+	MinimumSupported Version = 0xfffe // the lowest version the backend supports
+	MaximumSupported Version = 0xffff // the highest version the backend supports
 )
 
 // DefaultLowestVersion is the lowest version a Configuration allows when it
 // does not set one. It may be raised in a minor release.
 const DefaultLowestVersion = TLSv1_2
 
+// versionNames lists each version's conventional name, String's, then the
+// other spellings ParseVersion accepts.
+var versionNames = []struct {
+	v     Version
+	names []string
+}{
+	{SSLv3, []string{"SSLv3", "ssl3", "sslv3"}},
+	{TLSv1, []string{"TLSv1", "1.0", "TLSv1.0", "tls1", "tls1.0", "TLS1.0"}},
+	{TLSv1_1, []string{"TLSv1.1", "1.1", "tls1.1", "TLS1.1"}},
+	{TLSv1_2, []string{"TLSv1.2", "1.2", "tls1.2", "TLS1.2"}},
+	{TLSv1_3, []string{"TLSv1.3", "1.3", "tls1.3", "TLS1.3"}},
+	{MinimumSupported, []string{"MINIMUM_SUPPORTED", "min"}},
+	{MaximumSupported, []string{"MAXIMUM_SUPPORTED", "max"}},
+}
+
 // String returns the conventional name, e.g. "TLSv1.2".
 func (v Version) String() string {
-	switch v {
-	case 0:
+	if v == 0 {
 		return "default"
-	case SSLv3:
-		return "SSLv3"
-	case TLSv1:
-		return "TLSv1"
-	case TLSv1_1:
-		return "TLSv1.1"
-	case TLSv1_2:
-		return "TLSv1.2"
-	case TLSv1_3:
-		return "TLSv1.3"
-	case MinimumSupported:
-		return "MINIMUM_SUPPORTED"
-	case MaximumSupported:
-		return "MAXIMUM_SUPPORTED"
+	}
+	for _, n := range versionNames {
+		if n.v == v {
+			return n.names[0]
+		}
 	}
 	return fmt.Sprintf("Version(0x%04x)", uint16(v))
 }
@@ -62,21 +61,10 @@ func (v Version) String() string {
 // ParseVersion accepts "1.0".."1.3", "TLSv1.2", "tls1.2", "TLS1.2", "SSLv3",
 // "min"/"MINIMUM_SUPPORTED" and "max"/"MAXIMUM_SUPPORTED".
 func ParseVersion(s string) (Version, error) {
-	switch s {
-	case "SSLv3", "ssl3", "sslv3":
-		return SSLv3, nil
-	case "1.0", "TLSv1", "TLSv1.0", "tls1", "tls1.0", "TLS1.0":
-		return TLSv1, nil
-	case "1.1", "TLSv1.1", "tls1.1", "TLS1.1":
-		return TLSv1_1, nil
-	case "1.2", "TLSv1.2", "tls1.2", "TLS1.2":
-		return TLSv1_2, nil
-	case "1.3", "TLSv1.3", "tls1.3", "TLS1.3":
-		return TLSv1_3, nil
-	case "min", "MINIMUM_SUPPORTED":
-		return MinimumSupported, nil
-	case "max", "MAXIMUM_SUPPORTED":
-		return MaximumSupported, nil
+	for _, n := range versionNames {
+		if slices.Contains(n.names, s) {
+			return n.v, nil
+		}
 	}
 	return 0, fmt.Errorf("trust: unknown TLS version %q (use 1.0, 1.1, 1.2, 1.3, min or max)", s)
 }

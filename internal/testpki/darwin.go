@@ -3,13 +3,12 @@ package testpki
 import (
 	"crypto"
 	"crypto/x509"
-	"math/big"
 )
 
-// DarwinKey returns a fresh key of type t, for certificates that Sign
-// builds with a key chosen by the test (the darwin tests reuse one key
+// NewKey returns a fresh key of type t, for certificates a test signs
+// with a key it chose (Issue, DarwinSign: the darwin tests reuse one key
 // under two encodings of the same name).
-func DarwinKey(t KeyType) crypto.Signer { return newKey(t) }
+func NewKey(t KeyType) crypto.Signer { return newKey(t) }
 
 // DarwinSign signs tmpl as given: with key as the certificate's key (nil:
 // a fresh ECDSA P-256 key), issued by parent (nil: self-signed with key).
@@ -21,9 +20,6 @@ func DarwinKey(t KeyType) crypto.Signer { return newKey(t) }
 func DarwinSign(tmpl *x509.Certificate, key crypto.Signer, parent *Cert) *Cert {
 	if key == nil {
 		key = newKey(ECDSAP256)
-	}
-	if tmpl.SerialNumber == nil {
-		tmpl.SerialNumber = big.NewInt(serial.Add(1))
 	}
 	return sign(tmpl, key, parent)
 }

@@ -33,6 +33,7 @@ const (
 	// RSA1024 is a 1024-bit RSA key (accepted by the default profile,
 	// refused by the strict one).
 	RSA1024
+	ECDSAP384
 )
 
 // Clock is the fixed time of tests that use Clock-based windows (see At): a
@@ -84,6 +85,8 @@ func newKey(t KeyType) crypto.Signer {
 		k, err = rsa.GenerateKey(rand.Reader, 1024)
 	case RSA512:
 		k, err = weakRSAKey(512)
+	case ECDSAP384:
+		k, err = ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
 	default:
 		k, err = ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	}
@@ -104,11 +107,10 @@ func (o *Options) window() (time.Time, time.Time) {
 	return nb, na
 }
 
-// Root makes a self-signed CA.
-func Root(cn string, o Options) *Cert {
-	key := newKey(o.KeyType)
+// caTemplate is the template of a CA certificate named cn, valid as o says.
+func caTemplate(cn string, o Options) *x509.Certificate {
 	nb, na := o.window()
-	tmpl := &x509.Certificate{
+	return &x509.Certificate{
 		SerialNumber:          big.NewInt(serial.Add(1)),
 		Subject:               pkix.Name{CommonName: cn, Organization: []string{"nativetls test"}},
 		NotBefore:             nb,
@@ -118,29 +120,21 @@ func Root(cn string, o Options) *Cert {
 		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageCRLSign | x509.KeyUsageDigitalSignature,
 		ExtraExtensions:       o.ExtraExtensions,
 	}
-	return sign(tmpl, key, nil)
+}
+
+// Root makes a self-signed CA.
+func Root(cn string, o Options) *Cert {
+	return sign(caTemplate(cn, o), newKey(o.KeyType), nil)
 }
 
 // Intermediate makes a CA certificate issued by parent.
 func (parent *Cert) Intermediate(cn string, o Options) *Cert {
-	key := newKey(o.KeyType)
-	nb, na := o.window()
-	tmpl := &x509.Certificate{
-		SerialNumber:          big.NewInt(serial.Add(1)),
-		Subject:               pkix.Name{CommonName: cn, Organization: []string{"nativetls test"}},
-		NotBefore:             nb,
-		NotAfter:              na,
-		IsCA:                  true,
-		BasicConstraintsValid: true,
-		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageCRLSign | x509.KeyUsageDigitalSignature,
-		IssuingCertificateURL: o.AIA,
-		OCSPServer:            o.OCSP,
-		ExtraExtensions:       o.ExtraExtensions,
-		PermittedDNSDomains:   o.PermittedDNSDomains,
-		ExtKeyUsage:           o.EKUs,
-	}
+	tmpl := caTemplate(cn, o)
+	tmpl.IssuingCertificateURL, tmpl.OCSPServer = o.AIA, o.OCSP
+	tmpl.ExtKeyUsage = o.EKUs
+	tmpl.PermittedDNSDomains = o.PermittedDNSDomains
 	tmpl.PermittedDNSDomainsCritical = len(o.PermittedDNSDomains) > 0
-	return sign(tmpl, key, parent)
+	return sign(tmpl, newKey(o.KeyType), parent)
 }
 
 // Leaf makes an end-entity certificate issued by parent. Its common name is
@@ -180,20 +174,27 @@ func (parent *Cert) Leaf(o Options) *Cert {
 	return sign(tmpl, key, parent)
 }
 
+// sign is Issue for the constructors, which panic on error.
 func sign(tmpl *x509.Certificate, key crypto.Signer, parent *Cert) *Cert {
-	issuer, signer := tmpl, key
-	if parent != nil {
-		issuer, signer = parent.Cert, parent.Key
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, issuer, key.Public(), signer)
-	if err != nil {
-		panic(fmt.Sprintf("testpki: %v", err))
-	}
-	c, err := x509.ParseCertificate(der)
+	c, err := Issue(tmpl, key, parent)
 	if err != nil {
 		panic(err)
 	}
-	return &Cert{Cert: c, Key: key}
+	return c
+}
+
+// create signs tmpl for pub with signer, issued by parent (nil: by tmpl
+// itself), and parses the result: the one place testpki makes a
+// certificate.
+func create(tmpl *x509.Certificate, pub crypto.PublicKey, parent *x509.Certificate, signer crypto.Signer) (*x509.Certificate, error) {
+	if parent == nil {
+		parent = tmpl
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, parent, pub, signer)
+	if err != nil {
+		return nil, err
+	}
+	return x509.ParseCertificate(der)
 }
 
 // PEM returns the certificate as PEM.
@@ -277,18 +278,19 @@ func (ca *Cert) CRL(thisUpdate time.Time, revoked ...*Cert) *x509.RevocationList
 
 // Issue signs a hand-made template for key's public key with parent's key
 // (self-signed when parent is nil), for tests that need fields Root,
-// Intermediate and Leaf do not offer. tmpl's validity is used as it is: set
-// it from Clock for a fixed clock.
+// Intermediate and Leaf do not offer. A nil SerialNumber gets the next
+// serial; tmpl's validity is used as it is: set it from Clock for a fixed
+// clock.
 func Issue(tmpl *x509.Certificate, key crypto.Signer, parent *Cert) (*Cert, error) {
-	issuer, signer := tmpl, key
+	if tmpl.SerialNumber == nil {
+		tmpl.SerialNumber = big.NewInt(serial.Add(1))
+	}
+	var issuer *x509.Certificate
+	signer := key
 	if parent != nil {
 		issuer, signer = parent.Cert, parent.Key
 	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, issuer, key.Public(), signer)
-	if err != nil {
-		return nil, fmt.Errorf("testpki: %q: %w", tmpl.Subject.CommonName, err)
-	}
-	c, err := x509.ParseCertificate(der)
+	c, err := create(tmpl, key.Public(), issuer, signer)
 	if err != nil {
 		return nil, fmt.Errorf("testpki: %q: %w", tmpl.Subject.CommonName, err)
 	}

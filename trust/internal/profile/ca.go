@@ -35,58 +35,35 @@ func checkMaxDepth(in *Input) (*x509.Certificate, string) {
 // checkSKIPresent (strict): RFC 5280 4.2.1.2, the subjectKeyIdentifier
 // MUST appear in all conforming CA certificates.
 func checkSKIPresent(in *Input) (*x509.Certificate, string) {
-	for _, c := range in.cas(false) {
-		if isCACert(c) && len(c.SubjectKeyId) == 0 {
-			return c, "the CA certificate has no subjectKeyIdentifier extension (RFC 5280 4.2.1.2)"
-		}
-	}
-	return nil, ""
+	return firstBad(in.cas(false), "the CA certificate has no subjectKeyIdentifier extension (RFC 5280 4.2.1.2)", lacksSKI)
 }
+
+// lacksSKI reports a CA certificate without a subjectKeyIdentifier.
+func lacksSKI(c *x509.Certificate) bool { return isCACert(c) && len(c.SubjectKeyId) == 0 }
 
 // checkAnchorSKIPresent is checkSKIPresent for the anchor. (A few roots of
 // public programs lack it; see docs/VERIFICATION.md.)
 func checkAnchorSKIPresent(in *Input) (*x509.Certificate, string) {
-	if a := in.anchor(); !in.leafIsAnchor() && isCACert(a) && len(a.SubjectKeyId) == 0 {
-		return a, "the trust anchor has no subjectKeyIdentifier extension (RFC 5280 4.2.1.2)"
-	}
-	return nil, ""
+	return firstBad(in.ownAnchor(), "the trust anchor has no subjectKeyIdentifier extension (RFC 5280 4.2.1.2)", lacksSKI)
 }
 
 // checkAnchorAKIPresent (strict): an anchor that is not self-issued (a
 // cross-signed root used as anchor) must carry an authorityKeyIdentifier.
 func checkAnchorAKIPresent(in *Input) (*x509.Certificate, string) {
-	a := in.anchor()
-	if in.leafIsAnchor() || IsSelfIssued(a) {
-		return nil, ""
-	}
-	if !parseAKI(a).hasKeyID {
-		return a, "the trust anchor is not self-issued (it is cross-signed) and has no authorityKeyIdentifier (RFC 5280 4.2.1.1)"
-	}
-	return nil, ""
+	return firstBad(in.ownAnchor(), "the trust anchor is not self-issued (it is cross-signed) and has no authorityKeyIdentifier (RFC 5280 4.2.1.1)",
+		func(a *x509.Certificate) bool { return !IsSelfIssued(a) && !parseAKI(a).hasKeyID })
 }
 
 // checkCABasicConstraintsCritical: RFC 5280 4.2.1.9, CA certificates MUST
 // mark basicConstraints critical.
 func checkCABasicConstraintsCritical(in *Input) (*x509.Certificate, string) {
-	for _, c := range in.cas(false) {
-		if e := findExt(c, oidExtBasicConstraints); e != nil && !e.Critical {
-			return c, "the CA certificate's basicConstraints extension is not marked critical (RFC 5280 4.2.1.9)"
-		}
-	}
-	return nil, ""
+	return firstBad(in.cas(false), "the CA certificate's basicConstraints extension is not marked critical (RFC 5280 4.2.1.9)", nonCritical(OIDExtBasicConstraints))
 }
 
 // checkAnchorBasicConstraintsCritical is the same rule for the anchor. (A
 // few legacy roots of public programs violate it; see docs/VERIFICATION.md.)
 func checkAnchorBasicConstraintsCritical(in *Input) (*x509.Certificate, string) {
-	a := in.anchor()
-	if in.leafIsAnchor() {
-		return nil, ""
-	}
-	if e := findExt(a, oidExtBasicConstraints); e != nil && !e.Critical {
-		return a, "the trust anchor's basicConstraints extension is not marked critical (RFC 5280 4.2.1.9)"
-	}
-	return nil, ""
+	return firstBad(in.ownAnchor(), "the trust anchor's basicConstraints extension is not marked critical (RFC 5280 4.2.1.9)", nonCritical(OIDExtBasicConstraints))
 }
 
 // checkAnchorAKIForm (strict): CA/B BR 7.1.2.1.3, a root's
@@ -119,12 +96,8 @@ func checkAnchorAKIForm(in *Input) (*x509.Certificate, string) {
 // checkCASubjectNotEmpty: RFC 5280 4.1.2.6, a CA's subject MUST be a
 // non-empty distinguished name.
 func checkCASubjectNotEmpty(in *Input) (*x509.Certificate, string) {
-	for _, c := range in.cas(true) {
-		if len(c.Subject.Names) == 0 {
-			return c, "the CA certificate has an empty subject name (RFC 5280 4.1.2.6)"
-		}
-	}
-	return nil, ""
+	return firstBad(in.cas(true), "the CA certificate has an empty subject name (RFC 5280 4.1.2.6)",
+		func(c *x509.Certificate) bool { return len(c.Subject.Names) == 0 })
 }
 
 // checkCAKeyUsageConsistent: a CA certificate whose keyUsage is present
@@ -132,23 +105,16 @@ func checkCASubjectNotEmpty(in *Input) (*x509.Certificate, string) {
 // checked when a program supplied it; a root the OS trusts is its
 // decision (Chrome does not hold anchors to their keyUsage either).
 func checkCAKeyUsageConsistent(in *Input) (*x509.Certificate, string) {
-	for _, c := range in.cas(!in.PlatformAnchor) {
-		if isCACert(c) && findExt(c, oidExtKeyUsage) != nil && c.KeyUsage&x509.KeyUsageCertSign == 0 {
-			return c, "the CA certificate's keyUsage does not include keyCertSign (RFC 5280 4.2.1.3)"
-		}
-	}
-	return nil, ""
+	return firstBad(in.cas(!in.PlatformAnchor), "the CA certificate's keyUsage does not include keyCertSign (RFC 5280 4.2.1.3)",
+		func(c *x509.Certificate) bool {
+			return isCACert(c) && FindExt(c, OIDExtKeyUsage) != nil && c.KeyUsage&x509.KeyUsageCertSign == 0
+		})
 }
 
 // checkPolicyConstraintsCritical: RFC 5280 4.2.1.11, conforming CAs MUST
 // mark policyConstraints critical.
 func checkPolicyConstraintsCritical(in *Input) (*x509.Certificate, string) {
-	for _, c := range in.Chain {
-		if e := findExt(c, oidExtPolicyConstr); e != nil && !e.Critical {
-			return c, "the policyConstraints extension is not marked critical (RFC 5280 4.2.1.11)"
-		}
-	}
-	return nil, ""
+	return firstBad(in.Chain, "the policyConstraints extension is not marked critical (RFC 5280 4.2.1.11)", nonCritical(OIDExtPolicyConstr))
 }
 
 // checkWeakRSAKey: RSA keys below 1024 bits anywhere in the chain, anchor
@@ -202,9 +168,6 @@ func keyProblem(c *x509.Certificate) string {
 // checkAnchorNoEKU (strict): CA/B BR 7.1.2.1.2, root certificates MUST NOT
 // carry extKeyUsage.
 func checkAnchorNoEKU(in *Input) (*x509.Certificate, string) {
-	a := in.anchor()
-	if !in.leafIsAnchor() && findExt(a, oidExtExtKeyUsage) != nil {
-		return a, "the trust anchor carries an extKeyUsage extension (CA/B BR 7.1.2.1.2)"
-	}
-	return nil, ""
+	return firstBad(in.ownAnchor(), "the trust anchor carries an extKeyUsage extension (CA/B BR 7.1.2.1.2)",
+		func(a *x509.Certificate) bool { return FindExt(a, OIDExtExtKeyUsage) != nil })
 }

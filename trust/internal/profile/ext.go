@@ -9,29 +9,40 @@ import (
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 )
 
-// Extension identifiers the profile checks look at in raw form, because
-// crypto/x509 parses their values but drops their criticality or shape.
+// Extension identifiers read in raw form (by the profile checks, and by
+// trust for must-staple), because crypto/x509 parses their values but drops
+// their criticality or shape.
 var (
-	oidExtSubjectKeyID     = asn1.ObjectIdentifier{2, 5, 29, 14}
-	oidExtKeyUsage         = asn1.ObjectIdentifier{2, 5, 29, 15}
-	oidExtSubjectAltName   = asn1.ObjectIdentifier{2, 5, 29, 17}
-	oidExtBasicConstraints = asn1.ObjectIdentifier{2, 5, 29, 19}
-	oidExtNameConstraints  = asn1.ObjectIdentifier{2, 5, 29, 30}
-	oidExtAuthorityKeyID   = asn1.ObjectIdentifier{2, 5, 29, 35}
-	oidExtPolicyConstr     = asn1.ObjectIdentifier{2, 5, 29, 36}
-	oidExtExtKeyUsage      = asn1.ObjectIdentifier{2, 5, 29, 37}
-	oidExtTLSFeature       = asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 1, 24}
+	OIDExtSubjectKeyID     = asn1.ObjectIdentifier{2, 5, 29, 14}
+	OIDExtKeyUsage         = asn1.ObjectIdentifier{2, 5, 29, 15}
+	OIDExtSubjectAltName   = asn1.ObjectIdentifier{2, 5, 29, 17}
+	OIDExtBasicConstraints = asn1.ObjectIdentifier{2, 5, 29, 19}
+	OIDExtNameConstraints  = asn1.ObjectIdentifier{2, 5, 29, 30}
+	OIDExtCertPolicies     = asn1.ObjectIdentifier{2, 5, 29, 32}
+	OIDExtAuthorityKeyID   = asn1.ObjectIdentifier{2, 5, 29, 35}
+	OIDExtPolicyConstr     = asn1.ObjectIdentifier{2, 5, 29, 36}
+	OIDExtExtKeyUsage      = asn1.ObjectIdentifier{2, 5, 29, 37}
+	OIDExtTLSFeature       = asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 1, 24}
 	oidAttrCommonName      = asn1.ObjectIdentifier{2, 5, 4, 3}
 )
 
-// findExt returns the extension with id, or nil.
-func findExt(c *x509.Certificate, id asn1.ObjectIdentifier) *pkix.Extension {
+// FindExt returns the extension with id, or nil.
+func FindExt(c *x509.Certificate, id asn1.ObjectIdentifier) *pkix.Extension {
 	for i := range c.Extensions {
 		if c.Extensions[i].Id.Equal(id) {
 			return &c.Extensions[i]
 		}
 	}
 	return nil
+}
+
+// nonCritical reports a certificate carrying extension id without marking
+// it critical.
+func nonCritical(id asn1.ObjectIdentifier) func(*x509.Certificate) bool {
+	return func(c *x509.Certificate) bool {
+		e := FindExt(c, id)
+		return e != nil && !e.Critical
+	}
 }
 
 // akiShape describes an authorityKeyIdentifier extension:
@@ -52,7 +63,7 @@ type akiShape struct {
 }
 
 func parseAKI(c *x509.Certificate) akiShape {
-	e := findExt(c, oidExtAuthorityKeyID)
+	e := FindExt(c, OIDExtAuthorityKeyID)
 	if e == nil {
 		return akiShape{}
 	}

@@ -26,7 +26,7 @@ func FuzzExtraConstraints(f *testing.F) {
 	f.Add(tlv(0x30, tlv(0xa0, tlv(0x30, dir))), name)
 	f.Add(tlv(0x30, tlv(0xa1, tlv(0x30, tlv(0xa0, tlv(0x06, []byte{0x2a}))))), []byte{0x30, 0})
 	f.Fuzz(func(t *testing.T, nc, name []byte) {
-		c := &x509.Certificate{Extensions: []pkix.Extension{{Id: oidExtNameConstraints, Value: nc}, {Id: oidExtSubjectAltName, Value: nc}}, RawSubject: name}
+		c := &x509.Certificate{Extensions: []pkix.Extension{{Id: OIDExtNameConstraints, Value: nc}, {Id: OIDExtSubjectAltName, Value: nc}}, RawSubject: name}
 		ec, _ := parseExtraConstraints(c)
 		sanForms(c)
 		for _, b := range append(ec.permittedDN, ec.excludedDN...) {

@@ -23,42 +23,30 @@ func (in *Input) serverUsage() bool {
 // checkLeafNotCA: CA/B BR 7.1.2.7.8, a subscriber certificate's cA MUST be
 // FALSE.
 func checkLeafNotCA(in *Input) (*x509.Certificate, string) {
-	if l := in.leaf(); !in.leafIsAnchor() && isCACert(l) {
-		return l, "the end-entity certificate is a CA certificate (basicConstraints cA=TRUE); it must not be used as a leaf (CA/B BR 7.1.2.7.8)"
-	}
-	return nil, ""
+	return firstBad(in.ownLeaf(), "the end-entity certificate is a CA certificate (basicConstraints cA=TRUE); it must not be used as a leaf (CA/B BR 7.1.2.7.8)", isCACert)
 }
 
 // checkLeafKeyCertSign: RFC 5280 4.2.1.3, keyCertSign without cA=TRUE is
 // forbidden.
 func checkLeafKeyCertSign(in *Input) (*x509.Certificate, string) {
-	if l := in.leaf(); !in.leafIsAnchor() && !isCACert(l) && l.KeyUsage&x509.KeyUsageCertSign != 0 {
-		return l, "the end-entity certificate asserts keyCertSign without being a CA (RFC 5280 4.2.1.3)"
-	}
-	return nil, ""
+	return firstBad(in.ownLeaf(), "the end-entity certificate asserts keyCertSign without being a CA (RFC 5280 4.2.1.3)",
+		func(l *x509.Certificate) bool { return !isCACert(l) && l.KeyUsage&x509.KeyUsageCertSign != 0 })
 }
 
 // checkEKUNotEmpty: RFC 5280 4.2.1.12, extKeyUsage lists one or more
 // purposes.
 func checkEKUNotEmpty(in *Input) (*x509.Certificate, string) {
-	for _, c := range in.Chain {
-		if findExt(c, oidExtExtKeyUsage) != nil && len(c.ExtKeyUsage) == 0 && len(c.UnknownExtKeyUsage) == 0 {
-			return c, "the extKeyUsage extension lists no purpose (RFC 5280 4.2.1.12)"
-		}
-	}
-	return nil, ""
+	return firstBad(in.Chain, "the extKeyUsage extension lists no purpose (RFC 5280 4.2.1.12)", func(c *x509.Certificate) bool {
+		return FindExt(c, OIDExtExtKeyUsage) != nil && len(c.ExtKeyUsage) == 0 && len(c.UnknownExtKeyUsage) == 0
+	})
 }
 
 // checkAKIPresent (strict): RFC 5280 4.2.1.1, the keyIdentifier of the
 // authorityKeyIdentifier MUST be included in all certificates a conforming
 // CA issues (the anchor is exempt).
 func checkAKIPresent(in *Input) (*x509.Certificate, string) {
-	for _, c := range in.nonAnchors() {
-		if len(c.AuthorityKeyId) == 0 {
-			return c, "the certificate has no authorityKeyIdentifier keyIdentifier (RFC 5280 4.2.1.1)"
-		}
-	}
-	return nil, ""
+	return firstBad(in.nonAnchors(), "the certificate has no authorityKeyIdentifier keyIdentifier (RFC 5280 4.2.1.1)",
+		func(c *x509.Certificate) bool { return len(c.AuthorityKeyId) == 0 })
 }
 
 // checkSANCriticality: RFC 5280 4.2.1.6 and CA/B BR 7.1.2.7.12, subjectAltName
@@ -68,7 +56,7 @@ func checkSANCriticality(in *Input) (*x509.Certificate, string) {
 		return nil, ""
 	}
 	l := in.leaf()
-	e := findExt(l, oidExtSubjectAltName)
+	e := FindExt(l, OIDExtSubjectAltName)
 	empty := len(l.Subject.Names) == 0
 	switch {
 	case empty && (e == nil || !e.Critical):
@@ -216,7 +204,7 @@ func checkLeafEKUStrict(in *Input) (*x509.Certificate, string) {
 		return nil, ""
 	}
 	l, want := in.leaf(), in.EKU
-	e := findExt(l, oidExtExtKeyUsage)
+	e := FindExt(l, OIDExtExtKeyUsage)
 	switch {
 	case e == nil:
 		return l, fmt.Sprintf("the certificate has no extKeyUsage extension; it must list %s (CA/B BR 7.1.2.7.10)", EKUName(want))
@@ -245,7 +233,7 @@ func checkIntermediateEKUStrict(in *Input) (*x509.Certificate, string) {
 	}
 	want := in.EKU
 	for _, c := range in.cas(false) {
-		if findExt(c, oidExtExtKeyUsage) != nil && !slices.Contains(c.ExtKeyUsage, want) {
+		if FindExt(c, OIDExtExtKeyUsage) != nil && !slices.Contains(c.ExtKeyUsage, want) {
 			return c, fmt.Sprintf("the intermediate's extKeyUsage does not name %s (anyExtendedKeyUsage does not count)", EKUName(want))
 		}
 	}

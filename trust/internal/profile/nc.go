@@ -11,11 +11,8 @@ import (
 // checkNameConstraintsOnlyInCA: RFC 5280 4.2.1.10, nameConstraints MUST be
 // used only in a CA certificate.
 func checkNameConstraintsOnlyInCA(in *Input) (*x509.Certificate, string) {
-	l := in.leaf()
-	if !in.leafIsAnchor() && !isCACert(l) && findExt(l, oidExtNameConstraints) != nil {
-		return l, "the end-entity certificate carries a nameConstraints extension, which only CA certificates may (RFC 5280 4.2.1.10)"
-	}
-	return nil, ""
+	return firstBad(in.ownLeaf(), "the end-entity certificate carries a nameConstraints extension, which only CA certificates may (RFC 5280 4.2.1.10)",
+		func(l *x509.Certificate) bool { return !isCACert(l) && FindExt(l, OIDExtNameConstraints) != nil })
 }
 
 // checkNameConstraintsCritical: RFC 5280 4.2.1.10, conforming CAs MUST
@@ -28,12 +25,7 @@ func checkNameConstraintsOnlyInCA(in *Input) (*x509.Certificate, string) {
 // this is an issuance rule: strict profile only. The default profile still
 // enforces the constraints themselves.
 func checkNameConstraintsCritical(in *Input) (*x509.Certificate, string) {
-	for _, c := range in.cas(true) {
-		if e := findExt(c, oidExtNameConstraints); e != nil && !e.Critical {
-			return c, "the nameConstraints extension is not marked critical (RFC 5280 4.2.1.10)"
-		}
-	}
-	return nil, ""
+	return firstBad(in.cas(true), "the nameConstraints extension is not marked critical (RFC 5280 4.2.1.10)", nonCritical(OIDExtNameConstraints))
 }
 
 // checkNameConstraintDNSSyntax: RFC 5280 4.2.1.10, a dNSName constraint is a
@@ -87,13 +79,13 @@ func checkNameConstraintBudget(in *Input) (*x509.Certificate, string) {
 // every constraint.
 func RelaxSelfIssuedSANs(leaf *x509.Certificate) Relaxer {
 	return func(c *x509.Certificate) (*x509.Certificate, bool) {
-		if c == leaf || !IsSelfIssued(c) || findExt(c, oidExtSubjectAltName) == nil {
+		if c == leaf || !IsSelfIssued(c) || FindExt(c, OIDExtSubjectAltName) == nil {
 			return nil, true
 		}
 		cp := *c
 		cp.Extensions = nil
 		for _, e := range c.Extensions {
-			if !e.Id.Equal(oidExtSubjectAltName) {
+			if !e.Id.Equal(OIDExtSubjectAltName) {
 				cp.Extensions = append(cp.Extensions, e)
 			}
 		}

@@ -48,7 +48,7 @@ var (
 // parseExtraConstraints reads c's nameConstraints. ok is false when c has
 // none or the extension cannot be parsed.
 func parseExtraConstraints(c *x509.Certificate) (ec extraConstraints, ok bool) {
-	e := findExt(c, oidExtNameConstraints)
+	e := FindExt(c, OIDExtNameConstraints)
 	if e == nil {
 		return ec, false
 	}
@@ -86,7 +86,7 @@ func (ec *extraConstraints) readSubtrees(subtrees cryptobyte.String, dns *[][]by
 // sanForms returns the directoryNames of c's subjectAltName and whether it
 // has an otherName.
 func sanForms(c *x509.Certificate) (dirNames [][]byte, otherName bool, ok bool) {
-	e := findExt(c, oidExtSubjectAltName)
+	e := FindExt(c, OIDExtSubjectAltName)
 	if e == nil {
 		return nil, false, true
 	}
@@ -205,7 +205,7 @@ func RelaxNC(c *x509.Certificate) (cp *x509.Certificate, ok bool) {
 		return nil, true
 	}
 	for _, id := range c.UnhandledCriticalExtensions {
-		if !id.Equal(oidExtNameConstraints) {
+		if !id.Equal(OIDExtNameConstraints) {
 			return nil, false
 		}
 	}

@@ -9,7 +9,6 @@ import (
 )
 
 var (
-	oidExtCertPolicies = asn1.ObjectIdentifier{2, 5, 29, 32}
 	oidQualifierCPS    = asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 2, 1}
 	oidQualifierNotice = asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 2, 2}
 )
@@ -21,7 +20,7 @@ var (
 // every certificate below the anchor.
 func checkCriticalPolicyQualifiers(in *Input) (*x509.Certificate, string) {
 	for _, c := range in.nonAnchors() {
-		e := findExt(c, oidExtCertPolicies)
+		e := FindExt(c, OIDExtCertPolicies)
 		if e == nil || !e.Critical {
 			continue
 		}

@@ -63,6 +63,34 @@ func (in *Input) cas(withAnchor bool) []*x509.Certificate {
 // leafIsAnchor reports a chain of one certificate: a directly trusted leaf.
 func (in *Input) leafIsAnchor() bool { return len(in.Chain) == 1 }
 
+// ownLeaf and ownAnchor return the leaf, or the anchor, as a list of one;
+// nothing when the leaf itself is the anchor (it is trusted by
+// configuration, so the leaf and anchor checks do not look at it).
+func (in *Input) ownLeaf() []*x509.Certificate {
+	if in.leafIsAnchor() {
+		return nil
+	}
+	return in.Chain[:1]
+}
+
+func (in *Input) ownAnchor() []*x509.Certificate {
+	if in.leafIsAnchor() {
+		return nil
+	}
+	return in.Chain[len(in.Chain)-1:]
+}
+
+// firstBad returns the first of certs that bad reports, with msg, or nil
+// and "": the shape of most checks, one rule over one part of the chain.
+func firstBad(certs []*x509.Certificate, msg string, bad func(*x509.Certificate) bool) (*x509.Certificate, string) {
+	for _, c := range certs {
+		if bad(c) {
+			return c, msg
+		}
+	}
+	return nil, ""
+}
+
 // Kind classifies a failure; trust maps it to its Reason.
 type Kind int
 

@@ -204,9 +204,9 @@ func Generate(rows []Row, outside []string) ([]byte, error) {
 	var b bytes.Buffer
 	b.WriteString(Header + "\n// Source: ciphersuites.tsv, internal/gencipher/openssl_outside.txt (run `go generate ./trust` after editing it).\n\npackage trust\n\n")
 	b.WriteString("// The cipher suites of PEP 543's CipherSuite enumeration, named as IANA\n")
-	b.WriteString("// names them. Any other uint16 is a valid CipherSuite too.\nconst (\n")
+	b.WriteString("// names them (OpenSSLName gives OpenSSL's name). Any other uint16 is a\n")
+	b.WriteString("// valid CipherSuite too.\nconst (\n")
 	for _, r := range rows {
-		fmt.Fprintf(&b, "\t// %s is cipher suite 0x%04X%s.\n", r.IANA, r.Value, opensslNote(r))
 		fmt.Fprintf(&b, "\t%s CipherSuite = 0x%04X\n", r.IANA, r.Value)
 	}
 	b.WriteString(")\n\n// cipherSuiteTable holds every suite of the table, sorted by IANA value.\n")
@@ -243,18 +243,6 @@ func Generate(rows []Row, outside []string) ([]byte, error) {
 		return nil, fmt.Errorf("gencipher: formatting the generated code: %w", err)
 	}
 	return out, nil
-}
-
-func opensslNote(r Row) string {
-	switch {
-	case r.OpenSSL == "":
-		return " (OpenSSL has no name for it)"
-	case r.OpenSSL == r.IANA:
-		return ""
-	case r.NameOnly && r.Version != "TLSv1.3":
-		return " (OpenSSL 1.0.2 " + r.OpenSSL + ")"
-	}
-	return " (OpenSSL " + r.OpenSSL + ")"
 }
 
 func sortedBy(rows []Row, key func(Row) string) []Row {
