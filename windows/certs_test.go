@@ -63,9 +63,9 @@ func shortECDSASignature(c *x509.Certificate, signer crypto.Signer) bool {
 }
 
 // ecKey and rsaKey are fresh ECDSA P-256 and RSA 2048 keys from
-// internal/testpki (whose DarwinKey makes a key of any of its types).
-func ecKey() crypto.Signer  { return testpki.DarwinKey(testpki.ECDSAP256) }
-func rsaKey() crypto.Signer { return testpki.DarwinKey(testpki.RSA2048) }
+// internal/testpki (whose NewKey makes a key of any of its types).
+func ecKey() crypto.Signer  { return testpki.NewKey(testpki.ECDSAP256) }
+func rsaKey() crypto.Signer { return testpki.NewKey(testpki.RSA2048) }
 
 func caTemplate(cn string) *x509.Certificate {
 	return &x509.Certificate{
