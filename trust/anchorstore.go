@@ -28,6 +28,7 @@ type AnchorStore struct {
 
 	mu    sync.Mutex
 	pools map[Usage]*x509.CertPool
+	memo  *chainMemo // see sigmemo.go
 }
 
 // NewAnchorStore returns a store over anchors. name describes it in
@@ -42,6 +43,7 @@ func NewAnchorStore(name string, anchors []Anchor, sources ...SourceReport) *Anc
 		distrustPK: map[[32]byte]bool{},
 		pools:      map[Usage]*x509.CertPool{},
 		generation: nextGeneration(),
+		memo:       newChainMemo(),
 	}
 	s.trusted = map[string]Anchor{}
 	for _, a := range s.anchors {
@@ -195,5 +197,5 @@ func (s *CertPoolStore) Verify(ctx context.Context, chain []*x509.Certificate, o
 	if len(chain) == 0 {
 		return nil, &VerificationError{Reason: ReasonMalformed, Depth: -1, Detail: "the peer presented no certificate", Backend: s.name}
 	}
-	return verifyWithPool(ctx, s.as, s.pool, chain, opts)
+	return verifyWithPool(ctx, s.as, s.pool, nil, chain, opts)
 }

@@ -97,6 +97,7 @@ func TestBenchTable(t *testing.T) {
 		fmt.Printf("%-22s %10.1fµs %10.1fµs %7.2fx  ≤ 1.10x of x509\n", bc.name+" cold", float64(cold)/1e3, bn/1e3, float64(cold)/bn)
 		fmt.Printf("%-22s %10.2fµs %10.1fµs %7.1fx  ≥ 20x faster than x509\n", bc.name+" warm (speed-up)", float64(warm)/1e3, bn/1e3, bn/float64(warm))
 	}
+	memoBenchTable(t)
 }
 
 func fastest(a, b int64) int64 {

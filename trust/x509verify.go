@@ -15,7 +15,7 @@ import (
 // verifyWithAnchors verifies chain against the anchors of s trusted for
 // opts.Usage, then applies the store's distrust.
 func verifyWithAnchors(ctx context.Context, s *AnchorStore, chain []*x509.Certificate, opts VerifyOptions) ([][]*x509.Certificate, error) {
-	return verifyWithPool(ctx, s, s.pool(opts.Usage), chain, opts)
+	return verifyWithPool(ctx, s, s.pool(opts.Usage), s.memo, chain, opts)
 }
 
 // verifyWithPool is the decision of AnchorStore and CertPoolStore:
@@ -23,6 +23,8 @@ func verifyWithAnchors(ctx context.Context, s *AnchorStore, chain []*x509.Certif
 //  1. distrusted certificates among those presented are rejected at once;
 //  2. crypto/x509 builds and checks every chain to an anchor in roots
 //     (signatures, validity, name, extended key usage, name constraints);
+//     with a memo (an AnchorStore's, see sigmemo.go), a new leaf under
+//     intermediates already verified has only its own link checked;
 //  3. chains through a distrusted certificate or past an anchor's
 //     distrust-after date are dropped; the others are returned.
 //
@@ -32,7 +34,7 @@ func verifyWithAnchors(ctx context.Context, s *AnchorStore, chain []*x509.Certif
 // Every failure is a *VerificationError naming the certificate, its depth
 // in the presented chain, the host, the time and how many intermediates
 // the peer sent.
-func verifyWithPool(_ context.Context, s *AnchorStore, roots *x509.CertPool, chain []*x509.Certificate, opts VerifyOptions) ([][]*x509.Certificate, error) {
+func verifyWithPool(_ context.Context, s *AnchorStore, roots *x509.CertPool, memo *chainMemo, chain []*x509.Certificate, opts VerifyOptions) ([][]*x509.Certificate, error) {
 	now := opts.Time
 	if now.IsZero() {
 		now = time.Now()
@@ -60,7 +62,15 @@ func verifyWithPool(_ context.Context, s *AnchorStore, roots *x509.CertPool, cha
 		CurrentTime: now.Truncate(time.Second),
 		KeyUsages:   []x509.ExtKeyUsage{opts.Usage.ExtKeyUsage()},
 	}
+	if memo != nil {
+		if chains := memo.lookup(chain, vo, opts.Usage); chains != nil {
+			return filterChains(s, chains, chain, opts, now)
+		}
+	}
 	chains, err := chain[0].Verify(vo)
+	if err == nil && memo != nil {
+		memo.record(s, chain, chains, opts.Usage)
+	}
 	if err != nil {
 		if ch, handled, rerr := retryIfRelaxable(s, chain, vo, opts.Usage, err); handled {
 			var ve *VerificationError
