@@ -85,7 +85,7 @@ func openTokenForReading(u *URI, opts *Options) (*token, error) {
 	}
 	if !hasPINSource(u, opts) {
 		t.mu.Lock()
-		t.info.Flags &^= CKF_LOGIN_REQUIRED
+		t.info.Flags &^= p11.CKF_LOGIN_REQUIRED
 		t.mu.Unlock()
 	}
 	return t, nil

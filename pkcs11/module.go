@@ -70,22 +70,17 @@ var modules = struct {
 	byKey map[string]*moduleInstance
 }{byKey: map[string]*moduleInstance{}}
 
-// LoadModule loads (once per path per process, reference-counted) and
-// initializes a PKCS#11 module. initArgs, if non-empty, is passed as
+// LoadModule loads and initializes a PKCS#11 module, once per path per
+// process (see Module). initArgs, if non-empty, is passed as
 // CK_C_INITIALIZE_ARGS.pReserved: p11-kit's trust module takes
 // "paths=/dir1:/dir2", NSS softokn takes "configdir='sql:/dir'
 // certPrefix=” keyPrefix=” secmod='secmod.db' flags=readOnly".
 //
-// A shared library can only be C_Initialize'd once per process, so loading
-// a path that is already loaded with different initArgs fails with
-// ErrModuleInUse until every handle on the other instance is closed.
-// CKR_CRYPTOKI_ALREADY_INITIALIZED (another library in this process
-// initialized the module) is accepted; the module is then not finalized
-// by this package.
-//
-// The module must pass the loading policy (see ModuleRefusedError) before
-// it is opened; LoadModule allows the files in $NATIVETLS_PKCS11_MODULES
-// besides registered and system modules.
+// A path already loaded with other initArgs fails with ErrModuleInUse
+// until every handle on it is closed. A module another library in this
+// process initialized (CKR_CRYPTOKI_ALREADY_INITIALIZED) is used and not
+// finalized. The file must pass the loading policy (ModuleRefusedError)
+// before it is opened.
 func LoadModule(path string, initArgs string) (*Module, error) {
 	return loadModule(path, initArgs, nil)
 }

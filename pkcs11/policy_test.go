@@ -54,12 +54,12 @@ func notLoaded(t *testing.T, marker string) {
 // directory, is refused without being loaded.
 func TestModulePolicyRefusesBeforeLoading(t *testing.T) {
 	lib, marker := markerModule(t, tempDir(t))
-	t.Setenv(ModulesEnv, "")
+	t.Setenv(modulesEnv, "")
 	var re *ModuleRefusedError
 	if _, err := LoadModule(lib, ""); !errors.As(err, &re) || !errors.Is(err, ErrModuleRefused) {
 		t.Fatalf("LoadModule(%s) = %v, want ModuleRefusedError", lib, err)
 	}
-	if !strings.Contains(re.Error(), ModulesEnv) || !strings.Contains(re.Error(), lib) {
+	if !strings.Contains(re.Error(), modulesEnv) || !strings.Contains(re.Error(), lib) {
 		t.Errorf("error does not name the module and how to allow it: %v", re)
 	}
 	if _, err := OpenKey("pkcs11:token=x?pin-value=1&module-path="+lib, nil); !errors.Is(err, ErrModuleRefused) {
@@ -109,17 +109,17 @@ func TestModulePolicyGroupWritable(t *testing.T) {
 // it is loaded (the marker appears).
 func TestModulePolicyAllowed(t *testing.T) {
 	lib, marker := markerModule(t, tempDir(t))
-	t.Setenv(ModulesEnv, "/nonexistent.so"+string(os.PathListSeparator)+lib)
+	t.Setenv(modulesEnv, "/nonexistent.so"+string(os.PathListSeparator)+lib)
 	_, err := LoadModule(lib, "")
 	if errors.Is(err, ErrModuleRefused) || !errors.Is(err, ErrModuleNotFound) {
-		t.Fatalf("allowed by %s: %v, want a load failure (no C_GetFunctionList)", ModulesEnv, err)
+		t.Fatalf("allowed by %s: %v, want a load failure (no C_GetFunctionList)", modulesEnv, err)
 	}
 	if _, err := os.Stat(marker); err != nil {
-		t.Fatalf("module allowed by %s was not loaded", ModulesEnv)
+		t.Fatalf("module allowed by %s was not loaded", modulesEnv)
 	}
 	// A fresh library: the first stays mapped after the failed load.
 	lib, marker = markerModule(t, tempDir(t))
-	t.Setenv(ModulesEnv, "")
+	t.Setenv(modulesEnv, "")
 	if _, err := checkModule(lib, []string{lib}); err != nil {
 		t.Fatalf("allowed by Options.AllowedModules: %v", err)
 	}
@@ -144,7 +144,7 @@ func TestModulePolicySoftHSMCopy(t *testing.T) {
 	if err := os.WriteFile(cp, data, 0o775); err != nil {
 		t.Fatal(err)
 	}
-	t.Setenv(ModulesEnv, "")
+	t.Setenv(modulesEnv, "")
 	uri := "pkcs11:token=algos;object=p256?pin-value=" + testPIN + "&module-path=" + cp
 	if _, err := OpenKey(uri, nil); !errors.Is(err, ErrModuleRefused) {
 		t.Fatalf("group-writable SoftHSM copy in a temp dir: %v", err)

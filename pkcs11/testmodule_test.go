@@ -250,13 +250,13 @@ func TestTestModuleErrors(t *testing.T) {
 	if _, err := OpenKey(tmURI(mod, "nope", "1234"), &Options{AllowedModules: []string{mod}}); !errors.Is(err, ErrKeyNotFound) {
 		t.Errorf("missing key: %v", err)
 	}
-	t.Setenv(ModulesEnv, "")
+	t.Setenv(modulesEnv, "")
 	if _, err := OpenKey(tmURI(mod, "ec", "1234"), nil); !errors.Is(err, ErrModuleRefused) {
 		t.Errorf("module in a temp dir, not allowed: %v", err)
 	}
-	t.Setenv(ModulesEnv, mod)
+	t.Setenv(modulesEnv, mod)
 	slots, err := Tokens(mod)
 	if err != nil || len(slots) != 1 || slots[0].Token.Label != "wine-test" {
-		t.Errorf("Tokens with %s set: %v %+v", ModulesEnv, err, slots)
+		t.Errorf("Tokens with %s set: %v %+v", modulesEnv, err, slots)
 	}
 }
