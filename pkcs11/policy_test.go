@@ -8,6 +8,8 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/nativetls/nativetls/internal/testfs"
 )
 
 // markerModule builds a shared object whose constructor writes the file
@@ -53,7 +55,7 @@ func notLoaded(t *testing.T, marker string) {
 // through LoadModule, module-path, Tokens and a symlink from a system
 // directory, is refused without being loaded.
 func TestModulePolicyRefusesBeforeLoading(t *testing.T) {
-	lib, marker := markerModule(t, tempDir(t))
+	lib, marker := markerModule(t, testfs.TempDir(t))
 	t.Setenv(modulesEnv, "")
 	var re *ModuleRefusedError
 	if _, err := LoadModule(lib, ""); !errors.As(err, &re) || !errors.Is(err, ErrModuleRefused) {
@@ -80,7 +82,7 @@ func TestModulePolicyGroupWritable(t *testing.T) {
 	if runtime.GOOS == "windows" {
 		t.Skip("Unix permission bits; on Windows only allowed modules load")
 	}
-	dir := tempDir(t)
+	dir := testfs.TempDir(t)
 	f := filepath.Join(dir, "m.so")
 	if err := os.WriteFile(f, nil, 0o664); err != nil {
 		t.Fatal(err)
@@ -108,7 +110,7 @@ func TestModulePolicyGroupWritable(t *testing.T) {
 // operator ($NATIVETLS_PKCS11_MODULES) can allow a module elsewhere; then
 // it is loaded (the marker appears).
 func TestModulePolicyAllowed(t *testing.T) {
-	lib, marker := markerModule(t, tempDir(t))
+	lib, marker := markerModule(t, testfs.TempDir(t))
 	t.Setenv(modulesEnv, "/nonexistent.so"+string(os.PathListSeparator)+lib)
 	_, err := LoadModule(lib, "")
 	if errors.Is(err, ErrModuleRefused) || !errors.Is(err, ErrModuleNotFound) {
@@ -118,7 +120,7 @@ func TestModulePolicyAllowed(t *testing.T) {
 		t.Fatalf("module allowed by %s was not loaded", modulesEnv)
 	}
 	// A fresh library: the first stays mapped after the failed load.
-	lib, marker = markerModule(t, tempDir(t))
+	lib, marker = markerModule(t, testfs.TempDir(t))
 	t.Setenv(modulesEnv, "")
 	if _, err := checkModule(lib, []string{lib}); err != nil {
 		t.Fatalf("allowed by Options.AllowedModules: %v", err)
@@ -140,7 +142,7 @@ func TestModulePolicySoftHSMCopy(t *testing.T) {
 	if err != nil {
 		t.Skipf("%v; install with: apt-get install -y softhsm2", err)
 	}
-	cp := filepath.Join(tempDir(t), "libsofthsm2.so")
+	cp := filepath.Join(testfs.TempDir(t), "libsofthsm2.so")
 	if err := os.WriteFile(cp, data, 0o775); err != nil {
 		t.Fatal(err)
 	}
