@@ -1,21 +1,16 @@
 package pkcs11
 
 import (
-	"crypto"
-	"crypto/ecdsa"
-	"crypto/ed25519"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/rsa"
 	"crypto/tls"
 	"crypto/x509"
 	"fmt"
-	"github.com/nativetls/nativetls/internal/testfs"
 	"io"
 	"net"
 	"os"
 	"testing"
 	"time"
+
+	"github.com/nativetls/nativetls/internal/testfs"
 )
 
 func writeFile(t testing.TB, path, s string) {
@@ -115,15 +110,7 @@ func dialHello(addr string, roots *x509.CertPool, version uint16) error {
 // goCert makes an in-memory key of the same kind with a certificate from
 // a throwaway CA, for the same handshake test.
 func goCert(t testing.TB, kind string) (tls.Certificate, *x509.Certificate) {
-	var key crypto.Signer
-	switch kind {
-	case "rsa":
-		key, _ = rsa.GenerateKey(rand.Reader, 2048)
-	case "ecdsa":
-		key, _ = ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	case "ed25519":
-		_, key, _ = ed25519.GenerateKey(rand.Reader)
-	}
+	key := goKey(kind)
 	ca, caKey := newTestCA(t, "go test ca")
 	leaf := makeCert(t, "server", key.Public(), ca, caKey, false, "server.test")
 	return tls.Certificate{Certificate: [][]byte{leaf.Raw}, PrivateKey: key, Leaf: leaf}, ca
