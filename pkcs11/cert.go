@@ -172,12 +172,9 @@ var (
 // is done unless the URI or opts supply a PIN (some tokens hide
 // certificates until then).
 func LoadCertificates(uri string, opts *Options) ([]*x509.Certificate, error) {
-	u, err := ParseURI(uri)
+	u, err := parseTypedURI(uri, "cert", "certificates")
 	if err != nil {
 		return nil, err
-	}
-	if u.Type != "" && u.Type != "cert" {
-		return nil, &URIError{URI: u.Redacted(), Reason: fmt.Sprintf("type=%s cannot name certificates; use type=cert or leave it out", u.Type)}
 	}
 	t, err := openTokenForReading(u, opts)
 	if err != nil {

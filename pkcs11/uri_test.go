@@ -3,6 +3,7 @@ package pkcs11
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -162,4 +163,17 @@ func FuzzParseURI(f *testing.F) {
 			t.Fatalf("round trip changed %q: %q vs %q", s, out, u2.String())
 		}
 	})
+}
+
+// TestTypedURIs: OpenKey names private keys and LoadCertificates
+// certificates; another type attribute is refused before any module loads.
+func TestTypedURIs(t *testing.T) {
+	_, err := OpenKey("pkcs11:token=x;type=cert", nil)
+	if want := "type=cert cannot name a private key; use type=private or leave it out"; !errors.Is(err, ErrInvalidURI) || !strings.Contains(fmt.Sprint(err), want) {
+		t.Errorf("OpenKey: %v, want %q", err, want)
+	}
+	_, err = LoadCertificates("pkcs11:token=x;type=private", nil)
+	if want := "type=private cannot name certificates; use type=cert or leave it out"; !errors.Is(err, ErrInvalidURI) || !strings.Contains(fmt.Sprint(err), want) {
+		t.Errorf("LoadCertificates: %v, want %q", err, want)
+	}
 }
