@@ -7,7 +7,6 @@ package pkcs11
 
 import (
 	"crypto"
-	"crypto/ecdsa"
 	"crypto/rsa"
 	"crypto/sha256"
 	"crypto/tls"
@@ -315,5 +314,3 @@ func TestBenchTable(t *testing.T) {
 	}
 	t.Log(sb.String())
 }
-
-var _ = ecdsa.VerifyASN1

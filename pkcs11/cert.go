@@ -172,11 +172,7 @@ var (
 // is done unless the URI or opts supply a PIN (some tokens hide
 // certificates until then).
 func LoadCertificates(uri string, opts *Options) ([]*x509.Certificate, error) {
-	u, err := parseTypedURI(uri, "cert", "certificates")
-	if err != nil {
-		return nil, err
-	}
-	t, err := openTokenForReading(u, opts)
+	u, t, err := openTokenForReading(uri, "cert", "certificates", opts)
 	if err != nil {
 		return nil, err
 	}

@@ -101,13 +101,13 @@ func ParseURI(s string) (*URI, error) {
 
 // parseTypedURI parses uri for a function that reads objects of type want
 // only: another type attribute is an error naming what (e.g. "a private
-// key").
+// key"). An empty want takes every type.
 func parseTypedURI(uri, want, what string) (*URI, error) {
 	u, err := ParseURI(uri)
 	if err != nil {
 		return nil, err
 	}
-	if u.Type != "" && u.Type != want {
+	if want != "" && u.Type != "" && u.Type != want {
 		return nil, &URIError{URI: u.Redacted(), Reason: fmt.Sprintf("type=%s cannot name %s; use type=%s or leave it out", u.Type, what, want)}
 	}
 	return u, nil
