@@ -6,6 +6,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	p11 "github.com/nativetls/nativetls/internal/p11raw"
 )
@@ -17,8 +18,7 @@ import (
 type Module struct {
 	inst   *moduleInstance
 	path   string
-	mu     sync.Mutex
-	closed bool
+	closed atomic.Bool
 }
 
 // moduleInstance is one dlopen'ed, C_Initialize'd module.
@@ -161,13 +161,9 @@ func (inst *moduleInstance) release() error {
 // Close releases this handle; the last Close finalizes and unloads the
 // module. Close is idempotent.
 func (m *Module) Close() error {
-	m.mu.Lock()
-	if m.closed {
-		m.mu.Unlock()
+	if m.closed.Swap(true) {
 		return nil
 	}
-	m.closed = true
-	m.mu.Unlock()
 	return m.inst.release()
 }
 
@@ -177,9 +173,7 @@ func (m *Module) Path() string { return m.path }
 // ctx returns the binding with the instance's call lock held shared
 // (release it with done), or ErrClosed.
 func (m *Module) ctx() (ctx *p11.Ctx, done func(), err error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.closed {
+	if m.closed.Load() {
 		return nil, nil, fmt.Errorf("pkcs11: module %s: %w", m.path, ErrClosed)
 	}
 	m.inst.callMu.RLock()
