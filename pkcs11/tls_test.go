@@ -6,19 +6,9 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"os"
 	"testing"
 	"time"
-
-	"github.com/nativetls/nativetls/internal/testfs"
 )
-
-func writeFile(t testing.TB, path, s string) {
-	t.Helper()
-	if err := os.WriteFile(path, []byte(s), 0o600); err != nil {
-		t.Fatal(err)
-	}
-}
 
 // handshake runs one TLS handshake over net.Pipe with cert on the server,
 // at exactly version, optionally restricting the server's signature
@@ -186,9 +176,7 @@ func handshakeRSAKex(t testing.TB, cert tls.Certificate) error {
 // TestTLSServerFromURI configures a real TCP TLS server from a URI alone.
 func TestTLSServerFromURI(t *testing.T) {
 	sharedHSM(t)
-	pinFile := testfs.TempDir(t) + "/pin"
-	writeFile(t, pinFile, testPIN)
-	cert, err := LoadTLSCertificate("pkcs11:token=algos;object=p384?module-path="+softhsmModule+"&pin-source="+pinFile, nil)
+	cert, err := LoadTLSCertificate("pkcs11:token=algos;object=p384?module-path="+softhsmModule+"&pin-source="+pinFile(t, testPIN), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
