@@ -2,7 +2,6 @@ package p11raw
 
 import (
 	"fmt"
-	"github.com/nativetls/nativetls/internal/testfs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/nativetls/nativetls/internal/testfs"
 )
 
 // platformABIs are the platforms the layout table covers.
