@@ -164,6 +164,7 @@ func (u *URI) parseAttr(attr string, query bool, bad func(string, ...any) error)
 	return u.setText(name, string(val), bad)
 }
 
+// setText checks and sets the standard attribute name, any but id.
 func (u *URI) setText(name, v string, bad func(string, ...any) error) error {
 	switch name {
 	case "library-version":

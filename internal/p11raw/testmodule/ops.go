@@ -49,7 +49,7 @@ func goOpenSession(h *C.CK_SESSION_HANDLE) C.CK_RV {
 
 //export goSessionState
 func goSessionState(h C.CK_SESSION_HANDLE, state *C.CK_ULONG) C.CK_RV {
-	return inSession(h, func(_ *session) C.CK_RV {
+	return inSession(h, func(*session) C.CK_RV {
 		*state = C.CKS_RO_PUBLIC_SESSION
 		if st.loggedIn {
 			*state = C.CKS_RO_USER_FUNCTIONS
@@ -60,7 +60,7 @@ func goSessionState(h C.CK_SESSION_HANDLE, state *C.CK_ULONG) C.CK_RV {
 
 //export goCloseSession
 func goCloseSession(h C.CK_SESSION_HANDLE) C.CK_RV {
-	return inSession(h, func(_ *session) C.CK_RV {
+	return inSession(h, func(*session) C.CK_RV {
 		delete(st.sessions, h)
 		if len(st.sessions) == 0 {
 			st.loggedIn = false
@@ -80,7 +80,7 @@ func goCloseAllSessions(slot C.CK_SLOT_ID) C.CK_RV {
 
 //export goLogin
 func goLogin(h C.CK_SESSION_HANDLE, user C.CK_USER_TYPE, pin *C.CK_UTF8CHAR, n C.CK_ULONG) C.CK_RV {
-	return inSession(h, func(_ *session) C.CK_RV {
+	return inSession(h, func(*session) C.CK_RV {
 		if user == C.CKU_USER && st.loggedIn {
 			return C.CKR_USER_ALREADY_LOGGED_IN
 		}
@@ -94,7 +94,7 @@ func goLogin(h C.CK_SESSION_HANDLE, user C.CK_USER_TYPE, pin *C.CK_UTF8CHAR, n C
 
 //export goLogout
 func goLogout(h C.CK_SESSION_HANDLE) C.CK_RV {
-	return inSession(h, func(_ *session) C.CK_RV {
+	return inSession(h, func(*session) C.CK_RV {
 		if !st.loggedIn {
 			return C.CKR_USER_NOT_LOGGED_IN
 		}
@@ -173,7 +173,7 @@ func obj(o C.CK_OBJECT_HANDLE) *object {
 
 //export goGetAttr
 func goGetAttr(h C.CK_SESSION_HANDLE, o C.CK_OBJECT_HANDLE, typ C.CK_ATTRIBUTE_TYPE, v unsafe.Pointer, n *C.CK_ULONG) C.CK_RV {
-	return inSession(h, func(_ *session) C.CK_RV {
+	return inSession(h, func(*session) C.CK_RV {
 		ob := obj(o)
 		if ob == nil {
 			return C.CKR_OBJECT_HANDLE_INVALID
