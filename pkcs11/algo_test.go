@@ -17,6 +17,29 @@ import (
 	p11 "github.com/nativetls/nativetls/internal/p11raw"
 )
 
+// goKey returns a fresh in-memory key: "rsa" (2048 bits), "ecdsa"
+// (P-256), "p384" or "ed25519".
+func goKey(kind string) crypto.Signer {
+	var k crypto.Signer
+	var err error
+	switch kind {
+	case "rsa":
+		k, err = rsa.GenerateKey(rand.Reader, 2048)
+	case "ecdsa":
+		k, err = ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	case "p384":
+		k, err = ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
+	case "ed25519":
+		_, k, err = ed25519.GenerateKey(rand.Reader)
+	default:
+		panic("goKey: unknown kind " + kind)
+	}
+	if err != nil {
+		panic(err)
+	}
+	return k
+}
+
 func TestParseECParams(t *testing.T) {
 	oid := func(o asn1.ObjectIdentifier) []byte { b, _ := asn1.Marshal(o); return b }
 	str := func(s string) []byte { b, _ := asn1.MarshalWithParams(s, "printable"); return b }
@@ -45,7 +68,7 @@ func TestParseECParams(t *testing.T) {
 }
 
 func TestECPublicKeyForms(t *testing.T) {
-	k, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	k := goKey("ecdsa").(*ecdsa.PrivateKey)
 	raw, _ := k.PublicKey.Bytes()
 	wrapped, _ := asn1.Marshal(raw)
 	params, _ := asn1.Marshal(oidP256)
@@ -55,7 +78,7 @@ func TestECPublicKeyForms(t *testing.T) {
 			t.Fatalf("%x: %v", point, err)
 		}
 	}
-	epub, _, _ := ed25519.GenerateKey(rand.Reader)
+	epub := goKey("ed25519").Public().(ed25519.PublicKey)
 	ew, _ := asn1.Marshal([]byte(epub))
 	eparams, _ := asn1.MarshalWithParams("edwards25519", "printable")
 	pub, err := ecPublicKey(eparams, ew)
@@ -65,7 +88,7 @@ func TestECPublicKeyForms(t *testing.T) {
 }
 
 func TestECDSAASN1(t *testing.T) {
-	k, _ := ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
+	k := goKey("p384").(*ecdsa.PrivateKey)
 	d := sha256.Sum256([]byte("x"))
 	r, s, _ := ecdsa.Sign(rand.Reader, k, d[:])
 	rs := make([]byte, 96)
@@ -101,7 +124,7 @@ func TestPSSSaltLength(t *testing.T) {
 }
 
 func TestSignatureSchemes(t *testing.T) {
-	k, _ := rsa.GenerateKey(rand.Reader, 2048)
+	k := goKey("rsa").(*rsa.PrivateKey)
 	all := map[uint]bool{ckmRSAPKCS: true, ckmRSAPKCSPSS: true, ckmECDSA: true, p11.CKM_EDDSA: true}
 	if s := signatureSchemes(&k.PublicKey, all); !slices.Contains(s, tls.PSSWithSHA256) || !slices.Contains(s, tls.PKCS1WithSHA256) {
 		t.Errorf("rsa: %v", s)
@@ -109,11 +132,11 @@ func TestSignatureSchemes(t *testing.T) {
 	if s := signatureSchemes(&k.PublicKey, map[uint]bool{ckmRSAPKCS: true}); slices.Contains(s, tls.PSSWithSHA256) {
 		t.Errorf("PSS offered without CKM_RSA_PKCS_PSS: %v", s)
 	}
-	ek, _ := ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
+	ek := goKey("p384").(*ecdsa.PrivateKey)
 	if s := signatureSchemes(&ek.PublicKey, all); !slices.Equal(s, []tls.SignatureScheme{tls.ECDSAWithP384AndSHA384}) {
 		t.Errorf("p384: %v", s)
 	}
-	epub, _, _ := ed25519.GenerateKey(rand.Reader)
+	epub := goKey("ed25519").Public()
 	if s := signatureSchemes(epub, map[uint]bool{ckmECDSA: true}); len(s) != 0 {
 		t.Errorf("Ed25519 without CKM_EDDSA: %v", s)
 	}

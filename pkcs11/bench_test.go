@@ -7,13 +7,11 @@ package pkcs11
 
 import (
 	"crypto"
-	"crypto/ecdsa"
 	"crypto/rsa"
 	"crypto/sha256"
 	"crypto/tls"
 	"crypto/x509"
 	"fmt"
-	"net"
 	"os"
 	"sort"
 	"strconv"
@@ -166,44 +164,49 @@ func BenchmarkSign(b *testing.B) {
 // benchHandshakes runs full TLS 1.3 handshakes over net.Pipe with cert on
 // the server; the client verifies the chain against roots.
 func benchHandshakes(b *testing.B, cert tls.Certificate, roots *x509.CertPool) {
-	sc := &tls.Config{Certificates: []tls.Certificate{cert}}
-	cc := &tls.Config{RootCAs: roots, ServerName: "server.test", Time: func() time.Time { return testNow }}
+	sc, cc := &tls.Config{Certificates: []tls.Certificate{cert}}, clientConfig(roots, 0)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		c1, c2 := net.Pipe()
-		errc := make(chan error, 1)
-		go func() { errc <- tls.Server(c1, sc).Handshake(); c1.Close() }()
-		err := tls.Client(c2, cc).Handshake()
-		c2.Close()
-		if serr := <-errc; err == nil {
-			err = serr
-		}
-		if err != nil {
+		if err := pipeHandshake(sc, cc); err != nil {
 			b.Fatal(err)
 		}
 	}
 }
 
+// handshakeSide is a server certificate and the roots that verify it.
+type handshakeSide struct {
+	cert  tls.Certificate
+	roots *x509.CertPool
+}
+
+// handshakeSides returns what the handshake benchmarks compare: the HSM
+// ECDSA P-256 key (closed when tb ends) and an in-memory key of the same
+// type.
+func handshakeSides(tb testing.TB) (hsm, goKey handshakeSide) {
+	tb.Helper()
+	sharedHSM(tb)
+	k, err := OpenKey(keyURI("algos", "p256"), nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { k.Close() })
+	if hsm.cert, err = k.TLSCertificate(); err != nil {
+		tb.Fatal(err)
+	}
+	hsm.roots = x509.NewCertPool()
+	hsm.roots.AddCert(shared.root)
+	goTC, goCA := goCert(tb, "ecdsa")
+	goKey = handshakeSide{cert: goTC, roots: x509.NewCertPool()}
+	goKey.roots.AddCert(goCA)
+	return hsm, goKey
+}
+
 // BenchmarkTLSHandshake compares handshakes per second with the HSM
 // ECDSA P-256 key and an in-memory key of the same type.
 func BenchmarkTLSHandshake(b *testing.B) {
-	sharedHSM(b)
-	k, err := OpenKey(keyURI("algos", "p256"), nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer k.Close()
-	hsmCert, err := k.TLSCertificate()
-	if err != nil {
-		b.Fatal(err)
-	}
-	roots := x509.NewCertPool()
-	roots.AddCert(shared.root)
-	goTC, goCA := goCert(b, "ecdsa")
-	goRoots := x509.NewCertPool()
-	goRoots.AddCert(goCA)
-	b.Run("hsm-p256", func(b *testing.B) { benchHandshakes(b, hsmCert, roots) })
-	b.Run("go-p256", func(b *testing.B) { benchHandshakes(b, goTC, goRoots) })
+	hsm, goKey := handshakeSides(b)
+	b.Run("hsm-p256", func(b *testing.B) { benchHandshakes(b, hsm.cert, hsm.roots) })
+	b.Run("go-p256", func(b *testing.B) { benchHandshakes(b, goKey.cert, goKey.roots) })
 }
 
 // TestBenchTable prints the benchmark ratios of issue 6 in one run:
@@ -248,24 +251,11 @@ func TestBenchTable(t *testing.T) {
 	}
 	e.close()
 
-	k, err := OpenKey(keyURI("algos", "p256"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	hsmCert, err := k.TLSCertificate()
-	if err != nil {
-		t.Fatal(err)
-	}
-	roots := x509.NewCertPool()
-	roots.AddCert(shared.root)
-	goTC, goCA := goCert(t, "ecdsa")
-	goRoots := x509.NewCertPool()
-	goRoots.AddCert(goCA)
+	hsm, goKey := handshakeSides(t)
 	for range rounds {
-		measure("TLS1.3 handshake hsm-p256", func(b *testing.B) { benchHandshakes(b, hsmCert, roots) })
-		measure("TLS1.3 handshake go-p256", func(b *testing.B) { benchHandshakes(b, goTC, goRoots) })
+		measure("TLS1.3 handshake hsm-p256", func(b *testing.B) { benchHandshakes(b, hsm.cert, hsm.roots) })
+		measure("TLS1.3 handshake go-p256", func(b *testing.B) { benchHandshakes(b, goKey.cert, goKey.roots) })
 	}
-	k.Close()
 
 	best := func(name string) float64 {
 		v := append([]float64(nil), ops[name]...)
@@ -324,5 +314,3 @@ func TestBenchTable(t *testing.T) {
 	}
 	t.Log(sb.String())
 }
-
-var _ = ecdsa.VerifyASN1

@@ -172,14 +172,7 @@ var (
 // is done unless the URI or opts supply a PIN (some tokens hide
 // certificates until then).
 func LoadCertificates(uri string, opts *Options) ([]*x509.Certificate, error) {
-	u, err := ParseURI(uri)
-	if err != nil {
-		return nil, err
-	}
-	if u.Type != "" && u.Type != "cert" {
-		return nil, &URIError{URI: u.Redacted(), Reason: fmt.Sprintf("type=%s cannot name certificates; use type=cert or leave it out", u.Type)}
-	}
-	t, err := openTokenForReading(u, opts)
+	u, t, err := openTokenForReading(uri, "cert", "certificates", opts)
 	if err != nil {
 		return nil, err
 	}

@@ -2,25 +2,22 @@ package pkcs11
 
 import (
 	"crypto"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/x509"
 	"crypto/x509/pkix"
-	"encoding/pem"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/nativetls/nativetls/internal/testpki"
 )
 
-// Fixed validity window so test certificates never expire.
+// testWindow is the fixed validity of test certificates, so they never
+// expire; testNow is when the tests' TLS clients verify them.
 var (
-	testNotBefore = time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
-	testNotAfter  = time.Date(2044, 1, 1, 0, 0, 0, 0, time.UTC)
-	testNow       = time.Date(2030, 6, 1, 0, 0, 0, 0, time.UTC)
+	testWindow = testpki.Options{
+		NotBefore: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC),
+		NotAfter:  time.Date(2044, 1, 1, 0, 0, 0, 0, time.UTC),
+	}
+	testNow = time.Date(2030, 6, 1, 0, 0, 0, 0, time.UTC)
 )
 
 // makeCert creates a certificate for pub signed by (parent, parentKey), or
@@ -30,8 +27,8 @@ func makeCert(t testing.TB, cn string, pub crypto.PublicKey, parent *x509.Certif
 	t.Helper()
 	tmpl := &x509.Certificate{
 		Subject:               pkix.Name{CommonName: cn, Organization: []string{"nativetls test"}},
-		NotBefore:             testNotBefore,
-		NotAfter:              testNotAfter,
+		NotBefore:             testWindow.NotBefore,
+		NotAfter:              testWindow.NotAfter,
 		BasicConstraintsValid: true,
 		IsCA:                  isCA,
 		DNSNames:              dns,
@@ -48,24 +45,6 @@ func makeCert(t testing.TB, cn string, pub crypto.PublicKey, parent *x509.Certif
 // newTestCA returns a self-signed ECDSA P-256 CA and its key.
 func newTestCA(t testing.TB, cn string) (*x509.Certificate, crypto.Signer) {
 	t.Helper()
-	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return makeCert(t, cn, k.Public(), nil, k, true), k
-}
-
-// writePEM writes certificates to path as PEM.
-func writePEM(t testing.TB, path string, certs ...*x509.Certificate) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	var out []byte
-	for _, c := range certs {
-		out = append(out, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Raw})...)
-	}
-	if err := os.WriteFile(path, out, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	ca := testpki.Root(cn, testWindow)
+	return ca.Cert, ca.Key
 }

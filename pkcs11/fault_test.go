@@ -6,8 +6,6 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
-	"io"
-	"net"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -21,7 +19,7 @@ import (
 
 // faultServer is a TLS server on loopback whose key lives on the HSM.
 type faultServer struct {
-	ln    net.Listener
+	addr  string
 	roots *x509.CertPool
 }
 
@@ -34,47 +32,16 @@ func startFaultServer(t *testing.T, k *Key) *faultServer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ln, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{tc}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer c.Close()
-				c.SetDeadline(time.Now().Add(30 * time.Second))
-				c.Write([]byte("ok"))
-			}()
-		}
-	}()
 	roots := x509.NewCertPool()
 	roots.AddCert(ca)
-	return &faultServer{ln: ln, roots: roots}
+	return &faultServer{addr: serveHello(t, tc), roots: roots}
 }
 
 // handshake connects once; it fails the test if the attempt hangs.
 func (s *faultServer) handshake(t *testing.T, version uint16) error {
 	t.Helper()
 	done := make(chan error, 1)
-	go func() {
-		d := &net.Dialer{Timeout: 30 * time.Second}
-		c, err := tls.DialWithDialer(d, "tcp", s.ln.Addr().String(), &tls.Config{RootCAs: s.roots,
-			ServerName: "server.test", MinVersion: version, MaxVersion: version, Time: func() time.Time { return testNow }})
-		if err != nil {
-			done <- err
-			return
-		}
-		defer c.Close()
-		c.SetDeadline(time.Now().Add(30 * time.Second))
-		buf := make([]byte, 2)
-		_, err = io.ReadFull(c, buf)
-		done <- err
-	}()
+	go func() { done <- dialHello(s.addr, s.roots, version) }()
 	select {
 	case err := <-done:
 		return err

@@ -3,7 +3,6 @@ package pkcs11
 import (
 	"crypto/x509"
 	"fmt"
-	"github.com/nativetls/nativetls/internal/testfs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,6 +11,7 @@ import (
 	"testing"
 
 	p11 "github.com/nativetls/nativetls/internal/p11raw"
+	"github.com/nativetls/nativetls/internal/testfs"
 )
 
 const (

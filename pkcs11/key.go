@@ -78,12 +78,9 @@ func (k *Key) Signer() crypto.Signer {
 // several is ErrAmbiguous. The PIN comes from pin-value, pin-source or
 // opts.PIN; a wrong PIN is ErrPINIncorrect and is not retried.
 func OpenKey(uri string, opts *Options) (*Key, error) {
-	u, err := ParseURI(uri)
+	u, err := parseTypedURI(uri, "private", "a private key")
 	if err != nil {
 		return nil, err
-	}
-	if u.Type != "" && u.Type != "private" {
-		return nil, &URIError{URI: u.Redacted(), Reason: fmt.Sprintf("type=%s cannot name a private key; use type=private or leave it out", u.Type)}
 	}
 	t, err := openSharedToken(u, opts)
 	if err != nil {
@@ -352,18 +349,8 @@ func (k *Key) sign(mech *p11.Mechanism, in []byte) ([]byte, error) {
 	}
 	var sig []byte
 	err := k.t.do(func(sh p11.SessionHandle) error {
-		h, err := k.objHandle(sh)
-		if err != nil {
+		if err := k.beginOp(sh, mech, false); err != nil {
 			return err
-		}
-		if err := k.t.ctx.SignInit(sh, []*p11.Mechanism{mech}, h); err != nil {
-			return k.t.err("C_SignInit", err, k.uri.Redacted())
-		}
-		if k.alwaysAuth {
-			if err := k.t.contextLogin(sh, k.uri.Redacted()); err != nil {
-				k.t.ctx.Sign(sh, nil) // end the operation; error expected
-				return err
-			}
 		}
 		s, err := k.t.ctx.SignSized(sh, in, k.sigSize())
 		if err != nil {
@@ -373,6 +360,30 @@ func (k *Key) sign(mech *p11.Mechanism, in []byte) ([]byte, error) {
 		return nil
 	}, k.refind)
 	return sig, err
+}
+
+// beginOp starts a signature (with decrypt, a decryption) with mech on
+// the key in session sh, and logs in for the operation when the key has
+// CKA_ALWAYS_AUTHENTICATE.
+func (k *Key) beginOp(sh p11.SessionHandle, mech *p11.Mechanism, decrypt bool) error {
+	h, err := k.objHandle(sh)
+	if err != nil {
+		return err
+	}
+	op, init, end := "C_SignInit", k.t.ctx.SignInit, k.t.ctx.Sign
+	if decrypt {
+		op, init, end = "C_DecryptInit", k.t.ctx.DecryptInit, k.t.ctx.Decrypt
+	}
+	if err := init(sh, []*p11.Mechanism{mech}, h); err != nil {
+		return k.t.err(op, err, k.uri.Redacted())
+	}
+	if k.alwaysAuth {
+		if err := k.t.contextLogin(sh, k.uri.Redacted()); err != nil {
+			end(sh, nil) // end the operation; an error is expected
+			return err
+		}
+	}
+	return nil
 }
 
 // Decrypt decrypts an RSA ciphertext on the token: opts nil or
@@ -406,18 +417,8 @@ func (d *RSADecrypter) Decrypt(rnd io.Reader, msg []byte, opts crypto.DecrypterO
 	decryptFailed := false
 	err := k.t.do(func(sh p11.SessionHandle) error {
 		decryptFailed = false
-		h, err := k.objHandle(sh)
-		if err != nil {
+		if err := k.beginOp(sh, mech, true); err != nil {
 			return err
-		}
-		if err := k.t.ctx.DecryptInit(sh, []*p11.Mechanism{mech}, h); err != nil {
-			return k.t.err("C_DecryptInit", err, k.uri.Redacted())
-		}
-		if k.alwaysAuth {
-			if err := k.t.contextLogin(sh, k.uri.Redacted()); err != nil {
-				k.t.ctx.Decrypt(sh, nil)
-				return err
-			}
 		}
 		p, err := k.t.ctx.Decrypt(sh, msg)
 		if err != nil {

@@ -30,11 +30,7 @@ var keyTypeNames = map[uint]string{p11.CKK_RSA: "RSA", p11.CKK_EC: "EC", p11.CKK
 // its object, id and type attributes. Private objects are listed only when
 // a PIN is available (pin-value, pin-source or opts.PIN).
 func ListObjects(uri string, opts *Options) ([]ObjectInfo, error) {
-	u, err := ParseURI(uri)
-	if err != nil {
-		return nil, err
-	}
-	t, err := openTokenForReading(u, opts)
+	u, t, err := openTokenForReading(uri, "", "", opts)
 	if err != nil {
 		return nil, err
 	}
@@ -75,20 +71,25 @@ func ListObjects(uri string, opts *Options) ([]ObjectInfo, error) {
 	return out, err
 }
 
-// openTokenForReading opens the token the URI selects for reading public
-// objects: without a PIN source it does not log in (private objects then
-// stay hidden) instead of failing for lack of a PIN.
-func openTokenForReading(u *URI, opts *Options) (*token, error) {
+// openTokenForReading parses uri (refusing a type other than want, unless
+// want is "": see parseTypedURI) and opens the token it selects for
+// reading public objects: without a PIN source it does not log in
+// (private objects then stay hidden) instead of failing for lack of a PIN.
+func openTokenForReading(uri, want, what string, opts *Options) (*URI, *token, error) {
+	u, err := parseTypedURI(uri, want, what)
+	if err != nil {
+		return nil, nil, err
+	}
 	t, err := openToken(u, opts)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if !hasPINSource(u, opts) {
 		t.mu.Lock()
-		t.info.Flags &^= CKF_LOGIN_REQUIRED
+		t.info.Flags &^= p11.CKF_LOGIN_REQUIRED
 		t.mu.Unlock()
 	}
-	return t, nil
+	return u, t, nil
 }
 
 // objectTemplate is the search template for the URI's object (label) and

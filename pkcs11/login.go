@@ -12,7 +12,7 @@ import (
 func (t *token) needsLogin() bool {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	return t.info.Flags&CKF_LOGIN_REQUIRED != 0
+	return t.info.Flags&p11.CKF_LOGIN_REQUIRED != 0
 }
 
 // ensureLogin logs the application in (PKCS#11 logins are per

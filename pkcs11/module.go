@@ -6,6 +6,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	p11 "github.com/nativetls/nativetls/internal/p11raw"
 )
@@ -17,8 +18,7 @@ import (
 type Module struct {
 	inst   *moduleInstance
 	path   string
-	mu     sync.Mutex
-	closed bool
+	closed atomic.Bool
 }
 
 // moduleInstance is one dlopen'ed, C_Initialize'd module.
@@ -70,22 +70,17 @@ var modules = struct {
 	byKey map[string]*moduleInstance
 }{byKey: map[string]*moduleInstance{}}
 
-// LoadModule loads (once per path per process, reference-counted) and
-// initializes a PKCS#11 module. initArgs, if non-empty, is passed as
+// LoadModule loads and initializes a PKCS#11 module, once per path per
+// process (see Module). initArgs, if non-empty, is passed as
 // CK_C_INITIALIZE_ARGS.pReserved: p11-kit's trust module takes
 // "paths=/dir1:/dir2", NSS softokn takes "configdir='sql:/dir'
 // certPrefix=” keyPrefix=” secmod='secmod.db' flags=readOnly".
 //
-// A shared library can only be C_Initialize'd once per process, so loading
-// a path that is already loaded with different initArgs fails with
-// ErrModuleInUse until every handle on the other instance is closed.
-// CKR_CRYPTOKI_ALREADY_INITIALIZED (another library in this process
-// initialized the module) is accepted; the module is then not finalized
-// by this package.
-//
-// The module must pass the loading policy (see ModuleRefusedError) before
-// it is opened; LoadModule allows the files in $NATIVETLS_PKCS11_MODULES
-// besides registered and system modules.
+// A path already loaded with other initArgs fails with ErrModuleInUse
+// until every handle on it is closed. A module another library in this
+// process initialized (CKR_CRYPTOKI_ALREADY_INITIALIZED) is used and not
+// finalized. The file must pass the loading policy (ModuleRefusedError)
+// before it is opened.
 func LoadModule(path string, initArgs string) (*Module, error) {
 	return loadModule(path, initArgs, nil)
 }
@@ -166,13 +161,9 @@ func (inst *moduleInstance) release() error {
 // Close releases this handle; the last Close finalizes and unloads the
 // module. Close is idempotent.
 func (m *Module) Close() error {
-	m.mu.Lock()
-	if m.closed {
-		m.mu.Unlock()
+	if m.closed.Swap(true) {
 		return nil
 	}
-	m.closed = true
-	m.mu.Unlock()
 	return m.inst.release()
 }
 
@@ -182,9 +173,7 @@ func (m *Module) Path() string { return m.path }
 // ctx returns the binding with the instance's call lock held shared
 // (release it with done), or ErrClosed.
 func (m *Module) ctx() (ctx *p11.Ctx, done func(), err error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.closed {
+	if m.closed.Load() {
 		return nil, nil, fmt.Errorf("pkcs11: module %s: %w", m.path, ErrClosed)
 	}
 	m.inst.callMu.RLock()

@@ -2,15 +2,21 @@ package pkcs11
 
 import (
 	"bytes"
+	"crypto/x509"
+	"encoding/pem"
 	"errors"
-	"github.com/nativetls/nativetls/internal/testfs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"testing"
 
 	p11 "github.com/nativetls/nativetls/internal/p11raw"
+	"github.com/nativetls/nativetls/internal/testfs"
 )
+
+// The trust modules: p11-kit's trust module and NSS softokn, read through
+// Module.FindObjects.
 
 const trustModulePath = "/usr/lib/x86_64-linux-gnu/pkcs11/p11-kit-trust.so"
 
@@ -24,23 +30,46 @@ func needFile(t *testing.T, path, install string) {
 	}
 }
 
+// loadSlots loads the module with initArgs (closed when the test ends)
+// and lists its slots with a token.
+func loadSlots(t *testing.T, path, initArgs string) (*Module, []Slot) {
+	t.Helper()
+	m, err := LoadModule(path, initArgs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { m.Close() })
+	slots, err := m.Slots(true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m, slots
+}
+
+// writePEM writes certificates to path as PEM, making its directory.
+func writePEM(t testing.TB, path string, certs ...*x509.Certificate) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	var out []byte
+	for _, c := range certs {
+		out = append(out, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Raw})...)
+	}
+	if err := os.WriteFile(path, out, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestTrustModuleFindObjects(t *testing.T) {
 	needFile(t, trustModulePath, "apt-get install -y p11-kit-modules")
 	dir := testfs.TempDir(t)
 	ca, _ := newTestCA(t, "nativetls trust-module anchor")
 	writePEM(t, filepath.Join(dir, "anchors", "ca.pem"), ca)
 
-	m, err := LoadModule(trustModulePath, "paths="+dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer m.Close()
+	m, slots := loadSlots(t, trustModulePath, "paths="+dir)
 	if m.Path() != trustModulePath {
 		t.Errorf("Path() = %q", m.Path())
-	}
-	slots, err := m.Slots(true)
-	if err != nil {
-		t.Fatal(err)
 	}
 	if len(slots) != 1 || slots[0].Token == nil {
 		t.Fatalf("want one slot with a token, got %+v", slots)
@@ -104,15 +133,7 @@ func TestTrustModuleFindObjects(t *testing.T) {
 
 	// After every handle closed, other arguments work.
 	dir2 := testfs.TempDir(t)
-	m3, err := LoadModule(trustModulePath, "paths="+dir2)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer m3.Close()
-	slots, err = m3.Slots(true)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m3, slots := loadSlots(t, trustModulePath, "paths="+dir2)
 	certs, err = m3.FindObjects(slots[0].ID, p11.CKO_CERTIFICATE, []uint{p11.CKA_VALUE})
 	if err != nil {
 		t.Fatal(err)
@@ -124,8 +145,54 @@ func TestTrustModuleFindObjects(t *testing.T) {
 	}
 }
 
+const softoknPath = "/usr/lib/x86_64-linux-gnu/libsoftokn3.so"
+
+// TestNSSSoftokn reads a certificate and its CKO_NSS_TRUST object from an
+// NSS database made by certutil, through softokn with its init string.
+func TestNSSSoftokn(t *testing.T) {
+	needFile(t, softoknPath, "apt-get install -y libnss3")
+	needFile(t, "/usr/bin/certutil", "apt-get install -y libnss3-tools")
+	dir := testfs.TempDir(t)
+	ca, _ := newTestCA(t, "nativetls nss anchor")
+	pemPath := filepath.Join(dir, "ca.pem")
+	writePEM(t, pemPath, ca)
+	for _, args := range [][]string{
+		{"-N", "-d", "sql:" + dir, "--empty-password"},
+		{"-A", "-d", "sql:" + dir, "-n", "anchor", "-t", "C,,", "-i", pemPath},
+	} {
+		if out, err := exec.Command("certutil", args...).CombinedOutput(); err != nil {
+			t.Fatalf("certutil %v: %v\n%s", args, err, out)
+		}
+	}
+	m, slots := loadSlots(t, softoknPath, "configdir='sql:"+dir+"' certPrefix='' keyPrefix='' secmod='secmod.db' flags=readOnly")
+	var found, trusted bool
+	for _, s := range slots {
+		certs, err := m.FindObjects(s.ID, p11.CKO_CERTIFICATE, []uint{p11.CKA_VALUE, p11.CKA_LABEL})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, o := range certs {
+			found = found || bytes.Equal(o.Attrs[p11.CKA_VALUE], ca.Raw)
+		}
+		trust, err := m.FindObjects(s.ID, p11.CKO_NSS_TRUST,
+			[]uint{p11.CKA_ISSUER, p11.CKA_SERIAL_NUMBER, p11.CKA_TRUST_SERVER_AUTH, p11.CKA_TRUST_EMAIL_PROTECTION, p11.CKA_CERT_SHA1_HASH})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, o := range trust {
+			if bytes.Equal(o.Attrs[p11.CKA_ISSUER], ca.RawIssuer) && ulong(o.Attrs[p11.CKA_TRUST_SERVER_AUTH]) == p11.CKT_NSS_TRUSTED_DELEGATOR {
+				trusted = true
+			}
+		}
+		t.Logf("slot %d %q: %d certificates, %d trust objects", s.ID, s.Token.Label, len(certs), len(trust))
+	}
+	if !found || !trusted {
+		t.Fatalf("certificate found %v, trusted for server auth %v", found, trusted)
+	}
+}
+
 func TestLoadModuleMissing(t *testing.T) {
-	_, err := LoadModule(filepath.Join(tempDir(t), "libnothing.so"), "")
+	_, err := LoadModule(filepath.Join(testfs.TempDir(t), "libnothing.so"), "")
 	if !errors.Is(err, ErrModuleNotFound) {
 		t.Fatalf("err = %v", err)
 	}

@@ -27,14 +27,14 @@ type Options struct {
 	// MaxSessions bounds the session pool of the token (concurrent
 	// operations of all keys opened on it; the first OpenKey on a token
 	// decides). 0 means the URI's max-sessions, else 2×GOMAXPROCS (at
-	// least 4, at most DefaultMaxSessions), lowered to the token's
-	// ulMaxSessionCount when that is smaller.
+	// least 4, at most 16), lowered to the token's ulMaxSessionCount
+	// when that is smaller.
 	MaxSessions int
 }
 
-// DefaultMaxSessions is the session pool bound when neither Options, the
+// defaultMaxSessions is the session pool bound when neither Options, the
 // URI nor the token set a smaller one.
-const DefaultMaxSessions = 16
+const defaultMaxSessions = 16
 
 func (o *Options) modulePath() string {
 	if o == nil {

@@ -9,11 +9,11 @@ import (
 	"strings"
 )
 
-// ModulesEnv is the environment variable in which an operator lists module
+// modulesEnv is the environment variable in which an operator lists module
 // files (separated by os.PathListSeparator, ':' on Unix) that may be loaded
 // although they are neither registered with p11-kit nor installed in a
 // system library directory.
-const ModulesEnv = "NATIVETLS_PKCS11_MODULES"
+const modulesEnv = "NATIVETLS_PKCS11_MODULES"
 
 // ErrModuleRefused means the module file is not allowed to be loaded
 // (see ModuleRefusedError); it was never opened.
@@ -36,7 +36,7 @@ type ModuleRefusedError struct {
 func (e *ModuleRefusedError) Error() string {
 	return fmt.Sprintf("pkcs11: refusing to load module %s: %s; a module is loaded only when registered with p11-kit (/etc/pkcs11/modules/NAME.module), "+
 		"installed root-owned and not group/other-writable under /usr/lib, /usr/lib64 or /usr/local/lib, "+
-		"or listed by the program (Options.AllowedModules) or the operator (%s=/path/to/module.so)", e.Path, e.Reason, ModulesEnv)
+		"or listed by the program (Options.AllowedModules) or the operator (%s=/path/to/module.so)", e.Path, e.Reason, modulesEnv)
 }
 
 // Unwrap returns ErrModuleRefused.
@@ -71,7 +71,7 @@ func checkModule(path string, allowed []string) (string, error) {
 	if !st.Mode().IsRegular() {
 		return "", &ModuleRefusedError{Path: path, Reason: "it is not a regular file"}
 	}
-	if listed(resolved, allowed) || listed(resolved, filepath.SplitList(os.Getenv(ModulesEnv))) {
+	if listed(resolved, allowed) || listed(resolved, filepath.SplitList(os.Getenv(modulesEnv))) {
 		return resolved, nil
 	}
 	if slices.Contains(registeredModules(), resolved) {

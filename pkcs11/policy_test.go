@@ -8,6 +8,8 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/nativetls/nativetls/internal/testfs"
 )
 
 // markerModule builds a shared object whose constructor writes the file
@@ -53,13 +55,13 @@ func notLoaded(t *testing.T, marker string) {
 // through LoadModule, module-path, Tokens and a symlink from a system
 // directory, is refused without being loaded.
 func TestModulePolicyRefusesBeforeLoading(t *testing.T) {
-	lib, marker := markerModule(t, tempDir(t))
-	t.Setenv(ModulesEnv, "")
+	lib, marker := markerModule(t, testfs.TempDir(t))
+	t.Setenv(modulesEnv, "")
 	var re *ModuleRefusedError
 	if _, err := LoadModule(lib, ""); !errors.As(err, &re) || !errors.Is(err, ErrModuleRefused) {
 		t.Fatalf("LoadModule(%s) = %v, want ModuleRefusedError", lib, err)
 	}
-	if !strings.Contains(re.Error(), ModulesEnv) || !strings.Contains(re.Error(), lib) {
+	if !strings.Contains(re.Error(), modulesEnv) || !strings.Contains(re.Error(), lib) {
 		t.Errorf("error does not name the module and how to allow it: %v", re)
 	}
 	if _, err := OpenKey("pkcs11:token=x?pin-value=1&module-path="+lib, nil); !errors.Is(err, ErrModuleRefused) {
@@ -80,7 +82,7 @@ func TestModulePolicyGroupWritable(t *testing.T) {
 	if runtime.GOOS == "windows" {
 		t.Skip("Unix permission bits; on Windows only allowed modules load")
 	}
-	dir := tempDir(t)
+	dir := testfs.TempDir(t)
 	f := filepath.Join(dir, "m.so")
 	if err := os.WriteFile(f, nil, 0o664); err != nil {
 		t.Fatal(err)
@@ -108,18 +110,18 @@ func TestModulePolicyGroupWritable(t *testing.T) {
 // operator ($NATIVETLS_PKCS11_MODULES) can allow a module elsewhere; then
 // it is loaded (the marker appears).
 func TestModulePolicyAllowed(t *testing.T) {
-	lib, marker := markerModule(t, tempDir(t))
-	t.Setenv(ModulesEnv, "/nonexistent.so"+string(os.PathListSeparator)+lib)
+	lib, marker := markerModule(t, testfs.TempDir(t))
+	t.Setenv(modulesEnv, "/nonexistent.so"+string(os.PathListSeparator)+lib)
 	_, err := LoadModule(lib, "")
 	if errors.Is(err, ErrModuleRefused) || !errors.Is(err, ErrModuleNotFound) {
-		t.Fatalf("allowed by %s: %v, want a load failure (no C_GetFunctionList)", ModulesEnv, err)
+		t.Fatalf("allowed by %s: %v, want a load failure (no C_GetFunctionList)", modulesEnv, err)
 	}
 	if _, err := os.Stat(marker); err != nil {
-		t.Fatalf("module allowed by %s was not loaded", ModulesEnv)
+		t.Fatalf("module allowed by %s was not loaded", modulesEnv)
 	}
 	// A fresh library: the first stays mapped after the failed load.
-	lib, marker = markerModule(t, tempDir(t))
-	t.Setenv(ModulesEnv, "")
+	lib, marker = markerModule(t, testfs.TempDir(t))
+	t.Setenv(modulesEnv, "")
 	if _, err := checkModule(lib, []string{lib}); err != nil {
 		t.Fatalf("allowed by Options.AllowedModules: %v", err)
 	}
@@ -140,11 +142,11 @@ func TestModulePolicySoftHSMCopy(t *testing.T) {
 	if err != nil {
 		t.Skipf("%v; install with: apt-get install -y softhsm2", err)
 	}
-	cp := filepath.Join(tempDir(t), "libsofthsm2.so")
+	cp := filepath.Join(testfs.TempDir(t), "libsofthsm2.so")
 	if err := os.WriteFile(cp, data, 0o775); err != nil {
 		t.Fatal(err)
 	}
-	t.Setenv(ModulesEnv, "")
+	t.Setenv(modulesEnv, "")
 	uri := "pkcs11:token=algos;object=p256?pin-value=" + testPIN + "&module-path=" + cp
 	if _, err := OpenKey(uri, nil); !errors.Is(err, ErrModuleRefused) {
 		t.Fatalf("group-writable SoftHSM copy in a temp dir: %v", err)

@@ -2,10 +2,13 @@ package pkcs11
 
 import (
 	"errors"
-	"github.com/nativetls/nativetls/internal/testfs"
 	"os"
+	"path/filepath"
 	"runtime"
 	"testing"
+
+	"github.com/nativetls/nativetls/internal/safefile"
+	"github.com/nativetls/nativetls/internal/testfs"
 )
 
 func TestResolveModule(t *testing.T) {
@@ -40,8 +43,7 @@ func TestReadPINSource(t *testing.T) {
 	if runtime.GOOS == "windows" {
 		t.Skip("file: URIs of Unix paths")
 	}
-	f := testfs.TempDir(t) + "/pin"
-	os.WriteFile(f, []byte("12 34\r\nignored"), 0o600)
+	f := pinFile(t, "12 34\r\nignored")
 	for _, src := range []string{f, "file:" + f, "file://" + f} {
 		if pin, err := readPINSource(src); err != nil || pin != "12 34" {
 			t.Errorf("%s: %q %v", src, pin, err)
@@ -50,4 +52,29 @@ func TestReadPINSource(t *testing.T) {
 	if _, err := readPINSource("https://example.com/pin"); err == nil {
 		t.Error("remote pin-source accepted")
 	}
+}
+
+// TestPINSourceRefusesEndlessFiles: pin-source=/dev/zero is refused at
+// once, not read forever.
+func TestPINSourceRefusesEndlessFiles(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("/dev/zero is a Unix device")
+	}
+	for _, src := range []string{"/dev/zero", "file:///dev/zero"} {
+		_, err := readPINSource(src)
+		if !errors.Is(err, safefile.ErrNotRegular) {
+			t.Errorf("pin-source %s: err = %v, want safefile.ErrNotRegular", src, err)
+		}
+	}
+}
+
+// pinFile writes pin to a fresh file and returns its path, for a
+// pin-source.
+func pinFile(t testing.TB, pin string) string {
+	t.Helper()
+	path := filepath.Join(testfs.TempDir(t), "pin")
+	if err := os.WriteFile(path, []byte(pin), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }

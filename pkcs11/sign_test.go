@@ -12,7 +12,6 @@ import (
 	"crypto/sha512"
 	"crypto/tls"
 	"errors"
-	"github.com/nativetls/nativetls/internal/testfs"
 	"slices"
 	"strings"
 	"sync"
@@ -191,9 +190,8 @@ func TestPINCallbackAndSource(t *testing.T) {
 	if calls != 1 {
 		t.Errorf("PIN callback called %d times", calls)
 	}
-	pinFile := testfs.TempDir(t) + "/pin"
-	writeFile(t, pinFile, testPIN+"\n")
-	k, err = OpenKey("pkcs11:token=algos;object=p256?module-path="+softhsmModule+"&pin-source=file:"+pinFile, nil)
+	pinSource := pinFile(t, testPIN+"\n")
+	k, err = OpenKey("pkcs11:token=algos;object=p256?module-path="+softhsmModule+"&pin-source=file:"+pinSource, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,13 +18,8 @@ type TokenInfo struct {
 	MaxSessionCount uint // ulMaxSessionCount (0 = CK_UNAVAILABLE_INFORMATION or unlimited)
 }
 
-// Token flags used by this package (CK_TOKEN_INFO.flags).
-const (
-	CKF_LOGIN_REQUIRED                = 0x4
-	CKF_USER_PIN_INITIALIZED          = 0x8
-	CKF_PROTECTED_AUTHENTICATION_PATH = 0x100
-	CKF_TOKEN_INITIALIZED             = 0x400
-)
+// CKF_TOKEN_INITIALIZED is the TokenInfo.Flags bit of an initialized token.
+const CKF_TOKEN_INITIALIZED = 0x400
 
 // Object is an object found by Module.FindObjects: its handle and the
 // attributes that were asked for and could be read.

@@ -20,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nativetls/nativetls/internal/testfs"
 	"github.com/nativetls/nativetls/internal/testpki"
 )
 
@@ -105,7 +106,7 @@ func buildTestModule(t *testing.T) string {
 // writeTestKeys writes a root, and an ECDSA and an RSA leaf with keys, in
 // the test module's file names.
 func writeTestKeys(t *testing.T) (string, *x509.Certificate) {
-	dir := tempDir(t)
+	dir := testfs.TempDir(t)
 	o := testpki.Options{NotBefore: tmNotBefore, NotAfter: tmNotBefore.AddDate(10, 0, 0)}
 	root := testpki.Root("p11 test root", o)
 	write := func(name string, b []byte) {
@@ -141,6 +142,12 @@ func readRoot(t *testing.T, dir string) *x509.Certificate {
 		t.Fatal(err)
 	}
 	return c
+}
+
+// uriPath percent-encodes a file path for a pkcs11: URI attribute
+// (Windows paths have '\').
+func uriPath(p string) string {
+	return strings.NewReplacer("%", "%25", `\`, "%5C", " ", "%20").Replace(p)
 }
 
 func tmURI(mod, object, pin string) string {
@@ -250,13 +257,13 @@ func TestTestModuleErrors(t *testing.T) {
 	if _, err := OpenKey(tmURI(mod, "nope", "1234"), &Options{AllowedModules: []string{mod}}); !errors.Is(err, ErrKeyNotFound) {
 		t.Errorf("missing key: %v", err)
 	}
-	t.Setenv(ModulesEnv, "")
+	t.Setenv(modulesEnv, "")
 	if _, err := OpenKey(tmURI(mod, "ec", "1234"), nil); !errors.Is(err, ErrModuleRefused) {
 		t.Errorf("module in a temp dir, not allowed: %v", err)
 	}
-	t.Setenv(ModulesEnv, mod)
+	t.Setenv(modulesEnv, mod)
 	slots, err := Tokens(mod)
 	if err != nil || len(slots) != 1 || slots[0].Token.Label != "wine-test" {
-		t.Errorf("Tokens with %s set: %v %+v", ModulesEnv, err, slots)
+		t.Errorf("Tokens with %s set: %v %+v", modulesEnv, err, slots)
 	}
 }

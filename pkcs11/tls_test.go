@@ -1,29 +1,14 @@
 package pkcs11
 
 import (
-	"crypto"
-	"crypto/ecdsa"
-	"crypto/ed25519"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/rsa"
 	"crypto/tls"
 	"crypto/x509"
 	"fmt"
-	"github.com/nativetls/nativetls/internal/testfs"
 	"io"
 	"net"
-	"os"
 	"testing"
 	"time"
 )
-
-func writeFile(t testing.TB, path, s string) {
-	t.Helper()
-	if err := os.WriteFile(path, []byte(s), 0o600); err != nil {
-		t.Fatal(err)
-	}
-}
 
 // handshake runs one TLS handshake over net.Pipe with cert on the server,
 // at exactly version, optionally restricting the server's signature
@@ -37,19 +22,25 @@ func handshake(t testing.TB, cert tls.Certificate, version uint16, schemes []tls
 		roots.AddCert(shared.root)
 	}
 	sc := &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: version, MaxVersion: version}
-	cc := &tls.Config{RootCAs: roots, ServerName: "server.test", MinVersion: version, MaxVersion: version,
+	return pipeHandshake(sc, clientConfig(roots, version))
+}
+
+// clientConfig trusts roots for "server.test" at testNow; version 0 leaves
+// the versions to crypto/tls.
+func clientConfig(roots *x509.CertPool, version uint16) *tls.Config {
+	return &tls.Config{RootCAs: roots, ServerName: "server.test", MinVersion: version, MaxVersion: version,
 		Time: func() time.Time { return testNow }}
+}
+
+// pipeHandshake runs one handshake over net.Pipe between a server with sc
+// and a client with cc.
+func pipeHandshake(sc, cc *tls.Config) error {
 	c1, c2 := net.Pipe()
 	defer c1.Close()
 	defer c2.Close()
 	errc := make(chan error, 1)
-	go func() {
-		s := tls.Server(c1, sc)
-		errc <- s.Handshake()
-		c1.Close()
-	}()
-	c := tls.Client(c2, cc)
-	err := c.Handshake()
+	go func() { errc <- tls.Server(c1, sc).Handshake(); c1.Close() }()
+	err := tls.Client(c2, cc).Handshake()
 	c2.Close()
 	serr := <-errc
 	if err != nil && serr != nil {
@@ -61,18 +52,55 @@ func handshake(t testing.TB, cert tls.Certificate, version uint16, schemes []tls
 	return serr
 }
 
+// serveHello runs a TLS server with cert on loopback until the test ends,
+// writing "hello" to every client, and returns its address.
+func serveHello(t testing.TB, cert tls.Certificate) string {
+	t.Helper()
+	ln, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{cert}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				c.SetDeadline(time.Now().Add(30 * time.Second))
+				c.Write([]byte("hello"))
+			}()
+		}
+	}()
+	return ln.Addr().String()
+}
+
+// dialHello connects to a serveHello server at version, trusting roots,
+// and reads the greeting.
+func dialHello(addr string, roots *x509.CertPool, version uint16) error {
+	d := &net.Dialer{Timeout: 30 * time.Second}
+	c, err := tls.DialWithDialer(d, "tcp", addr, clientConfig(roots, version))
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(30 * time.Second))
+	buf := make([]byte, 5)
+	if _, err := io.ReadFull(c, buf); err != nil {
+		return err
+	}
+	if string(buf) != "hello" {
+		return fmt.Errorf("read %q, want \"hello\"", buf)
+	}
+	return nil
+}
+
 // goCert makes an in-memory key of the same kind with a certificate from
 // a throwaway CA, for the same handshake test.
 func goCert(t testing.TB, kind string) (tls.Certificate, *x509.Certificate) {
-	var key crypto.Signer
-	switch kind {
-	case "rsa":
-		key, _ = rsa.GenerateKey(rand.Reader, 2048)
-	case "ecdsa":
-		key, _ = ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	case "ed25519":
-		_, key, _ = ed25519.GenerateKey(rand.Reader)
-	}
+	key := goKey(kind)
 	ca, caKey := newTestCA(t, "go test ca")
 	leaf := makeCert(t, "server", key.Public(), ca, caKey, false, "server.test")
 	return tls.Certificate{Certificate: [][]byte{leaf.Raw}, PrivateKey: key, Leaf: leaf}, ca
@@ -133,65 +161,32 @@ func TestTLSHandshakeGoAndHSM(t *testing.T) {
 	}
 }
 
+// handshakeRSAKex runs a TLS 1.2 handshake with RSA key exchange, so the
+// server decrypts with the key.
 func handshakeRSAKex(t testing.TB, cert tls.Certificate) error {
 	roots := x509.NewCertPool()
 	roots.AddCert(shared.root)
-	sc := &tls.Config{Certificates: []tls.Certificate{cert}, MaxVersion: tls.VersionTLS12,
-		CipherSuites: []uint16{tls.TLS_RSA_WITH_AES_128_GCM_SHA256}}
-	cc := &tls.Config{RootCAs: roots, ServerName: "server.test", MaxVersion: tls.VersionTLS12,
-		CipherSuites: []uint16{tls.TLS_RSA_WITH_AES_128_GCM_SHA256}, Time: func() time.Time { return testNow }}
-	c1, c2 := net.Pipe()
-	defer c1.Close()
-	defer c2.Close()
-	errc := make(chan error, 1)
-	go func() { errc <- tls.Server(c1, sc).Handshake(); c1.Close() }()
-	err := tls.Client(c2, cc).Handshake()
-	c2.Close()
-	if serr := <-errc; err == nil {
-		err = serr
-	}
-	return err
+	rsaKex := []uint16{tls.TLS_RSA_WITH_AES_128_GCM_SHA256}
+	sc := &tls.Config{Certificates: []tls.Certificate{cert}, MaxVersion: tls.VersionTLS12, CipherSuites: rsaKex}
+	cc := clientConfig(roots, 0)
+	cc.MaxVersion, cc.CipherSuites = tls.VersionTLS12, rsaKex
+	return pipeHandshake(sc, cc)
 }
 
 // TestTLSServerFromURI configures a real TCP TLS server from a URI alone.
 func TestTLSServerFromURI(t *testing.T) {
 	sharedHSM(t)
-	pinFile := testfs.TempDir(t) + "/pin"
-	writeFile(t, pinFile, testPIN)
-	cert, err := LoadTLSCertificate("pkcs11:token=algos;object=p384?module-path="+softhsmModule+"&pin-source="+pinFile, nil)
+	cert, err := LoadTLSCertificate("pkcs11:token=algos;object=p384?module-path="+softhsmModule+"&pin-source="+pinFile(t, testPIN), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer cert.PrivateKey.(io.Closer).Close()
-	ln, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{cert}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				c.Write([]byte("hello"))
-				c.Close()
-			}()
-		}
-	}()
+	addr := serveHello(t, cert)
 	roots := x509.NewCertPool()
 	roots.AddCert(shared.root)
 	for _, v := range []uint16{tls.VersionTLS12, tls.VersionTLS13} {
-		c, err := tls.Dial("tcp", ln.Addr().String(), &tls.Config{RootCAs: roots, ServerName: "server.test",
-			MinVersion: v, MaxVersion: v, Time: func() time.Time { return testNow }})
-		if err != nil {
+		if err := dialHello(addr, roots, v); err != nil {
 			t.Fatalf("version %x: %v", v, err)
 		}
-		buf := make([]byte, 5)
-		if _, err := io.ReadFull(c, buf); err != nil || string(buf) != "hello" {
-			t.Fatalf("read %q %v", buf, err)
-		}
-		c.Close()
 	}
 }

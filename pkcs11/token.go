@@ -127,8 +127,8 @@ func (t *token) poolSize() int {
 		n = t.uri.MaxSessions
 	}
 	if n == 0 {
-		n = max(DefaultMaxSessions/4, 2*runtime.GOMAXPROCS(0))
-		n = min(n, DefaultMaxSessions)
+		n = max(defaultMaxSessions/4, 2*runtime.GOMAXPROCS(0))
+		n = min(n, defaultMaxSessions)
 		if tm := int(t.info.MaxSessionCount); tm > 0 && tm < n {
 			n = tm
 		}

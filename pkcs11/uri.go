@@ -99,6 +99,20 @@ func ParseURI(s string) (*URI, error) {
 	return u, nil
 }
 
+// parseTypedURI parses uri for a function that reads objects of type want
+// only: another type attribute is an error naming what (e.g. "a private
+// key"). An empty want takes every type.
+func parseTypedURI(uri, want, what string) (*URI, error) {
+	u, err := ParseURI(uri)
+	if err != nil {
+		return nil, err
+	}
+	if want != "" && u.Type != "" && u.Type != want {
+		return nil, &URIError{URI: u.Redacted(), Reason: fmt.Sprintf("type=%s cannot name %s; use type=%s or leave it out", u.Type, what, want)}
+	}
+	return u, nil
+}
+
 func (u *URI) parseAttr(attr string, query bool, bad func(string, ...any) error) error {
 	where := "path"
 	if query {
@@ -150,59 +164,74 @@ func (u *URI) parseAttr(attr string, query bool, bad func(string, ...any) error)
 	return u.setText(name, string(val), bad)
 }
 
+// setText checks and sets the standard attribute name, any but id.
 func (u *URI) setText(name, v string, bad func(string, ...any) error) error {
 	switch name {
-	case "token":
-		u.Token = v
-	case "manufacturer":
-		u.Manufacturer = v
-	case "serial":
-		u.Serial = v
-	case "model":
-		u.Model = v
-	case "library-manufacturer":
-		u.LibraryManufacturer = v
-	case "library-description":
-		u.LibraryDescription = v
 	case "library-version":
 		if !validVersion(v) {
 			return bad("library-version %q must be digits, optionally \".\" and digits", v)
 		}
-		u.LibraryVersion = v
-	case "slot-description":
-		u.SlotDescription = v
-	case "slot-manufacturer":
-		u.SlotManufacturer = v
 	case "slot-id":
 		n, err := parseDigits(v)
 		if err != nil {
 			return bad("slot-id %q: %v", v, err)
 		}
 		u.SlotID = uint(n)
-	case "object":
-		u.Object = v
+		return nil
 	case "type":
 		if !uriTypes[v] {
 			return bad("type %q must be one of public, private, cert, secret-key, data", v)
 		}
-		u.Type = v
 	case "module-name":
 		if !validModuleName(v) {
 			return bad("module-name %q must be a bare library name: no '/', '\\', \"..\" or NUL (use module-path for a file)", v)
 		}
-		u.ModuleName = v
-	case "module-path":
-		u.ModulePath = v
-	case "pin-value":
-		u.PINValue = v
-	case "pin-source":
-		u.PINSource = v
 	case "max-sessions":
 		n, err := parseDigits(v)
 		if err != nil || n == 0 || n > 1<<20 {
 			return bad("max-sessions %q must be a number from 1 to 1048576", v)
 		}
 		u.MaxSessions = int(n)
+		return nil
+	}
+	*u.textField(name) = v
+	return nil
+}
+
+// textField returns the string field that holds the standard attribute
+// name, or nil for id, slot-id, max-sessions and unknown names.
+func (u *URI) textField(name string) *string {
+	switch name {
+	case "token":
+		return &u.Token
+	case "manufacturer":
+		return &u.Manufacturer
+	case "serial":
+		return &u.Serial
+	case "model":
+		return &u.Model
+	case "library-manufacturer":
+		return &u.LibraryManufacturer
+	case "library-description":
+		return &u.LibraryDescription
+	case "library-version":
+		return &u.LibraryVersion
+	case "slot-description":
+		return &u.SlotDescription
+	case "slot-manufacturer":
+		return &u.SlotManufacturer
+	case "object":
+		return &u.Object
+	case "type":
+		return &u.Type
+	case "module-name":
+		return &u.ModuleName
+	case "module-path":
+		return &u.ModulePath
+	case "pin-value":
+		return &u.PINValue
+	case "pin-source":
+		return &u.PINSource
 	}
 	return nil
 }
@@ -220,44 +249,17 @@ func (u *URI) Has(name string) bool {
 
 // value returns the encoded-ready raw value of a standard attribute.
 func (u *URI) value(name string) (string, bool) {
+	if p := u.textField(name); p != nil {
+		return *p, true
+	}
 	switch name {
-	case "token":
-		return u.Token, true
-	case "manufacturer":
-		return u.Manufacturer, true
-	case "serial":
-		return u.Serial, true
-	case "model":
-		return u.Model, true
-	case "library-manufacturer":
-		return u.LibraryManufacturer, true
-	case "library-description":
-		return u.LibraryDescription, true
-	case "library-version":
-		return u.LibraryVersion, true
-	case "slot-description":
-		return u.SlotDescription, true
-	case "slot-manufacturer":
-		return u.SlotManufacturer, true
 	case "slot-id":
 		if u.present["slot-id"] {
 			return strconv.FormatUint(uint64(u.SlotID), 10), true
 		}
 		return "", true
-	case "object":
-		return u.Object, true
 	case "id":
 		return string(u.ID), true
-	case "type":
-		return u.Type, true
-	case "module-name":
-		return u.ModuleName, true
-	case "module-path":
-		return u.ModulePath, true
-	case "pin-value":
-		return u.PINValue, true
-	case "pin-source":
-		return u.PINSource, true
 	case "max-sessions":
 		if u.MaxSessions > 0 {
 			return strconv.Itoa(u.MaxSessions), true

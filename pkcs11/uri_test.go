@@ -3,6 +3,7 @@ package pkcs11
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -23,23 +24,25 @@ func TestParseURI(t *testing.T) {
 	}
 }
 
+// rfc7512Examples are the examples of RFC 7512 section 3.
+var rfc7512Examples = []string{
+	"pkcs11:",
+	"pkcs11:object=my-pubkey;type=public",
+	"pkcs11:object=my-key;type=private?pin-source=file:/etc/token",
+	"pkcs11:token=The%20Software%20PKCS%2311%20Softtoken;manufacturer=Snake%20Oil,%20Inc.;model=1.0;object=my-certificate;type=cert;id=%69%95%3E%5C%F4%BD%EC%91;serial=?pin-source=file:/etc/token_pin",
+	"pkcs11:object=my-sign-key;type=private?module-name=mypkcs11",
+	"pkcs11:object=my-sign-key;type=private?module-path=/mnt/libmypkcs11.so.1",
+	"pkcs11:token=Software%20PKCS%2311%20softtoken;manufacturer=Snake%20Oil,%20Inc.?pin-value=the-pin",
+	"pkcs11:slot-description=Sun%20Metaslot",
+	"pkcs11:library-manufacturer=Snake%20Oil,%20Inc.;library-description=Soft%20Token%20Library;library-version=1.23",
+	"pkcs11:token=My%20token%25%20created%20by%20Joe;library-version=3;id=%01%02%03%Ba%dd%Ca%fe%04%05%06",
+	"pkcs11:token=A%20name%20with%20a%20substring%20%25%3B;object=my-certificate;type=cert",
+	"pkcs11:token=Name%20with%20a%20small%20A%20with%20acute:%20%C3%A1;object=my-certificate;type=cert",
+	"pkcs11:token=my-token;object=my-certificate;type=cert;vendor-aaa=value-a?pin-source=file:/etc/token_pin&vendor-bbb=value-b",
+}
+
 func TestParseURIExamplesRFC7512(t *testing.T) {
-	// The examples of RFC 7512 section 3.
-	for _, s := range []string{
-		"pkcs11:",
-		"pkcs11:object=my-pubkey;type=public",
-		"pkcs11:object=my-key;type=private?pin-source=file:/etc/token",
-		"pkcs11:token=The%20Software%20PKCS%2311%20Softtoken;manufacturer=Snake%20Oil,%20Inc.;model=1.0;object=my-certificate;type=cert;id=%69%95%3E%5C%F4%BD%EC%91;serial=?pin-source=file:/etc/token_pin",
-		"pkcs11:object=my-sign-key;type=private?module-name=mypkcs11",
-		"pkcs11:object=my-sign-key;type=private?module-path=/mnt/libmypkcs11.so.1",
-		"pkcs11:token=Software%20PKCS%2311%20softtoken;manufacturer=Snake%20Oil,%20Inc.?pin-value=the-pin",
-		"pkcs11:slot-description=Sun%20Metaslot",
-		"pkcs11:library-manufacturer=Snake%20Oil,%20Inc.;library-description=Soft%20Token%20Library;library-version=1.23",
-		"pkcs11:token=My%20token%25%20created%20by%20Joe;library-version=3;id=%01%02%03%Ba%dd%Ca%fe%04%05%06",
-		"pkcs11:token=A%20name%20with%20a%20substring%20%25%3B;object=my-certificate;type=cert",
-		"pkcs11:token=Name%20with%20a%20small%20A%20with%20acute:%20%C3%A1;object=my-certificate;type=cert",
-		"pkcs11:token=my-token;object=my-certificate;type=cert;vendor-aaa=value-a?pin-source=file:/etc/token_pin&vendor-bbb=value-b",
-	} {
+	for _, s := range rfc7512Examples {
 		u, err := ParseURI(s)
 		if strings.Contains(s, "vendor-aaa") {
 			// RFC's example uses un-prefixed vendor names; we require x-.
@@ -132,13 +135,15 @@ func TestParseURIVendor(t *testing.T) {
 	}
 }
 
+// FuzzParseURI checks that every URI that parses survives String and
+// ParseURI unchanged; the seeds add the RFC's examples.
 func FuzzParseURI(f *testing.F) {
-	for _, s := range []string{
+	for _, s := range append([]string{
 		"pkcs11:token=web;object=server",
 		"pkcs11:id=%01%02;type=cert?pin-value=1+2&module-path=/usr/lib/x.so",
 		"pkcs11:slot-id=1;library-version=1.2;x-v=a?max-sessions=3&x-q=%25",
 		"pkcs11:serial=;token=%C3%A1",
-	} {
+	}, rfc7512Examples...) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -158,4 +163,17 @@ func FuzzParseURI(f *testing.F) {
 			t.Fatalf("round trip changed %q: %q vs %q", s, out, u2.String())
 		}
 	})
+}
+
+// TestTypedURIs: OpenKey names private keys and LoadCertificates
+// certificates; another type attribute is refused before any module loads.
+func TestTypedURIs(t *testing.T) {
+	_, err := OpenKey("pkcs11:token=x;type=cert", nil)
+	if want := "type=cert cannot name a private key; use type=private or leave it out"; !errors.Is(err, ErrInvalidURI) || !strings.Contains(fmt.Sprint(err), want) {
+		t.Errorf("OpenKey: %v, want %q", err, want)
+	}
+	_, err = LoadCertificates("pkcs11:token=x;type=private", nil)
+	if want := "type=private cannot name certificates; use type=cert or leave it out"; !errors.Is(err, ErrInvalidURI) || !strings.Contains(fmt.Sprint(err), want) {
+		t.Errorf("LoadCertificates: %v, want %q", err, want)
+	}
 }

@@ -2,14 +2,16 @@ package p11raw
 
 import (
 	"fmt"
-	"github.com/nativetls/nativetls/internal/testfs"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"reflect"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/nativetls/nativetls/internal/testfs"
 )
 
 // platformABIs are the platforms the layout table covers.
@@ -23,59 +25,33 @@ var platformABIs = map[string]abi{
 	"windows/386":   {ulong: 4, ptr: 4, packed: true},
 }
 
-// want is the layout of the PKCS#11 headers (pkcs11t.h with natural
-// alignment, or #pragma pack(1) on Windows): field offsets, then size.
+// want maps a structure to its field offsets, then its size.
 type want map[string][]int
 
-var lp64 = want{
-	"CK_VERSION":              {0, 1, 2},
-	"CK_INFO":                 {0, 2, 40, 48, 80, 88},
-	"CK_SLOT_INFO":            {0, 64, 96, 104, 106, 112},
-	"CK_TOKEN_INFO":           {0, 32, 64, 80, 96, 104, 112, 120, 128, 136, 144, 152, 160, 168, 176, 184, 186, 188, 208},
-	"CK_SESSION_INFO":         {0, 8, 16, 24, 32},
-	"CK_MECHANISM_INFO":       {0, 8, 16, 24},
-	"CK_ATTRIBUTE":            {0, 8, 16, 24},
-	"CK_MECHANISM":            {0, 8, 16, 24},
-	"CK_RSA_PKCS_PSS_PARAMS":  {0, 8, 16, 24},
-	"CK_RSA_PKCS_OAEP_PARAMS": {0, 8, 16, 24, 32, 40},
-	"CK_C_INITIALIZE_ARGS":    {0, 8, 16, 24, 32, 40, 48},
-	"CK_FUNCTION_LIST":        {0, 8, 552},
+// headerLayouts is the layout of each structure in the PKCS#11 headers
+// (pkcs11t.h with natural alignment, or #pragma pack(1) on Windows), one
+// column per ABI in abiColumns: LP64, win64, win32.
+var headerLayouts = map[string][3][]int{
+	"CK_VERSION":              {{0, 1, 2}, {0, 1, 2}, {0, 1, 2}},
+	"CK_INFO":                 {{0, 2, 40, 48, 80, 88}, {0, 2, 34, 38, 70, 72}, {0, 2, 34, 38, 70, 72}},
+	"CK_SLOT_INFO":            {{0, 64, 96, 104, 106, 112}, {0, 64, 96, 100, 102, 104}, {0, 64, 96, 100, 102, 104}},
+	"CK_SESSION_INFO":         {{0, 8, 16, 24, 32}, {0, 4, 8, 12, 16}, {0, 4, 8, 12, 16}},
+	"CK_MECHANISM_INFO":       {{0, 8, 16, 24}, {0, 4, 8, 12}, {0, 4, 8, 12}},
+	"CK_ATTRIBUTE":            {{0, 8, 16, 24}, {0, 4, 12, 16}, {0, 4, 8, 12}},
+	"CK_MECHANISM":            {{0, 8, 16, 24}, {0, 4, 12, 16}, {0, 4, 8, 12}},
+	"CK_RSA_PKCS_PSS_PARAMS":  {{0, 8, 16, 24}, {0, 4, 8, 12}, {0, 4, 8, 12}},
+	"CK_RSA_PKCS_OAEP_PARAMS": {{0, 8, 16, 24, 32, 40}, {0, 4, 8, 12, 20, 24}, {0, 4, 8, 12, 16, 20}},
+	"CK_C_INITIALIZE_ARGS":    {{0, 8, 16, 24, 32, 40, 48}, {0, 8, 16, 24, 32, 36, 44}, {0, 4, 8, 12, 16, 20, 24}},
+	"CK_FUNCTION_LIST":        {{0, 8, 552}, {0, 2, 546}, {0, 2, 274}},
+	"CK_TOKEN_INFO": {
+		{0, 32, 64, 80, 96, 104, 112, 120, 128, 136, 144, 152, 160, 168, 176, 184, 186, 188, 208},
+		{0, 32, 64, 80, 96, 100, 104, 108, 112, 116, 120, 124, 128, 132, 136, 140, 142, 144, 160},
+		{0, 32, 64, 80, 96, 100, 104, 108, 112, 116, 120, 124, 128, 132, 136, 140, 142, 144, 160},
+	},
 }
 
-var win64 = want{
-	"CK_VERSION":              {0, 1, 2},
-	"CK_INFO":                 {0, 2, 34, 38, 70, 72},
-	"CK_SLOT_INFO":            {0, 64, 96, 100, 102, 104},
-	"CK_TOKEN_INFO":           {0, 32, 64, 80, 96, 100, 104, 108, 112, 116, 120, 124, 128, 132, 136, 140, 142, 144, 160},
-	"CK_SESSION_INFO":         {0, 4, 8, 12, 16},
-	"CK_MECHANISM_INFO":       {0, 4, 8, 12},
-	"CK_ATTRIBUTE":            {0, 4, 12, 16},
-	"CK_MECHANISM":            {0, 4, 12, 16},
-	"CK_RSA_PKCS_PSS_PARAMS":  {0, 4, 8, 12},
-	"CK_RSA_PKCS_OAEP_PARAMS": {0, 4, 8, 12, 20, 24},
-	"CK_C_INITIALIZE_ARGS":    {0, 8, 16, 24, 32, 36, 44},
-	"CK_FUNCTION_LIST":        {0, 2, 546},
-}
-
-var win32 = want{
-	"CK_VERSION":              {0, 1, 2},
-	"CK_INFO":                 {0, 2, 34, 38, 70, 72},
-	"CK_SLOT_INFO":            {0, 64, 96, 100, 102, 104},
-	"CK_TOKEN_INFO":           {0, 32, 64, 80, 96, 100, 104, 108, 112, 116, 120, 124, 128, 132, 136, 140, 142, 144, 160},
-	"CK_SESSION_INFO":         {0, 4, 8, 12, 16},
-	"CK_MECHANISM_INFO":       {0, 4, 8, 12},
-	"CK_ATTRIBUTE":            {0, 4, 8, 12},
-	"CK_MECHANISM":            {0, 4, 8, 12},
-	"CK_RSA_PKCS_PSS_PARAMS":  {0, 4, 8, 12},
-	"CK_RSA_PKCS_OAEP_PARAMS": {0, 4, 8, 12, 16, 20},
-	"CK_C_INITIALIZE_ARGS":    {0, 4, 8, 12, 16, 20, 24},
-	"CK_FUNCTION_LIST":        {0, 2, 274},
-}
-
-var wantByPlatform = map[string]want{
-	"linux/amd64": lp64, "linux/arm64": lp64, "darwin/arm64": lp64, "darwin/amd64": lp64, "freebsd/amd64": lp64,
-	"windows/amd64": win64, "windows/386": win32,
-}
+// abiColumns are the ABIs of headerLayouts' columns.
+var abiColumns = [3]abi{{ulong: 8, ptr: 8}, {ulong: 4, ptr: 8, packed: true}, {ulong: 4, ptr: 4, packed: true}}
 
 // got flattens layoutsFor(a) into the same shape (CK_FUNCTION_LIST: the
 // version, C_Initialize, size).
@@ -95,10 +71,15 @@ func got(a abi) want {
 // against the headers' layout.
 func TestLayoutTable(t *testing.T) {
 	for plat, a := range platformABIs {
-		g, w := got(a), wantByPlatform[plat]
-		for name, offs := range w {
-			if !reflect.DeepEqual(g[name], offs) {
-				t.Errorf("%s %s: offsets+size %v, headers say %v", plat, name, g[name], offs)
+		col := slices.Index(abiColumns[:], a)
+		if col < 0 {
+			t.Errorf("%s: ABI %+v has no column in headerLayouts", plat, a)
+			continue
+		}
+		g := got(a)
+		for name, layouts := range headerLayouts {
+			if !reflect.DeepEqual(g[name], layouts[col]) {
+				t.Errorf("%s %s: offsets+size %v, headers say %v", plat, name, g[name], layouts[col])
 			}
 		}
 	}

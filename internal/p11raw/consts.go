@@ -174,6 +174,7 @@ const (
 	CKG_MGF1_SHA256           = 0x2
 
 	CKF_TOKEN_PRESENT  = 0x1 // CK_SLOT_INFO.flags
+	CKF_LOGIN_REQUIRED = 0x4 // CK_TOKEN_INFO.flags
 	CKF_RW_SESSION     = 0x2 // C_OpenSession flags
 	CKF_SERIAL_SESSION = 0x4
 	CKF_OS_LOCKING_OK  = 0x2 // CK_C_INITIALIZE_ARGS.flags

@@ -49,6 +49,19 @@ func str(b []byte, l structLayout, i, n int) string { return string(b[l.off[i] :
 
 func ver(b []byte, off int) Version { return Version{b[off], b[off+1]} }
 
+// callOut calls fn with args and then a buffer for the structure laid
+// out as l that the module fills (C_GetInfo, C_GetSlotInfo, ...); it
+// returns the buffer.
+func (c *Ctx) callOut(l structLayout, fn int, args ...uintptr) ([]byte, error) {
+	var a arena
+	defer a.release()
+	b := a.alloc(l.size)
+	if err := c.call(fn, append(args, a.addr(b))...); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
 // getUN reads a CK_ULONG, mapping a 32-bit CK_UNAVAILABLE_INFORMATION to
 // ^uint(0).
 func getUN(b []byte, off int) uint {
@@ -61,11 +74,9 @@ func getUN(b []byte, off int) uint {
 
 // GetInfo calls C_GetInfo.
 func (c *Ctx) GetInfo() (Info, error) {
-	var a arena
-	defer a.release()
 	l := lay.info
-	b := a.alloc(l.size)
-	if err := c.call(fnGetInfo, a.addr(b)); err != nil {
+	b, err := c.callOut(l, fnGetInfo)
+	if err != nil {
 		return Info{}, err
 	}
 	return Info{ver(b, l.off[0]), str(b, l, 1, 32), getU(b, l.off[2]), str(b, l, 3, 32), ver(b, l.off[4])}, nil
@@ -121,11 +132,9 @@ func (c *Ctx) ulongList(f func(a *arena, buf, n uintptr) error) ([]uint, error) 
 
 // GetSlotInfo calls C_GetSlotInfo.
 func (c *Ctx) GetSlotInfo(slot uint) (SlotInfo, error) {
-	var a arena
-	defer a.release()
 	l := lay.slotInfo
-	b := a.alloc(l.size)
-	if err := c.call(fnGetSlotInfo, uintptr(slot), a.addr(b)); err != nil {
+	b, err := c.callOut(l, fnGetSlotInfo, uintptr(slot))
+	if err != nil {
 		return SlotInfo{}, err
 	}
 	return SlotInfo{str(b, l, 0, 64), str(b, l, 1, 32), getU(b, l.off[2]), ver(b, l.off[3]), ver(b, l.off[4])}, nil
@@ -133,11 +142,9 @@ func (c *Ctx) GetSlotInfo(slot uint) (SlotInfo, error) {
 
 // GetTokenInfo calls C_GetTokenInfo.
 func (c *Ctx) GetTokenInfo(slot uint) (TokenInfo, error) {
-	var a arena
-	defer a.release()
 	l := lay.tokenInfo
-	b := a.alloc(l.size)
-	if err := c.call(fnGetTokenInfo, uintptr(slot), a.addr(b)); err != nil {
+	b, err := c.callOut(l, fnGetTokenInfo, uintptr(slot))
+	if err != nil {
 		return TokenInfo{}, err
 	}
 	u := func(i int) uint { return getUN(b, l.off[i]) }
@@ -165,11 +172,9 @@ func (c *Ctx) GetMechanismList(slot uint) ([]*Mechanism, error) {
 
 // GetMechanismInfo calls C_GetMechanismInfo.
 func (c *Ctx) GetMechanismInfo(slot, mech uint) (MechanismInfo, error) {
-	var a arena
-	defer a.release()
 	l := lay.mechInfo
-	b := a.alloc(l.size)
-	if err := c.call(fnGetMechanismInfo, uintptr(slot), uintptr(mech), a.addr(b)); err != nil {
+	b, err := c.callOut(l, fnGetMechanismInfo, uintptr(slot), uintptr(mech))
+	if err != nil {
 		return MechanismInfo{}, err
 	}
 	return MechanismInfo{getU(b, l.off[0]), getU(b, l.off[1]), getU(b, l.off[2])}, nil

@@ -46,36 +46,31 @@ func (a *arena) cstr(s string) uintptr {
 
 func (a *arena) release() { a.pin.Unpin() }
 
-// putU writes a CK_ULONG at off.
-func putU(b []byte, off int, v uint) {
-	if nativeABI.ulong == 4 {
+// putWord writes v at off as a size-byte (4 or 8) native-endian word.
+func putWord(b []byte, off, size int, v uint64) {
+	if size == 4 {
 		binary.NativeEndian.PutUint32(b[off:], uint32(v))
 		return
 	}
-	binary.NativeEndian.PutUint64(b[off:], uint64(v))
+	binary.NativeEndian.PutUint64(b[off:], v)
 }
+
+// getWord reads a size-byte (4 or 8) native-endian word at off.
+func getWord(b []byte, off, size int) uint64 {
+	if size == 4 {
+		return uint64(binary.NativeEndian.Uint32(b[off:]))
+	}
+	return binary.NativeEndian.Uint64(b[off:])
+}
+
+// putU writes a CK_ULONG at off.
+func putU(b []byte, off int, v uint) { putWord(b, off, nativeABI.ulong, uint64(v)) }
 
 // getU reads a CK_ULONG at off.
-func getU(b []byte, off int) uint {
-	if nativeABI.ulong == 4 {
-		return uint(binary.NativeEndian.Uint32(b[off:]))
-	}
-	return uint(binary.NativeEndian.Uint64(b[off:]))
-}
+func getU(b []byte, off int) uint { return uint(getWord(b, off, nativeABI.ulong)) }
 
 // putP writes a pointer at off.
-func putP(b []byte, off int, p uintptr) {
-	if nativeABI.ptr == 4 {
-		binary.NativeEndian.PutUint32(b[off:], uint32(p))
-		return
-	}
-	binary.NativeEndian.PutUint64(b[off:], uint64(p))
-}
+func putP(b []byte, off int, p uintptr) { putWord(b, off, nativeABI.ptr, uint64(p)) }
 
 // getP reads a pointer at off.
-func getP(b []byte, off int) uintptr {
-	if nativeABI.ptr == 4 {
-		return uintptr(binary.NativeEndian.Uint32(b[off:]))
-	}
-	return uintptr(binary.NativeEndian.Uint64(b[off:]))
-}
+func getP(b []byte, off int) uintptr { return uintptr(getWord(b, off, nativeABI.ptr)) }

@@ -25,11 +25,9 @@ func (c *Ctx) CloseAllSessions(slot uint) error { return c.call(fnCloseAllSessio
 
 // GetSessionInfo calls C_GetSessionInfo.
 func (c *Ctx) GetSessionInfo(sh SessionHandle) (SessionInfo, error) {
-	var a arena
-	defer a.release()
 	l := lay.sessionInfo
-	b := a.alloc(l.size)
-	if err := c.call(fnGetSessionInfo, uintptr(sh), a.addr(b)); err != nil {
+	b, err := c.callOut(l, fnGetSessionInfo, uintptr(sh))
+	if err != nil {
 		return SessionInfo{}, err
 	}
 	return SessionInfo{getU(b, l.off[0]), getU(b, l.off[1]), getU(b, l.off[2]), getU(b, l.off[3])}, nil

@@ -9,38 +9,22 @@ import (
 	"crypto/rsa"
 	"crypto/sha1"
 	"crypto/sha256"
-	"fmt"
-	"github.com/nativetls/nativetls/internal/testfs"
 	"math/big"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
-)
 
-const softhsm = "/usr/lib/softhsm/libsofthsm2.so"
+	"github.com/nativetls/nativetls/internal/softhsmtest"
+	"github.com/nativetls/nativetls/internal/testfs"
+)
 
 // openSoftHSM initializes a fresh SoftHSM token "raw" (PIN 1234) and
 // returns a logged-in read-write session on it.
 func openSoftHSM(t *testing.T) (*Ctx, SessionHandle) {
 	t.Helper()
-	if runtime.GOOS != "linux" {
-		t.Skip("SoftHSM2 tests run on Linux")
-	}
-	if _, err := os.Stat(softhsm); err != nil {
-		t.Skip("SoftHSM2 missing: apt-get install -y softhsm2")
-	}
-	dir := testfs.TempDir(t)
-	conf := filepath.Join(dir, "softhsm2.conf")
-	os.MkdirAll(filepath.Join(dir, "tokens"), 0o700)
-	os.WriteFile(conf, []byte(fmt.Sprintf("directories.tokendir = %s/tokens\nobjectstore.backend = file\nlog.level = ERROR\n", dir)), 0o600)
-	t.Setenv("SOFTHSM2_CONF", conf)
-	if out, err := exec.Command("softhsm2-util", "--init-token", "--free", "--label", "raw", "--pin", "1234", "--so-pin", "5678").CombinedOutput(); err != nil {
-		t.Fatalf("softhsm2-util: %v\n%s", err, out)
-	}
-	c, err := New(softhsm)
+	h := softhsmtest.New(t, testfs.TempDir(t), nil)
+	t.Setenv("SOFTHSM2_CONF", h.Conf)
+	h.InitToken(t, "raw")
+	c, err := New(h.Module)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +59,7 @@ func openSoftHSM(t *testing.T) (*Ctx, SessionHandle) {
 	if err := c.Login(sh, CKU_USER, "0000"); err != Error(CKR_PIN_INCORRECT) {
 		t.Fatalf("wrong PIN: %v", err)
 	}
-	if err := c.Login(sh, CKU_USER, "1234"); err != nil {
+	if err := c.Login(sh, CKU_USER, softhsmtest.PIN); err != nil {
 		t.Fatal(err)
 	}
 	si, err := c.GetSessionInfo(sh)

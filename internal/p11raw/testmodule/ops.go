@@ -19,19 +19,19 @@ import (
 
 // Sessions, login, object search, attributes and signing.
 
-// sess returns the session h with the lock held (nil: unlock and fail).
-func sess(h C.CK_SESSION_HANDLE) (*session, C.CK_RV) {
+// inSession runs f on the session h with the lock held; it fails without
+// calling f if the module is not initialized or h is not an open session.
+func inSession(h C.CK_SESSION_HANDLE, f func(s *session) C.CK_RV) C.CK_RV {
 	st.Lock()
+	defer st.Unlock()
 	if !st.init {
-		st.Unlock()
-		return nil, C.CKR_CRYPTOKI_NOT_INITIALIZED
+		return C.CKR_CRYPTOKI_NOT_INITIALIZED
 	}
 	s := st.sessions[h]
 	if s == nil {
-		st.Unlock()
-		return nil, C.CKR_SESSION_HANDLE_INVALID
+		return C.CKR_SESSION_HANDLE_INVALID
 	}
-	return s, C.CKR_OK
+	return f(s)
 }
 
 //export goOpenSession
@@ -49,30 +49,24 @@ func goOpenSession(h *C.CK_SESSION_HANDLE) C.CK_RV {
 
 //export goSessionState
 func goSessionState(h C.CK_SESSION_HANDLE, state *C.CK_ULONG) C.CK_RV {
-	_, rv := sess(h)
-	if rv != C.CKR_OK {
-		return rv
-	}
-	defer st.Unlock()
-	*state = C.CKS_RO_PUBLIC_SESSION
-	if st.loggedIn {
-		*state = C.CKS_RO_USER_FUNCTIONS
-	}
-	return C.CKR_OK
+	return inSession(h, func(*session) C.CK_RV {
+		*state = C.CKS_RO_PUBLIC_SESSION
+		if st.loggedIn {
+			*state = C.CKS_RO_USER_FUNCTIONS
+		}
+		return C.CKR_OK
+	})
 }
 
 //export goCloseSession
 func goCloseSession(h C.CK_SESSION_HANDLE) C.CK_RV {
-	_, rv := sess(h)
-	if rv != C.CKR_OK {
-		return rv
-	}
-	defer st.Unlock()
-	delete(st.sessions, h)
-	if len(st.sessions) == 0 {
-		st.loggedIn = false
-	}
-	return C.CKR_OK
+	return inSession(h, func(*session) C.CK_RV {
+		delete(st.sessions, h)
+		if len(st.sessions) == 0 {
+			st.loggedIn = false
+		}
+		return C.CKR_OK
+	})
 }
 
 //export goCloseAllSessions
@@ -86,101 +80,83 @@ func goCloseAllSessions(slot C.CK_SLOT_ID) C.CK_RV {
 
 //export goLogin
 func goLogin(h C.CK_SESSION_HANDLE, user C.CK_USER_TYPE, pin *C.CK_UTF8CHAR, n C.CK_ULONG) C.CK_RV {
-	_, rv := sess(h)
-	if rv != C.CKR_OK {
-		return rv
-	}
-	defer st.Unlock()
-	if user == C.CKU_USER && st.loggedIn {
-		return C.CKR_USER_ALREADY_LOGGED_IN
-	}
-	if pin == nil || C.GoStringN((*C.char)(unsafe.Pointer(pin)), C.int(n)) != testPIN {
-		return C.CKR_PIN_INCORRECT
-	}
-	st.loggedIn = true
-	return C.CKR_OK
+	return inSession(h, func(*session) C.CK_RV {
+		if user == C.CKU_USER && st.loggedIn {
+			return C.CKR_USER_ALREADY_LOGGED_IN
+		}
+		if pin == nil || C.GoStringN((*C.char)(unsafe.Pointer(pin)), C.int(n)) != testPIN {
+			return C.CKR_PIN_INCORRECT
+		}
+		st.loggedIn = true
+		return C.CKR_OK
+	})
 }
 
 //export goLogout
 func goLogout(h C.CK_SESSION_HANDLE) C.CK_RV {
-	_, rv := sess(h)
-	if rv != C.CKR_OK {
-		return rv
-	}
-	defer st.Unlock()
-	if !st.loggedIn {
-		return C.CKR_USER_NOT_LOGGED_IN
-	}
-	st.loggedIn = false
-	return C.CKR_OK
+	return inSession(h, func(*session) C.CK_RV {
+		if !st.loggedIn {
+			return C.CKR_USER_NOT_LOGGED_IN
+		}
+		st.loggedIn = false
+		return C.CKR_OK
+	})
 }
 
 //export goFindInit
 func goFindInit(h C.CK_SESSION_HANDLE) C.CK_RV {
-	s, rv := sess(h)
-	if rv != C.CKR_OK {
-		return rv
-	}
-	defer st.Unlock()
-	if s.finding {
-		return C.CKR_OPERATION_ACTIVE
-	}
-	s.finding, s.tmpl, s.find = true, map[uint][]byte{}, nil
-	for i, o := range st.objects {
-		if !o.private || st.loggedIn {
-			s.find = append(s.find, C.CK_OBJECT_HANDLE(i+1))
+	return inSession(h, func(s *session) C.CK_RV {
+		if s.finding {
+			return C.CKR_OPERATION_ACTIVE
 		}
-	}
-	return C.CKR_OK
+		s.finding, s.tmpl, s.find = true, map[uint][]byte{}, nil
+		for i, o := range st.objects {
+			if !o.private || st.loggedIn {
+				s.find = append(s.find, C.CK_OBJECT_HANDLE(i+1))
+			}
+		}
+		return C.CKR_OK
+	})
 }
 
 //export goFindAdd
 func goFindAdd(h C.CK_SESSION_HANDLE, typ C.CK_ATTRIBUTE_TYPE, v unsafe.Pointer, n C.CK_ULONG) C.CK_RV {
-	s, rv := sess(h)
-	if rv != C.CKR_OK {
-		return rv
-	}
-	defer st.Unlock()
-	want := C.GoBytes(v, C.int(n))
-	kept := s.find[:0]
-	for _, oh := range s.find {
-		if string(st.objects[oh-1].attrs[uint(typ)]) == string(want) {
-			kept = append(kept, oh)
+	return inSession(h, func(s *session) C.CK_RV {
+		want := C.GoBytes(v, C.int(n))
+		kept := s.find[:0]
+		for _, oh := range s.find {
+			if string(st.objects[oh-1].attrs[uint(typ)]) == string(want) {
+				kept = append(kept, oh)
+			}
 		}
-	}
-	s.find = kept
-	return C.CKR_OK
+		s.find = kept
+		return C.CKR_OK
+	})
 }
 
 //export goFindObjects
 func goFindObjects(h C.CK_SESSION_HANDLE, out *C.CK_OBJECT_HANDLE, max C.CK_ULONG, count *C.CK_ULONG) C.CK_RV {
-	s, rv := sess(h)
-	if rv != C.CKR_OK {
-		return rv
-	}
-	defer st.Unlock()
-	if !s.finding {
-		return C.CKR_OPERATION_NOT_INITIALIZED
-	}
-	n := min(int(max), len(s.find))
-	copy(unsafe.Slice(out, int(max)), s.find[:n])
-	s.find = s.find[n:]
-	*count = C.CK_ULONG(n)
-	return C.CKR_OK
+	return inSession(h, func(s *session) C.CK_RV {
+		if !s.finding {
+			return C.CKR_OPERATION_NOT_INITIALIZED
+		}
+		n := min(int(max), len(s.find))
+		copy(unsafe.Slice(out, int(max)), s.find[:n])
+		s.find = s.find[n:]
+		*count = C.CK_ULONG(n)
+		return C.CKR_OK
+	})
 }
 
 //export goFindFinal
 func goFindFinal(h C.CK_SESSION_HANDLE) C.CK_RV {
-	s, rv := sess(h)
-	if rv != C.CKR_OK {
-		return rv
-	}
-	defer st.Unlock()
-	if !s.finding {
-		return C.CKR_OPERATION_NOT_INITIALIZED
-	}
-	s.finding, s.find = false, nil
-	return C.CKR_OK
+	return inSession(h, func(s *session) C.CK_RV {
+		if !s.finding {
+			return C.CKR_OPERATION_NOT_INITIALIZED
+		}
+		s.finding, s.find = false, nil
+		return C.CKR_OK
+	})
 }
 
 // obj returns the object o as the session may see it (lock held).
@@ -197,66 +173,60 @@ func obj(o C.CK_OBJECT_HANDLE) *object {
 
 //export goGetAttr
 func goGetAttr(h C.CK_SESSION_HANDLE, o C.CK_OBJECT_HANDLE, typ C.CK_ATTRIBUTE_TYPE, v unsafe.Pointer, n *C.CK_ULONG) C.CK_RV {
-	_, rv := sess(h)
-	if rv != C.CKR_OK {
-		return rv
-	}
-	defer st.Unlock()
-	ob := obj(o)
-	if ob == nil {
-		return C.CKR_OBJECT_HANDLE_INVALID
-	}
-	val, ok := ob.attrs[uint(typ)]
-	switch {
-	case !ok:
-		*n = C.CK_UNAVAILABLE_INFORMATION
-		return C.CKR_ATTRIBUTE_TYPE_INVALID
-	case v == nil:
-		*n = C.CK_ULONG(len(val))
-	case int(*n) < len(val):
-		*n = C.CK_UNAVAILABLE_INFORMATION
-		return C.CKR_BUFFER_TOO_SMALL
-	default:
-		copy(unsafe.Slice((*byte)(v), len(val)), val)
-		*n = C.CK_ULONG(len(val))
-	}
-	return C.CKR_OK
+	return inSession(h, func(*session) C.CK_RV {
+		ob := obj(o)
+		if ob == nil {
+			return C.CKR_OBJECT_HANDLE_INVALID
+		}
+		val, ok := ob.attrs[uint(typ)]
+		switch {
+		case !ok:
+			*n = C.CK_UNAVAILABLE_INFORMATION
+			return C.CKR_ATTRIBUTE_TYPE_INVALID
+		case v == nil:
+			*n = C.CK_ULONG(len(val))
+		case int(*n) < len(val):
+			*n = C.CK_UNAVAILABLE_INFORMATION
+			return C.CKR_BUFFER_TOO_SMALL
+		default:
+			copy(unsafe.Slice((*byte)(v), len(val)), val)
+			*n = C.CK_ULONG(len(val))
+		}
+		return C.CKR_OK
+	})
 }
 
 var pssHashes = map[uint]crypto.Hash{C.CKM_SHA256: crypto.SHA256, C.CKM_SHA384: crypto.SHA384, C.CKM_SHA512: crypto.SHA512}
 
 //export goSignInit
 func goSignInit(h C.CK_SESSION_HANDLE, mech C.CK_MECHANISM_TYPE, hashAlg, sLen C.CK_ULONG, key C.CK_OBJECT_HANDLE) C.CK_RV {
-	s, rv := sess(h)
-	if rv != C.CKR_OK {
-		return rv
-	}
-	defer st.Unlock()
-	if s.signing {
-		return C.CKR_OPERATION_ACTIVE
-	}
-	if int(key) > 0 && int(key) <= len(st.objects) && st.objects[key-1].private && !st.loggedIn {
-		return C.CKR_USER_NOT_LOGGED_IN
-	}
-	ob := obj(key)
-	if ob == nil || ob.key == nil {
-		return C.CKR_KEY_HANDLE_INVALID
-	}
-	_, isEC := ob.key.(*ecdsa.PrivateKey)
-	switch {
-	case mech == C.CKM_ECDSA && isEC, mech == C.CKM_RSA_PKCS && !isEC:
-	case mech == C.CKM_RSA_PKCS_PSS && !isEC:
-		if s.hash = pssHashes[uint(hashAlg)]; s.hash == 0 {
-			return C.CKR_MECHANISM_PARAM_INVALID
+	return inSession(h, func(s *session) C.CK_RV {
+		if s.signing {
+			return C.CKR_OPERATION_ACTIVE
 		}
-		s.salt = int(sLen)
-	case mech == C.CKM_ECDSA || mech == C.CKM_RSA_PKCS || mech == C.CKM_RSA_PKCS_PSS:
-		return C.CKR_KEY_TYPE_INCONSISTENT
-	default:
-		return C.CKR_MECHANISM_INVALID
-	}
-	s.signing, s.mech, s.key = true, uint(mech), ob
-	return C.CKR_OK
+		if int(key) > 0 && int(key) <= len(st.objects) && st.objects[key-1].private && !st.loggedIn {
+			return C.CKR_USER_NOT_LOGGED_IN
+		}
+		ob := obj(key)
+		if ob == nil || ob.key == nil {
+			return C.CKR_KEY_HANDLE_INVALID
+		}
+		_, isEC := ob.key.(*ecdsa.PrivateKey)
+		switch {
+		case mech == C.CKM_ECDSA && isEC, mech == C.CKM_RSA_PKCS && !isEC:
+		case mech == C.CKM_RSA_PKCS_PSS && !isEC:
+			if s.hash = pssHashes[uint(hashAlg)]; s.hash == 0 {
+				return C.CKR_MECHANISM_PARAM_INVALID
+			}
+			s.salt = int(sLen)
+		case mech == C.CKM_ECDSA || mech == C.CKM_RSA_PKCS || mech == C.CKM_RSA_PKCS_PSS:
+			return C.CKR_KEY_TYPE_INCONSISTENT
+		default:
+			return C.CKR_MECHANISM_INVALID
+		}
+		s.signing, s.mech, s.key = true, uint(mech), ob
+		return C.CKR_OK
+	})
 }
 
 func sigLen(k crypto.Signer) int {
@@ -268,32 +238,29 @@ func sigLen(k crypto.Signer) int {
 
 //export goSign
 func goSign(h C.CK_SESSION_HANDLE, data *C.CK_BYTE, n C.CK_ULONG, sig *C.CK_BYTE, sigN *C.CK_ULONG) C.CK_RV {
-	s, rv := sess(h)
-	if rv != C.CKR_OK {
-		return rv
-	}
-	defer st.Unlock()
-	if !s.signing {
-		return C.CKR_OPERATION_NOT_INITIALIZED
-	}
-	size := sigLen(s.key.key)
-	if sig == nil {
-		*sigN = C.CK_ULONG(size)
+	return inSession(h, func(s *session) C.CK_RV {
+		if !s.signing {
+			return C.CKR_OPERATION_NOT_INITIALIZED
+		}
+		size := sigLen(s.key.key)
+		if sig == nil {
+			*sigN = C.CK_ULONG(size)
+			return C.CKR_OK
+		}
+		if int(*sigN) < size {
+			*sigN = C.CK_ULONG(size)
+			return C.CKR_BUFFER_TOO_SMALL
+		}
+		s.signing = false
+		in := C.GoBytes(unsafe.Pointer(data), C.int(n))
+		out, err := sign(s, in)
+		if err != nil {
+			return C.CKR_FUNCTION_FAILED
+		}
+		copy(unsafe.Slice((*byte)(unsafe.Pointer(sig)), len(out)), out)
+		*sigN = C.CK_ULONG(len(out))
 		return C.CKR_OK
-	}
-	if int(*sigN) < size {
-		*sigN = C.CK_ULONG(size)
-		return C.CKR_BUFFER_TOO_SMALL
-	}
-	s.signing = false
-	in := C.GoBytes(unsafe.Pointer(data), C.int(n))
-	out, err := sign(s, in)
-	if err != nil {
-		return C.CKR_FUNCTION_FAILED
-	}
-	copy(unsafe.Slice((*byte)(unsafe.Pointer(sig)), len(out)), out)
-	*sigN = C.CK_ULONG(len(out))
-	return C.CKR_OK
+	})
 }
 
 func sign(s *session, in []byte) ([]byte, error) {
