@@ -149,12 +149,12 @@ func (r memoRef) resolve(chain []*x509.Certificate) *x509.Certificate {
 	return chain[r.presented]
 }
 
-// lookup returns the chains for chain from the memo, or nil when there is
-// no usable entry (the caller then verifies in full). vo is the
+// lookup returns the chains for chain (whose memoKey is key) from the
+// memo, or nil when there is no usable entry (the caller then verifies in full). vo is the
 // verification the caller would run: its host name, time and usage apply
 // to the new leaf.
-func (m *chainMemo) lookup(chain []*x509.Certificate, vo x509.VerifyOptions, u Usage) [][]*x509.Certificate {
-	e := m.get(memoKey(u, chain))
+func (m *chainMemo) lookup(key [sha256.Size]byte, chain []*x509.Certificate, vo x509.VerifyOptions) [][]*x509.Certificate {
+	e := m.get(key)
 	if e == nil {
 		return nil
 	}
@@ -212,9 +212,9 @@ func indexOfRef(refs []memoRef, r memoRef) int {
 
 // record remembers the chains crypto/x509 returned for chain, when that is
 // sound (see the comment at the top of the file).
-func (m *chainMemo) record(s *AnchorStore, chain []*x509.Certificate, chains [][]*x509.Certificate, u Usage) {
+func (m *chainMemo) record(key [sha256.Size]byte, s *AnchorStore, chain []*x509.Certificate, chains [][]*x509.Certificate, u Usage) {
 	leaf := chain[0]
-	e := &memoEntry{key: memoKey(u, chain)}
+	e := &memoEntry{key: key}
 	for _, ch := range chains {
 		if len(ch) < 2 || ch[0] != leaf {
 			return

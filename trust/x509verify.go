@@ -48,28 +48,29 @@ func verifyWithPool(_ context.Context, s *AnchorStore, roots *x509.CertPool, mem
 			return nil, newVerificationError(ReasonDistrusted, chain, c, opts, now, s.name, nil)
 		}
 	}
-	inter := x509.NewCertPool()
-	for _, c := range chain[1:] {
-		inter.AddCert(c)
-	}
 	vo := x509.VerifyOptions{
-		DNSName:       opts.ServerName,
-		Roots:         roots,
-		Intermediates: inter,
+		DNSName: opts.ServerName,
+		Roots:   roots,
 		// Certificate times have one-second granularity; compare at that
 		// granularity (the reading CAs in the Web PKI are held to), so a
 		// certificate is valid for the whole second of its notAfter.
 		CurrentTime: now.Truncate(time.Second),
 		KeyUsages:   []x509.ExtKeyUsage{opts.Usage.ExtKeyUsage()},
 	}
+	var key [32]byte
 	if memo != nil {
-		if chains := memo.lookup(chain, vo, opts.Usage); chains != nil {
+		key = memoKey(opts.Usage, chain)
+		if chains := memo.lookup(key, chain, vo); chains != nil {
 			return filterChains(s, chains, chain, opts, now)
 		}
 	}
+	vo.Intermediates = x509.NewCertPool()
+	for _, c := range chain[1:] {
+		vo.Intermediates.AddCert(c)
+	}
 	chains, err := chain[0].Verify(vo)
 	if err == nil && memo != nil {
-		memo.record(s, chain, chains, opts.Usage)
+		memo.record(key, s, chain, chains, opts.Usage)
 	}
 	if err != nil {
 		if ch, handled, rerr := retryIfRelaxable(s, chain, vo, opts.Usage, err); handled {
