@@ -252,11 +252,36 @@ func classifyInvalid(ci x509.CertificateInvalidError, err error, chain []*x509.C
 	ve := newVerificationError(r, chain, c, opts, now, backend, err)
 	switch r {
 	case ReasonPolicy, ReasonUnknown, ReasonNameConstraints:
-		ve.Detail = strings.TrimPrefix(err.Error(), "x509: ")
+		ve.Detail = invalidDetail(ci)
 	case ReasonWrongUsage:
 		ve.Detail = usageDetail(c, opts.Usage)
 	}
 	return ve
+}
+
+// invalidReasonText says, in the project's words, what each crypto/x509
+// CertificateInvalidError reason means; invalidDetail adds the error's
+// own detail (the name or constraint concerned).
+var invalidReasonText = map[x509.InvalidReason]string{
+	x509.NotAuthorizedToSign:        "certificate is not authorized to sign other certificates",
+	x509.CANotAuthorizedForThisName: "a root or intermediate certificate is not authorized to sign for this name",
+	x509.TooManyIntermediates:       "too many intermediates for path length constraint",
+	x509.NameMismatch:               "issuer name does not match subject from issuing certificate",
+	x509.NameConstraintsWithoutSANs: "issuer has name constraints but leaf doesn't have a SAN extension",
+	x509.UnconstrainedName:          "issuer has name constraints but leaf contains unknown or unconstrained name",
+	x509.TooManyConstraints:         "too many name constraints to check",
+	x509.NoValidChains:              "no valid chains built",
+}
+
+func invalidDetail(ci x509.CertificateInvalidError) string {
+	s, ok := invalidReasonText[ci.Reason]
+	if !ok {
+		s = fmt.Sprintf("the chain is invalid (crypto/x509 reason %d)", ci.Reason)
+	}
+	if ci.Detail != "" {
+		s += ": " + ci.Detail
+	}
+	return s
 }
 
 // usageDetail says which usage was asked for and which the certificate has.
