@@ -86,8 +86,8 @@ func (s *ClientIdentitySet) list(spec string) ([]trust.ClientIdentity, error) {
 		ids, err = s.listFiles(rest)
 	case "pkcs11":
 		ids, err = s.listToken(spec)
-	default:
-		ids, err = listStoreIdentities(scheme, spec, s.load)
+	default: // capi:, mackms: (ClientIdentities let no other through)
+		ids, err = lookupScheme(scheme, rest).clientIdentities(spec, s.load)
 	}
 	if err != nil {
 		return nil, newLoadError(spec, scheme, "client identities", err)
@@ -177,6 +177,21 @@ func (s *ClientIdentitySet) listToken(spec string) ([]trust.ClientIdentity, erro
 	if err != nil {
 		return nil, err
 	}
+	return leafIdentities(certs, func(i int, id *trust.ClientIdentity) {
+		keyURI := pkcs11ObjectURI(spec, ids[i], "private")
+		id.Source = RedactURI(keyURI)
+		if len(ids[i]) == 0 {
+			id.Unusable = errors.New("the certificate has no CKA_ID, so its key cannot be found")
+		} else {
+			id.OpenKey = openKeyLater(keyURI, s.load)
+		}
+	}), nil
+}
+
+// leafIdentities returns an identity for every certificate of certs that is
+// not a CA, its chain completed by all the CA certificates of certs; fill
+// sets the rest of certs[i]'s identity (its source and key).
+func leafIdentities(certs []*x509.Certificate, fill func(i int, id *trust.ClientIdentity)) []trust.ClientIdentity {
 	var cas []*x509.Certificate
 	for _, c := range certs {
 		if c.IsCA {
@@ -185,19 +200,19 @@ func (s *ClientIdentitySet) listToken(spec string) ([]trust.ClientIdentity, erro
 	}
 	var out []trust.ClientIdentity
 	for i, c := range certs {
-		if c.IsCA {
-			continue
+		if !c.IsCA {
+			id := trust.ClientIdentity{Chain: append([]*x509.Certificate{c}, cas...)}
+			fill(i, &id)
+			out = append(out, id)
 		}
-		keyURI := pkcs11ObjectURI(spec, ids[i], "private")
-		id := trust.ClientIdentity{Chain: append([]*x509.Certificate{c}, cas...), Source: RedactURI(keyURI)}
-		if len(ids[i]) == 0 {
-			id.Unusable = errors.New("the certificate has no CKA_ID, so its key cannot be found")
-		} else {
-			id.OpenKey = func() (crypto.Signer, error) { return LoadPrivateKey(keyURI, s.load...) }
-		}
-		out = append(out, id)
 	}
-	return out, nil
+	return out
+}
+
+// openKeyLater returns the OpenKey of an identity whose key keyURI names:
+// the key is loaded only when the identity is chosen.
+func openKeyLater(keyURI string, load []LoadOption) func() (crypto.Signer, error) {
+	return func() (crypto.Signer, error) { return LoadPrivateKey(keyURI, load...) }
 }
 
 // pkcs11ObjectURI rewrites a token URI to name the object with CKA_ID id

@@ -40,3 +40,7 @@ var capiScheme = &scheme{name: "capi", certificates: capiCertificates,
 func capiIdentity(uri string, _ *loadConfig) (trust.CertificateChain, error) {
 	return storeIdentity(windows.OpenKey(uri, nil))
 }
+
+// Set at init: the lister loads keys through the table (LoadPrivateKey), so
+// naming it in the row would be an initialization cycle.
+func init() { capiScheme.clientIdentities = capiClientIdentities }

@@ -22,3 +22,7 @@ var mackmsScheme = &scheme{name: "mackms",
 		return storeIdentity(darwin.OpenKey(uri, nil))
 	},
 	available: true, note: "macOS keychain identities"}
+
+// Set at init: the lister loads keys through the table (LoadPrivateKey), so
+// naming it in the row would be an initialization cycle.
+func init() { mackmsScheme.clientIdentities = mackmsClientIdentities }

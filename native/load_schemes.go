@@ -19,9 +19,12 @@ type scheme struct {
 	// trustStore builds a trust store; nil when the kind names identities,
 	// not trust stores.
 	trustStore func(spec, rest string) (trust.TrustStore, error)
-	available  bool
-	note       string // why not available, or what it needs at run time
-	fileKind   bool   // a kind of file (chosen by extension), not a URI scheme
+	// clientIdentities lists the identities of an OS store a URI names
+	// (ClientIdentitySet); nil for files and tokens, which it lists itself.
+	clientIdentities func(spec string, load []LoadOption) ([]trust.ClientIdentity, error)
+	available        bool
+	note             string // why not available, or what it needs at run time
+	fileKind         bool   // a kind of file (chosen by extension), not a URI scheme
 }
 
 // schemes is the table of the vocabulary. Files come in two kinds:
@@ -42,9 +45,10 @@ var schemes = []*scheme{
 func unavailableScheme(name, why, note string) *scheme {
 	fail := func() error { return unsupportedScheme(name, why) }
 	return &scheme{name: name, note: note,
-		certificates: func(string, *loadConfig) ([]*x509.Certificate, error) { return nil, fail() },
-		key:          func(string, *loadConfig) (crypto.Signer, error) { return nil, fail() },
-		identity:     func(string, *loadConfig) (trust.CertificateChain, error) { return trust.CertificateChain{}, fail() },
+		certificates:     func(string, *loadConfig) ([]*x509.Certificate, error) { return nil, fail() },
+		key:              func(string, *loadConfig) (crypto.Signer, error) { return nil, fail() },
+		identity:         func(string, *loadConfig) (trust.CertificateChain, error) { return trust.CertificateChain{}, fail() },
+		clientIdentities: func(string, []LoadOption) ([]trust.ClientIdentity, error) { return nil, fail() },
 	}
 }
 
