@@ -170,13 +170,20 @@ func (c *ClientContext) DialTLSContext(ctx context.Context, network, addr string
 // caller may modify, but setting VerifyConnection or VerifyPeerCertificate
 // changes verification.
 func (c *ClientContext) TLSConfig() *tls.Config {
+	return c.serverNameConfig(ErrNoServerName)
+}
+
+// serverNameConfig returns a copy of the base config whose VerifyConnection
+// checks the host crypto/tls reports (the connection's server name) and
+// fails with noName when it reports none while the hostname check is on.
+func (c *ClientContext) serverNameConfig(noName error) *tls.Config {
 	tc := c.base.Clone()
 	tc.VerifyConnection = func(cs tls.ConnectionState) error {
 		name := cs.ServerName
 		if !c.v.checkHostname {
 			name = ""
 		} else if name == "" && c.v.store != nil {
-			return ErrNoServerName
+			return noName
 		}
 		return c.v.verify(cs, name, nil)
 	}

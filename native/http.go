@@ -82,18 +82,7 @@ func (c *ClientContext) withDefaultProtocols(protos []string) *ClientContext {
 // verification with the host taken from the connection's server name,
 // refusing a connection whose name crypto/tls did not report (an IP address).
 func (c *ClientContext) proxyTLSConfig() *tls.Config {
-	tc := c.base.Clone()
-	tc.InsecureSkipVerify = true // VerifyConnection below does the whole check
-	tc.VerifyConnection = func(cs tls.ConnectionState) error {
-		name := cs.ServerName
-		if !c.v.checkHostname {
-			name = ""
-		} else if name == "" && c.v.store != nil {
-			return ErrProxiedIPAddress
-		}
-		return c.v.verify(cs, name, nil)
-	}
-	return tc
+	return c.serverNameConfig(ErrProxiedIPAddress)
 }
 
 // TLSConfigFor returns a *tls.Config for one connection to serverName (a DNS

@@ -113,6 +113,19 @@ func getVia(t *testing.T, cctx *ClientContext, port int, host string) (string, e
 	return string(buf[:n]), nil
 }
 
+// wantHTTP200 fails unless a GET through cctx from the server on port, as
+// www.example.test, answers 200.
+func wantHTTP200(t *testing.T, cctx *ClientContext, port int, server string) {
+	t.Helper()
+	resp, err := getVia(t, cctx, port, "www.example.test")
+	if err != nil {
+		t.Fatalf("client against %s: %v", server, err)
+	}
+	if !strings.HasPrefix(resp, "HTTP/1.0 200") {
+		t.Fatalf("response %q", resp)
+	}
+}
+
 func TestInteropOpenSSLServer(t *testing.T) {
 	openssl := needTool(t, "openssl", "openssl")
 	p := newPKI(t, testpki.Options{})
@@ -125,13 +138,7 @@ func TestInteropOpenSSLServer(t *testing.T) {
 	startServer(t, "ACCEPT", openssl, "s_server", "-accept", strconv.Itoa(port), "-cert", leaf, "-cert_chain", inter, "-key", key, "-www", "-alpn", "http/1.1")
 	cctx, err := NewClientContext(p.clientConfig().WithInnerProtocols(trust.H2, trust.HTTP1_1))
 	must(t, err)
-	resp, err := getVia(t, cctx, port, "www.example.test")
-	if err != nil {
-		t.Fatalf("client against openssl s_server: %v", err)
-	}
-	if !strings.HasPrefix(resp, "HTTP/1.0 200") {
-		t.Fatalf("response %q", resp)
-	}
+	wantHTTP200(t, cctx, port, "openssl s_server")
 	// Wrong name against the same real server fails verification.
 	_, err = getVia(t, cctx, port, "evil.example.test")
 	wantReason(t, err, trust.ReasonHostnameMismatch)
@@ -165,13 +172,7 @@ func TestInteropGnuTLSServer(t *testing.T) {
 	startServer(t, "listening", gnutls, "--port", strconv.Itoa(port), "--x509certfile", chain, "--x509keyfile", key, "--http")
 	cctx, err := NewClientContext(p.clientConfig())
 	must(t, err)
-	resp, err := getVia(t, cctx, port, "www.example.test")
-	if err != nil {
-		t.Fatalf("client against gnutls-serv: %v", err)
-	}
-	if !strings.HasPrefix(resp, "HTTP/1.0 200") {
-		t.Fatalf("response %q", resp)
-	}
+	wantHTTP200(t, cctx, port, "gnutls-serv")
 	untrusting, err := NewClientContext(trust.DefaultConfiguration().WithTrustStore(trust.FromCertificates("other", testpki.Root("Other", testpki.Options{}).Cert)))
 	must(t, err)
 	_, err = getVia(t, untrusting, port, "www.example.test")

@@ -104,19 +104,27 @@ func (p *bufProc) send(t *testing.T, line string) {
 	}
 }
 
-// bufReadLine reads from s until a newline.
-func bufReadLine(t *testing.T, s *Stream) string {
+// wantLine reads from s up to a newline and fails unless the line is want.
+func wantLine(t *testing.T, s *Stream, want string) {
 	t.Helper()
 	var line []byte
 	b := make([]byte, 1)
-	for {
+	for len(line) == 0 || line[len(line)-1] != '\n' {
 		if _, err := s.Read(b); err != nil {
 			t.Fatalf("Read after %q: %v", line, err)
 		}
 		line = append(line, b[0])
-		if b[0] == '\n' {
-			return string(line)
-		}
+	}
+	if string(line) != want+"\n" {
+		t.Fatalf("read %q, want %q", line, want+"\n")
+	}
+}
+
+// writeLine writes line and a newline to s.
+func writeLine(t *testing.T, s *Stream, line string) {
+	t.Helper()
+	if _, err := s.Write([]byte(line + "\n")); err != nil {
+		t.Fatal(err)
 	}
 }
 
@@ -173,21 +181,15 @@ func bufOpenSSLServerCase(t *testing.T, p *bufPKI, ver trust.Version, clean bool
 	if b.NegotiatedProtocol() != trust.HTTP1_1 || b.NegotiatedVersion() != ver || len(b.VerifiedChains()) == 0 {
 		t.Fatalf("ALPN %q, version %v, %d verified chains", b.NegotiatedProtocol(), b.NegotiatedVersion(), len(b.VerifiedChains()))
 	}
-	if _, err := s.Write([]byte("hello from go\n")); err != nil {
-		t.Fatal(err)
-	}
+	writeLine(t, s, "hello from go")
 	srv.waitFor(t, "hello from go")
 	if ver == trust.TLSv1_3 {
 		srv.send(t, "K") // KeyUpdate, update_requested
 		srv.waitFor(t, "KeyUpdate")
 	}
 	srv.send(t, "from openssl")
-	if got := bufReadLine(t, s); got != "from openssl\n" {
-		t.Fatalf("read %q", got)
-	}
-	if _, err := s.Write([]byte("after the key update\n")); err != nil {
-		t.Fatal(err)
-	}
+	wantLine(t, s, "from openssl")
+	writeLine(t, s, "after the key update")
 	srv.waitFor(t, "after the key update")
 	if ver == trust.TLSv1_3 {
 		// Both directions: openssl's request and the buffer's answer.
@@ -246,20 +248,14 @@ func TestBufferStreamAgainstOpenSSLClient(t *testing.T) {
 					t.Fatalf("ALPN %q, version %v, %d verified chains", b.NegotiatedProtocol(), b.NegotiatedVersion(), len(b.VerifiedChains()))
 				}
 				cli.send(t, "hello from openssl")
-				if got := bufReadLine(t, s); got != "hello from openssl\n" {
-					t.Fatalf("read %q", got)
-				}
+				wantLine(t, s, "hello from openssl")
 				if ver == trust.TLSv1_3 {
 					cli.send(t, "K")
 					cli.waitFor(t, "KeyUpdate")
 				}
 				cli.send(t, "after")
-				if got := bufReadLine(t, s); got != "after\n" {
-					t.Fatalf("read %q", got)
-				}
-				if _, err := s.Write([]byte("pong\n")); err != nil {
-					t.Fatal(err)
-				}
+				wantLine(t, s, "after")
+				writeLine(t, s, "pong")
 				cli.waitFor(t, "pong")
 				if ver == trust.TLSv1_3 && strings.Count(cli.output(), "KeyUpdate") < 2 {
 					t.Fatal("openssl did not see both KeyUpdate messages")
