@@ -28,14 +28,7 @@ func TestSSLCertEnvReplacesSystemSources(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, c := range []struct {
-		ch   chain
-		host string
-	}{{fileCA, "file.test"}, {dirCA, "dir.test"}} {
-		if err := verifyServer(s, c.ch, c.host); err != nil {
-			t.Errorf("%s: %v", c.host, err)
-		}
-	}
+	wantVerified(t, s, map[string]chain{"file.test": fileCA, "dir.test": dirCA})
 	wantReason(t, verifyServer(s, other, "other.test"), trust.ReasonUnknownAuthority)
 	var sawP11, sawMissing bool
 	for _, r := range s.Sources() {
@@ -91,14 +84,7 @@ func TestBundleDirectoryMalformedFilesSkipped(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, c := range []struct {
-		ch   chain
-		host string
-	}{{good1, "g1.test"}, {good2, "g2.test"}} {
-		if err := verifyServer(s, c.ch, c.host); err != nil {
-			t.Errorf("%s: %v", c.host, err)
-		}
-	}
+	wantVerified(t, s, map[string]chain{"g1.test": good1, "g2.test": good2})
 	if !s.IsDistrusted(rej.root.cert) {
 		t.Error("TRUSTED CERTIFICATE with reject anyExtendedKeyUsage not distrusted")
 	}
