@@ -7,7 +7,6 @@ import (
 	"errors"
 	"io"
 	"math/rand"
-	"net"
 	"sync"
 	"testing"
 
@@ -206,29 +205,9 @@ type bufConnLike interface {
 	VerifiedChains() [][]*x509.Certificate
 }
 
-// bufTCPPair returns both ends of a loopback TCP connection (buffered by
-// the kernel, unlike net.Pipe, so both sides may write at once).
-func bufTCPPair(t testing.TB) (net.Conn, net.Conn) {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	a, err := net.Dial("tcp", l.Addr().String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := l.Accept()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return a, b
-}
-
 func bufObserve(t *testing.T, cctx *ClientContext, sctx *ServerContext, name string, stream bool) bufOutcome {
 	t.Helper()
-	a, b := bufTCPPair(t)
+	a, b := tcpPair(t)
 	defer a.Close()
 	defer b.Close()
 	var c, s bufConnLike

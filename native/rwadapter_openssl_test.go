@@ -120,6 +120,19 @@ func wantLine(t *testing.T, s *Stream, want string) {
 	}
 }
 
+// wantHandshake runs s's handshake with peer and fails unless it
+// negotiated proto and ver and verified the peer.
+func wantHandshake(t *testing.T, s *Stream, peer string, proto trust.NextProtocol, ver trust.Version) {
+	t.Helper()
+	if err := s.Handshake(); err != nil {
+		t.Fatalf("handshake with %s: %v", peer, err)
+	}
+	b := s.Buffer()
+	if b.NegotiatedProtocol() != proto || b.NegotiatedVersion() != ver || len(b.VerifiedChains()) == 0 {
+		t.Fatalf("ALPN %q, version %v, %d verified chains", b.NegotiatedProtocol(), b.NegotiatedVersion(), len(b.VerifiedChains()))
+	}
+}
+
 // writeLine writes line and a newline to s.
 func writeLine(t *testing.T, s *Stream, line string) {
 	t.Helper()
@@ -174,13 +187,7 @@ func bufOpenSSLServerCase(t *testing.T, p *bufPKI, ver trust.Version, clean bool
 		t.Fatal(err)
 	}
 	defer s.Close()
-	if err := s.Handshake(); err != nil {
-		t.Fatalf("handshake with openssl s_server: %v", err)
-	}
-	b := s.Buffer()
-	if b.NegotiatedProtocol() != trust.HTTP1_1 || b.NegotiatedVersion() != ver || len(b.VerifiedChains()) == 0 {
-		t.Fatalf("ALPN %q, version %v, %d verified chains", b.NegotiatedProtocol(), b.NegotiatedVersion(), len(b.VerifiedChains()))
-	}
+	wantHandshake(t, s, "openssl s_server", trust.HTTP1_1, ver)
 	writeLine(t, s, "hello from go")
 	srv.waitFor(t, "hello from go")
 	if ver == trust.TLSv1_3 {
@@ -240,13 +247,7 @@ func TestBufferStreamAgainstOpenSSLClient(t *testing.T) {
 				}
 				s, _ := sctx.WrapStream(conn)
 				defer s.Close()
-				if err := s.Handshake(); err != nil {
-					t.Fatalf("handshake with openssl s_client: %v", err)
-				}
-				b := s.Buffer()
-				if b.NegotiatedProtocol() != trust.H2 || b.NegotiatedVersion() != ver || len(b.VerifiedChains()) == 0 {
-					t.Fatalf("ALPN %q, version %v, %d verified chains", b.NegotiatedProtocol(), b.NegotiatedVersion(), len(b.VerifiedChains()))
-				}
+				wantHandshake(t, s, "openssl s_client", trust.H2, ver)
 				cli.send(t, "hello from openssl")
 				wantLine(t, s, "hello from openssl")
 				if ver == trust.TLSv1_3 {
