@@ -24,7 +24,7 @@ func TestSSLCertEnvReplacesSystemSources(t *testing.T) {
 	// The second existing file is never read: only the first file counts.
 	other.root.writePEM(t, d1, "unused.pem")
 
-	s, err := Load(Options{Getenv: envOf(map[string]string{EnvCertFile: file, EnvCertDir: filepath.Join(d1, "missing") + ":" + d2})})
+	s, err := Load(Options{Getenv: envOf(map[string]string{envCertFile: file, envCertDir: filepath.Join(d1, "missing") + ":" + d2})})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,7 +35,7 @@ func TestSSLCertEnvReplacesSystemSources(t *testing.T) {
 		switch {
 		case r.Name == "p11-kit":
 			sawP11 = strings.Contains(r.Skipped, "SSL_CERT_FILE and SSL_CERT_DIR")
-		case r.Name == EnvCertDir && strings.HasSuffix(r.Path, "missing"):
+		case r.Name == envCertDir && strings.HasSuffix(r.Path, "missing"):
 			sawMissing = r.Err != nil && errors.Is(r.Err, os.ErrNotExist)
 		}
 	}
