@@ -17,17 +17,16 @@ import (
 // for clients that choose their certificate at handshake time
 // (trust.Configuration.WithClientIdentities):
 //
-//   - a file or a directory (its regular files, not recursive) of PEM, DER
-//     or PKCS#12: each certificate whose key is in one of the files is an
-//     identity; the other certificates are CA certificates for its chain;
-//   - a pkcs11: URI naming a token (or part of one): each certificate on it
-//     that is not a CA is an identity, its key found by the same CKA_ID,
-//     the CA certificates on the token complete the chains;
-//   - capi: URIs (Windows) naming a store such as capi:store=My, and
-//     mackms: (macOS) for the keychain, where this build supports them.
+//   - a file or a directory (not recursive) of PEM, DER or PKCS#12: each
+//     certificate whose key is in one of the files is an identity, the
+//     other certificates complete the chains;
+//   - a pkcs11: URI naming a token (or part of one): each non-CA certificate
+//     is an identity with the key of the same CKA_ID, the CA certificates
+//     complete the chains;
+//   - capi: (Windows: capi:store=My) and mackms: (macOS: the keychain).
 //
-// Keys of tokens and OS stores are opened only for the identity chosen, so
-// a token asks for its PIN only then. The list is read once per context.
+// Keys of tokens and OS stores are opened (and a PIN asked for) only for the
+// identity chosen. The list is read once per context.
 type ClientIdentitySet struct {
 	specs []string
 	load  []LoadOption
@@ -54,9 +53,8 @@ func ClientIdentities(specs []string, opts ...LoadOption) (*ClientIdentitySet, e
 }
 
 // ClientIdentities lists every identity of every spec, in order. Entries
-// that cannot be used (a file that is neither certificate nor key, a token
-// certificate without a key) are listed with Unusable set, so selection
-// reports them instead of dropping them silently.
+// that cannot be used (a file neither certificate nor key, a token
+// certificate without a key) are listed too, with Unusable set.
 func (s *ClientIdentitySet) ClientIdentities() ([]trust.ClientIdentity, error) {
 	var all []trust.ClientIdentity
 	var errs []error

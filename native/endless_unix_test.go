@@ -28,7 +28,7 @@ func TestLoadersRefuseEndlessFiles(t *testing.T) {
 		},
 	})
 	for name, path := range testfs.EndlessFiles(t) {
-		withPolicyEnv(t, map[string]string{EnvVerifyConf: path}, "", normalIDs)
+		withPolicyEnv(t, map[string]string{envVerifyConf: path}, "", normalIDs)
 		var p VerifyPolicy
 		testfs.Within(t, "Policy("+name+")", func() error { p = Policy(); return nil })
 		if p.Setting != VerifyPlatformDefault || len(p.Problems) != 1 || !strings.Contains(p.Problems[0], path) {

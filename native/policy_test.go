@@ -25,7 +25,7 @@ func withPolicyEnv(t *testing.T, env map[string]string, conf string, ids [4]int)
 			t.Fatal(err)
 		}
 	}
-	e := map[string]string{EnvVerifyConf: path}
+	e := map[string]string{envVerifyConf: path}
 	for k, v := range env {
 		e[k] = v
 	}
@@ -58,21 +58,21 @@ func TestPolicyTable(t *testing.T) {
 		problems int
 	}{
 		{name: "default", want: VerifyPlatformDefault, source: "default"},
-		{name: "env 0", env: map[string]string{EnvVerify: "0"}, want: VerifyDisable, source: "environment NATIVETLS_VERIFY"},
-		{name: "env 1", env: map[string]string{EnvVerify: "1"}, want: VerifyEnable, source: "environment NATIVETLS_VERIFY"},
-		{name: "env empty", env: map[string]string{EnvVerify: ""}, want: VerifyPlatformDefault, source: "default"},
-		{name: "env junk", env: map[string]string{EnvVerify: "no"}, want: VerifyPlatformDefault, source: "default", problems: 1},
+		{name: "env 0", env: map[string]string{envVerify: "0"}, want: VerifyDisable, source: "environment NATIVETLS_VERIFY"},
+		{name: "env 1", env: map[string]string{envVerify: "1"}, want: VerifyEnable, source: "environment NATIVETLS_VERIFY"},
+		{name: "env empty", env: map[string]string{envVerify: ""}, want: VerifyPlatformDefault, source: "default"},
+		{name: "env junk", env: map[string]string{envVerify: "no"}, want: VerifyPlatformDefault, source: "default", problems: 1},
 		{name: "file disable", conf: "verify = disable\n", want: VerifyDisable, source: ""},
 		{name: "file enable in section", conf: "# c\n[https]\nverify=enable\n", want: VerifyEnable, source: ""},
 		{name: "file platform_default", conf: "verify = platform_default", want: VerifyPlatformDefault, source: ""},
 		{name: "file other section ignored", conf: "[other]\nverify = disable\n", want: VerifyPlatformDefault, source: "default"},
 		{name: "file malformed", conf: "verify disable\n", want: VerifyPlatformDefault, source: "default", problems: 1},
 		{name: "file bad value", conf: "verify = maybe\n", want: VerifyPlatformDefault, source: "default", problems: 1},
-		{name: "env wins over file", env: map[string]string{EnvVerify: "1"}, conf: "verify = disable\n", want: VerifyEnable, source: "environment NATIVETLS_VERIFY"},
-		{name: "env 0 wins over file enable", env: map[string]string{EnvVerify: "0"}, conf: "verify = enable\n", want: VerifyDisable, source: "environment NATIVETLS_VERIFY"},
-		{name: "ignore environment", env: map[string]string{EnvVerify: "0", EnvIgnoreEnvironment: "1"}, conf: "verify = disable\n", want: VerifyPlatformDefault, source: "default", ignored: true},
-		{name: "setuid", env: map[string]string{EnvVerify: "0"}, conf: "verify = disable\n", ids: [4]int{1000, 0, 1000, 1000}, want: VerifyPlatformDefault, source: "default", ignored: true},
-		{name: "setgid", env: map[string]string{EnvVerify: "0"}, ids: [4]int{1000, 1000, 1000, 0}, want: VerifyPlatformDefault, source: "default", ignored: true},
+		{name: "env wins over file", env: map[string]string{envVerify: "1"}, conf: "verify = disable\n", want: VerifyEnable, source: "environment NATIVETLS_VERIFY"},
+		{name: "env 0 wins over file enable", env: map[string]string{envVerify: "0"}, conf: "verify = enable\n", want: VerifyDisable, source: "environment NATIVETLS_VERIFY"},
+		{name: "ignore environment", env: map[string]string{envVerify: "0", envIgnoreEnvironment: "1"}, conf: "verify = disable\n", want: VerifyPlatformDefault, source: "default", ignored: true},
+		{name: "setuid", env: map[string]string{envVerify: "0"}, conf: "verify = disable\n", ids: [4]int{1000, 0, 1000, 1000}, want: VerifyPlatformDefault, source: "default", ignored: true},
+		{name: "setgid", env: map[string]string{envVerify: "0"}, ids: [4]int{1000, 1000, 1000, 0}, want: VerifyPlatformDefault, source: "default", ignored: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -103,7 +103,7 @@ func TestPolicyTable(t *testing.T) {
 }
 
 func TestPolicyAppliesOnlyToImplicitConfigurations(t *testing.T) {
-	warnings := withPolicyEnv(t, map[string]string{EnvVerify: "0"}, "", normalIDs)
+	warnings := withPolicyEnv(t, map[string]string{envVerify: "0"}, "", normalIDs)
 	var hooked []VerifyPolicy
 	SetPolicyWarningHook(func(p VerifyPolicy) { hooked = append(hooked, p) })
 
@@ -142,7 +142,7 @@ func TestPolicyDefaultDoesNotWarn(t *testing.T) {
 }
 
 func TestPolicyProblemWarns(t *testing.T) {
-	warnings := withPolicyEnv(t, map[string]string{EnvVerify: "off"}, "", normalIDs)
+	warnings := withPolicyEnv(t, map[string]string{envVerify: "off"}, "", normalIDs)
 	if !validationEnabled(trust.DefaultConfiguration()) {
 		t.Error("an unknown value turned verification off")
 	}
@@ -152,7 +152,7 @@ func TestPolicyProblemWarns(t *testing.T) {
 }
 
 func TestPolicyContextSkipsVerification(t *testing.T) {
-	withPolicyEnv(t, map[string]string{EnvVerify: "0"}, "", normalIDs)
+	withPolicyEnv(t, map[string]string{envVerify: "0"}, "", normalIDs)
 	c, err := NewClientContext(trust.DefaultConfiguration())
 	if err != nil {
 		t.Fatal(err)
@@ -202,7 +202,7 @@ func TestPolicySwitchSparesExplicitVerification(t *testing.T) {
 	p := newPKI(t, testpki.Options{})
 	otherRoot := testpki.Root("Other Root", testpki.Options{}) // a CA the server's chain does not lead to
 	otherStore := trust.FromCertificates("other roots", otherRoot.Cert)
-	withPolicyEnv(t, map[string]string{EnvVerify: "0"}, "", normalIDs)
+	withPolicyEnv(t, map[string]string{envVerify: "0"}, "", normalIDs)
 
 	// The switch still works for the default configuration.
 	r := handshake(t, trust.DefaultConfiguration(), p.serverConfig(), "www.example.test")
