@@ -29,7 +29,9 @@ func (c *ClientContext) HTTPTransport() *http.Transport {
 	hc := c.withDefaultProtocols(httpProtocols)
 	d := &net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}
 	// Built afresh rather than cloned from http.DefaultTransport, which a
-	// program (or a library it uses) may have changed.
+	// program (or a library it uses) may have changed. net/http dials direct
+	// requests with DialTLSContext but requests through a proxy (CONNECT,
+	// https:// proxies) with TLSClientConfig, so both carry verification.
 	return &http.Transport{
 		Proxy:                 http.ProxyFromEnvironment,
 		DialContext:           d.DialContext,
