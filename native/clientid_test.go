@@ -2,14 +2,9 @@ package native
 
 import (
 	"bufio"
-	"crypto/tls"
 	"crypto/x509"
 	"errors"
-	"fmt"
-	"io"
-	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -167,76 +162,6 @@ func TestClientIdentitySelectorDecides(t *testing.T) {
 	}
 }
 
-// TestClientIdentityAgainstOpenSSL: openssl s_server -Verify asks for a
-// certificate from CA B; the client picks the B identity from the set.
-func TestClientIdentityAgainstOpenSSL(t *testing.T) {
-	if _, err := exec.LookPath("openssl"); err != nil {
-		t.Skip("openssl not installed: apt-get install openssl (ci/test.sh does)")
-	}
-	p := newClientPKI(t)
-	srvPKI := newPKI(t, testpki.Options{})
-	dir := tempDir(t)
-	write := func(name string, data []byte) string {
-		path := filepath.Join(dir, name)
-		if err := os.WriteFile(path, data, 0o600); err != nil {
-			t.Fatal(err)
-		}
-		return path
-	}
-	cert := write("srv.pem", srvPKI.leaf.PEM())
-	chain := write("srvchain.pem", srvPKI.inter.PEM())
-	key := write("srv.key", srvPKI.leaf.KeyPEM())
-	cas := write("clientca.pem", p.caB.PEM())
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := l.Addr().(*net.TCPAddr).Port
-	l.Close()
-	cmd := exec.Command("openssl", "s_server", "-accept", fmt.Sprint(port), "-cert", cert, "-cert_chain", chain, "-key", key,
-		"-Verify", "3", "-CAfile", cas, "-verify_return_error", "-rev", "-naccept", "2", "-quiet")
-	var out strings.Builder
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer cmd.Process.Kill()
-	addr := fmt.Sprintf("127.0.0.1:%d", port)
-	waitListening(t, addr)
-	src, _ := ClientIdentities([]string{p.dir})
-	cc, err := NewClientContext(srvPKI.clientConfig().WithClientIdentities(src))
-	if err != nil {
-		t.Fatal(err)
-	}
-	conn, err := cc.Dial("tcp", addr)
-	if err != nil {
-		t.Fatalf("handshake with openssl s_server -Verify: %v\n%s", err, out.String())
-	}
-	defer conn.Close()
-	conn.Write([]byte("olleh\n"))
-	line, err := bufio.NewReader(conn).ReadString('\n')
-	if err != nil && !errors.Is(err, io.EOF) || !strings.Contains(line, "hello") {
-		t.Fatalf("openssl echoed %q, %v (server log: %s)", line, err, out.String())
-	}
-	cmd.Process.Kill()
-	cmd.Wait()
-	if !strings.Contains(out.String(), "b.client.test") {
-		t.Fatalf("openssl did not verify the B identity; its output: %s", out.String())
-	}
-}
-
-func waitListening(t *testing.T, addr string) {
-	t.Helper()
-	for i := 0; i < 100; i++ {
-		if c, err := net.DialTimeout("tcp", addr, 100*time.Millisecond); err == nil {
-			c.Close()
-			return
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	t.Fatalf("nothing listens on %s", addr)
-}
-
 // TestClientIdentitiesListsUnusableFiles: a file that is neither
 // certificate nor key is reported, not dropped.
 func TestClientIdentitiesListsUnusableFiles(t *testing.T) {
@@ -266,5 +191,4 @@ func TestClientIdentitiesListsUnusableFiles(t *testing.T) {
 	if _, err := ClientIdentities([]string{"gopher:x"}); err == nil {
 		t.Fatal("an unknown scheme was accepted")
 	}
-	_ = tls.VersionTLS13
 }

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"net"
 	"os"
@@ -228,4 +229,62 @@ func TestInteropGnuTLSClient(t *testing.T) {
 	if out, err := cmd.CombinedOutput(); err == nil {
 		t.Fatalf("gnutls-cli accepted the wrong host:\n%s", out)
 	}
+}
+
+// TestClientIdentityAgainstOpenSSL: openssl s_server -Verify asks for a
+// certificate from CA B; the client picks the B identity from the set.
+func TestClientIdentityAgainstOpenSSL(t *testing.T) {
+	openssl := needTool(t, "openssl", "openssl")
+	p := newClientPKI(t)
+	srvPKI := newPKI(t, testpki.Options{})
+	dir := tempDir(t)
+	write := func(name string, data []byte) string {
+		path := filepath.Join(dir, name)
+		must(t, os.WriteFile(path, data, 0o600))
+		return path
+	}
+	cert := write("srv.pem", srvPKI.leaf.PEM())
+	chain := write("srvchain.pem", srvPKI.inter.PEM())
+	key := write("srv.key", srvPKI.leaf.KeyPEM())
+	cas := write("clientca.pem", p.caB.PEM())
+	port := freePort(t)
+	cmd := exec.Command(openssl, "s_server", "-accept", strconv.Itoa(port), "-cert", cert, "-cert_chain", chain, "-key", key,
+		"-Verify", "3", "-CAfile", cas, "-verify_return_error", "-rev", "-naccept", "2", "-quiet")
+	var out strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &out
+	must(t, cmd.Start())
+	defer cmd.Process.Kill()
+	addr := "127.0.0.1:" + strconv.Itoa(port)
+	waitListening(t, addr)
+	src, _ := ClientIdentities([]string{p.dir})
+	cc, err := NewClientContext(srvPKI.clientConfig().WithClientIdentities(src))
+	must(t, err)
+	conn, err := cc.Dial("tcp", addr)
+	if err != nil {
+		t.Fatalf("handshake with openssl s_server -Verify: %v\n%s", err, out.String())
+	}
+	defer conn.Close()
+	conn.Write([]byte("olleh\n"))
+	line, err := bufio.NewReader(conn).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) || !strings.Contains(line, "hello") {
+		t.Fatalf("openssl echoed %q, %v (server log: %s)", line, err, out.String())
+	}
+	cmd.Process.Kill()
+	cmd.Wait()
+	if !strings.Contains(out.String(), "b.client.test") {
+		t.Fatalf("openssl did not verify the B identity; its output: %s", out.String())
+	}
+}
+
+// waitListening waits until something accepts connections on addr.
+func waitListening(t *testing.T, addr string) {
+	t.Helper()
+	for i := 0; i < 100; i++ {
+		if c, err := net.DialTimeout("tcp", addr, 100*time.Millisecond); err == nil {
+			c.Close()
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("nothing listens on %s", addr)
 }
