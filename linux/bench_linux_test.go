@@ -66,7 +66,7 @@ func coldSample(tb testing.TB, what string, systemOnly bool) time.Duration {
 	cmd := exec.Command(os.Args[0], "-test.run=^TestColdChild$", "-test.count=1")
 	env := []string{coldEnv + "=" + what}
 	for _, kv := range os.Environ() {
-		if systemOnly && (strings.HasPrefix(kv, EnvCertFile+"=") || strings.HasPrefix(kv, EnvCertDir+"=")) {
+		if systemOnly && (strings.HasPrefix(kv, envCertFile+"=") || strings.HasPrefix(kv, envCertDir+"=")) {
 			continue
 		}
 		env = append(env, kv)

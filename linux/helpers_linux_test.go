@@ -59,6 +59,16 @@ func verifyServer(s trust.TrustStore, c chain, host string) error {
 	return err
 }
 
+// wantVerified fails the test for each host whose chain s does not verify.
+func wantVerified(t *testing.T, s trust.TrustStore, chains map[string]chain) {
+	t.Helper()
+	for host, c := range chains {
+		if err := verifyServer(s, c, host); err != nil {
+			t.Errorf("%s: %v", host, err)
+		}
+	}
+}
+
 func wantReason(t *testing.T, err error, r trust.Reason) {
 	t.Helper()
 	var ve *trust.VerificationError

@@ -22,18 +22,7 @@ var nssModuleCandidates = []string{
 
 // findNSSModule returns the softoken path, or "" when none exists.
 func findNSSModule(opts *Options) string {
-	if opts.NSSModule != "" {
-		return opts.NSSModule
-	}
-	for _, p := range nssModuleCandidates {
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-	}
-	if m, _ := filepath.Glob("/usr/lib/*/libsoftokn3.so"); len(m) > 0 {
-		return m[0]
-	}
-	return ""
+	return findModule(opts.NSSModule, nssModuleCandidates, "/usr/lib/*/libsoftokn3.so")
 }
 
 // nssDatabases returns the database directories to read and whether they

@@ -29,15 +29,21 @@ var p11KitModuleCandidates = []string{
 
 // findP11KitModule returns the trust module path, or "" when none exists.
 func findP11KitModule(opts *Options) string {
-	if opts.P11KitModule != "" {
-		return opts.P11KitModule
+	return findModule(opts.P11KitModule, p11KitModuleCandidates, "/usr/lib/*/pkcs11/p11-kit-trust.so")
+}
+
+// findModule returns the module the options name (override), else the
+// first of candidates that exists, else the first match of glob, else "".
+func findModule(override string, candidates []string, glob string) string {
+	if override != "" {
+		return override
 	}
-	for _, p := range p11KitModuleCandidates {
+	for _, p := range candidates {
 		if _, err := os.Stat(p); err == nil {
 			return p
 		}
 	}
-	if m, _ := filepath.Glob("/usr/lib/*/pkcs11/p11-kit-trust.so"); len(m) > 0 {
+	if m, _ := filepath.Glob(glob); len(m) > 0 {
 		return m[0]
 	}
 	return ""

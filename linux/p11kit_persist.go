@@ -7,6 +7,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -210,7 +211,13 @@ func persistValue(kind persistKind, v string) ([]byte, error) {
 			}
 			return nil, fmt.Errorf("value %q: %w", truncate(v), errPersistUnsupported)
 		}
-		return urlDecode(v[1 : len(v)-1])
+		// p11-kit's %XX escapes; every other byte stands for itself,
+		// as in a URL path segment.
+		d, err := url.PathUnescape(v[1 : len(v)-1])
+		if err != nil {
+			return nil, err
+		}
+		return []byte(d), nil
 	case pkBool:
 		switch v {
 		case "true":
@@ -256,28 +263,6 @@ func parseDottedOID(v string) ([]byte, error) {
 		return nil, fmt.Errorf("object id %q: %w", truncate(v), errPersistUnsupported)
 	}
 	return der, nil
-}
-
-// urlDecode decodes p11-kit's %XX escapes; every other byte stands for
-// itself.
-func urlDecode(s string) ([]byte, error) {
-	out := make([]byte, 0, len(s))
-	for i := 0; i < len(s); i++ {
-		if s[i] != '%' {
-			out = append(out, s[i])
-			continue
-		}
-		if i+2 >= len(s) {
-			return nil, errors.New("truncated %XX escape")
-		}
-		b, err := strconv.ParseUint(s[i+1:i+3], 16, 8)
-		if err != nil {
-			return nil, fmt.Errorf("bad %%XX escape %q", s[i:i+3])
-		}
-		out = append(out, byte(b))
-		i += 2
-	}
-	return out, nil
 }
 
 // ulongBytes encodes a CK_ULONG as the module returns it.

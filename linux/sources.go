@@ -7,18 +7,18 @@ import (
 
 // Environment variables honoured as Go's crypto/x509 and OpenSSL honour them.
 const (
-	// EnvCertFile names a bundle file that replaces DefaultCertFiles.
-	EnvCertFile = "SSL_CERT_FILE"
-	// EnvCertDir is a colon-separated list of directories that replaces
-	// DefaultCertDirs.
-	EnvCertDir = "SSL_CERT_DIR"
+	// envCertFile names a bundle file that replaces defaultCertFiles.
+	envCertFile = "SSL_CERT_FILE"
+	// envCertDir is a colon-separated list of directories that replaces
+	// defaultCertDirs.
+	envCertDir = "SSL_CERT_DIR"
 )
 
-// DefaultCertFiles are the CA bundle files probed, in order; only the first
+// defaultCertFiles are the CA bundle files probed, in order; only the first
 // one that exists is read. The list starts with Go's (crypto/x509
 // root_linux.go) in Go's order, so the same file wins, and adds OpenSSL's
 // default cert.pem locations and Arch's extracted bundle.
-var DefaultCertFiles = []string{
+var defaultCertFiles = []string{
 	"/etc/ssl/certs/ca-certificates.crt",                // Debian/Ubuntu/Gentoo/Arch
 	"/etc/pki/tls/certs/ca-bundle.crt",                  // Fedora/RHEL 6
 	"/etc/ssl/ca-bundle.pem",                            // openSUSE
@@ -30,9 +30,9 @@ var DefaultCertFiles = []string{
 	"/etc/ca-certificates/extracted/tls-ca-bundle.pem",  // Arch (p11-kit extract)
 }
 
-// DefaultCertDirs are the certificate directories read (all of them), as
+// defaultCertDirs are the certificate directories read (all of them), as
 // in Go's crypto/x509.
-var DefaultCertDirs = []string{
+var defaultCertDirs = []string{
 	"/etc/ssl/certs",     // SLES, Debian hashed directory
 	"/etc/pki/tls/certs", // Fedora/RHEL
 }
@@ -61,15 +61,15 @@ func planBundles(opts *Options) bundlePlan {
 	if getenv == nil {
 		getenv = os.Getenv
 	}
-	p := bundlePlan{files: DefaultCertFiles, filesFrom: "default", dirs: DefaultCertDirs, dirsFrom: "default"}
+	p := bundlePlan{files: defaultCertFiles, filesFrom: "default", dirs: defaultCertDirs, dirsFrom: "default"}
 	var env []string
-	if f := getenv(EnvCertFile); f != "" {
-		p.files, p.filesFrom = []string{f}, EnvCertFile
-		env = append(env, EnvCertFile)
+	if f := getenv(envCertFile); f != "" {
+		p.files, p.filesFrom = []string{f}, envCertFile
+		env = append(env, envCertFile)
 	}
-	if d := getenv(EnvCertDir); d != "" {
-		p.dirs, p.dirsFrom = splitDirs(d), EnvCertDir
-		env = append(env, EnvCertDir)
+	if d := getenv(envCertDir); d != "" {
+		p.dirs, p.dirsFrom = splitDirs(d), envCertDir
+		env = append(env, envCertDir)
 	}
 	if opts.CertFiles != nil {
 		p.files, p.filesFrom = opts.CertFiles, "Options.CertFiles"

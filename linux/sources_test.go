@@ -19,17 +19,17 @@ func TestPlanBundlesPrecedence(t *testing.T) {
 		override  string
 		filesFrom string
 	}{
-		{"defaults", Options{Getenv: env(nil)}, DefaultCertFiles, DefaultCertDirs, "", "default"},
-		{"SSL_CERT_FILE replaces only the files", Options{Getenv: env(map[string]string{EnvCertFile: "/x.pem"})},
-			[]string{"/x.pem"}, DefaultCertDirs, "SSL_CERT_FILE", EnvCertFile},
-		{"SSL_CERT_DIR is colon-separated", Options{Getenv: env(map[string]string{EnvCertDir: "/a::/b"})},
-			DefaultCertFiles, []string{"/a", "/b"}, "SSL_CERT_DIR", "default"},
-		{"both", Options{Getenv: env(map[string]string{EnvCertFile: "/x.pem", EnvCertDir: "/a"})},
-			[]string{"/x.pem"}, []string{"/a"}, "SSL_CERT_FILE and SSL_CERT_DIR", EnvCertFile},
-		{"empty variables count as unset", Options{Getenv: env(map[string]string{EnvCertFile: "", EnvCertDir: ""})},
-			DefaultCertFiles, DefaultCertDirs, "", "default"},
-		{"options win over the environment", Options{Getenv: env(map[string]string{EnvCertFile: "/x.pem"}), CertFiles: []string{"/o.pem"}},
-			[]string{"/o.pem"}, DefaultCertDirs, "SSL_CERT_FILE", "Options.CertFiles"},
+		{"defaults", Options{Getenv: env(nil)}, defaultCertFiles, defaultCertDirs, "", "default"},
+		{"SSL_CERT_FILE replaces only the files", Options{Getenv: env(map[string]string{envCertFile: "/x.pem"})},
+			[]string{"/x.pem"}, defaultCertDirs, "SSL_CERT_FILE", envCertFile},
+		{"SSL_CERT_DIR is colon-separated", Options{Getenv: env(map[string]string{envCertDir: "/a::/b"})},
+			defaultCertFiles, []string{"/a", "/b"}, "SSL_CERT_DIR", "default"},
+		{"both", Options{Getenv: env(map[string]string{envCertFile: "/x.pem", envCertDir: "/a"})},
+			[]string{"/x.pem"}, []string{"/a"}, "SSL_CERT_FILE and SSL_CERT_DIR", envCertFile},
+		{"empty variables count as unset", Options{Getenv: env(map[string]string{envCertFile: "", envCertDir: ""})},
+			defaultCertFiles, defaultCertDirs, "", "default"},
+		{"options win over the environment", Options{Getenv: env(map[string]string{envCertFile: "/x.pem"}), CertFiles: []string{"/o.pem"}},
+			[]string{"/o.pem"}, defaultCertDirs, "SSL_CERT_FILE", "Options.CertFiles"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -41,8 +41,8 @@ func TestPlanBundlesPrecedence(t *testing.T) {
 		})
 	}
 	// Go's own order first, so the same bundle wins.
-	if DefaultCertFiles[0] != "/etc/ssl/certs/ca-certificates.crt" || DefaultCertFiles[4] != "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem" {
-		t.Fatal("DefaultCertFiles must start with Go's list, in Go's order")
+	if defaultCertFiles[0] != "/etc/ssl/certs/ca-certificates.crt" || defaultCertFiles[4] != "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem" {
+		t.Fatal("defaultCertFiles must start with Go's list, in Go's order")
 	}
 }
 

@@ -123,32 +123,19 @@ func (b *backend) capabilityReport() []trust.Capability {
 	return out
 }
 
+// portableBackend's system store is crypto/x509's system roots (which
+// honour SSL_CERT_FILE and SSL_CERT_DIR on Unix), loaded once per process.
 var portableBackend = &backend{
-	name:             "portable",
-	system:           portableSystem,
-	loadCertificates: trust.LoadCertificates,
-	loadKey:          trust.LoadPrivateKey,
-}
-
-var (
-	portableOnce  sync.Once
-	portableStore trust.TrustStore
-	portableErr   error
-)
-
-// portableSystem is the portable backend's system store: crypto/x509's
-// system roots (which honour SSL_CERT_FILE and SSL_CERT_DIR on Unix), loaded
-// once per process.
-func portableSystem() (trust.TrustStore, error) {
-	portableOnce.Do(func() {
+	name: "portable",
+	system: sync.OnceValues(func() (trust.TrustStore, error) {
 		pool, err := x509.SystemCertPool()
 		if err != nil {
-			portableErr = fmt.Errorf("native: crypto/x509 found no system roots (%w); set SSL_CERT_FILE to a PEM bundle or configure a trust store", err)
-			return
+			return nil, fmt.Errorf("native: crypto/x509 found no system roots (%w); set SSL_CERT_FILE to a PEM bundle or configure a trust store", err)
 		}
-		portableStore = trust.FromCertPool(pool)
-	})
-	return portableStore, portableErr
+		return trust.FromCertPool(pool), nil
+	}),
+	loadCertificates: trust.LoadCertificates,
+	loadKey:          trust.LoadPrivateKey,
 }
 
 // Portable returns the portable backend: files and crypto/x509 only. It

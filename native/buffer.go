@@ -11,11 +11,11 @@ import (
 	"github.com/nativetls/nativetls/trust"
 )
 
-// DefaultOutgoingLimit is the default bound of a Buffer's outgoing
+// defaultOutgoingLimit is the default bound of a Buffer's outgoing
 // ciphertext queue. Write and Shutdown return trust.ErrWantWrite while at
 // least this many bytes wait to be drained; one call may overshoot the
 // bound by at most one record (or one handshake flight).
-const DefaultOutgoingLimit = 64 << 10
+const defaultOutgoingLimit = 64 << 10
 
 // maxPlaintextRecord is the largest TLS record payload (RFC 8446 5.1).
 const maxPlaintextRecord = 16 << 10
@@ -38,39 +38,23 @@ var (
 	_ TLSContext = (*ServerContext)(nil)
 )
 
-// Buffer is a TLS connection without I/O (PEP 543 TLSWrappedBuffer, the Go
-// counterpart of Python's SSLObject over a MemoryBIO): the caller moves
-// ciphertext between it and the network and reads and writes plaintext.
-// It runs crypto/tls with the context's Configuration, verification and
-// errors, exactly as WrapConn does.
+// Buffer is a TLS connection without I/O (PEP 543 TLSWrappedBuffer, like
+// Python's SSLObject over a MemoryBIO): the caller moves ciphertext between
+// it and the network and reads and writes plaintext. It verifies and fails
+// exactly as WrapConn does.
 //
-// No method ever waits for the network. (The handshake's own work, such as
-// verifying the peer, which may fetch a missing intermediate when the
-// configuration allows it, or signing with a key in an HSM, runs during
-// the Handshake call that completes it.) When an operation cannot progress
-// it returns trust.ErrWantRead (feed ciphertext with ReceiveFromNetwork or
-// signal the end with ReceiveEOF, then retry) or trust.ErrWantWrite (drain
-// the outgoing ciphertext, then retry); retrying the same call continues
-// where it stopped. After every call, drain the outgoing ciphertext
-// (PeekOutgoing and ConsumeOutgoing, or TakeOutgoing) and send it: calls
-// that succeed may have queued some too (a handshake flight, a KeyUpdate
-// answer, an alert).
+// No method waits for the network (the handshake's own work, such as
+// signing with an HSM key, runs in the call that completes it). An
+// operation that cannot progress returns trust.ErrWantRead (feed
+// ReceiveFromNetwork or ReceiveEOF, then retry) or trust.ErrWantWrite
+// (drain, then retry). After every call, send the outgoing ciphertext
+// (PeekOutgoing and ConsumeOutgoing, or TakeOutgoing): successful calls
+// queue some too. Reads and Writes may be short, a short Write returning
+// trust.ErrWantWrite.
 //
-// Reads may be short, as with any io.Reader. Writes may be short too: a
-// Write that takes only part of p returns how much it took together with
-// trust.ErrWantWrite; drain, then write the rest.
-//
-// Read returns io.EOF after the peer's close_notify and trust.ErrRaggedEOF
-// when the transport ended (ReceiveEOF) without one. TLS 1.3
-// post-handshake messages (NewSessionTicket, KeyUpdate) are handled inside
-// Read; renegotiation is refused as crypto/tls refuses it.
-//
-// A Buffer is safe for use by one goroutine at a time. The handshake runs
-// on a helper goroutine that only computes while a Handshake (or Read,
-// Write, Shutdown) call waits for it, and that exits when the handshake
-// ends; Close ends it at once, so call Close on a Buffer you abandon (a
-// Buffer that becomes unreachable is closed by a cleanup, but when is up to
-// the garbage collector).
+// A Buffer is for one goroutine at a time. Close a Buffer you abandon: it
+// ends the handshake goroutine at once (a cleanup does it too, when the
+// garbage collector gets to it).
 type Buffer struct {
 	t       *memTransport
 	conn    *tls.Conn
@@ -108,16 +92,18 @@ func (s *ServerContext) WrapBuffers() (*Buffer, error) {
 }
 
 func newBuffer(ctx TLSContext, backend string, sink *Conn) *Buffer {
-	b := &Buffer{t: newMemTransport(DefaultOutgoingLimit), sink: sink, ctx: ctx, backend: backend}
+	b := &Buffer{t: newMemTransport(defaultOutgoingLimit), sink: sink, ctx: ctx, backend: backend}
 	runtime.AddCleanup(b, func(t *memTransport) { t.close() }, b.t)
 	return b
 }
 
-// SetOutgoingLimit sets the bound of the outgoing ciphertext queue (values
-// below 1 mean DefaultOutgoingLimit). It may be called at any time.
+// SetOutgoingLimit sets the bound of the outgoing ciphertext queue: Write
+// and Shutdown return trust.ErrWantWrite while n bytes wait (one call may
+// overshoot by a record or a handshake flight). Below 1 means 64 KiB, the
+// default. It may be called at any time.
 func (b *Buffer) SetOutgoingLimit(n int) {
 	if n < 1 {
-		n = DefaultOutgoingLimit
+		n = defaultOutgoingLimit
 	}
 	b.t.mu.Lock()
 	b.t.limit = n
@@ -147,12 +133,9 @@ func (b *Buffer) Handshake() error {
 }
 
 // Read reads plaintext into p (PEP 543 readinto), running the handshake
-// first if needed. It returns the bytes read, or trust.ErrWantRead when no
-// complete record is buffered, io.EOF after the peer's close_notify,
-// trust.ErrRaggedEOF when the transport ended without one. Read never
-// returns trust.ErrWantWrite: an answer to a post-handshake message (a
-// TLS 1.3 KeyUpdate) is queued even when the outgoing queue is at its
-// bound.
+// first if needed. It returns trust.ErrWantRead when no complete record is
+// buffered, io.EOF after the peer's close_notify, trust.ErrRaggedEOF when
+// the transport ended without one, and never trust.ErrWantWrite.
 func (b *Buffer) Read(p []byte) (int, error) {
 	if err := b.Handshake(); err != nil {
 		return 0, err
@@ -254,10 +237,9 @@ func (b *Buffer) Shutdown() error {
 	return nil
 }
 
-// Close releases the Buffer and ends its handshake goroutine, if any. It
-// sends nothing (use Shutdown first for a clean close); buffered ciphertext
-// is discarded. Close is idempotent; every later call returns
-// ErrBufferClosed.
+// Close releases the Buffer, discarding buffered ciphertext and sending
+// nothing (Shutdown first for a clean close). It is idempotent; every other
+// method then returns ErrBufferClosed.
 func (b *Buffer) Close() error {
 	b.t.close()
 	return nil

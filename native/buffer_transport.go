@@ -69,40 +69,39 @@ func newMemTransport(limit int) *memTransport {
 	return t
 }
 
-// Read hands buffered ciphertext to crypto/tls.
+// Read hands buffered ciphertext to crypto/tls. The engine waits for
+// ciphertext; after the handshake an empty queue is errWouldBlock.
 func (t *memTransport) Read(p []byte) (int, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	for {
-		switch {
-		case t.closed:
-			return 0, net.ErrClosed
-		case t.in.len() > 0:
-			return t.in.read(p), nil
-		case t.eof:
-			t.eofSeen = true
-			return 0, io.EOF
-		case t.state != engineRunning:
-			return 0, errWouldBlock
-		}
+	for t.state == engineRunning && !t.closed && t.in.len() == 0 && !t.eof {
 		t.park(engineWantRead)
 	}
+	switch {
+	case t.closed:
+		return 0, net.ErrClosed
+	case t.in.len() > 0:
+		return t.in.read(p), nil
+	case t.eof:
+		t.eofSeen = true
+		return 0, io.EOF
+	}
+	return 0, errWouldBlock
 }
 
-// Write queues ciphertext from crypto/tls.
+// Write queues ciphertext from crypto/tls. The engine waits while the
+// queue is at its bound; after the handshake writes always fit.
 func (t *memTransport) Write(p []byte) (int, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	for {
-		switch {
-		case t.closed:
-			return 0, net.ErrClosed
-		case t.state != engineRunning || t.out.len() < t.limit:
-			t.out.write(p)
-			return len(p), nil
-		}
+	for t.state == engineRunning && !t.closed && t.out.len() >= t.limit {
 		t.park(engineWantWrite)
 	}
+	if t.closed {
+		return 0, net.ErrClosed
+	}
+	t.out.write(p)
+	return len(p), nil
 }
 
 // park records why the engine waits, wakes the caller, and waits until the

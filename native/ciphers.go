@@ -8,13 +8,10 @@ import (
 )
 
 // ParseOpenSSLCiphers turns an OpenSSL / nginx cipher string (for example
-// "ECDHE+AESGCM:ECDHE+CHACHA20:!aNULL") into a cipher list a context built
-// on crypto/tls can honour: suites crypto/tls does not implement are
-// removed and returned in dropped (so a caller can log them), and the three
-// TLS 1.3 suites crypto/tls always uses are appended, because OpenSSL
-// configures TLS 1.3 suites separately (its "ciphersuites" setting) and
-// cipher strings never name them. It is an error when nothing usable
-// remains for TLS 1.2.
+// "ECDHE+AESGCM:ECDHE+CHACHA20:!aNULL") into suites crypto/tls can honour,
+// returning those it does not implement in dropped; the TLS 1.3 suites,
+// which cipher strings never name, are appended. It is an error when
+// nothing usable remains for TLS 1.2.
 func ParseOpenSSLCiphers(s string) (suites, dropped []trust.CipherSuite, err error) {
 	list, err := trust.ParseOpenSSLCipherString(s)
 	if err != nil {

@@ -11,8 +11,7 @@ import (
 )
 
 // ClientContext is a client-side TLS context (PEP 543 ClientContext). It is
-// immutable and safe for concurrent use; make one per configuration and
-// reuse it for every connection.
+// immutable and safe for concurrent use: make one per configuration.
 type ClientContext struct {
 	b    *backend
 	cfg  trust.Configuration
@@ -55,8 +54,7 @@ func (c *ClientContext) Backend() string { return c.b.name }
 var ErrNoServerName = errors.New("native: a server name is required to check the server's certificate; pass the host name (or use trust/insecure.WithoutHostnameCheck to skip the check explicitly)")
 
 // WrapConn starts TLS on conn as a client of serverName (a DNS name or an IP
-// literal), which the server's certificate must be valid for. The handshake
-// runs on first use or on an explicit Handshake.
+// literal); the handshake runs on first use or on Handshake.
 func (c *ClientContext) WrapConn(conn net.Conn, serverName string) (*Conn, error) {
 	out := &Conn{backend: c.b.name}
 	tc, err := c.connConfig(serverName, out)
@@ -144,13 +142,9 @@ func (c *ClientContext) DialContext(ctx context.Context, network, addr string) (
 }
 
 // DialTLSContext connects to addr and completes the handshake, returning
-// the *tls.Conn. It has the signature of net/http's
-// Transport.DialTLSContext, but do not build a Transport around it alone:
-// net/http does not call DialTLSContext for requests that go through a
-// proxy (Transport.Proxy, including http.ProxyFromEnvironment), and those
-// would then be verified by crypto/tls with Go's default roots instead of
-// the context. Use HTTPTransport or HTTPClient, which set DialTLSContext
-// together with a TLSClientConfig that verifies through the context.
+// the *tls.Conn. It fits net/http's Transport.DialTLSContext, but net/http
+// skips it for proxied requests, which Go's default roots would then
+// verify: use HTTPTransport or HTTPClient instead.
 func (c *ClientContext) DialTLSContext(ctx context.Context, network, addr string) (net.Conn, error) {
 	conn, err := c.DialContext(ctx, network, addr)
 	if err != nil {
@@ -159,24 +153,26 @@ func (c *ClientContext) DialTLSContext(ctx context.Context, network, addr string
 	return conn.Conn, nil
 }
 
-// TLSConfig returns a *tls.Config for code that takes one. crypto/tls's
-// own verification is off (InsecureSkipVerify) and the config's
-// VerifyConnection does the whole check through the context's trust store,
-// pins and callback; the server name checked is the one the caller sets in
-// the config (net/http sets it from the URL's host). crypto/tls does not
-// report an IP-literal server name back to the verifier, so connections to
-// IP addresses fail with ErrNoServerName: use TLSConfigFor with the address,
-// or HTTPTransport for net/http. The returned config is a fresh copy the
-// caller may modify, but setting VerifyConnection or VerifyPeerCertificate
-// changes verification.
+// TLSConfig returns a fresh *tls.Config for code that takes one; its
+// VerifyConnection does the whole check (do not replace it) against the
+// ServerName the caller sets. crypto/tls does not report an IP address as
+// the server name, so connections to one fail with ErrNoServerName: use
+// TLSConfigFor, or HTTPTransport for net/http.
 func (c *ClientContext) TLSConfig() *tls.Config {
+	return c.serverNameConfig(ErrNoServerName)
+}
+
+// serverNameConfig returns a copy of the base config whose VerifyConnection
+// checks the host crypto/tls reports (the connection's server name) and
+// fails with noName when it reports none while the hostname check is on.
+func (c *ClientContext) serverNameConfig(noName error) *tls.Config {
 	tc := c.base.Clone()
 	tc.VerifyConnection = func(cs tls.ConnectionState) error {
 		name := cs.ServerName
 		if !c.v.checkHostname {
 			name = ""
 		} else if name == "" && c.v.store != nil {
-			return ErrNoServerName
+			return noName
 		}
 		return c.v.verify(cs, name, nil)
 	}

@@ -17,17 +17,16 @@ import (
 // for clients that choose their certificate at handshake time
 // (trust.Configuration.WithClientIdentities):
 //
-//   - a file or a directory (its regular files, not recursive) of PEM, DER
-//     or PKCS#12: each certificate whose key is in one of the files is an
-//     identity; the other certificates are CA certificates for its chain;
-//   - a pkcs11: URI naming a token (or part of one): each certificate on it
-//     that is not a CA is an identity, its key found by the same CKA_ID,
-//     the CA certificates on the token complete the chains;
-//   - capi: URIs (Windows) naming a store such as capi:store=My, and
-//     mackms: (macOS) for the keychain, where this build supports them.
+//   - a file or a directory (not recursive) of PEM, DER or PKCS#12: each
+//     certificate whose key is in one of the files is an identity, the
+//     other certificates complete the chains;
+//   - a pkcs11: URI naming a token (or part of one): each non-CA certificate
+//     is an identity with the key of the same CKA_ID, the CA certificates
+//     complete the chains;
+//   - capi: (Windows: capi:store=My) and mackms: (macOS: the keychain).
 //
-// Keys of tokens and OS stores are opened only for the identity chosen, so
-// a token asks for its PIN only then. The list is read once per context.
+// Keys of tokens and OS stores are opened (and a PIN asked for) only for the
+// identity chosen. The list is read once per context.
 type ClientIdentitySet struct {
 	specs []string
 	load  []LoadOption
@@ -54,9 +53,8 @@ func ClientIdentities(specs []string, opts ...LoadOption) (*ClientIdentitySet, e
 }
 
 // ClientIdentities lists every identity of every spec, in order. Entries
-// that cannot be used (a file that is neither certificate nor key, a token
-// certificate without a key) are listed with Unusable set, so selection
-// reports them instead of dropping them silently.
+// that cannot be used (a file neither certificate nor key, a token
+// certificate without a key) are listed too, with Unusable set.
 func (s *ClientIdentitySet) ClientIdentities() ([]trust.ClientIdentity, error) {
 	var all []trust.ClientIdentity
 	var errs []error
@@ -86,8 +84,8 @@ func (s *ClientIdentitySet) list(spec string) ([]trust.ClientIdentity, error) {
 		ids, err = s.listFiles(rest)
 	case "pkcs11":
 		ids, err = s.listToken(spec)
-	default:
-		ids, err = listStoreIdentities(scheme, spec, s.load)
+	default: // capi:, mackms: (ClientIdentities let no other through)
+		ids, err = lookupScheme(scheme, rest).clientIdentities(spec, s.load)
 	}
 	if err != nil {
 		return nil, newLoadError(spec, scheme, "client identities", err)
@@ -177,6 +175,21 @@ func (s *ClientIdentitySet) listToken(spec string) ([]trust.ClientIdentity, erro
 	if err != nil {
 		return nil, err
 	}
+	return leafIdentities(certs, func(i int, id *trust.ClientIdentity) {
+		keyURI := pkcs11ObjectURI(spec, ids[i], "private")
+		id.Source = RedactURI(keyURI)
+		if len(ids[i]) == 0 {
+			id.Unusable = errors.New("the certificate has no CKA_ID, so its key cannot be found")
+		} else {
+			id.OpenKey = openKeyLater(keyURI, s.load)
+		}
+	}), nil
+}
+
+// leafIdentities returns an identity for every certificate of certs that is
+// not a CA, its chain completed by all the CA certificates of certs; fill
+// sets the rest of certs[i]'s identity (its source and key).
+func leafIdentities(certs []*x509.Certificate, fill func(i int, id *trust.ClientIdentity)) []trust.ClientIdentity {
 	var cas []*x509.Certificate
 	for _, c := range certs {
 		if c.IsCA {
@@ -185,19 +198,19 @@ func (s *ClientIdentitySet) listToken(spec string) ([]trust.ClientIdentity, erro
 	}
 	var out []trust.ClientIdentity
 	for i, c := range certs {
-		if c.IsCA {
-			continue
+		if !c.IsCA {
+			id := trust.ClientIdentity{Chain: append([]*x509.Certificate{c}, cas...)}
+			fill(i, &id)
+			out = append(out, id)
 		}
-		keyURI := pkcs11ObjectURI(spec, ids[i], "private")
-		id := trust.ClientIdentity{Chain: append([]*x509.Certificate{c}, cas...), Source: RedactURI(keyURI)}
-		if len(ids[i]) == 0 {
-			id.Unusable = errors.New("the certificate has no CKA_ID, so its key cannot be found")
-		} else {
-			id.OpenKey = func() (crypto.Signer, error) { return LoadPrivateKey(keyURI, s.load...) }
-		}
-		out = append(out, id)
 	}
-	return out, nil
+	return out
+}
+
+// openKeyLater returns the OpenKey of an identity whose key keyURI names:
+// the key is loaded only when the identity is chosen.
+func openKeyLater(keyURI string, load []LoadOption) func() (crypto.Signer, error) {
+	return func() (crypto.Signer, error) { return LoadPrivateKey(keyURI, load...) }
 }
 
 // pkcs11ObjectURI rewrites a token URI to name the object with CKA_ID id

@@ -1,21 +1,17 @@
 package native
 
 import (
-	"crypto"
 	"crypto/x509"
 
 	"github.com/nativetls/nativetls/darwin"
 	"github.com/nativetls/nativetls/trust"
 )
 
-// listStoreIdentities lists the identities (certificate with private key)
-// of the keychain a mackms: URI names (mackms: alone: the default search
-// list; mackms:keychain=PATH: that keychain); each key is opened when
-// chosen.
-func listStoreIdentities(scheme, spec string, load []LoadOption) ([]trust.ClientIdentity, error) {
-	if scheme != "mackms" {
-		return nil, unsupportedScheme(scheme, "Windows certificate store URIs")
-	}
+// mackmsClientIdentities lists the identities (certificate with private
+// key) of the keychain a mackms: URI names (mackms: alone: the default
+// search list; mackms:keychain=PATH: that keychain); each key is opened
+// when chosen.
+func mackmsClientIdentities(spec string, load []LoadOption) ([]trust.ClientIdentity, error) {
 	u, err := darwin.ParseKeyURI(spec)
 	if err != nil {
 		return nil, err
@@ -28,7 +24,7 @@ func listStoreIdentities(scheme, spec string, load []LoadOption) ([]trust.Client
 	for _, id := range ids {
 		keyURI := id.URI
 		out = append(out, trust.ClientIdentity{Chain: []*x509.Certificate{id.Certificate}, Source: keyURI,
-			OpenKey: func() (crypto.Signer, error) { return LoadPrivateKey(keyURI, load...) }})
+			OpenKey: openKeyLater(keyURI, load)})
 	}
 	return out, nil
 }

@@ -4,17 +4,15 @@ import (
 	"bufio"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/pem"
 	"errors"
-	"fmt"
-	"io"
-	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/nativetls/nativetls/internal/softhsmtest"
 	"github.com/nativetls/nativetls/internal/testpki"
 	"github.com/nativetls/nativetls/trust"
 )
@@ -167,76 +165,6 @@ func TestClientIdentitySelectorDecides(t *testing.T) {
 	}
 }
 
-// TestClientIdentityAgainstOpenSSL: openssl s_server -Verify asks for a
-// certificate from CA B; the client picks the B identity from the set.
-func TestClientIdentityAgainstOpenSSL(t *testing.T) {
-	if _, err := exec.LookPath("openssl"); err != nil {
-		t.Skip("openssl not installed: apt-get install openssl (ci/test.sh does)")
-	}
-	p := newClientPKI(t)
-	srvPKI := newPKI(t, testpki.Options{})
-	dir := tempDir(t)
-	write := func(name string, data []byte) string {
-		path := filepath.Join(dir, name)
-		if err := os.WriteFile(path, data, 0o600); err != nil {
-			t.Fatal(err)
-		}
-		return path
-	}
-	cert := write("srv.pem", srvPKI.leaf.PEM())
-	chain := write("srvchain.pem", srvPKI.inter.PEM())
-	key := write("srv.key", srvPKI.leaf.KeyPEM())
-	cas := write("clientca.pem", p.caB.PEM())
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := l.Addr().(*net.TCPAddr).Port
-	l.Close()
-	cmd := exec.Command("openssl", "s_server", "-accept", fmt.Sprint(port), "-cert", cert, "-cert_chain", chain, "-key", key,
-		"-Verify", "3", "-CAfile", cas, "-verify_return_error", "-rev", "-naccept", "2", "-quiet")
-	var out strings.Builder
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer cmd.Process.Kill()
-	addr := fmt.Sprintf("127.0.0.1:%d", port)
-	waitListening(t, addr)
-	src, _ := ClientIdentities([]string{p.dir})
-	cc, err := NewClientContext(srvPKI.clientConfig().WithClientIdentities(src))
-	if err != nil {
-		t.Fatal(err)
-	}
-	conn, err := cc.Dial("tcp", addr)
-	if err != nil {
-		t.Fatalf("handshake with openssl s_server -Verify: %v\n%s", err, out.String())
-	}
-	defer conn.Close()
-	conn.Write([]byte("olleh\n"))
-	line, err := bufio.NewReader(conn).ReadString('\n')
-	if err != nil && !errors.Is(err, io.EOF) || !strings.Contains(line, "hello") {
-		t.Fatalf("openssl echoed %q, %v (server log: %s)", line, err, out.String())
-	}
-	cmd.Process.Kill()
-	cmd.Wait()
-	if !strings.Contains(out.String(), "b.client.test") {
-		t.Fatalf("openssl did not verify the B identity; its output: %s", out.String())
-	}
-}
-
-func waitListening(t *testing.T, addr string) {
-	t.Helper()
-	for i := 0; i < 100; i++ {
-		if c, err := net.DialTimeout("tcp", addr, 100*time.Millisecond); err == nil {
-			c.Close()
-			return
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	t.Fatalf("nothing listens on %s", addr)
-}
-
 // TestClientIdentitiesListsUnusableFiles: a file that is neither
 // certificate nor key is reported, not dropped.
 func TestClientIdentitiesListsUnusableFiles(t *testing.T) {
@@ -266,5 +194,105 @@ func TestClientIdentitiesListsUnusableFiles(t *testing.T) {
 	if _, err := ClientIdentities([]string{"gopher:x"}); err == nil {
 		t.Fatal("an unknown scheme was accepted")
 	}
-	_ = tls.VersionTLS13
+}
+
+// identityToken makes a SoftHSM token "ids" (user PIN 1234) holding the
+// three identities of p: A's expired ECDSA one (id 0a), B's ECDSA one
+// (id 0b, with B's intermediate and root), and C's RSA one (id 0c) whose key
+// allows only PKCS#1 v1.5 (CKA_ALLOWED_MECHANISMS), so it cannot sign for
+// TLS 1.3. It returns the token URI.
+func identityToken(t *testing.T, p *clientPKI) string {
+	t.Helper()
+	h := softhsmtest.New(t, tempDir(t), nil)
+	t.Setenv("SOFTHSM2_CONF", h.Conf)
+	h.InitToken(t, "ids")
+	h.ImportKey(t, "ids", "0a", "0a", p.idA.KeyPEM())
+	h.ImportKey(t, "ids", "0b", "0b", p.idB.KeyPEM())
+	keyDER, _ := pem.Decode(p.idC.KeyPEM())
+	h.Tool(t, "ids", "--write-object", h.WriteFile(t, "0c.key.der", keyDER.Bytes), "--type", "privkey", "--id", "0c", "--label", "0c",
+		"--allowed-mechanisms", "RSA-PKCS,SHA256-RSA-PKCS,SHA384-RSA-PKCS,SHA512-RSA-PKCS")
+	for _, c := range []struct {
+		name, id string
+		cert     *x509.Certificate
+	}{{"a", "0a", p.idA.Cert}, {"b", "0b", p.idB.Cert}, {"c", "0c", p.idC.Cert},
+		{"b-issuing", "1b", p.interB.Cert}, {"ca-b", "2b", p.caB.Cert}} {
+		h.WriteCert(t, "ids", c.name, c.id, c.cert.Raw)
+	}
+	return "pkcs11:token=ids?module-path=" + h.Module + "&pin-value=" + softhsmtest.PIN
+}
+
+// TestClientIdentityFromToken: a token with three identities from three
+// CAs; a server asking for CA B gets the ECDSA identity (through the
+// intermediate on the token), one asking for CA C at TLS 1.3 gets none
+// (the RSA key cannot do PSS) and at TLS 1.2 the RSA one; CA A's identity
+// is expired.
+func TestClientIdentityFromToken(t *testing.T) {
+	p := newClientPKI(t)
+	uri := identityToken(t, p)
+	src, err := ClientIdentities([]string{uri})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids, err := src.ClientIdentities()
+	if err != nil {
+		t.Fatalf("listing the token: %v", err)
+	}
+	if len(ids) != 3 {
+		t.Fatalf("the token lists %d identities, want 3: %+v", len(ids), ids)
+	}
+	for _, id := range ids {
+		if strings.Contains(id.Source, "1234") {
+			t.Fatalf("identity source %q shows the PIN", id.Source)
+		}
+	}
+
+	addr, seen := mtlsServer(t, p.caB.Cert)
+	if _, err := dialWithIdentities(t, addr, src, nil); err != nil {
+		t.Fatalf("server wants CA B: %v", err)
+	}
+	if got := <-seen; got != "b.client.test" {
+		t.Fatalf("server wanting CA B saw %q", got)
+	}
+
+	addr, _ = mtlsServer(t, p.caC.Cert)
+	_, err = dialWithIdentities(t, addr, src, nil)
+	var nf *trust.NoClientIdentityError
+	if !errors.As(err, &nf) || !strings.Contains(err.Error(), "c.client.test") || !strings.Contains(err.Error(), "TLS 1.3") {
+		t.Fatalf("server wants CA C at TLS 1.3: err = %v, want the RSA identity skipped for TLS 1.3", err)
+	}
+
+	addr, seen = mtlsServer(t, p.caC.Cert)
+	cfg := clientRoots.clientConfig().WithClientIdentities(src).WithVersions(trust.Version(tls.VersionTLS12), trust.Version(tls.VersionTLS12))
+	cc, err := NewClientContext(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := cc.Dial("tcp", addr)
+	if err != nil {
+		t.Fatalf("server wants CA C at TLS 1.2: %v", err)
+	}
+	conn.Close()
+	select {
+	case got := <-seen:
+		if got != "c.client.test" {
+			t.Fatalf("server wanting CA C saw %q", got)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the server accepted no client certificate")
+	}
+}
+
+func TestPKCS11ObjectURI(t *testing.T) {
+	for _, c := range []struct{ spec, want string }{
+		{"pkcs11:token=ids?module-path=/m.so&pin-value=1", "pkcs11:token=ids;id=%0c;type=private?module-path=/m.so&pin-value=1"},
+		{"PKCS11:token=ids;object=x;id=%01;type=cert", "pkcs11:token=ids;id=%0c;type=private"},
+		{"pkcs11:", "pkcs11:id=%0c;type=private"},
+	} {
+		if got := pkcs11ObjectURI(c.spec, []byte{0x0c}, "private"); got != c.want {
+			t.Errorf("pkcs11ObjectURI(%q) = %q, want %q", c.spec, got, c.want)
+		}
+	}
+	if got := pkcs11ObjectURI("pkcs11:token=ids", nil, "cert"); got != "pkcs11:token=ids;type=cert" {
+		t.Errorf("without id: %q", got)
+	}
 }

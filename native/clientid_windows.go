@@ -1,7 +1,6 @@
 package native
 
 import (
-	"crypto"
 	"crypto/sha1"
 	"crypto/x509"
 	"encoding/hex"
@@ -12,14 +11,11 @@ import (
 	"github.com/nativetls/nativetls/windows"
 )
 
-// listStoreIdentities lists the certificates of the capi: store a URI
+// capiClientIdentities lists the certificates of the capi: store a URI
 // names (capi:store=My, capi:store-location=machine;store=My); each that is
 // not a CA is an identity whose CNG key is opened by its thumbprint when
 // chosen.
-func listStoreIdentities(scheme, spec string, load []LoadOption) ([]trust.ClientIdentity, error) {
-	if scheme != "capi" {
-		return nil, unsupportedScheme(scheme, "macOS keychain URIs")
-	}
+func capiClientIdentities(spec string, load []LoadOption) ([]trust.ClientIdentity, error) {
 	loc, store, whole, err := capiStore(spec)
 	if err != nil {
 		return nil, err
@@ -33,27 +29,15 @@ func listStoreIdentities(scheme, spec string, load []LoadOption) ([]trust.Client
 	if err != nil {
 		return nil, err
 	}
-	var cas []*x509.Certificate
-	for _, c := range certs {
-		if c.IsCA {
-			cas = append(cas, c)
-		}
-	}
 	locName := "user"
 	if loc == windows.LocalMachine {
 		locName = "machine"
 	}
-	var out []trust.ClientIdentity
-	for _, c := range certs {
-		if c.IsCA {
-			continue
-		}
-		sum := sha1.Sum(c.Raw)
-		keyURI := fmt.Sprintf("capi:store-location=%s;store=%s;sha1=%s", locName, store, strings.ToUpper(hex.EncodeToString(sum[:])))
-		out = append(out, trust.ClientIdentity{Chain: append([]*x509.Certificate{c}, cas...), Source: keyURI,
-			OpenKey: func() (crypto.Signer, error) { return LoadPrivateKey(keyURI, load...) }})
-	}
-	return out, nil
+	return leafIdentities(certs, func(i int, id *trust.ClientIdentity) {
+		sum := sha1.Sum(certs[i].Raw)
+		id.Source = fmt.Sprintf("capi:store-location=%s;store=%s;sha1=%s", locName, store, strings.ToUpper(hex.EncodeToString(sum[:])))
+		id.OpenKey = openKeyLater(id.Source, load)
+	}), nil
 }
 
 // capiStore reads the store a capi: URI names. A URI with only

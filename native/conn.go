@@ -46,12 +46,9 @@ func (c *Conn) VerifiedChains() [][]*x509.Certificate {
 }
 
 // ClientIdentityError returns why this client connection sent no
-// certificate when the server asked for one (a
-// *trust.NoClientIdentityError naming the server's acceptable CAs and each
-// skipped identity), or nil when one was sent, none was asked for, or the
-// context has no identity source. Call it after the handshake: under TLS
-// 1.3 the server's rejection arrives only on the first read, from code
-// (such as net/http) that holds the inner *tls.Conn.
+// certificate when the server asked for one (a *trust.NoClientIdentityError
+// naming the acceptable CAs and each skipped identity), or nil. Call it
+// after the handshake; under TLS 1.3 the rejection arrives with the first read.
 func (c *Conn) ClientIdentityError() error { return c.clientIDErr }
 
 // Handshake runs the handshake if it has not run yet.

@@ -2,7 +2,6 @@ package native_test
 
 import (
 	"fmt"
-	"io"
 	"log"
 	"os"
 	"path/filepath"
@@ -123,13 +122,7 @@ func ExampleClientIdentities() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	resp, err := ctx.HTTPClient().Get("https://127.0.0.1:" + port + "/")
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	fmt.Println(string(body))
+	fmt.Println(exampleGet(ctx.HTTPClient(), "https://127.0.0.1:"+port+"/"))
 	// Output:
 	// identity: other-client.example.test in a-other.pem
 	// identity: client.example.test in b-example.pem

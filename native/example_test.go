@@ -87,6 +87,20 @@ func exampleServer(clientAuth trust.ClientAuth) (ca *testpki.Cert, port string) 
 	return ca, port
 }
 
+// exampleGet returns the body of a GET of target through client.
+func exampleGet(client *http.Client, target string) string {
+	resp, err := client.Get(target)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		log.Fatal(err)
+	}
+	return string(body)
+}
+
 // HTTPS to an IP address over HTTP/2, trusting one CA: the address is
 // checked against the certificate's IP addresses.
 func ExampleClientContext_HTTPClient() {
@@ -96,13 +110,7 @@ func ExampleClientContext_HTTPClient() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	resp, err := ctx.HTTPClient().Get("https://127.0.0.1:" + port + "/")
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	fmt.Println(string(body))
+	fmt.Println(exampleGet(ctx.HTTPClient(), "https://127.0.0.1:"+port+"/"))
 	// Output: HTTP/2.0 from anonymous
 }
 
@@ -124,13 +132,8 @@ func ExampleClientContext_HTTPTransport_proxy() {
 	tr := ctx.HTTPTransport()
 	proxyURL, _ := url.Parse(proxy.URL())
 	tr.Proxy = http.ProxyURL(proxyURL) // by default: HTTPS_PROXY and NO_PROXY
-	resp, err := (&http.Client{Transport: tr}).Get("https://www.example.test:" + port + "/")
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	fmt.Println(string(body), "through", proxy.Tunnels(), "tunnel")
+	body := exampleGet(&http.Client{Transport: tr}, "https://www.example.test:"+port+"/")
+	fmt.Println(body, "through", proxy.Tunnels(), "tunnel")
 	// Output: HTTP/2.0 from anonymous through 1 tunnel
 }
 
@@ -146,13 +149,7 @@ func ExampleServerContext_mutualTLS() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	resp, err := ctx.HTTPClient().Get("https://127.0.0.1:" + port + "/")
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	fmt.Println(string(body))
+	fmt.Println(exampleGet(ctx.HTTPClient(), "https://127.0.0.1:"+port+"/"))
 	// Output: HTTP/2.0 from client.example.test
 }
 

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"net"
 	"os"
@@ -113,6 +114,19 @@ func getVia(t *testing.T, cctx *ClientContext, port int, host string) (string, e
 	return string(buf[:n]), nil
 }
 
+// wantHTTP200 fails unless a GET through cctx from the server on port, as
+// www.example.test, answers 200.
+func wantHTTP200(t *testing.T, cctx *ClientContext, port int, server string) {
+	t.Helper()
+	resp, err := getVia(t, cctx, port, "www.example.test")
+	if err != nil {
+		t.Fatalf("client against %s: %v", server, err)
+	}
+	if !strings.HasPrefix(resp, "HTTP/1.0 200") {
+		t.Fatalf("response %q", resp)
+	}
+}
+
 func TestInteropOpenSSLServer(t *testing.T) {
 	openssl := needTool(t, "openssl", "openssl")
 	p := newPKI(t, testpki.Options{})
@@ -125,13 +139,7 @@ func TestInteropOpenSSLServer(t *testing.T) {
 	startServer(t, "ACCEPT", openssl, "s_server", "-accept", strconv.Itoa(port), "-cert", leaf, "-cert_chain", inter, "-key", key, "-www", "-alpn", "http/1.1")
 	cctx, err := NewClientContext(p.clientConfig().WithInnerProtocols(trust.H2, trust.HTTP1_1))
 	must(t, err)
-	resp, err := getVia(t, cctx, port, "www.example.test")
-	if err != nil {
-		t.Fatalf("client against openssl s_server: %v", err)
-	}
-	if !strings.HasPrefix(resp, "HTTP/1.0 200") {
-		t.Fatalf("response %q", resp)
-	}
+	wantHTTP200(t, cctx, port, "openssl s_server")
 	// Wrong name against the same real server fails verification.
 	_, err = getVia(t, cctx, port, "evil.example.test")
 	wantReason(t, err, trust.ReasonHostnameMismatch)
@@ -165,13 +173,7 @@ func TestInteropGnuTLSServer(t *testing.T) {
 	startServer(t, "listening", gnutls, "--port", strconv.Itoa(port), "--x509certfile", chain, "--x509keyfile", key, "--http")
 	cctx, err := NewClientContext(p.clientConfig())
 	must(t, err)
-	resp, err := getVia(t, cctx, port, "www.example.test")
-	if err != nil {
-		t.Fatalf("client against gnutls-serv: %v", err)
-	}
-	if !strings.HasPrefix(resp, "HTTP/1.0 200") {
-		t.Fatalf("response %q", resp)
-	}
+	wantHTTP200(t, cctx, port, "gnutls-serv")
 	untrusting, err := NewClientContext(trust.DefaultConfiguration().WithTrustStore(trust.FromCertificates("other", testpki.Root("Other", testpki.Options{}).Cert)))
 	must(t, err)
 	_, err = getVia(t, untrusting, port, "www.example.test")
@@ -227,4 +229,62 @@ func TestInteropGnuTLSClient(t *testing.T) {
 	if out, err := cmd.CombinedOutput(); err == nil {
 		t.Fatalf("gnutls-cli accepted the wrong host:\n%s", out)
 	}
+}
+
+// TestClientIdentityAgainstOpenSSL: openssl s_server -Verify asks for a
+// certificate from CA B; the client picks the B identity from the set.
+func TestClientIdentityAgainstOpenSSL(t *testing.T) {
+	openssl := needTool(t, "openssl", "openssl")
+	p := newClientPKI(t)
+	srvPKI := newPKI(t, testpki.Options{})
+	dir := tempDir(t)
+	write := func(name string, data []byte) string {
+		path := filepath.Join(dir, name)
+		must(t, os.WriteFile(path, data, 0o600))
+		return path
+	}
+	cert := write("srv.pem", srvPKI.leaf.PEM())
+	chain := write("srvchain.pem", srvPKI.inter.PEM())
+	key := write("srv.key", srvPKI.leaf.KeyPEM())
+	cas := write("clientca.pem", p.caB.PEM())
+	port := freePort(t)
+	cmd := exec.Command(openssl, "s_server", "-accept", strconv.Itoa(port), "-cert", cert, "-cert_chain", chain, "-key", key,
+		"-Verify", "3", "-CAfile", cas, "-verify_return_error", "-rev", "-naccept", "2", "-quiet")
+	var out strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &out
+	must(t, cmd.Start())
+	defer cmd.Process.Kill()
+	addr := "127.0.0.1:" + strconv.Itoa(port)
+	waitListening(t, addr)
+	src, _ := ClientIdentities([]string{p.dir})
+	cc, err := NewClientContext(srvPKI.clientConfig().WithClientIdentities(src))
+	must(t, err)
+	conn, err := cc.Dial("tcp", addr)
+	if err != nil {
+		t.Fatalf("handshake with openssl s_server -Verify: %v\n%s", err, out.String())
+	}
+	defer conn.Close()
+	conn.Write([]byte("olleh\n"))
+	line, err := bufio.NewReader(conn).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) || !strings.Contains(line, "hello") {
+		t.Fatalf("openssl echoed %q, %v (server log: %s)", line, err, out.String())
+	}
+	cmd.Process.Kill()
+	cmd.Wait()
+	if !strings.Contains(out.String(), "b.client.test") {
+		t.Fatalf("openssl did not verify the B identity; its output: %s", out.String())
+	}
+}
+
+// waitListening waits until something accepts connections on addr.
+func waitListening(t *testing.T, addr string) {
+	t.Helper()
+	for i := 0; i < 100; i++ {
+		if c, err := net.DialTimeout("tcp", addr, 100*time.Millisecond); err == nil {
+			c.Close()
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("nothing listens on %s", addr)
 }

@@ -117,13 +117,11 @@ func unsupportedScheme(scheme, why string) error {
 	return fmt.Errorf("%w: %s: URIs are %s; this binary runs on %s/%s", trust.ErrUnsupported, scheme, why, runtime.GOOS, runtime.GOARCH)
 }
 
-// LoadCertificates returns the certificates a path or URI names: every
-// certificate of a file (PEM, DER, PKCS#7, or the chain of a PKCS#12 bundle),
-// the certificates on a PKCS#11 token matching a pkcs11: URI, or the
-// certificate chain of a capi: or mackms: identity (for a capi: URI naming
-// certificates without a CNG key, such as roots: those certificates).
-// Files are read only when they are regular files of at most 16 MiB
-// (internal/safefile); /dev/zero, a FIFO or a huge file is an error naming it.
+// LoadCertificates returns the certificates a path or URI names: those of
+// a file (PEM, DER, PKCS#7, or a PKCS#12 bundle's chain), those on a PKCS#11
+// token matching a pkcs11: URI, or the chain of a capi: or mackms: identity
+// (or, for capi: certificates without a CNG key, those certificates). A file
+// must be a regular file of at most 16 MiB.
 func LoadCertificates(uri string, opts ...LoadOption) ([]*x509.Certificate, error) {
 	c := newLoadConfig(opts)
 	return load(uri, "certificates", func(s *scheme, rest string) ([]*x509.Certificate, error) {
@@ -141,12 +139,11 @@ func LoadCertificate(uri string, opts ...LoadOption) (*x509.Certificate, error) 
 	return certs[0], nil
 }
 
-// LoadPrivateKey returns the private key a path or URI names, as a
-// crypto.Signer: a key file (encrypted ones need WithPassword or
-// WithPasswordSource), the key of a PKCS#12 bundle, a PKCS#11 key, a Windows
-// CNG/CryptoAPI key (capi:) or a macOS keychain key (mackms:). Keys of
-// tokens and OS stores never leave them; close them with an io.Closer
-// assertion when done.
+// LoadPrivateKey returns the private key a path or URI names: a key file
+// (encrypted ones need WithPassword or WithPasswordSource), a PKCS#12
+// bundle's key, a PKCS#11 key, a Windows CNG key (capi:) or a macOS keychain
+// key (mackms:). Keys of tokens and OS stores stay there; close them (they
+// are io.Closers) when done.
 func LoadPrivateKey(uri string, opts ...LoadOption) (crypto.Signer, error) {
 	c := newLoadConfig(opts)
 	if c.pwErr != nil {

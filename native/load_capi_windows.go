@@ -30,19 +30,17 @@ func capiCertificates(uri string, c *loadConfig) ([]*x509.Certificate, error) {
 	return id.Certificates, nil
 }
 
-func capiKey(uri string, _ *loadConfig) (crypto.Signer, error) {
-	return windows.OpenKey(uri, nil)
-}
+var capiScheme = &scheme{name: "capi", certificates: capiCertificates,
+	key: func(uri string, _ *loadConfig) (crypto.Signer, error) {
+		return windows.OpenKey(uri, nil)
+	},
+	identity:  capiIdentity,
+	available: true, note: "Windows certificate stores and CNG keys"}
 
 func capiIdentity(uri string, _ *loadConfig) (trust.CertificateChain, error) {
-	k, err := windows.OpenKey(uri, nil)
-	if err != nil {
-		return trust.CertificateChain{}, err
-	}
-	return trust.CertificateChain{Certificates: k.Chain(), PrivateKey: k}, nil
+	return storeIdentity(windows.OpenKey(uri, nil))
 }
 
-const (
-	capiAvailable = true
-	capiNote      = "Windows certificate stores and CNG keys"
-)
+// Set at init: the lister loads keys through the table (LoadPrivateKey), so
+// naming it in the row would be an initialization cycle.
+func init() { capiScheme.clientIdentities = capiClientIdentities }

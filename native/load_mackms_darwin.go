@@ -11,23 +11,18 @@ import (
 // A mackms: URI names a keychain identity (certificate and key); the key
 // never leaves the keychain, Secure Enclave or smart card.
 
-func mackmsCertificates(uri string, _ *loadConfig) ([]*x509.Certificate, error) {
-	return darwin.Certificates(uri)
-}
+var mackmsScheme = &scheme{name: "mackms",
+	certificates: func(uri string, _ *loadConfig) ([]*x509.Certificate, error) {
+		return darwin.Certificates(uri)
+	},
+	key: func(uri string, _ *loadConfig) (crypto.Signer, error) {
+		return darwin.OpenKey(uri, nil)
+	},
+	identity: func(uri string, _ *loadConfig) (trust.CertificateChain, error) {
+		return storeIdentity(darwin.OpenKey(uri, nil))
+	},
+	available: true, note: "macOS keychain identities"}
 
-func mackmsKey(uri string, _ *loadConfig) (crypto.Signer, error) {
-	return darwin.OpenKey(uri, nil)
-}
-
-func mackmsIdentity(uri string, _ *loadConfig) (trust.CertificateChain, error) {
-	k, err := darwin.OpenKey(uri, nil)
-	if err != nil {
-		return trust.CertificateChain{}, err
-	}
-	return trust.CertificateChain{Certificates: k.Chain(), PrivateKey: k}, nil
-}
-
-const (
-	mackmsAvailable = true
-	mackmsNote      = "macOS keychain identities"
-)
+// Set at init: the lister loads keys through the table (LoadPrivateKey), so
+// naming it in the row would be an initialization cycle.
+func init() { mackmsScheme.clientIdentities = mackmsClientIdentities }

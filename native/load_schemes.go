@@ -19,9 +19,12 @@ type scheme struct {
 	// trustStore builds a trust store; nil when the kind names identities,
 	// not trust stores.
 	trustStore func(spec, rest string) (trust.TrustStore, error)
-	available  bool
-	note       string // why not available, or what it needs at run time
-	fileKind   bool   // a kind of file (chosen by extension), not a URI scheme
+	// clientIdentities lists the identities of an OS store a URI names
+	// (ClientIdentitySet); nil for files and tokens, which it lists itself.
+	clientIdentities func(spec string, load []LoadOption) ([]trust.ClientIdentity, error)
+	available        bool
+	note             string // why not available, or what it needs at run time
+	fileKind         bool   // a kind of file (chosen by extension), not a URI scheme
 }
 
 // schemes is the table of the vocabulary. Files come in two kinds:
@@ -33,10 +36,32 @@ var schemes = []*scheme{
 		trustStore: fileTrustStore, available: true, fileKind: true},
 	{name: "pkcs11", certificates: pkcs11Certificates, key: pkcs11Key, identity: pkcs11Identity,
 		trustStore: pkcs11TrustStore, available: pkcs11Available, note: pkcs11Note},
-	{name: "capi", certificates: capiCertificates, key: capiKey, identity: capiIdentity,
-		available: capiAvailable, note: capiNote},
-	{name: "mackms", certificates: mackmsCertificates, key: mackmsKey, identity: mackmsIdentity,
-		available: mackmsAvailable, note: mackmsNote},
+	capiScheme,
+	mackmsScheme,
+}
+
+// unavailableScheme is the row of a scheme this OS cannot serve: every
+// loader says why (unsupportedScheme), and Schemes reports note.
+func unavailableScheme(name, why, note string) *scheme {
+	fail := func() error { return unsupportedScheme(name, why) }
+	return &scheme{name: name, note: note,
+		certificates:     func(string, *loadConfig) ([]*x509.Certificate, error) { return nil, fail() },
+		key:              func(string, *loadConfig) (crypto.Signer, error) { return nil, fail() },
+		identity:         func(string, *loadConfig) (trust.CertificateChain, error) { return trust.CertificateChain{}, fail() },
+		clientIdentities: func(string, []LoadOption) ([]trust.ClientIdentity, error) { return nil, fail() },
+	}
+}
+
+// storeIdentity pairs the key an OS store opened with its certificate
+// chain (capi:, mackms:).
+func storeIdentity[K interface {
+	crypto.Signer
+	Chain() []*x509.Certificate
+}](k K, err error) (trust.CertificateChain, error) {
+	if err != nil {
+		return trust.CertificateChain{}, err
+	}
+	return trust.CertificateChain{Certificates: k.Chain(), PrivateKey: k}, nil
 }
 
 // lookupScheme returns the row for a scheme as schemeOf splits it (a file

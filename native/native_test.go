@@ -94,10 +94,12 @@ func handshakeCtx(t testing.TB, cctx *ClientContext, sctx *ServerContext, server
 	return r
 }
 
-// tcpPair returns both ends of a loopback TCP connection. Tests use TCP
-// rather than net.Pipe because a TLS peer that fails the handshake writes an
-// alert while the other side may still be writing its flight: net.Pipe has
-// no buffer and both writes would block forever.
+// tcpPair returns both ends of a loopback TCP connection, closed when the
+// test ends. Tests use TCP rather than net.Pipe because the kernel buffers
+// each direction, as on a real network: a TLS peer that fails the handshake
+// writes an alert while the other side may still be writing its flight, and
+// a Stream writes its whole flight before it reads; over net.Pipe, which
+// has no buffer, both writes would block forever.
 func tcpPair(t testing.TB) (net.Conn, net.Conn) {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")

@@ -4,6 +4,8 @@ package native
 
 import (
 	"bufio"
+	"errors"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,6 +13,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/nativetls/nativetls/trust"
 )
 
 // TestSecretServiceKeychainSource reads a password through the real
@@ -86,5 +90,52 @@ func killKeyring(out []byte) {
 				syscall.Kill(pid, syscall.SIGTERM)
 			}
 		}
+	}
+}
+
+// Without a reachable session bus the keychain: source fails with a message
+// saying what is missing, matching ErrNoSecretStore. (A real Secret Service
+// needs a D-Bus session with gnome-keyring or KWallet, which CI does not run.)
+func TestSecretServiceUnavailable(t *testing.T) {
+	t.Setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path="+tempDir(t)+"/no-bus")
+	f, err := PasswordSource("keychain:nativetls-test/web")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = f()
+	if !errors.Is(err, ErrNoSecretStore) {
+		t.Fatalf("err = %v, want ErrNoSecretStore", err)
+	}
+	t.Log(err)
+}
+
+// TestSessionBusProblem: the keychain: source is reported unavailable,
+// saying what is missing, without a session bus; available with one.
+func TestSessionBusProblem(t *testing.T) {
+	t.Setenv("DBUS_SESSION_BUS_ADDRESS", "")
+	if p := sessionBusProblem(); !strings.Contains(p, "DBUS_SESSION_BUS_ADDRESS is not set") {
+		t.Errorf("unset: problem %q", p)
+	}
+	dir := tempDir(t)
+	sock := filepath.Join(dir, "bus")
+	t.Setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path="+sock)
+	if p := sessionBusProblem(); !strings.Contains(p, sock) {
+		t.Errorf("stale address: problem %q does not name %s", p, sock)
+	}
+	ln, err := net.Listen("unix", sock)
+	if err != nil {
+		t.Skipf("cannot listen on a unix socket here: %v", err)
+	}
+	defer ln.Close()
+	if p := sessionBusProblem(); p != "" {
+		t.Errorf("listening bus: problem %q", p)
+	}
+	t.Setenv("DBUS_SESSION_BUS_ADDRESS", "launchd:env=X")
+	if p := sessionBusProblem(); !strings.Contains(p, "names no unix: or tcp: address") {
+		t.Errorf("unknown transport: problem %q", p)
+	}
+	caps := linuxCapabilities([]trust.Capability{{Name: "keychain", Available: true}})
+	if caps[0].Available {
+		t.Errorf("keychain available with DBUS_SESSION_BUS_ADDRESS=launchd:env=X")
 	}
 }

@@ -10,26 +10,25 @@ import (
 
 // Names of the policy's environment variables and the default file.
 const (
-	// EnvVerify is the environment variable of the switch: "0" or "1".
-	EnvVerify = "NATIVETLS_VERIFY"
-	// EnvIgnoreEnvironment, when set to a non-empty value, makes the process
-	// ignore EnvVerify and the policy file (like `python -E`).
-	EnvIgnoreEnvironment = "NATIVETLS_IGNORE_ENVIRONMENT"
-	// EnvVerifyConf overrides the policy file's path. It exists as a hook
-	// for tests and is ignored, like EnvVerify, under setuid/setgid and
-	// EnvIgnoreEnvironment.
-	EnvVerifyConf = "NATIVETLS_VERIFY_CONF"
+	// envVerify is the environment variable of the switch: "0" or "1".
+	envVerify = "NATIVETLS_VERIFY"
+	// envIgnoreEnvironment, when set to a non-empty value, makes the process
+	// ignore envVerify and the policy file (like `python -E`).
+	envIgnoreEnvironment = "NATIVETLS_IGNORE_ENVIRONMENT"
+	// envVerifyConf overrides the policy file's path. It exists as a hook
+	// for tests and is ignored, like envVerify, under setuid/setgid and
+	// envIgnoreEnvironment.
+	envVerifyConf = "NATIVETLS_VERIFY_CONF"
 )
 
 // VerifySetting is the value of the process-wide switch.
 type VerifySetting int
 
-// Settings of the switch. The zero value, VerifyPlatformDefault, leaves
-// verification as the configuration says (on by default).
+// Settings of the switch; the zero value leaves verification on.
 const (
 	VerifyPlatformDefault VerifySetting = iota // configurations decide; the default is to verify
 	VerifyEnable                               // verification on for default configurations
-	VerifyDisable                              // verification off for default configurations (see VerifyPolicy for which are exempt)
+	VerifyDisable                              // verification off for default configurations
 )
 
 // String returns "platform_default", "enable" or "disable", the words of the
@@ -45,38 +44,21 @@ func (s VerifySetting) String() string {
 	}
 }
 
-// VerifyPolicy is the effective process-wide verification policy and where it
-// came from (see Policy).
+// VerifyPolicy is the process-wide verification switch (in the spirit of
+// PEP 493) as it is in effect, and where it came from (see Policy). Whoever
+// runs a program can turn verification off, for a migration period, for
+// the contexts it builds from the default configuration:
 //
-// The process-wide verification switch is in the spirit of PEP 493.
-// A program that builds its contexts from the default configuration (one
-// that sets no validation option, trust store, pin or verify callback) can
-// have verification turned off, for a migration period, by whoever runs it:
+//   - the environment variable NATIVETLS_VERIFY: "0" off, "1" on;
+//   - else the file /etc/nativetls/verify.conf (%ProgramData%\nativetls\verify.conf
+//     on Windows): "verify = enable|disable|platform_default", optionally
+//     under "[https]"; lines starting with '#' or ';' are comments.
 //
-//   - the environment variable NATIVETLS_VERIFY: "0" turns verification off,
-//     "1" turns it on (overriding the file);
-//   - the system-wide file /etc/nativetls/verify.conf
-//     (%ProgramData%\nativetls\verify.conf on Windows) holding one line
-//     "verify = enable", "verify = disable" or "verify = platform_default",
-//     optionally under an "[https]" section header as in PEP 493; blank lines
-//     and lines starting with '#' or ';' are ignored.
-//
-// The environment wins over the file. Both are ignored entirely when the
-// process runs setuid or setgid, or when NATIVETLS_IGNORE_ENVIRONMENT is set
-// to any non-empty value (the analogue of `python -E`).
-//
-// The switch changes only the default configuration. A configuration that
-// asked for verification in any way is never affected: one that sets
-// validation explicitly (WithCertificateValidation), a trust store
-// (WithTrustStore), pins (WithPins) or a verify callback
-// (WithVerifyCallback), and servers that ask for client certificates. So
-// the switch never skips a trust store the program chose, a pin or a
-// callback: it only relaxes what the program left entirely to the defaults.
-//
-// Using the switch to turn verification off prints one warning per process on
-// stderr and calls the hook set with SetPolicyWarningHook, the first time a
-// context is built under it. Policy reports the effective setting and its
-// source for feature detection and audits.
+// Both are ignored under setuid/setgid and when NATIVETLS_IGNORE_ENVIRONMENT
+// is non-empty. A configuration that asks for verification in any way (a
+// validation option, trust store, pin or verify callback, or a server asking
+// for client certificates) is never affected. Turning verification off
+// warns once per process on stderr and calls the SetPolicyWarningHook hook.
 type VerifyPolicy struct {
 	// Setting is the effective setting.
 	Setting VerifySetting
@@ -92,8 +74,7 @@ type VerifyPolicy struct {
 	Problems []string
 }
 
-// Verify reports whether default configurations (those that did not ask
-// for verification explicitly, see VerifyPolicy) validate certificates
+// Verify reports whether default configurations validate certificates
 // under this policy.
 func (p VerifyPolicy) Verify() bool { return p.Setting != VerifyDisable }
 
@@ -135,19 +116,17 @@ var (
 	}
 )
 
-// Policy returns the effective process-wide verification policy. It is
-// evaluated once, on first use (by this function or by the first context),
-// and does not change afterwards: later changes to the environment or the
-// file are not seen.
+// Policy returns the process-wide verification policy, evaluated once, on
+// first use (here or by the first context); later changes are not seen.
 func Policy() VerifyPolicy {
 	policyOnce.Do(func() { policyValue = evaluatePolicy() })
 	return policyValue
 }
 
-// SetPolicyWarningHook sets a function called once per process, besides the
-// warning on stderr, the first time a context is built whose verification the
-// switch turned off (or when the switch holds a value that was not
-// understood). Set it before building contexts; nil removes it.
+// SetPolicyWarningHook sets a function called once, besides the warning on
+// stderr, when the first context is built with verification switched off (or
+// a switch value not understood). Set it before building contexts; nil
+// removes it.
 func SetPolicyWarningHook(hook func(VerifyPolicy)) {
 	policyMu.Lock()
 	defer policyMu.Unlock()
@@ -185,7 +164,7 @@ func warnPolicy(p VerifyPolicy) {
 	policyWarnOnce.Do(func() {
 		msg := "nativetls: warning: " + p.String()
 		if p.Setting == VerifyDisable {
-			msg += "; TLS connections of this process accept any certificate (PEP 493 migration switch: unset " + EnvVerify + " or fix the policy file to restore verification)"
+			msg += "; TLS connections of this process accept any certificate (PEP 493 migration switch: unset " + envVerify + " or fix the policy file to restore verification)"
 		}
 		for _, pr := range p.Problems {
 			msg += "\nnativetls: warning: ignored: " + pr

@@ -19,12 +19,12 @@ func evaluatePolicy() VerifyPolicy {
 		p.Ignored = "the process runs setuid or setgid"
 		return p
 	}
-	if v, ok := policyLookup(EnvIgnoreEnvironment); ok && v != "" {
-		p.Ignored = EnvIgnoreEnvironment + " is set"
+	if v, ok := policyLookup(envIgnoreEnvironment); ok && v != "" {
+		p.Ignored = envIgnoreEnvironment + " is set"
 		return p
 	}
 	path := defaultPolicyFile()
-	if v, ok := policyLookup(EnvVerifyConf); ok && v != "" {
+	if v, ok := policyLookup(envVerifyConf); ok && v != "" {
 		path = v
 	}
 	if s, ok, problem := readPolicyFile(path); problem != "" {
@@ -32,16 +32,16 @@ func evaluatePolicy() VerifyPolicy {
 	} else if ok {
 		p.Setting, p.Source = s, path
 	}
-	if v, ok := policyLookup(EnvVerify); ok {
+	if v, ok := policyLookup(envVerify); ok {
 		switch strings.TrimSpace(v) {
 		case "0":
-			p.Setting, p.Source = VerifyDisable, "environment "+EnvVerify
+			p.Setting, p.Source = VerifyDisable, "environment "+envVerify
 		case "1":
-			p.Setting, p.Source = VerifyEnable, "environment "+EnvVerify
+			p.Setting, p.Source = VerifyEnable, "environment "+envVerify
 		case "":
 			// Set but empty: as if unset.
 		default:
-			p.Problems = append(p.Problems, fmt.Sprintf("%s=%q is not understood (use 0 to disable or 1 to enable verification)", EnvVerify, v))
+			p.Problems = append(p.Problems, fmt.Sprintf("%s=%q is not understood (use 0 to disable or 1 to enable verification)", envVerify, v))
 		}
 	}
 	return p

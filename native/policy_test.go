@@ -1,12 +1,14 @@
 package native
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/nativetls/nativetls/internal/testpki"
 	"github.com/nativetls/nativetls/trust"
 	"github.com/nativetls/nativetls/trust/insecure"
 )
@@ -23,7 +25,7 @@ func withPolicyEnv(t *testing.T, env map[string]string, conf string, ids [4]int)
 			t.Fatal(err)
 		}
 	}
-	e := map[string]string{EnvVerifyConf: path}
+	e := map[string]string{envVerifyConf: path}
 	for k, v := range env {
 		e[k] = v
 	}
@@ -56,21 +58,21 @@ func TestPolicyTable(t *testing.T) {
 		problems int
 	}{
 		{name: "default", want: VerifyPlatformDefault, source: "default"},
-		{name: "env 0", env: map[string]string{EnvVerify: "0"}, want: VerifyDisable, source: "environment NATIVETLS_VERIFY"},
-		{name: "env 1", env: map[string]string{EnvVerify: "1"}, want: VerifyEnable, source: "environment NATIVETLS_VERIFY"},
-		{name: "env empty", env: map[string]string{EnvVerify: ""}, want: VerifyPlatformDefault, source: "default"},
-		{name: "env junk", env: map[string]string{EnvVerify: "no"}, want: VerifyPlatformDefault, source: "default", problems: 1},
+		{name: "env 0", env: map[string]string{envVerify: "0"}, want: VerifyDisable, source: "environment NATIVETLS_VERIFY"},
+		{name: "env 1", env: map[string]string{envVerify: "1"}, want: VerifyEnable, source: "environment NATIVETLS_VERIFY"},
+		{name: "env empty", env: map[string]string{envVerify: ""}, want: VerifyPlatformDefault, source: "default"},
+		{name: "env junk", env: map[string]string{envVerify: "no"}, want: VerifyPlatformDefault, source: "default", problems: 1},
 		{name: "file disable", conf: "verify = disable\n", want: VerifyDisable, source: ""},
 		{name: "file enable in section", conf: "# c\n[https]\nverify=enable\n", want: VerifyEnable, source: ""},
 		{name: "file platform_default", conf: "verify = platform_default", want: VerifyPlatformDefault, source: ""},
 		{name: "file other section ignored", conf: "[other]\nverify = disable\n", want: VerifyPlatformDefault, source: "default"},
 		{name: "file malformed", conf: "verify disable\n", want: VerifyPlatformDefault, source: "default", problems: 1},
 		{name: "file bad value", conf: "verify = maybe\n", want: VerifyPlatformDefault, source: "default", problems: 1},
-		{name: "env wins over file", env: map[string]string{EnvVerify: "1"}, conf: "verify = disable\n", want: VerifyEnable, source: "environment NATIVETLS_VERIFY"},
-		{name: "env 0 wins over file enable", env: map[string]string{EnvVerify: "0"}, conf: "verify = enable\n", want: VerifyDisable, source: "environment NATIVETLS_VERIFY"},
-		{name: "ignore environment", env: map[string]string{EnvVerify: "0", EnvIgnoreEnvironment: "1"}, conf: "verify = disable\n", want: VerifyPlatformDefault, source: "default", ignored: true},
-		{name: "setuid", env: map[string]string{EnvVerify: "0"}, conf: "verify = disable\n", ids: [4]int{1000, 0, 1000, 1000}, want: VerifyPlatformDefault, source: "default", ignored: true},
-		{name: "setgid", env: map[string]string{EnvVerify: "0"}, ids: [4]int{1000, 1000, 1000, 0}, want: VerifyPlatformDefault, source: "default", ignored: true},
+		{name: "env wins over file", env: map[string]string{envVerify: "1"}, conf: "verify = disable\n", want: VerifyEnable, source: "environment NATIVETLS_VERIFY"},
+		{name: "env 0 wins over file enable", env: map[string]string{envVerify: "0"}, conf: "verify = enable\n", want: VerifyDisable, source: "environment NATIVETLS_VERIFY"},
+		{name: "ignore environment", env: map[string]string{envVerify: "0", envIgnoreEnvironment: "1"}, conf: "verify = disable\n", want: VerifyPlatformDefault, source: "default", ignored: true},
+		{name: "setuid", env: map[string]string{envVerify: "0"}, conf: "verify = disable\n", ids: [4]int{1000, 0, 1000, 1000}, want: VerifyPlatformDefault, source: "default", ignored: true},
+		{name: "setgid", env: map[string]string{envVerify: "0"}, ids: [4]int{1000, 1000, 1000, 0}, want: VerifyPlatformDefault, source: "default", ignored: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -101,7 +103,7 @@ func TestPolicyTable(t *testing.T) {
 }
 
 func TestPolicyAppliesOnlyToImplicitConfigurations(t *testing.T) {
-	warnings := withPolicyEnv(t, map[string]string{EnvVerify: "0"}, "", normalIDs)
+	warnings := withPolicyEnv(t, map[string]string{envVerify: "0"}, "", normalIDs)
 	var hooked []VerifyPolicy
 	SetPolicyWarningHook(func(p VerifyPolicy) { hooked = append(hooked, p) })
 
@@ -140,7 +142,7 @@ func TestPolicyDefaultDoesNotWarn(t *testing.T) {
 }
 
 func TestPolicyProblemWarns(t *testing.T) {
-	warnings := withPolicyEnv(t, map[string]string{EnvVerify: "off"}, "", normalIDs)
+	warnings := withPolicyEnv(t, map[string]string{envVerify: "off"}, "", normalIDs)
 	if !validationEnabled(trust.DefaultConfiguration()) {
 		t.Error("an unknown value turned verification off")
 	}
@@ -150,7 +152,7 @@ func TestPolicyProblemWarns(t *testing.T) {
 }
 
 func TestPolicyContextSkipsVerification(t *testing.T) {
-	withPolicyEnv(t, map[string]string{EnvVerify: "0"}, "", normalIDs)
+	withPolicyEnv(t, map[string]string{envVerify: "0"}, "", normalIDs)
 	c, err := NewClientContext(trust.DefaultConfiguration())
 	if err != nil {
 		t.Fatal(err)
@@ -189,4 +191,93 @@ func FuzzParsePolicy(f *testing.F) {
 			t.Fatalf("setting %d", s)
 		}
 	})
+}
+
+// TestPolicySwitchSparesExplicitVerification is the regression test of
+// issue 13 item 6: NATIVETLS_VERIFY=0 changes only the default
+// configuration. A configuration that names a trust store, pins or a
+// verify callback keeps verifying, and its pins and callback run, over a
+// real loopback handshake.
+func TestPolicySwitchSparesExplicitVerification(t *testing.T) {
+	p := newPKI(t, testpki.Options{})
+	otherRoot := testpki.Root("Other Root", testpki.Options{}) // a CA the server's chain does not lead to
+	otherStore := trust.FromCertificates("other roots", otherRoot.Cert)
+	withPolicyEnv(t, map[string]string{envVerify: "0"}, "", normalIDs)
+
+	// The switch still works for the default configuration.
+	r := handshake(t, trust.DefaultConfiguration(), p.serverConfig(), "www.example.test")
+	if r.clientErr != nil {
+		t.Fatalf("default configuration under NATIVETLS_VERIFY=0: %v", r.clientErr)
+	}
+
+	// A trust store that does not trust the server: refused.
+	r = handshake(t, trust.DefaultConfiguration().WithTrustStore(otherStore), p.serverConfig(), "www.example.test")
+	wantReason(t, r.clientErr, trust.ReasonUnknownAuthority)
+
+	// A pin that does not match, with the store that trusts the server.
+	pinned := p.clientConfig().WithPins(trust.PinOf(otherRoot.Cert))
+	r = handshake(t, pinned, p.serverConfig(), "www.example.test")
+	if r.clientErr == nil {
+		t.Fatal("a configuration with a non-matching pin connected under NATIVETLS_VERIFY=0")
+	}
+
+	// Pins alone (no trust store: the system store decides, which does not
+	// know the test CA) are not skipped either.
+	r = handshake(t, trust.DefaultConfiguration().WithPins(trust.PinOf(p.root.Cert)), p.serverConfig(), "www.example.test")
+	if r.clientErr == nil {
+		t.Fatal("a pins-only configuration skipped verification under NATIVETLS_VERIFY=0")
+	}
+
+	// A callback runs, and its refusal stands.
+	calls := 0
+	errNo := errors.New("callback says no")
+	cb := func(trust.VerifyInfo) error { calls++; return errNo }
+	r = handshake(t, trust.DefaultConfiguration().WithVerifyCallback(cb), p.serverConfig(), "www.example.test")
+	if r.clientErr == nil || calls == 0 {
+		t.Fatalf("callback configuration under NATIVETLS_VERIFY=0: err %v, %d callback calls", r.clientErr, calls)
+	}
+	calls = 0
+	r = handshake(t, p.clientConfig().WithVerifyCallback(cb), p.serverConfig(), "www.example.test")
+	if !errors.Is(r.clientErr, errNo) || calls != 1 {
+		t.Fatalf("callback with a trusting store: err %v, %d calls; want the callback's refusal", r.clientErr, calls)
+	}
+}
+
+func TestVerificationRequested(t *testing.T) {
+	p := newPKI(t, testpki.Options{})
+	def := trust.DefaultConfiguration()
+	for name, cfg := range map[string]trust.Configuration{
+		"store":    def.WithTrustStore(p.store),
+		"pins":     def.WithPins(trust.PinOf(p.root.Cert)),
+		"callback": def.WithVerifyCallback(func(trust.VerifyInfo) error { return nil }),
+		"explicit": def.WithCertificateValidation(),
+		"mTLS":     def.WithClientAuth(trust.RequestClientCert),
+	} {
+		if !verificationRequested(cfg) {
+			t.Errorf("%s: not treated as asking for verification", name)
+		}
+	}
+	if verificationRequested(def.WithInnerProtocols(trust.H2)) {
+		t.Error("a default configuration with ALPN is treated as asking for verification")
+	}
+}
+
+// TestVerifiedChainsAreCopies: a caller changing the chains it got changes
+// neither the connection's record nor what the next caller sees.
+func TestVerifiedChainsAreCopies(t *testing.T) {
+	p := newPKI(t, testpki.Options{})
+	r := handshake(t, p.clientConfig(), p.serverConfig(), "www.example.test")
+	if r.clientErr != nil {
+		t.Fatal(r.clientErr)
+	}
+	got := r.client.VerifiedChains()
+	if len(got) == 0 || len(got[0]) < 2 {
+		t.Fatalf("chains %v", got)
+	}
+	got[0][0] = nil
+	got[0] = got[0][:1]
+	again := r.client.VerifiedChains()
+	if again[0][0] == nil || len(again[0]) < 2 {
+		t.Fatal("VerifiedChains handed out its own slices")
+	}
 }

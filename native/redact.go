@@ -15,13 +15,11 @@ var secretAttributes = map[string]bool{
 	"passphrase": true, "secret": true, "pwd": true, "key-password": true,
 }
 
-// RedactURI returns uri with every secret it may carry replaced by "***", for
-// messages and logs: the value of a pin-value (or password, passphrase,
-// secret …) attribute in the path or query of a pkcs11:, capi: or other
-// URI, a "pass:" password source given as a pin-source, and the password of
-// a URL's user information (scheme://user:PASSWORD@host). Everything else is
-// kept, so the result still says which key or file was meant. Every error
-// of this package's loaders shows URIs only through RedactURI.
+// RedactURI returns uri, for messages and logs, with "***" for every secret
+// it may carry: the value of a pin-value (password, passphrase, secret …)
+// attribute, a "pass:" pin-source, and a URL's user password. The rest
+// still says which key or file was meant. This package's errors show URIs
+// only through RedactURI.
 func RedactURI(uri string) string {
 	uri = redactUserinfo(uri)
 	var b strings.Builder

@@ -9,19 +9,12 @@ import (
 	"github.com/nativetls/nativetls/trust"
 )
 
-// Stream runs a Buffer over any io.ReadWriter (a WebSocket or SSH channel
-// wrapper, a serial port, an os.Pipe pair, a net.Conn): the blocking,
-// io.ReadWriteCloser face of the sans-I/O Buffer, which behaves like a
-// connection made by WrapConn. Each call moves ciphertext until the Buffer
-// can answer: it sends all pending ciphertext after every step and reads
-// from the transport only when the Buffer wants more.
-//
-// Differences from WrapConn: the transport needs no deadlines or
-// addresses, and a transport that ends without the peer's close_notify is
-// reported as trust.ErrRaggedEOF rather than io.EOF. Transport errors are
-// returned as the transport reported them. Like a tls.Conn, a Stream
-// allows one Read and one Write at a time, but not concurrently with each
-// other (the Buffer is for one goroutine at a time).
+// Stream runs a Buffer over any io.ReadWriter (a WebSocket or SSH channel,
+// a serial port, a net.Conn): the blocking io.ReadWriteCloser face of the
+// Buffer, which behaves like a connection made by WrapConn, except that the
+// transport needs no deadlines or addresses and a transport that ends
+// without close_notify is trust.ErrRaggedEOF. Transport errors are returned
+// as they are. One Read or one Write may run at a time, not both.
 type Stream struct {
 	b    *Buffer
 	rw   io.ReadWriter

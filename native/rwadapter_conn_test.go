@@ -7,7 +7,6 @@ import (
 	"errors"
 	"io"
 	"math/rand"
-	"net"
 	"sync"
 	"testing"
 
@@ -97,7 +96,7 @@ func TestBufferAgainstTLSConn(t *testing.T) {
 	rng := bufRand(t)
 	for _, ver := range []trust.Version{trust.TLSv1_2, trust.TLSv1_3} {
 		t.Run("client buffer "+ver.String(), func(t *testing.T) {
-			a, b := loopbackPair(t)
+			a, b := tcpPair(t)
 			defer a.Close()
 			defer b.Close()
 			done := make(chan error, 1)
@@ -123,7 +122,7 @@ func TestBufferAgainstTLSConn(t *testing.T) {
 			}
 		})
 		t.Run("server buffer "+ver.String(), func(t *testing.T) {
-			a, b := loopbackPair(t)
+			a, b := tcpPair(t)
 			defer a.Close()
 			defer b.Close()
 			sctx, err := NewServerContext(p.bufServerConfig().WithVersions(ver, ver))
@@ -162,7 +161,7 @@ func TestBufferResumesWithTLSConn(t *testing.T) {
 	scfg := bufPlainServerConfig(p)
 	cctx, _ := NewClientContext(p.bufClientConfig())
 	for i := 0; i < 2; i++ {
-		a, b := loopbackPair(t)
+		a, b := tcpPair(t)
 		go func() {
 			s := tls.Server(b, scfg)
 			s.Write([]byte("hi"))
@@ -206,29 +205,9 @@ type bufConnLike interface {
 	VerifiedChains() [][]*x509.Certificate
 }
 
-// bufTCPPair returns both ends of a loopback TCP connection (buffered by
-// the kernel, unlike net.Pipe, so both sides may write at once).
-func bufTCPPair(t testing.TB) (net.Conn, net.Conn) {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	a, err := net.Dial("tcp", l.Addr().String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := l.Accept()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return a, b
-}
-
 func bufObserve(t *testing.T, cctx *ClientContext, sctx *ServerContext, name string, stream bool) bufOutcome {
 	t.Helper()
-	a, b := bufTCPPair(t)
+	a, b := tcpPair(t)
 	defer a.Close()
 	defer b.Close()
 	var c, s bufConnLike
@@ -316,33 +295,4 @@ func TestBufferStreamBehavesLikeConn(t *testing.T) {
 			t.Logf("%+v", stream)
 		})
 	}
-}
-
-// loopbackPair returns the two ends of a TCP connection on 127.0.0.1.
-// Unlike net.Pipe, the kernel buffers each direction, as on a real
-// network: a Stream writes its whole outgoing flight before it reads, and
-// over net.Pipe that deadlocks when the peer is writing its flight at the
-// same moment (seen once in many runs, with a random chunking).
-func loopbackPair(t *testing.T) (net.Conn, net.Conn) {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	accepted := make(chan net.Conn, 1)
-	go func() {
-		c, _ := l.Accept()
-		accepted <- c
-	}()
-	a, err := net.Dial("tcp", l.Addr().String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	b := <-accepted
-	if b == nil {
-		a.Close()
-		t.Fatal("accept failed")
-	}
-	return a, b
 }

@@ -104,19 +104,40 @@ func (p *bufProc) send(t *testing.T, line string) {
 	}
 }
 
-// bufReadLine reads from s until a newline.
-func bufReadLine(t *testing.T, s *Stream) string {
+// wantLine reads from s up to a newline and fails unless the line is want.
+func wantLine(t *testing.T, s *Stream, want string) {
 	t.Helper()
 	var line []byte
 	b := make([]byte, 1)
-	for {
+	for len(line) == 0 || line[len(line)-1] != '\n' {
 		if _, err := s.Read(b); err != nil {
 			t.Fatalf("Read after %q: %v", line, err)
 		}
 		line = append(line, b[0])
-		if b[0] == '\n' {
-			return string(line)
-		}
+	}
+	if string(line) != want+"\n" {
+		t.Fatalf("read %q, want %q", line, want+"\n")
+	}
+}
+
+// wantHandshake runs s's handshake with peer and fails unless it
+// negotiated proto and ver and verified the peer.
+func wantHandshake(t *testing.T, s *Stream, peer string, proto trust.NextProtocol, ver trust.Version) {
+	t.Helper()
+	if err := s.Handshake(); err != nil {
+		t.Fatalf("handshake with %s: %v", peer, err)
+	}
+	b := s.Buffer()
+	if b.NegotiatedProtocol() != proto || b.NegotiatedVersion() != ver || len(b.VerifiedChains()) == 0 {
+		t.Fatalf("ALPN %q, version %v, %d verified chains", b.NegotiatedProtocol(), b.NegotiatedVersion(), len(b.VerifiedChains()))
+	}
+}
+
+// writeLine writes line and a newline to s.
+func writeLine(t *testing.T, s *Stream, line string) {
+	t.Helper()
+	if _, err := s.Write([]byte(line + "\n")); err != nil {
+		t.Fatal(err)
 	}
 }
 
@@ -166,28 +187,16 @@ func bufOpenSSLServerCase(t *testing.T, p *bufPKI, ver trust.Version, clean bool
 		t.Fatal(err)
 	}
 	defer s.Close()
-	if err := s.Handshake(); err != nil {
-		t.Fatalf("handshake with openssl s_server: %v", err)
-	}
-	b := s.Buffer()
-	if b.NegotiatedProtocol() != trust.HTTP1_1 || b.NegotiatedVersion() != ver || len(b.VerifiedChains()) == 0 {
-		t.Fatalf("ALPN %q, version %v, %d verified chains", b.NegotiatedProtocol(), b.NegotiatedVersion(), len(b.VerifiedChains()))
-	}
-	if _, err := s.Write([]byte("hello from go\n")); err != nil {
-		t.Fatal(err)
-	}
+	wantHandshake(t, s, "openssl s_server", trust.HTTP1_1, ver)
+	writeLine(t, s, "hello from go")
 	srv.waitFor(t, "hello from go")
 	if ver == trust.TLSv1_3 {
 		srv.send(t, "K") // KeyUpdate, update_requested
 		srv.waitFor(t, "KeyUpdate")
 	}
 	srv.send(t, "from openssl")
-	if got := bufReadLine(t, s); got != "from openssl\n" {
-		t.Fatalf("read %q", got)
-	}
-	if _, err := s.Write([]byte("after the key update\n")); err != nil {
-		t.Fatal(err)
-	}
+	wantLine(t, s, "from openssl")
+	writeLine(t, s, "after the key update")
 	srv.waitFor(t, "after the key update")
 	if ver == trust.TLSv1_3 {
 		// Both directions: openssl's request and the buffer's answer.
@@ -238,28 +247,16 @@ func TestBufferStreamAgainstOpenSSLClient(t *testing.T) {
 				}
 				s, _ := sctx.WrapStream(conn)
 				defer s.Close()
-				if err := s.Handshake(); err != nil {
-					t.Fatalf("handshake with openssl s_client: %v", err)
-				}
-				b := s.Buffer()
-				if b.NegotiatedProtocol() != trust.H2 || b.NegotiatedVersion() != ver || len(b.VerifiedChains()) == 0 {
-					t.Fatalf("ALPN %q, version %v, %d verified chains", b.NegotiatedProtocol(), b.NegotiatedVersion(), len(b.VerifiedChains()))
-				}
+				wantHandshake(t, s, "openssl s_client", trust.H2, ver)
 				cli.send(t, "hello from openssl")
-				if got := bufReadLine(t, s); got != "hello from openssl\n" {
-					t.Fatalf("read %q", got)
-				}
+				wantLine(t, s, "hello from openssl")
 				if ver == trust.TLSv1_3 {
 					cli.send(t, "K")
 					cli.waitFor(t, "KeyUpdate")
 				}
 				cli.send(t, "after")
-				if got := bufReadLine(t, s); got != "after\n" {
-					t.Fatalf("read %q", got)
-				}
-				if _, err := s.Write([]byte("pong\n")); err != nil {
-					t.Fatal(err)
-				}
+				wantLine(t, s, "after")
+				writeLine(t, s, "pong")
 				cli.waitFor(t, "pong")
 				if ver == trust.TLSv1_3 && strings.Count(cli.output(), "KeyUpdate") < 2 {
 					t.Fatal("openssl did not see both KeyUpdate messages")

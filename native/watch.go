@@ -25,9 +25,8 @@ type WatchOptions struct {
 	Key string
 	// Load are the options for loading (passwords, PINs).
 	Load []LoadOption
-	// Interval is the time between checks; zero means one second. A file
-	// costs one stat per check; a token or OS-store URI costs reading its
-	// certificates again.
+	// Interval is the time between checks (a stat per file, or reading a
+	// token's or OS store's certificates); zero means one second.
 	Interval time.Duration
 	// Verify, if set, must accept a new identity before it is served (say,
 	// verify its chain against the store clients use). An error keeps the
@@ -46,12 +45,10 @@ type WatchOptions struct {
 }
 
 // IdentityWatcher is a trust.IdentitySource that loads a server identity
-// from a path or URI and keeps it current: certificate and key files are
-// re-read when they change (atomic renames and in-place writes both), and a
-// token's or OS store's certificates when they change. A new identity is
-// used only when its certificate matches its key, its leaf is valid now and
-// WatchOptions.Verify accepts it; otherwise the previous one stays. A
-// certificate is never served with a key it does not belong to.
+// from a path or URI and keeps it current as its files (renamed or written
+// in place) or its token's or OS store's certificates change. A new identity
+// is used only when its certificate matches its key, its leaf is valid now
+// and WatchOptions.Verify accepts it; otherwise the previous one stays.
 //
 // Give it to a server with trust.Configuration.WithIdentitySource. Close it
 // when done; it is safe for concurrent use.

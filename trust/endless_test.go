@@ -9,7 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/nativetls/nativetls/internal/safefile"
 	"github.com/nativetls/nativetls/internal/testfs"
 	"github.com/nativetls/nativetls/internal/testpki"
 )
@@ -19,25 +18,12 @@ import (
 // a prompt error naming the file; none is read without bound or blocks.
 
 func TestLoadersRefuseEndlessFiles(t *testing.T) {
-	loaders := map[string]func(string) error{
+	testfs.RefuseEndless(t, map[string]func(string) error{
 		"LoadCertificates": func(p string) error { _, err := LoadCertificates(p); return err },
 		"AnchorsFromFile":  func(p string) error { _, err := AnchorsFromFile(p); return err },
 		"FromPEMFile":      func(p string) error { _, err := FromPEMFile(p); return err },
 		"LoadPrivateKey":   func(p string) error { _, err := LoadPrivateKey(p, Password("pw")); return err },
-	}
-	for kind, path := range testfs.EndlessFiles(t) {
-		for name, load := range loaders {
-			t.Run(name+"/"+kind, func(t *testing.T) {
-				err := testfs.Within(t, name, func() error { return load(path) })
-				if !errors.Is(err, safefile.ErrNotRegular) && !errors.Is(err, safefile.ErrTooLarge) {
-					t.Fatalf("want a refusal (not a regular file / too large), got %v", err)
-				}
-				if !strings.Contains(err.Error(), path) {
-					t.Fatalf("the error does not name %s: %v", path, err)
-				}
-			})
-		}
-	}
+	})
 }
 
 func TestDirectoryStoreSkipsNonRegularEntries(t *testing.T) {
