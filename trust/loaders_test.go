@@ -13,6 +13,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -260,4 +261,32 @@ func TestEncryptedKeysFromOpenSSL(t *testing.T) {
 			}
 		})
 	}
+}
+
+// Legacy PEM encryption has no MAC: some wrong passwords decrypt with valid
+// padding to garbage. That is still an incorrect password.
+func TestLegacyPEMWrongPasswordWithValidPadding(t *testing.T) {
+	key := testpki.NewKey(testpki.ECDSAP256).(*ecdsa.PrivateKey)
+	der, err := x509.MarshalECPrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	//lint:ignore SA1019 testing the reader of legacy encrypted PEM
+	block, err := x509.EncryptPEMBlock(rand.Reader, "EC PRIVATE KEY", der, []byte("s3cret"), x509.PEMCipherAES128) //nolint:staticcheck
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 20000 {
+		pw := []byte("wrong-" + strconv.Itoa(i))
+		//lint:ignore SA1019 finding a wrong password the padding check lets through
+		if _, err := x509.DecryptPEMBlock(block, pw); err != nil { //nolint:staticcheck
+			continue
+		}
+		_, err := ParsePrivateKey(pem.EncodeToMemory(block), Password(string(pw)))
+		if !errors.Is(err, ErrIncorrectPassword) {
+			t.Fatalf("wrong password %q that passes the padding check: %v", pw, err)
+		}
+		return
+	}
+	t.Fatal("no wrong password with valid padding among 20000 (expected about 1 in 200)")
 }

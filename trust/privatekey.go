@@ -129,6 +129,14 @@ func parsePEMKey(block *pem.Block, password PasswordFunc) (crypto.Signer, error)
 			if err != nil {
 				return nil, fmt.Errorf("%w: %v", ErrIncorrectPassword, err)
 			}
+			// Legacy PEM encryption has no integrity check: about one
+			// wrong password in 200 decrypts to garbage with valid
+			// padding. Garbage is a wrong password, not "no key here".
+			k, err := parseDERKey(der)
+			if err != nil {
+				return nil, fmt.Errorf("%w: the decrypted data is not a key", ErrIncorrectPassword)
+			}
+			return k, nil
 		}
 		return parseDERKey(der)
 	}
