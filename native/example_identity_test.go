@@ -19,9 +19,16 @@ func writeIdentity(path string, cert, key *testpki.Cert) {
 	if err := os.WriteFile(tmp, append(cert.PEM(), key.KeyPEM()...), 0o600); err != nil {
 		log.Fatal(err)
 	}
-	if err := os.Rename(tmp, path); err != nil {
-		log.Fatal(err)
+	// On Windows a rename over a file fails while a reader (here, the
+	// watcher) has it open; renewal tools retry, and so does this one.
+	var err error
+	for range 50 {
+		if err = os.Rename(tmp, path); err == nil {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
+	log.Fatal(err)
 }
 
 // A server whose certificate is renewed while it runs: the watcher puts the
