@@ -14,7 +14,7 @@ var (
 	// other than macOS, and for key types or signing options that
 	// Security.framework cannot do. It wraps trust.ErrUnsupported, so
 	// errors.Is matches either.
-	ErrUnsupported = fmt.Errorf("darwin: %w", trust.ErrUnsupported)
+	ErrUnsupported error = unsupportedError{}
 	// ErrNotFound means no keychain item (identity, certificate, trust
 	// setting, keychain) matched (errSecItemNotFound and friends).
 	ErrNotFound = errors.New("darwin: not found")
@@ -126,3 +126,10 @@ func certLabel(c *x509.Certificate) string {
 	}
 	return c.Subject.String()
 }
+
+// unsupportedError is ErrUnsupported: "darwin: not supported", matching
+// trust.ErrUnsupported with errors.Is.
+type unsupportedError struct{}
+
+func (unsupportedError) Error() string        { return "darwin: not supported" }
+func (unsupportedError) Is(target error) bool { return target == trust.ErrUnsupported }

@@ -46,7 +46,7 @@ func ClientIdentities(specs []string, opts ...LoadOption) (*ClientIdentitySet, e
 		switch scheme {
 		case "file", "pkcs11", "capi", "mackms":
 		default:
-			return nil, newLoadError(s, scheme, "client identities", fmt.Errorf("%q: %w", scheme+":", ErrUnknownScheme))
+			return nil, newLoadError(s, scheme, "client identities", unknownScheme(scheme))
 		}
 	}
 	return &ClientIdentitySet{specs: append([]string(nil), specs...), load: append([]LoadOption(nil), opts...)}, nil

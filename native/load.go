@@ -3,12 +3,12 @@ package native
 import (
 	"crypto"
 	"crypto/x509"
-	"errors"
 	"fmt"
 	"os"
 	"runtime"
 	"strings"
 
+	"github.com/nativetls/nativetls/internal/errtext"
 	"github.com/nativetls/nativetls/trust"
 )
 
@@ -28,7 +28,7 @@ import (
 
 // ErrUnknownScheme is returned (wrapped in a *LoadError) for a URI whose
 // scheme is none of file, pkcs11, capi or mackms.
-var ErrUnknownScheme = errors.New("unknown scheme (use a file path, file://, pkcs11:, capi: or mackms:)")
+var ErrUnknownScheme error = errtext.New("native", "unknown scheme (use a file path, file://, pkcs11:, capi: or mackms:)")
 
 // LoadError reports a key, certificate or trust store that could not be
 // loaded from a path or URI. Neither its message nor its fields show a
@@ -49,7 +49,7 @@ func newLoadError(uri, scheme, what string, err error) *LoadError {
 }
 
 func (e *LoadError) Error() string {
-	return fmt.Sprintf("native: cannot load %s from %q: %v", e.What, RedactURI(e.URI), e.Err)
+	return fmt.Sprintf("native: cannot load %s from %q: %s", e.What, RedactURI(e.URI), errtext.Bare("native", e.Err))
 }
 
 // Unwrap returns the cause.

@@ -3,9 +3,9 @@ package native
 import (
 	"crypto"
 	"crypto/x509"
-	"errors"
 	"fmt"
 
+	"github.com/nativetls/nativetls/internal/errtext"
 	"github.com/nativetls/nativetls/trust"
 )
 
@@ -80,13 +80,13 @@ func lookupScheme(name, rest string) *scheme {
 
 // unknownScheme is the error for a scheme outside the table.
 func unknownScheme(name string) error {
-	return fmt.Errorf("%q: %w", name+":", ErrUnknownScheme)
+	return errtext.With(ErrUnknownScheme, fmt.Sprintf(": %q", name+":"))
 }
 
 // ErrLoaderPanic is wrapped by the error a loader returns when reading its
 // input crashed (a bug in a parser, recovered at the package boundary so
 // that no input can crash the program).
-var ErrLoaderPanic = errors.New("the parser crashed on this input (a bug, recovered; please report it): the input is malformed in a way it did not expect")
+var ErrLoaderPanic error = errtext.New("native", "the parser crashed on this input (a bug, recovered; please report it): the input is malformed in a way it did not expect")
 
 // load runs one loader for uri through the table, turning every failure,
 // a panic included, into a *LoadError that names uri without its secrets.
@@ -95,7 +95,7 @@ func load[T any](uri, what string, f func(s *scheme, rest string) (T, error)) (o
 	defer func() {
 		if r := recover(); r != nil {
 			var zero T
-			out, err = zero, newLoadError(uri, name, what, fmt.Errorf("%w (%s)", ErrLoaderPanic, scrub(fmt.Sprint(r), uri)))
+			out, err = zero, newLoadError(uri, name, what, errtext.With(ErrLoaderPanic, " ("+scrub(fmt.Sprint(r), uri)+")"))
 		}
 	}()
 	s := lookupScheme(name, rest)

@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/nativetls/nativetls/internal/errtext"
 	"github.com/nativetls/nativetls/internal/safefile"
 	"github.com/nativetls/nativetls/trust"
 )
@@ -29,9 +30,9 @@ type PasswordError struct {
 
 func (e *PasswordError) Error() string {
 	if e.Source == "" {
-		return fmt.Sprintf("native: password source: %v", e.Err)
+		return "native: password source: " + errtext.Bare("native", e.Err)
 	}
-	return fmt.Sprintf("native: password source %q: %v", e.Source, e.Err)
+	return fmt.Sprintf("native: password source %q: %s", e.Source, errtext.Bare("native", e.Err))
 }
 
 // MaxPasswordFile is the size cap of a "file:" password source: 64 KiB.
@@ -42,11 +43,11 @@ const passwordForms = "pass:TEXT, env:VAR, file:PATH or keychain:SERVICE/ACCOUNT
 
 // ErrBarePassword is wrapped by the error for a password source without a
 // form prefix ("/path/pin.txt" instead of "file:/path/pin.txt").
-var ErrBarePassword = errors.New("a password source needs a form prefix")
+var ErrBarePassword error = errtext.New("native", "a password source needs a form prefix")
 
 // ErrUnknownPasswordForm is wrapped by the error for a password source
 // whose prefix is none of pass:, env:, file: or keychain:.
-var ErrUnknownPasswordForm = errors.New("unknown password source form")
+var ErrUnknownPasswordForm error = errtext.New("native", "unknown password source form")
 
 // Unwrap returns the cause.
 func (e *PasswordError) Unwrap() error { return e.Err }
@@ -123,9 +124,9 @@ func isUserFile(spec string) bool {
 // value only when it is an existing file, which is a path, not a secret.
 func barePassword(spec string) error {
 	if isUserFile(spec) {
-		return &PasswordError{Err: fmt.Errorf("%w: to read the password from the file %s, write file:%s (for a literal password, pass:PIN)", ErrBarePassword, spec, spec)}
+		return &PasswordError{Err: errtext.With(ErrBarePassword, fmt.Sprintf(": to read the password from the file %s, write file:%s (for a literal password, pass:PIN)", spec, spec))}
 	}
-	return &PasswordError{Err: fmt.Errorf("%w (the value is not shown, as it may be the password): write file:/path/pin.txt to read a file, pass:PIN for a literal (visible in process listings), env:VAR or keychain:SERVICE/ACCOUNT", ErrBarePassword)}
+	return &PasswordError{Err: errtext.With(ErrBarePassword, " (the value is not shown, as it may be the password): write file:/path/pin.txt to read a file, pass:PIN for a literal (visible in process listings), env:VAR or keychain:SERVICE/ACCOUNT")}
 }
 
 // unknownPasswordForm is the error for an unknown prefix. The prefix is
@@ -133,8 +134,8 @@ func barePassword(spec string) error {
 func unknownPasswordForm(kind string) error {
 	for _, k := range []string{"pass", "env", "file", "keychain"} {
 		if strings.EqualFold(kind, k) {
-			return &PasswordError{Err: fmt.Errorf("%w (the value is not shown, as it may be the password): forms are lowercase; write %s:… (forms: %s)", ErrUnknownPasswordForm, k, passwordForms)}
+			return &PasswordError{Err: errtext.With(ErrUnknownPasswordForm, fmt.Sprintf(" (the value is not shown, as it may be the password): forms are lowercase; write %s:… (forms: %s)", k, passwordForms))}
 		}
 	}
-	return &PasswordError{Err: fmt.Errorf("%w (the value is not shown, as it may be the password): use %s", ErrUnknownPasswordForm, passwordForms)}
+	return &PasswordError{Err: errtext.With(ErrUnknownPasswordForm, " (the value is not shown, as it may be the password): use "+passwordForms)}
 }

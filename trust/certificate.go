@@ -4,12 +4,11 @@ import (
 	"bytes"
 	"crypto/x509"
 	"encoding/pem"
-	"errors"
 	"fmt"
 
-	"github.com/smallstep/pkcs7"
-
+	"github.com/nativetls/nativetls/internal/errtext"
 	"github.com/nativetls/nativetls/internal/safefile"
+	"github.com/smallstep/pkcs7"
 )
 
 // Certificates are *x509.Certificate values: Go already has the opaque
@@ -32,14 +31,14 @@ func (e *CertificateError) Error() string {
 	if e.Index >= 0 {
 		where = fmt.Sprintf("%s (certificate #%d)", where, e.Index+1)
 	}
-	return fmt.Sprintf("trust: cannot read certificate from %s: %v", where, e.Err)
+	return fmt.Sprintf("trust: cannot read certificate from %s: %s", where, errtext.Bare("trust", e.Err))
 }
 
 // Unwrap returns the parse error.
 func (e *CertificateError) Unwrap() error { return e.Err }
 
 // ErrNoCertificates means the input held no certificate at all.
-var ErrNoCertificates = errors.New("no certificate found (expected PEM \"CERTIFICATE\" blocks, DER, or a PKCS#7 bundle)")
+var ErrNoCertificates error = errtext.New("trust", "no certificate found (expected PEM \"CERTIFICATE\" blocks, DER, or a PKCS#7 bundle)")
 
 // ParseCertificates reads every certificate in data: PEM (CERTIFICATE,
 // TRUSTED CERTIFICATE without its trust attributes, PKCS7 blocks), a DER

@@ -3,6 +3,8 @@ package trust
 import (
 	"errors"
 	"fmt"
+
+	"github.com/nativetls/nativetls/internal/errtext"
 )
 
 // Sentinel errors of the sans-I/O and socket layers, usable with errors.Is.
@@ -18,7 +20,7 @@ var (
 	ErrRaggedEOF = errors.New("trust: ragged EOF: the connection ended without a TLS close_notify; data may be truncated")
 	// ErrUnsupported is returned (wrapped) when a backend, platform or build
 	// cannot provide a feature.
-	ErrUnsupported = errors.New("not supported")
+	ErrUnsupported error = errtext.New("trust", "not supported")
 	// ErrNoTrustAnchors means a trust source yielded no certificates at all.
 	ErrNoTrustAnchors = errors.New("trust: no trust anchors found")
 )

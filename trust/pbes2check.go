@@ -3,8 +3,9 @@ package trust
 import (
 	"crypto/x509/pkix"
 	"encoding/asn1"
-	"errors"
 	"fmt"
+
+	"github.com/nativetls/nativetls/internal/errtext"
 )
 
 // Encrypted PKCS#8 keys are decrypted by github.com/youmark/pkcs8, which
@@ -26,7 +27,7 @@ const (
 
 // ErrKeyParameters is wrapped by the error for an encrypted key whose
 // encryption parameters are malformed or exceed the limits.
-var ErrKeyParameters = errors.New("unusable encryption parameters in the encrypted key")
+var ErrKeyParameters error = errtext.New("trust", "unusable encryption parameters in the encrypted key")
 
 var (
 	oidPBES2     = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 5, 13}
@@ -69,7 +70,7 @@ type scryptParams struct {
 }
 
 func keyParamErr(format string, a ...any) error {
-	return fmt.Errorf("%w: "+format, append([]any{ErrKeyParameters}, a...)...)
+	return errtext.With(ErrKeyParameters, ": "+fmt.Sprintf(format, a...))
 }
 
 // checkPBES2 refuses an ENCRYPTED PRIVATE KEY whose parameters would crash

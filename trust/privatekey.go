@@ -11,9 +11,9 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/youmark/pkcs8"
-
+	"github.com/nativetls/nativetls/internal/errtext"
 	"github.com/nativetls/nativetls/internal/safefile"
+	"github.com/youmark/pkcs8"
 )
 
 // PasswordFunc supplies the password of an encrypted private key. Loaders
@@ -43,7 +43,7 @@ func (e *KeyError) Error() string {
 	if s == "" {
 		s = "buffer"
 	}
-	return fmt.Sprintf("trust: cannot load private key from %s: %v", s, e.Err)
+	return fmt.Sprintf("trust: cannot load private key from %s: %s", s, errtext.Bare("trust", e.Err))
 }
 
 // Unwrap returns the cause.
@@ -51,9 +51,9 @@ func (e *KeyError) Unwrap() error { return e.Err }
 
 // Errors about encrypted keys, usable with errors.Is.
 var (
-	ErrKeyEncrypted      = errors.New("the key is encrypted and no password was given (pass a PasswordFunc)")
-	ErrIncorrectPassword = errors.New("incorrect password (or corrupt encrypted key)")
-	ErrNoPrivateKey      = errors.New("no private key found (expected PEM PRIVATE KEY, RSA PRIVATE KEY, EC PRIVATE KEY or ENCRYPTED PRIVATE KEY, or DER PKCS#8/PKCS#1/SEC1)")
+	ErrKeyEncrypted      error = errtext.New("trust", "the key is encrypted and no password was given (pass a PasswordFunc)")
+	ErrIncorrectPassword error = errtext.New("trust", "incorrect password (or corrupt encrypted key)")
+	ErrNoPrivateKey      error = errtext.New("trust", "no private key found (expected PEM PRIVATE KEY, RSA PRIVATE KEY, EC PRIVATE KEY or ENCRYPTED PRIVATE KEY, or DER PKCS#8/PKCS#1/SEC1)")
 )
 
 // ParsePrivateKey reads one private key from PEM or DER: PKCS#1 (RSA),
@@ -79,7 +79,7 @@ func parsePrivateKey(data []byte, password PasswordFunc, source string) (k crypt
 	defer func() {
 		// The last line: no key file, however made, may crash the program.
 		if r := recover(); r != nil {
-			k, err = nil, &KeyError{Source: source, Err: fmt.Errorf("%w: the key could not be parsed (internal error: %v)", ErrNoPrivateKey, r)}
+			k, err = nil, &KeyError{Source: source, Err: errtext.With(ErrNoPrivateKey, fmt.Sprintf(": the key could not be parsed (internal error: %v)", r))}
 		}
 	}()
 	if !isPEM(data) {
@@ -127,14 +127,14 @@ func parsePEMKey(block *pem.Block, password PasswordFunc) (crypto.Signer, error)
 			}
 			der, err = x509.DecryptPEMBlock(block, pw) //nolint:staticcheck
 			if err != nil {
-				return nil, fmt.Errorf("%w: %v", ErrIncorrectPassword, err)
+				return nil, errtext.With(ErrIncorrectPassword, ": "+err.Error())
 			}
 			// Legacy PEM encryption has no integrity check: about one
 			// wrong password in 200 decrypts to garbage with valid
 			// padding. Garbage is a wrong password, not "no key here".
 			k, err := parseDERKey(der)
 			if err != nil {
-				return nil, fmt.Errorf("%w: the decrypted data is not a key", ErrIncorrectPassword)
+				return nil, errtext.With(ErrIncorrectPassword, ": the decrypted data is not a key")
 			}
 			return k, nil
 		}
@@ -151,16 +151,16 @@ func decryptPKCS8(der, pw []byte) (k crypto.Signer, err error) {
 		return nil, err
 	}
 	if len(pw) == 0 {
-		return nil, fmt.Errorf("%w: the password is empty", ErrIncorrectPassword)
+		return nil, errtext.With(ErrIncorrectPassword, ": the password is empty")
 	}
 	defer func() {
 		if r := recover(); r != nil {
-			k, err = nil, fmt.Errorf("%w: the PKCS#8 decoder failed on it (%v)", ErrKeyParameters, r)
+			k, err = nil, errtext.With(ErrKeyParameters, fmt.Sprintf(": the PKCS#8 decoder failed on it (%v)", r))
 		}
 	}()
 	key, err := pkcs8.ParsePKCS8PrivateKey(der, pw)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrIncorrectPassword, err)
+		return nil, errtext.With(ErrIncorrectPassword, ": "+err.Error())
 	}
 	return asSigner(key)
 }

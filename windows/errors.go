@@ -1,9 +1,9 @@
 package windows
 
 import (
-	"errors"
 	"fmt"
 
+	"github.com/nativetls/nativetls/internal/errtext"
 	"github.com/nativetls/nativetls/trust"
 )
 
@@ -17,13 +17,13 @@ var (
 	// ErrAccessDenied: the store cannot be written by this user
 	// (E_ACCESSDENIED / ERROR_ACCESS_DENIED). LocalMachine stores need an
 	// elevated (administrator) process.
-	ErrAccessDenied = errors.New("access denied: writing LocalMachine stores needs an elevated (administrator) process")
+	ErrAccessDenied error = errtext.New("windows", "access denied: writing LocalMachine stores needs an elevated (administrator) process")
 	// ErrCancelled: the user declined the confirmation Windows shows when a
 	// root is added to or removed from the CurrentUser ROOT store
 	// (ERROR_CANCELLED).
-	ErrCancelled = errors.New("the user declined the Windows security prompt")
+	ErrCancelled error = errtext.New("windows", "the user declined the Windows security prompt")
 	// ErrNotFound: the certificate is not in the store (CRYPT_E_NOT_FOUND).
-	ErrNotFound = errors.New("certificate not found in the store")
+	ErrNotFound error = errtext.New("windows", "certificate not found in the store")
 )
 
 // StoreError reports a failed operation on a system certificate store.
@@ -43,7 +43,7 @@ func (e *StoreError) Error() string {
 		s = fmt.Sprintf("windows: cannot %s %q in %s\\%s", e.Op, e.Subject, e.Location, e.Store)
 	}
 	if e.Err != nil {
-		s += ": " + e.Err.Error()
+		s += ": " + errtext.Bare("windows", e.Err)
 	}
 	if e.Code != 0 {
 		s += fmt.Sprintf(" (%s)", codeName(e.Code))

@@ -10,9 +10,9 @@ import (
 	"io"
 	"unsafe"
 
-	syswin "golang.org/x/sys/windows"
-
+	"github.com/nativetls/nativetls/internal/errtext"
 	"github.com/nativetls/nativetls/windows/internal/win32"
+	syswin "golang.org/x/sys/windows"
 )
 
 // openKey finds the certificate u names and opens its CNG key.
@@ -38,7 +38,7 @@ func openKey(u *CAPIURI, opts *KeyOptions) (*Key, error) {
 	if lastErr != nil {
 		return nil, lastErr
 	}
-	return nil, &KeyError{URI: u.String(), Op: "open", Err: fmt.Errorf("%w: no certificate in %s\\%s matches", ErrKeyNotFound, u.Location, u.Store)}
+	return nil, &KeyError{URI: u.String(), Op: "open", Err: errtext.With(ErrKeyNotFound, fmt.Sprintf(": no certificate in %s\\%s matches", u.Location, u.Store))}
 }
 
 // acquireKey opens the CNG key of c (the certificate x).
@@ -59,7 +59,7 @@ func acquireKey(u *CAPIURI, opts *KeyOptions, c *syswin.CertContext, x *x509.Cer
 	case *rsa.PublicKey, *ecdsa.PublicKey:
 	default:
 		k.Close()
-		return nil, &KeyError{URI: u.String(), Op: "open", Err: fmt.Errorf("%w: %T keys are not supported (RSA and ECDSA are)", ErrKeyNotSupported, x.PublicKey)}
+		return nil, &KeyError{URI: u.String(), Op: "open", Err: errtext.With(ErrKeyNotSupported, fmt.Sprintf(": %T keys are not supported (RSA and ECDSA are)", x.PublicKey))}
 	}
 	if pin := opts.pin(u); pin != "" {
 		if err := win32.NCryptSetProperty(h, "SmartCardPin", utf16Bytes(pin), win32.NCRYPT_SILENT_FLAG); err != nil { // NCRYPT_PIN_PROPERTY
@@ -148,7 +148,7 @@ func (k *Key) sign(digest []byte, opts crypto.SignerOpts) ([]byte, error) {
 func (k *Key) signRSA(digest []byte, opts crypto.SignerOpts) ([]byte, error) {
 	alg, err := hashAlgID(opts.HashFunc())
 	if err != nil {
-		return nil, &KeyError{URI: k.uri, Op: "sign", Err: fmt.Errorf("%w: %v", ErrKeyNotSupported, err)}
+		return nil, &KeyError{URI: k.uri, Op: "sign", Err: errtext.With(ErrKeyNotSupported, fmt.Sprintf(": %v", err))}
 	}
 	var algID *uint16
 	if alg != "" {
@@ -157,7 +157,7 @@ func (k *Key) signRSA(digest []byte, opts crypto.SignerOpts) ([]byte, error) {
 	if pss, ok := opts.(*rsa.PSSOptions); ok {
 		salt, err := pssSaltLength(pss, opts.HashFunc())
 		if err != nil || alg == "" {
-			return nil, &KeyError{URI: k.uri, Op: "sign", Err: fmt.Errorf("%w: PSS needs a SHA-2 hash and a valid salt length", ErrKeyBadInput)}
+			return nil, &KeyError{URI: k.uri, Op: "sign", Err: errtext.With(ErrKeyBadInput, ": PSS needs a SHA-2 hash and a valid salt length")}
 		}
 		info := win32.BcryptPSSPaddingInfo{AlgID: algID, Salt: salt}
 		// info lives until signHash returns; CNG only reads it.
@@ -194,7 +194,7 @@ func (k *Key) decryptMsg(rand io.Reader, msg []byte, opts crypto.DecrypterOpts) 
 	if o, ok := opts.(*rsa.OAEPOptions); ok {
 		alg, err := hashAlgID(o.Hash)
 		if err != nil || alg == "" {
-			return nil, &KeyError{URI: k.uri, Op: "decrypt", Err: fmt.Errorf("%w: OAEP hash %v", ErrKeyNotSupported, o.Hash)}
+			return nil, &KeyError{URI: k.uri, Op: "decrypt", Err: errtext.With(ErrKeyNotSupported, fmt.Sprintf(": OAEP hash %v", o.Hash))}
 		}
 		algID, _ := syswin.UTF16PtrFromString(alg)
 		info := win32.BcryptOAEPPaddingInfo{AlgID: algID}

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+
+	"github.com/nativetls/nativetls/internal/errtext"
 )
 
 // KeyOptions configures OpenKey. A nil *KeyOptions means the zero value:
@@ -53,7 +55,7 @@ var errClosed = errors.New("the key is closed")
 func (k *Key) Sign(_ io.Reader, digest []byte, opts crypto.SignerOpts) ([]byte, error) {
 	h := opts.HashFunc()
 	if h != 0 && len(digest) != h.Size() {
-		return nil, &KeyError{URI: k.uri, Op: "sign", Err: fmt.Errorf("%w: digest is %d bytes, %v needs %d", ErrKeyBadInput, len(digest), h, h.Size())}
+		return nil, &KeyError{URI: k.uri, Op: "sign", Err: errtext.With(ErrKeyBadInput, fmt.Sprintf(": digest is %d bytes, %v needs %d", len(digest), h, h.Size()))}
 	}
 	k.mu.RLock()
 	defer k.mu.RUnlock()
@@ -70,7 +72,7 @@ func (k *Key) Sign(_ io.Reader, digest []byte, opts crypto.SignerOpts) ([]byte, 
 // crypto/rsa does (this is not constant-time: CNG reports the failure).
 func (k *Key) Decrypt(rand io.Reader, msg []byte, opts crypto.DecrypterOpts) ([]byte, error) {
 	if _, ok := k.pub.(*rsa.PublicKey); !ok {
-		return nil, &KeyError{URI: k.uri, Op: "decrypt", Err: fmt.Errorf("%w: only RSA keys decrypt", ErrKeyNotSupported)}
+		return nil, &KeyError{URI: k.uri, Op: "decrypt", Err: errtext.With(ErrKeyNotSupported, ": only RSA keys decrypt")}
 	}
 	k.mu.RLock()
 	defer k.mu.RUnlock()

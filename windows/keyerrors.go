@@ -1,8 +1,9 @@
 package windows
 
 import (
-	"errors"
 	"fmt"
+
+	"github.com/nativetls/nativetls/internal/errtext"
 )
 
 // Key errors, usable with errors.Is on a *KeyError, whose Code keeps the
@@ -10,28 +11,28 @@ import (
 var (
 	// ErrKeyNotFound: the certificate has no private key, or its key
 	// container is gone.
-	ErrKeyNotFound = errors.New("no private key for the certificate (import it with its key, e.g. from a .pfx)")
+	ErrKeyNotFound error = errtext.New("windows", "no private key for the certificate (import it with its key, e.g. from a .pfx)")
 	// ErrKeyNotCNG: the key lives in a legacy CryptoAPI provider, which this
 	// package does not drive.
-	ErrKeyNotCNG = errors.New("the private key is held by a legacy CryptoAPI provider, not CNG (re-import it with a CNG key storage provider)")
+	ErrKeyNotCNG error = errtext.New("windows", "the private key is held by a legacy CryptoAPI provider, not CNG (re-import it with a CNG key storage provider)")
 	// ErrKeyNeedsUI: the key needs a PIN or consent prompt, and the package
 	// asks for silence.
-	ErrKeyNeedsUI = errors.New("the key needs user interaction (a PIN or consent prompt), which is disabled")
+	ErrKeyNeedsUI error = errtext.New("windows", "the key needs user interaction (a PIN or consent prompt), which is disabled")
 	// ErrKeyAccessDenied: the process may not use the key (check its ACL).
-	ErrKeyAccessDenied = errors.New("access to the private key is denied (check the key's permissions)")
+	ErrKeyAccessDenied error = errtext.New("windows", "access to the private key is denied (check the key's permissions)")
 	// ErrKeyNotSupported: the key or its provider cannot do the operation,
 	// e.g. RSA-PSS on a TPM 1.2 key.
-	ErrKeyNotSupported = errors.New("the key's provider does not support this operation")
+	ErrKeyNotSupported error = errtext.New("windows", "the key's provider does not support this operation")
 	// ErrKeyDevice: the smart card or TPM holding the key is absent or not
 	// ready.
-	ErrKeyDevice = errors.New("the device holding the key (smart card, TPM) is not available")
+	ErrKeyDevice error = errtext.New("windows", "the device holding the key (smart card, TPM) is not available")
 	// ErrKeyPIN: the PIN or password is wrong or blocked.
-	ErrKeyPIN = errors.New("the key's PIN is wrong or blocked")
+	ErrKeyPIN error = errtext.New("windows", "the key's PIN is wrong or blocked")
 	// ErrKeyCancelled: the user cancelled a prompt.
-	ErrKeyCancelled = errors.New("the user cancelled the key operation")
+	ErrKeyCancelled error = errtext.New("windows", "the user cancelled the key operation")
 	// ErrKeyBadInput: the key rejected the data (wrong digest length or
 	// padding parameters).
-	ErrKeyBadInput = errors.New("the key rejected the input (wrong digest length or padding parameters)")
+	ErrKeyBadInput error = errtext.New("windows", "the key rejected the input (wrong digest length or padding parameters)")
 )
 
 // nteCodes maps each CNG status the package classifies to its SDK name and
@@ -95,7 +96,7 @@ type KeyError struct {
 func (e *KeyError) Error() string {
 	s := fmt.Sprintf("windows: cannot %s with key %s", e.Op, e.URI)
 	if e.Err != nil {
-		s += ": " + e.Err.Error()
+		s += ": " + errtext.Bare("windows", e.Err)
 	}
 	if e.Code != 0 {
 		s += fmt.Sprintf(" (%s returned %s)", e.API, codeName(e.Code))
