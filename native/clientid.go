@@ -17,7 +17,8 @@ import (
 // for clients that choose their certificate at handshake time
 // (trust.Configuration.WithClientIdentities):
 //
-//   - a file or a directory (not recursive) of PEM, DER or PKCS#12: each
+//   - a file or a directory (not recursive; at most 256 files and 64 MiB,
+//     a larger one is refused) of PEM, DER or PKCS#12: each
 //     certificate whose key is in one of the files is an identity, the
 //     other certificates complete the chains;
 //   - a pkcs11: URI naming a token (or part of one): each non-CA certificate
@@ -126,16 +127,36 @@ func (s *ClientIdentitySet) listFiles(path string) ([]trust.ClientIdentity, erro
 	return append(pairKeys(certs, keys, keySrc), unusable...), nil
 }
 
+// A directory of client identities is read whole, every file parsed and
+// every certificate kept: bound it, so that a directory that is not what
+// the configuration meant (a home directory, /etc, a dump) is refused with
+// a message instead of eating memory.
+const (
+	maxIdentityFiles = 256      // regular files in one directory source
+	maxIdentityBytes = 64 << 20 // their total size
+)
+
 func regularFiles(dir string) ([]string, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return nil, err
 	}
 	var out []string
+	var total int64
 	for _, e := range entries {
-		if e.Type().IsRegular() && !strings.HasPrefix(e.Name(), ".") {
-			out = append(out, filepath.Join(dir, e.Name()))
+		if !e.Type().IsRegular() || strings.HasPrefix(e.Name(), ".") {
+			continue
 		}
+		if len(out) == maxIdentityFiles {
+			return nil, fmt.Errorf("native: the client identity directory %s holds more than %d files; keep only client certificates, their keys and CA certificates there", dir, maxIdentityFiles)
+		}
+		if info, err := e.Info(); err == nil {
+			total += info.Size()
+		}
+		if total > maxIdentityBytes {
+			return nil, fmt.Errorf("native: the files of the client identity directory %s add up to more than %d MiB; keep only client certificates, their keys and CA certificates there", dir, maxIdentityBytes>>20)
+		}
+		out = append(out, filepath.Join(dir, e.Name()))
 	}
 	sort.Strings(out)
 	return out, nil

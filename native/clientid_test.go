@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -193,6 +194,37 @@ func TestClientIdentitiesListsUnusableFiles(t *testing.T) {
 	}
 	if _, err := ClientIdentities([]string{"gopher:x"}); err == nil {
 		t.Fatal("an unknown scheme was accepted")
+	}
+}
+
+// A directory source that is not a directory of identities (too many
+// files, or too much data) is refused with a message naming it, before
+// anything is parsed.
+func TestClientIdentityDirectoryBounded(t *testing.T) {
+	many := tempDir(t)
+	for i := range maxIdentityFiles + 1 {
+		if err := os.WriteFile(filepath.Join(many, fmt.Sprintf("f%03d.pem", i)), []byte("x"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	big := tempDir(t)
+	f, err := os.Create(filepath.Join(big, "huge.pem"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Truncate(maxIdentityBytes + 1); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	for dir, want := range map[string]string{many: "more than 256 files", big: "more than 64 MiB"} {
+		src, err := ClientIdentities([]string{dir})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = src.ClientIdentities()
+		if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), dir) {
+			t.Fatalf("%s: %v, want an error naming it and %q", dir, err, want)
+		}
 	}
 }
 
