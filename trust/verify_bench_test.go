@@ -87,7 +87,7 @@ func TestBenchTable(t *testing.T) {
 	if os.Getenv("NATIVETLS_BENCH") != "1" {
 		t.Skip("set NATIVETLS_BENCH=1 to measure the verification benchmarks and print the ratio table")
 	}
-	fmt.Printf("%-22s %12s %12s %8s  %s\n", "name", "ours", "baseline", "ratio", "target")
+	fmt.Printf("%-30s %12s %12s %8s  %s\n", "name", "ours", "baseline", "ratio", "target")
 	// The machine may be shared: each side is measured three times,
 	// interleaved, and the fastest run of each is compared.
 	for _, bc := range benchChains(t) {
@@ -98,8 +98,8 @@ func TestBenchTable(t *testing.T) {
 			warm = fastest(warm, testing.Benchmark(benchOurs(bc, NewVerifyCache(16))).NsPerOp())
 		}
 		bn := float64(base)
-		fmt.Printf("%-22s %10.1fµs %10.1fµs %7.2fx  ≤ 1.10x of x509\n", bc.name+" cold", float64(cold)/1e3, bn/1e3, float64(cold)/bn)
-		fmt.Printf("%-22s %10.2fµs %10.1fµs %7.1fx  ≥ 20x faster than x509\n", bc.name+" warm (speed-up)", float64(warm)/1e3, bn/1e3, bn/float64(warm))
+		fmt.Printf("%-30s %10.1fµs %10.1fµs %7.2fx  ≤ 1.10x of x509\n", bc.name+" cold", float64(cold)/1e3, bn/1e3, float64(cold)/bn)
+		fmt.Printf("%-30s %10.2fµs %10.1fµs %7.1fx  ≥ 20x faster than x509\n", bc.name+" warm (speed-up)", float64(warm)/1e3, bn/1e3, bn/float64(warm))
 	}
 	memoBenchTable(t)
 }
