@@ -267,3 +267,21 @@ func TestSchemesTable(t *testing.T) {
 		}
 	}
 }
+
+// TestLoaderNeverPanics: the key with the 3-byte IV gives an error naming
+// the file, whether the parser checks the IV or the boundary recovers.
+func TestLoaderNeverPanics(t *testing.T) {
+	path := filepath.Join(tempDir(t), "bad-iv.pem")
+	if err := os.WriteFile(path, testpki.BadIVEncryptedKeyPEM(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for name, f := range map[string]func() error{
+		"LoadPrivateKey": func() error { _, err := LoadPrivateKey(path, WithPasswordSource("pass:x")); return err },
+		"LoadIdentity":   func() error { _, err := LoadIdentity(path, WithPasswordSource("pass:x")); return err },
+	} {
+		err := f()
+		if err == nil || !strings.Contains(err.Error(), path) {
+			t.Errorf("%s(3-byte IV) = %v; want an error naming %s", name, err, path)
+		}
+	}
+}
