@@ -1,12 +1,10 @@
 package trust
 
 import (
-	"container/list"
 	"crypto/sha256"
 	"crypto/x509"
 	"encoding/binary"
 	"reflect"
-	"sync"
 	"time"
 )
 
@@ -40,14 +38,10 @@ func DefaultVerifyCache() *VerifyCache { return defaultVerifyCache }
 //
 // The cache is a bounded LRU and safe for concurrent use.
 type VerifyCache struct {
-	mu    sync.Mutex
-	max   int
-	ll    *list.List // front = most recently used
-	items map[[32]byte]*list.Element
+	entries *lru[*cacheEntry]
 }
 
 type cacheEntry struct {
-	key      [32]byte
 	store    TrustStore
 	chains   [][]*x509.Certificate
 	from, to time.Time
@@ -59,23 +53,14 @@ func NewVerifyCache(size int) *VerifyCache {
 	if size < 1 {
 		size = 1
 	}
-	return &VerifyCache{max: size, ll: list.New(), items: map[[32]byte]*list.Element{}}
+	return &VerifyCache{entries: newLRU[*cacheEntry](size)}
 }
 
 // Len returns the number of cached verifications.
-func (c *VerifyCache) Len() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.ll.Len()
-}
+func (c *VerifyCache) Len() int { return c.entries.len() }
 
 // Purge drops every entry.
-func (c *VerifyCache) Purge() {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.ll.Init()
-	c.items = map[[32]byte]*list.Element{}
-}
+func (c *VerifyCache) Purge() { c.entries.purge() }
 
 // keyFor computes the cache key; ok is false when the verification must
 // not be cached (no cache, or a store without a generation or identity).
@@ -133,25 +118,16 @@ func boolBits(bs ...bool) uint64 {
 }
 
 // get returns the cached chains for key when the entry belongs to store and
-// now lies within its window. Entries found out of their window are
-// dropped.
+// now lies within its window. An entry that fails either is dropped.
 func (c *VerifyCache) get(key [32]byte, store TrustStore, now time.Time) ([][]*x509.Certificate, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	el, ok := c.items[key]
+	e, ok := c.entries.get(key)
 	if !ok {
 		return nil, false
 	}
-	e := el.Value.(*cacheEntry)
-	if e.store != store {
+	if e.store != store || now.Before(e.from) || now.After(e.to) {
+		c.entries.drop(key, e)
 		return nil, false
 	}
-	if now.Before(e.from) || now.After(e.to) {
-		c.ll.Remove(el)
-		delete(c.items, key)
-		return nil, false
-	}
-	c.ll.MoveToFront(el)
 	return copyChains(e.chains), true
 }
 
@@ -174,20 +150,7 @@ func (c *VerifyCache) put(key [32]byte, store TrustStore, chains [][]*x509.Certi
 	if !from.Before(to) {
 		return
 	}
-	chains = copyChains(chains)
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if el, ok := c.items[key]; ok {
-		el.Value = &cacheEntry{key: key, store: store, chains: chains, from: from, to: to}
-		c.ll.MoveToFront(el)
-		return
-	}
-	c.items[key] = c.ll.PushFront(&cacheEntry{key: key, store: store, chains: chains, from: from, to: to})
-	for c.ll.Len() > c.max {
-		last := c.ll.Back()
-		c.ll.Remove(last)
-		delete(c.items, last.Value.(*cacheEntry).key)
-	}
+	c.entries.put(key, &cacheEntry{store: store, chains: copyChains(chains), from: from, to: to})
 }
 
 // validityWindow is the time range in which every certificate of every

@@ -2,12 +2,10 @@ package trust
 
 import (
 	"bytes"
-	"container/list"
 	"crypto/sha256"
 	"crypto/x509"
 	"encoding/asn1"
 	"encoding/binary"
-	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -72,20 +70,17 @@ type memoRef struct {
 }
 
 type memoEntry struct {
-	key     [sha256.Size]byte
 	issuers []memoRef   // the distinct certificates that signed the leaf
 	uppers  [][]memoRef // each upper chain starts with one of issuers
 }
 
 type chainMemo struct {
-	mu      sync.Mutex
-	entries map[[sha256.Size]byte]*list.Element
-	lru     list.List // of *memoEntry, most recently used first
+	entries *lru[*memoEntry]
 	hits    atomic.Uint64
 }
 
 func newChainMemo() *chainMemo {
-	return &chainMemo{entries: map[[sha256.Size]byte]*list.Element{}}
+	return &chainMemo{entries: newLRU[*memoEntry](memoEntries)}
 }
 
 // memoKey hashes what the upper chains depend on: the usage, the leaf's
@@ -108,39 +103,8 @@ func memoKey(u Usage, chain []*x509.Certificate) [sha256.Size]byte {
 	return k
 }
 
-func (m *chainMemo) get(key [sha256.Size]byte) *memoEntry {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	el, ok := m.entries[key]
-	if !ok {
-		return nil
-	}
-	m.lru.MoveToFront(el)
-	return el.Value.(*memoEntry)
-}
-
-func (m *chainMemo) put(e *memoEntry) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if el, ok := m.entries[e.key]; ok {
-		el.Value = e
-		m.lru.MoveToFront(el)
-		return
-	}
-	m.entries[e.key] = m.lru.PushFront(e)
-	for m.lru.Len() > memoEntries {
-		last := m.lru.Back()
-		delete(m.entries, last.Value.(*memoEntry).key)
-		m.lru.Remove(last)
-	}
-}
-
 // len reports the number of entries (for tests).
-func (m *chainMemo) len() int {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return m.lru.Len()
-}
+func (m *chainMemo) len() int { return m.entries.len() }
 
 func (r memoRef) resolve(chain []*x509.Certificate) *x509.Certificate {
 	if r.anchor != nil {
@@ -154,8 +118,8 @@ func (r memoRef) resolve(chain []*x509.Certificate) *x509.Certificate {
 // verification the caller would run: its host name, time and usage apply
 // to the new leaf.
 func (m *chainMemo) lookup(key [sha256.Size]byte, chain []*x509.Certificate, vo x509.VerifyOptions) [][]*x509.Certificate {
-	e := m.get(key)
-	if e == nil {
+	e, ok := m.entries.get(key)
+	if !ok {
 		return nil
 	}
 	leaf := chain[0]
@@ -214,7 +178,7 @@ func indexOfRef(refs []memoRef, r memoRef) int {
 // sound (see the comment at the top of the file).
 func (m *chainMemo) record(key [sha256.Size]byte, s *AnchorStore, chain []*x509.Certificate, chains [][]*x509.Certificate, u Usage) {
 	leaf := chain[0]
-	e := &memoEntry{key: key}
+	e := &memoEntry{}
 	for _, ch := range chains {
 		if len(ch) < 2 || ch[0] != leaf {
 			return
@@ -240,7 +204,7 @@ func (m *chainMemo) record(key [sha256.Size]byte, s *AnchorStore, chain []*x509.
 			return
 		}
 	}
-	m.put(e)
+	m.entries.put(key, e)
 }
 
 // refFor names c as a presented certificate or an anchor of s.
