@@ -3,7 +3,6 @@ package trust
 import (
 	"context"
 	"crypto/x509"
-	"errors"
 	"sync"
 	"testing"
 	"time"
@@ -107,19 +106,7 @@ func checkMemoDifferential(t *testing.T, u *memoUniverse, chain []*x509.Certific
 	ctx := context.Background()
 	got, err := u.warm.Verify(ctx, chain, o)
 	want, wantErr := NewAnchorStore("fresh", u.anchors).Verify(ctx, chain, o)
-	if (err == nil) != (wantErr == nil) {
-		t.Fatalf("memo: %v; fresh: %v", err, wantErr)
-	}
-	if err != nil {
-		var a, b *VerificationError
-		if !errors.As(err, &a) || !errors.As(wantErr, &b) || a.Reason != b.Reason || a.Depth != b.Depth {
-			t.Fatalf("memo: %v; fresh: %v", err, wantErr)
-		}
-		return
-	}
-	if !sameChains(got, want) {
-		t.Fatalf("memo: %s; fresh: %s", chainNames(got), chainNames(want))
-	}
+	sameVerdict(t, got, err, want, wantErr)
 }
 
 // TestChainMemoDifferential walks every leaf with every list of up to two
