@@ -18,35 +18,18 @@ import (
 	"github.com/nativetls/nativetls/trust"
 )
 
-// clientPKI holds three client CAs and a directory with one identity from
-// each: under A an expired ECDSA one, under B (through an intermediate) an
-// ECDSA one, under C an RSA one.
+// clientPKI is testpki's client-identity fixture written to a directory.
 type clientPKI struct {
-	caA, caB, interB, caC *testpki.Cert
-	idA, idB, idC         *testpki.Cert
-	dir                   string
+	*testpki.ClientIDs
+	dir string
 }
 
 func newClientPKI(t *testing.T) *clientPKI {
 	t.Helper()
-	p := &clientPKI{caA: testpki.Root("Client CA A", testpki.Options{}), caB: testpki.Root("Client CA B", testpki.Options{}),
-		caC: testpki.Root("Client CA C", testpki.Options{KeyType: testpki.RSA2048})}
-	p.interB = p.caB.Intermediate("Client CA B Issuing", testpki.Options{})
-	client := []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}
-	p.idA = p.caA.Leaf(testpki.Options{DNSNames: []string{"a.client.test"}, EKUs: client,
-		NotBefore: time.Now().Add(-72 * time.Hour), NotAfter: time.Now().Add(-24 * time.Hour)})
-	p.idB = p.interB.Leaf(testpki.Options{DNSNames: []string{"b.client.test"}, EKUs: client})
-	p.idC = p.caC.Leaf(testpki.Options{KeyType: testpki.RSA2048, DNSNames: []string{"c.client.test"}, EKUs: client})
-	p.dir = tempDir(t)
-	write := func(name string, data []byte) {
-		if err := os.WriteFile(filepath.Join(p.dir, name), data, 0o600); err != nil {
-			t.Fatal(err)
-		}
+	p := &clientPKI{ClientIDs: testpki.NewClientIDs(), dir: tempDir(t)}
+	if err := p.WriteDir(p.dir); err != nil {
+		t.Fatal(err)
 	}
-	write("a.pem", append(p.idA.PEM(), p.idA.KeyPEM()...))
-	write("b.crt", testpki.ChainPEM(p.idB, p.interB))
-	write("b.key", p.idB.KeyPEM())
-	write("c.pem", append(p.idC.PEM(), p.idC.KeyPEM()...))
 	return p
 }
 
@@ -102,7 +85,7 @@ func TestClientIdentityChosenByServerCA(t *testing.T) {
 		name string
 		ca   *testpki.Cert
 		want string
-	}{{"CA B through its intermediate", p.caB, "b.client.test"}, {"CA C, the RSA identity", p.caC, "c.client.test"}} {
+	}{{"CA B through its intermediate", p.CAB, "b.client.test"}, {"CA C, the RSA identity", p.CAC, "c.client.test"}} {
 		t.Run(tc.name, func(t *testing.T) {
 			addr, seen := mtlsServer(t, tc.ca.Cert)
 			if _, err := dialWithIdentities(t, addr, src, nil); err != nil {
@@ -139,7 +122,7 @@ func TestClientIdentityNothingFits(t *testing.T) {
 func TestClientIdentitySelectorDecides(t *testing.T) {
 	p := newClientPKI(t)
 	src, _ := ClientIdentities([]string{p.dir})
-	addr, seen := mtlsServer(t, p.caB.Cert, p.caC.Cert)
+	addr, seen := mtlsServer(t, p.CAB.Cert, p.CAC.Cert)
 	var sawCandidates, sawSkipped int
 	pickRSA := func(req trust.ClientCertificateRequest, cands []trust.ClientIdentity, skipped []trust.SkippedIdentity) (int, error) {
 		sawCandidates, sawSkipped = len(cands), len(skipped)
@@ -238,16 +221,16 @@ func identityToken(t *testing.T, p *clientPKI) string {
 	h := softhsmtest.New(t, tempDir(t), nil)
 	t.Setenv("SOFTHSM2_CONF", h.Conf)
 	h.InitToken(t, "ids")
-	h.ImportKey(t, "ids", "0a", "0a", p.idA.KeyPEM())
-	h.ImportKey(t, "ids", "0b", "0b", p.idB.KeyPEM())
-	keyDER, _ := pem.Decode(p.idC.KeyPEM())
+	h.ImportKey(t, "ids", "0a", "0a", p.IDA.KeyPEM())
+	h.ImportKey(t, "ids", "0b", "0b", p.IDB.KeyPEM())
+	keyDER, _ := pem.Decode(p.IDC.KeyPEM())
 	h.Tool(t, "ids", "--write-object", h.WriteFile(t, "0c.key.der", keyDER.Bytes), "--type", "privkey", "--id", "0c", "--label", "0c",
 		"--allowed-mechanisms", "RSA-PKCS,SHA256-RSA-PKCS,SHA384-RSA-PKCS,SHA512-RSA-PKCS")
 	for _, c := range []struct {
 		name, id string
 		cert     *x509.Certificate
-	}{{"a", "0a", p.idA.Cert}, {"b", "0b", p.idB.Cert}, {"c", "0c", p.idC.Cert},
-		{"b-issuing", "1b", p.interB.Cert}, {"ca-b", "2b", p.caB.Cert}} {
+	}{{"a", "0a", p.IDA.Cert}, {"b", "0b", p.IDB.Cert}, {"c", "0c", p.IDC.Cert},
+		{"b-issuing", "1b", p.InterB.Cert}, {"ca-b", "2b", p.CAB.Cert}} {
 		h.WriteCert(t, "ids", c.name, c.id, c.cert.Raw)
 	}
 	return "pkcs11:token=ids?module-path=" + h.Module + "&pin-value=" + softhsmtest.PIN
@@ -278,7 +261,7 @@ func TestClientIdentityFromToken(t *testing.T) {
 		}
 	}
 
-	addr, seen := mtlsServer(t, p.caB.Cert)
+	addr, seen := mtlsServer(t, p.CAB.Cert)
 	if _, err := dialWithIdentities(t, addr, src, nil); err != nil {
 		t.Fatalf("server wants CA B: %v", err)
 	}
@@ -286,14 +269,14 @@ func TestClientIdentityFromToken(t *testing.T) {
 		t.Fatalf("server wanting CA B saw %q", got)
 	}
 
-	addr, _ = mtlsServer(t, p.caC.Cert)
+	addr, _ = mtlsServer(t, p.CAC.Cert)
 	_, err = dialWithIdentities(t, addr, src, nil)
 	var nf *trust.NoClientIdentityError
 	if !errors.As(err, &nf) || !strings.Contains(err.Error(), "c.client.test") || !strings.Contains(err.Error(), "TLS 1.3") {
 		t.Fatalf("server wants CA C at TLS 1.3: err = %v, want the RSA identity skipped for TLS 1.3", err)
 	}
 
-	addr, seen = mtlsServer(t, p.caC.Cert)
+	addr, seen = mtlsServer(t, p.CAC.Cert)
 	cfg := clientRoots.clientConfig().WithClientIdentities(src).WithVersions(trust.Version(tls.VersionTLS12), trust.Version(tls.VersionTLS12))
 	cc, err := NewClientContext(cfg)
 	if err != nil {

@@ -246,7 +246,7 @@ func TestClientIdentityAgainstOpenSSL(t *testing.T) {
 	cert := write("srv.pem", srvPKI.leaf.PEM())
 	chain := write("srvchain.pem", srvPKI.inter.PEM())
 	key := write("srv.key", srvPKI.leaf.KeyPEM())
-	cas := write("clientca.pem", p.caB.PEM())
+	cas := write("clientca.pem", p.CAB.PEM())
 	port := freePort(t)
 	cmd := exec.Command(openssl, "s_server", "-accept", strconv.Itoa(port), "-cert", cert, "-cert_chain", chain, "-key", key,
 		"-Verify", "3", "-CAfile", cas, "-verify_return_error", "-rev", "-naccept", "2", "-quiet")

@@ -1,55 +1,30 @@
 package main
 
 import (
-	"crypto/x509"
 	"encoding/json"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/nativetls/nativetls/internal/softhsmtest"
 	"github.com/nativetls/nativetls/internal/testpki"
 )
 
-// clientIDs is three client CAs and one identity under each, written to
-// files: under A an expired ECDSA identity, under B (through an
-// intermediate) an ECDSA one, under C an RSA one. Windows are set from
-// testpki.Clock so they hold both at the fixed clock and at the real time
-// of the handshake (until 2036).
+// clientIDs is testpki's client-identity fixture written to a directory,
+// with each CA in its own file.
 type clientIDs struct {
-	caA, caB, interB, caC *testpki.Cert
-	idA, idB, idC         *testpki.Cert
-	dir                   string // a.pem, b.crt + b.key, c.pem
-	caFile                map[string]string
+	*testpki.ClientIDs
+	dir    string // a.pem, b.crt + b.key, c.pem
+	caFile map[string]string
 }
 
 func newClientIDs(t *testing.T) *clientIDs {
 	t.Helper()
-	valid := testpki.Options{NotBefore: testpki.Clock.Add(-24 * time.Hour), NotAfter: testpki.Clock.Add(10 * 365 * 24 * time.Hour)}
-	p := &clientIDs{caA: testpki.Root("Client CA A", valid), caB: testpki.Root("Client CA B", valid)}
-	rsaValid := valid
-	rsaValid.KeyType = testpki.RSA2048
-	p.caC = testpki.Root("Client CA C", rsaValid)
-	p.interB = p.caB.Intermediate("Client CA B Issuing", valid)
-	client := []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}
-	p.idA = p.caA.Leaf(testpki.Options{DNSNames: []string{"a.client.test"}, EKUs: client,
-		NotBefore: testpki.Clock.Add(-2 * 365 * 24 * time.Hour), NotAfter: testpki.Clock.Add(-365 * 24 * time.Hour)})
-	leaf := valid
-	leaf.EKUs, leaf.DNSNames = client, []string{"b.client.test"}
-	p.idB = p.interB.Leaf(leaf)
-	leaf = rsaValid
-	leaf.EKUs, leaf.DNSNames = client, []string{"c.client.test"}
-	p.idC = p.caC.Leaf(leaf)
+	p := &clientIDs{ClientIDs: testpki.NewClientIDs(), dir: tempDir(t), caFile: map[string]string{}}
+	noErr(t, p.WriteDir(p.dir))
 	base := tempDir(t)
-	p.dir = tempDir(t)
-	writeFile(t, p.dir, "a.pem", append(p.idA.PEM(), p.idA.KeyPEM()...))
-	writeFile(t, p.dir, "b.crt", testpki.ChainPEM(p.idB, p.interB))
-	writeFile(t, p.dir, "b.key", p.idB.KeyPEM())
-	writeFile(t, p.dir, "c.pem", append(p.idC.PEM(), p.idC.KeyPEM()...))
-	p.caFile = map[string]string{}
-	for name, c := range map[string]*testpki.Cert{"A": p.caA, "B": p.caB, "C": p.caC} {
+	for name, c := range map[string]*testpki.Cert{"A": p.CAA, "B": p.CAB, "C": p.CAC} {
 		p.caFile[name] = writeFile(t, base, "ca"+name+".pem", c.PEM())
 	}
 	return p
@@ -64,13 +39,13 @@ func (p *clientIDs) token(t *testing.T) (env []string, uri string) {
 	t.Helper()
 	h := softhsmtest.New(t, tempDir(t), baseEnv())
 	h.InitToken(t, "ids")
-	h.ImportKey(t, "ids", "0a", "0a", p.idA.KeyPEM())
-	h.ImportKey(t, "ids", "0b", "0b", p.idB.KeyPEM())
-	h.ImportKeyAllowing(t, "ids", "0c", "0c", p.idC.KeyPEM(), "RSA-PKCS,SHA256-RSA-PKCS")
+	h.ImportKey(t, "ids", "0a", "0a", p.IDA.KeyPEM())
+	h.ImportKey(t, "ids", "0b", "0b", p.IDB.KeyPEM())
+	h.ImportKeyAllowing(t, "ids", "0c", "0c", p.IDC.KeyPEM(), "RSA-PKCS,SHA256-RSA-PKCS")
 	for _, c := range []struct {
 		label, id string
 		cert      *testpki.Cert
-	}{{"a", "0a", p.idA}, {"b", "0b", p.idB}, {"c", "0c", p.idC}, {"b-issuing", "1b", p.interB}, {"ca-b", "2b", p.caB}} {
+	}{{"a", "0a", p.IDA}, {"b", "0b", p.IDB}, {"c", "0c", p.IDC}, {"b-issuing", "1b", p.InterB}, {"ca-b", "2b", p.CAB}} {
 		h.WriteCert(t, "ids", c.label, c.id, c.cert.Cert.Raw)
 	}
 	return h.Env, "pkcs11:token=ids?module-path=" + h.Module
