@@ -5,6 +5,8 @@
 // ("trust: cannot load private key from k.pem: the key is encrypted …").
 package errtext
 
+import "fmt"
+
 // Sentinel is an error value a package exports for errors.Is. Compare
 // sentinels by identity (errors.Is does), never by text.
 type Sentinel struct {
@@ -19,9 +21,13 @@ func (s *Sentinel) Error() string { return s.pkg + ": " + s.text }
 
 // With returns an error that is sentinel (for errors.Is) with detail
 // appended to its message; detail carries its own separator (": why" or
-// " (why)"). sentinel must come from New.
+// " (why)"). A sentinel not made by New is wrapped as fmt.Errorf would.
 func With(sentinel error, detail string) error {
-	return &detailed{s: sentinel.(*Sentinel), detail: detail}
+	s, ok := sentinel.(*Sentinel)
+	if !ok {
+		return fmt.Errorf("%w%s", sentinel, detail)
+	}
+	return &detailed{s: s, detail: detail}
 }
 
 type detailed struct {

@@ -18,6 +18,10 @@ func TestSentinel(t *testing.T) {
 	if !errors.Is(d, a) || d.Error() != "trust: same text: why" {
 		t.Fatalf("%v", d)
 	}
+	plain := errors.New("plain")
+	if w := With(plain, ": why"); !errors.Is(w, plain) || w.Error() != "plain: why" {
+		t.Fatalf("With on a plain error: %v", w)
+	}
 	for _, tc := range []struct {
 		err  error
 		pkg  string
