@@ -114,9 +114,9 @@ func (r memoRef) resolve(chain []*x509.Certificate) *x509.Certificate {
 }
 
 // lookup returns the chains for chain (whose memoKey is key) from the
-// memo, or nil when there is no usable entry (the caller then verifies in full). vo is the
-// verification the caller would run: its host name, time and usage apply
-// to the new leaf.
+// memo, or nil when there is no usable entry (the caller then verifies in
+// full). vo is the verification the caller would run: its host name, time
+// and usage apply to the new leaf.
 func (m *chainMemo) lookup(key [sha256.Size]byte, chain []*x509.Certificate, vo x509.VerifyOptions) [][]*x509.Certificate {
 	e, ok := m.entries.get(key)
 	if !ok {
@@ -148,7 +148,10 @@ func (m *chainMemo) lookup(key [sha256.Size]byte, chain []*x509.Certificate, vo 
 			return nil
 		}
 		for _, up := range e.uppers {
-			if issuers[indexOfRef(e.issuers, up[0])] != f[1] {
+			// By DER, not pointer: the pool keeps one of two issuers with
+			// the same DER (an anchor also presented as an intermediate),
+			// and the leaf's link holds for both.
+			if !issuers[indexOfRef(e.issuers, up[0])].Equal(f[1]) {
 				continue
 			}
 			ch := make([]*x509.Certificate, 0, len(up)+1)

@@ -16,7 +16,8 @@ import (
 // has never verified anything. The certificates come from a fixed set
 // with the cases the memo must handle: same-named issuers with other keys,
 // name-constrained, EKU-restricted, short-lived and untrusted
-// intermediates, a cross-signed root, and leaves for several names and
+// intermediates, an intermediate that is also an anchor, a cross-signed
+// root, and leaves for several names and
 // times.
 
 type memoUniverse struct {
@@ -57,7 +58,13 @@ func newMemoUniverse() *memoUniverse {
 		panic(err)
 	}
 	u := &memoUniverse{hosts: []string{"a.example", "b.a.example", "c.example", ""}}
-	u.anchors = []Anchor{{Certificate: r1.Cert}}
+	// The client CA is also trusted directly, as a separately parsed
+	// anchor: chains under it end both there and at r1.
+	alsoAnchor, err := x509.ParseCertificate(inters[3].Cert.Raw)
+	if err != nil {
+		panic(err)
+	}
+	u.anchors = []Anchor{{Certificate: r1.Cert}, {Certificate: alsoAnchor}}
 	for _, in := range inters {
 		u.inters = append(u.inters, in.Cert)
 		for _, h := range []string{"a.example", "c.example"} {

@@ -426,3 +426,28 @@ func TestChainMemoBounded(t *testing.T) {
 		t.Fatal("an evicted entry was used")
 	}
 }
+
+// An intermediate that is also an anchor, and presented: crypto/x509 builds
+// both [leaf, anchor] and [leaf, presented, root]; so must the memo, though
+// its one-certificate pool keeps only one of the two equal issuers.
+func TestChainMemoIssuerAlsoAnchor(t *testing.T) {
+	p := newMemoPKI(testpki.ECDSAP256)
+	s := FromCertificates("memo test", p.root.Cert, p.inter.Cert)
+	// The peer's copy is its own parse, as in a handshake.
+	presented, err := x509.ParseCertificate(p.inter.Cert.Raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, host := range []string{"a.example", "b.example"} {
+		chains, err := verifyBoth(t, s, []*x509.Certificate{p.leaf(host).Cert, presented}, memoOpts(host))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(chains) != 2 {
+			t.Fatalf("%s: chains %s, want two", host, chainNames(chains))
+		}
+	}
+	if s.memo.hits.Load() != 1 {
+		t.Fatalf("memo hits %d, want 1", s.memo.hits.Load())
+	}
+}
