@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"encoding/asn1"
 	"encoding/binary"
+	"slices"
 	"sync/atomic"
 	"time"
 )
@@ -142,25 +143,27 @@ func (m *chainMemo) lookup(key [sha256.Size]byte, chain []*x509.Certificate, vo 
 	if err != nil {
 		return nil
 	}
-	var out [][]*x509.Certificate
 	for _, f := range found {
 		if len(f) != 2 || f[0] != leaf {
 			return nil
 		}
-		for _, up := range e.uppers {
-			// By DER, not pointer: the pool keeps one of two issuers with
-			// the same DER (an anchor also presented as an intermediate),
-			// and the leaf's link holds for both.
-			if !issuers[indexOfRef(e.issuers, up[0])].Equal(f[1]) {
-				continue
-			}
-			ch := make([]*x509.Certificate, 0, len(up)+1)
-			ch = append(ch, leaf)
-			for _, r := range up {
-				ch = append(ch, r.resolve(chain))
-			}
-			out = append(out, ch)
+	}
+	// The upper chains in the order crypto/x509 first returned them, each
+	// whose issuer the new leaf verified against. By DER, not pointer: the
+	// pool keeps one of two issuers with the same DER (an anchor also
+	// presented as an intermediate), and the leaf's link holds for both.
+	var out [][]*x509.Certificate
+	for _, up := range e.uppers {
+		issuer := issuers[indexOfRef(e.issuers, up[0])]
+		if !slices.ContainsFunc(found, func(f []*x509.Certificate) bool { return f[1].Equal(issuer) }) {
+			continue
 		}
+		ch := make([]*x509.Certificate, 0, len(up)+1)
+		ch = append(ch, leaf)
+		for _, r := range up {
+			ch = append(ch, r.resolve(chain))
+		}
+		out = append(out, ch)
 	}
 	if out != nil {
 		m.hits.Add(1)

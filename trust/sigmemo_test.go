@@ -7,6 +7,7 @@ import (
 	"crypto/x509/pkix"
 	"errors"
 	"math/big"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -76,28 +77,12 @@ func sameVerdict(t *testing.T, got [][]*x509.Certificate, err error, want [][]*x
 	}
 }
 
+// sameChains reports whether a and b are the same chains in the same
+// order (callers use the first chain; the memo keeps crypto/x509's order).
 func sameChains(a, b [][]*x509.Certificate) bool {
-	key := func(cs [][]*x509.Certificate) map[string]int {
-		m := map[string]int{}
-		for _, ch := range cs {
-			var k []byte
-			for _, c := range ch {
-				k = append(k, c.Raw...)
-			}
-			m[string(k)]++
-		}
-		return m
-	}
-	ka, kb := key(a), key(b)
-	if len(ka) != len(kb) {
-		return false
-	}
-	for k, n := range ka {
-		if kb[k] != n {
-			return false
-		}
-	}
-	return true
+	return slices.EqualFunc(a, b, func(x, y []*x509.Certificate) bool {
+		return slices.EqualFunc(x, y, (*x509.Certificate).Equal)
+	})
 }
 
 func chainNames(cs [][]*x509.Certificate) string {
